@@ -1,0 +1,59 @@
+// Lint rules that guard the architecture (design.md): workflow code stays deterministic, and
+// promises are never left floating.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'workflow-bundle.js', 'jest.config.js', 'eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // Workflow code is replayed: it may import only the workflow SDK, its own folder's files and
+    // src/domain. Activities are imported as types only.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins (it is replayed deterministically).' })),
+          patterns: [
+            {
+              regex: '^(?!@temporalio/workflow$|@temporalio/common(/.*)?$|\\./|\\.\\./domain(/.*)?$|\\.\\./activities(/.*)?$).*',
+              message: 'Workflow code may import only @temporalio/workflow, ./ files and ../domain.',
+            },
+            {
+              regex: '^\\.\\./activities(/.*)?$',
+              allowTypeImports: true,
+              message: 'Import activities with `import type` only; call them through proxyActivities.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'No environment in workflow code: pass values in as input.' },
+        { name: 'fetch', message: 'No I/O in workflow code: do it in an activity.' },
+        { name: 'setInterval', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'require', message: 'No dynamic imports in workflow code.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,16 @@
+// Tests run against the real stack that scripts/stack/main.ts starts (Postgres, Temporal, sandbox);
+// the variables it exports are how a test finds them.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  // ESM-only packages (jose, p-limit…) are compiled to CommonJS for jest's module system;
+  // outside jest, Node >= 20.19 loads them natively through require(esm).
+  transformIgnorePatterns: ['/node_modules/(?!(jose|p-limit|yocto-queue|serialize-error|@slonik)/)'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

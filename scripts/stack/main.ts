@@ -1,0 +1,177 @@
+// Brings up what the project needs and runs one thing on top of it:
+//   dev   Postgres, Temporal dev server + Web UI, sandbox, migrations, API and worker; Ctrl-C stops all
+//   test  an isolated Postgres database and Temporal server, migrations, then jest; then tears down
+//   bench the same isolated stack, then the benchmarks
+// Reuses an existing Postgres when DATABASE_URL is set and an existing Temporal when
+// TEMPORAL_ADDRESS is set. scripts/bootstrap.sh has installed the binaries before this runs.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateUp } from '../../src/db/migrate';
+import { localSecrets } from './local-secrets';
+import { freePort, portOpen, waitFor } from './ports';
+import { postgresDataDir, startLocalPostgres } from './postgres';
+import { start, stop } from './processes';
+import { startTemporalDevServer } from './temporal';
+
+type Mode = 'dev' | 'test' | 'bench';
+
+const ROOT = path.resolve(__dirname, '../..');
+const LOOPBACK = '127.0.0.1,localhost,::1';
+
+function readToolsEnv(dataDir: string): Record<string, string> {
+  const file = path.join(dataDir, 'tools.env');
+  const tools: Record<string, string> = {};
+  if (!fs.existsSync(file)) return tools;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m?.[1] && m[2]) tools[m[1]] = m[2];
+  }
+  return tools;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[stack] ${message}\n`);
+}
+
+async function choosePort(variable: string, fallback: number, mode: Mode): Promise<number> {
+  const given = process.env[variable];
+  if (given) return Number(given);
+  // Tests and benchmarks take free ports so they can run beside `npm run dev` and each other.
+  return mode === 'dev' ? fallback : freePort();
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] as Mode;
+  if (!['dev', 'test', 'bench'].includes(mode)) throw new Error('usage: stack dev|test|bench [args…]');
+  const passthrough = process.argv.slice(3);
+
+  const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? '.data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const tools = readToolsEnv(dataDir);
+  // Tests get a throwaway directory: their database and Temporal state never touch dev's.
+  const runDir = mode === 'dev' ? dataDir : fs.mkdtempSync(path.join(os.tmpdir(), `frontdesk-${mode}-`));
+  if (mode !== 'dev') fs.chmodSync(runDir, 0o755); // the postgres user must reach the cluster inside
+  const secrets = localSecrets({ persistIn: mode === 'dev' ? dataDir : null });
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? (mode === 'dev' ? 'development' : 'test'),
+    SANDBOX: process.env.SANDBOX ?? '1',
+    NO_PROXY: [process.env.NO_PROXY, LOOPBACK].filter(Boolean).join(','),
+    no_proxy: [process.env.no_proxy, LOOPBACK].filter(Boolean).join(','),
+    JWT_SECRET_KEY: secrets.JWT_SECRET_KEY,
+    ENCRYPTION_KEY: secrets.ENCRYPTION_KEY,
+    DEFAULT_TENANT_ID: secrets.DEFAULT_TENANT_ID,
+    STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET,
+    TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN,
+    METRICS_TOKEN: secrets.METRICS_TOKEN,
+  };
+  if (tools.TEMPORAL_TEST_SERVER_PATH) env.TEMPORAL_TEST_SERVER_PATH ??= tools.TEMPORAL_TEST_SERVER_PATH;
+
+  // Postgres.
+  if (!process.env.DATABASE_URL) {
+    if (!tools.PG_BIN_DIR) throw new Error('PostgreSQL binaries unknown: run scripts/bootstrap.sh, or set DATABASE_URL');
+    const port = await choosePort('PGPORT', 54329, mode);
+    const pg = await startLocalPostgres({
+      binDir: tools.PG_BIN_DIR,
+      dataDir: postgresDataDir(path.join(runDir, 'pg')),
+      port,
+      database: mode === 'dev' ? 'frontdesk' : `frontdesk_${mode}`,
+      passwords: { superuser: secrets.PG_SUPERUSER_PASSWORD!, owner: secrets.PG_OWNER_PASSWORD!, app: secrets.PG_APP_PASSWORD! },
+      fast: mode !== 'dev',
+    });
+    env.DATABASE_URL = pg.appUrl;
+    env.MIGRATION_DATABASE_URL = pg.ownerUrl;
+    env.PG_ADMIN_URL = pg.adminUrl;
+    log(`Postgres on 127.0.0.1:${port}`);
+  }
+  await migrateUp({ databaseUrl: env.MIGRATION_DATABASE_URL ?? (env.DATABASE_URL as string) });
+  log('migrations applied');
+
+  // Temporal.
+  const apiPort = await choosePort('PORT', 3000, mode);
+  env.PORT = String(apiPort);
+  env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${apiPort}`;
+  let temporal: Awaited<ReturnType<typeof startTemporalDevServer>> | null = null;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    if (!tools.TEMPORAL_CLI) throw new Error('temporal CLI unknown: run scripts/bootstrap.sh, or set TEMPORAL_ADDRESS');
+    const port = await choosePort('TEMPORAL_PORT', 7233, mode);
+    const uiPort = mode === 'dev' ? await choosePort('TEMPORAL_UI_PORT', 8233, mode) : null;
+    temporal = await startTemporalDevServer({
+      cli: tools.TEMPORAL_CLI,
+      port,
+      uiPort,
+      dbFile: mode === 'dev' ? path.join(dataDir, 'temporal.db') : null,
+      quiet: mode !== 'dev',
+    });
+    env.TEMPORAL_ADDRESS = temporal.address;
+    if (temporal.uiUrl) env.TEMPORAL_UI_URL = temporal.uiUrl;
+    log(`Temporal on ${temporal.address}${temporal.uiUrl ? `, Web UI on ${temporal.uiUrl}` : ''}`);
+  }
+
+  let exitCode: number;
+  if (mode === 'test' || mode === 'bench') {
+    const [command, args] =
+      mode === 'test'
+        ? [path.join(ROOT, 'node_modules/.bin/jest'), passthrough]
+        : [path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/main.ts'), ...passthrough]];
+    exitCode = await new Promise<number>((resolve) => {
+      const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
+  } else {
+    exitCode = await runDev(env, apiPort);
+  }
+
+  await temporal?.stop();
+  if (mode !== 'dev') fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
+  process.exit(exitCode);
+}
+
+async function runDev(env: NodeJS.ProcessEnv, apiPort: number): Promise<number> {
+  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+  const devEnv = { ...env, LOG_PRETTY: env.LOG_PRETTY ?? '1', LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
+  const worker = start('worker', tsx, [path.join(ROOT, 'src/worker.ts')], { cwd: ROOT, env: devEnv });
+  const api = start('api', tsx, [path.join(ROOT, 'src/api/server.ts')], { cwd: ROOT, env: devEnv });
+  await waitFor('API', () => portOpen(apiPort), 120_000);
+
+  log('');
+  log('Frontdesk is up:');
+  log(`  API          http://localhost:${apiPort}/api/health/`);
+  if (env.TEMPORAL_UI_URL) log(`  Temporal UI  ${env.TEMPORAL_UI_URL.replace('127.0.0.1', 'localhost')}`);
+  log(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
+  log(`  Postgres     ${redactUrl(env.DATABASE_URL ?? '')}`);
+  log('Ctrl-C stops everything.');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      log('stopping…');
+      await Promise.all([stop(api), stop(worker)]);
+      resolve(code);
+    };
+    process.on('SIGINT', () => void shutdown(0));
+    process.on('SIGTERM', () => void shutdown(0));
+    for (const [name, child] of [['api', api], ['worker', worker]] as const) {
+      child.on('exit', (code) => {
+        if (!stopping) {
+          log(`${name} exited (${code}); stopping the stack`);
+          void shutdown(code || 1);
+        }
+      });
+    }
+  });
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/:\/\/([^:]+):[^@]+@/, '://$1:***@');
+}
+
+main().catch((err: unknown) => {
+  log(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

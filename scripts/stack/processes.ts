@@ -1,0 +1,71 @@
+// Child processes of the stack: started with their output prefixed, and all stopped when the
+// stack exits, however it exits.
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+const children = new Set<ChildProcess>();
+const cleanups: (() => void)[] = [];
+
+export function onExit(fn: () => void): void {
+  cleanups.push(fn);
+}
+
+export function start(name: string, command: string, args: string[], options: SpawnOptions & { quiet?: boolean } = {}): ChildProcess {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.add(child);
+  const prefix = `[${name}] `;
+  const forward = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+    if (options.quiet) return;
+    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(prefix + line + '\n');
+  };
+  child.stdout?.on('data', forward(process.stdout));
+  child.stderr?.on('data', forward(process.stderr));
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** Sends SIGTERM to a child's process group and waits for it to exit (SIGKILL after graceMs). */
+export async function stop(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function runSync(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; user?: string } = {}): string {
+  const [cmd, argv] = options.user && process.getuid?.() === 0 ? ['runuser', ['-u', options.user, '--', command, ...args]] : [command, args];
+  const result = spawnSync(cmd, argv, { env: options.env ?? process.env, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+  return result.stdout;
+}
+
+function killAll(): void {
+  for (const fn of cleanups.splice(0).reverse()) {
+    try {
+      fn();
+    } catch {
+      /* best effort on the way out */
+    }
+  }
+  for (const child of children) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.on('exit', killAll);

@@ -1,0 +1,42 @@
+// The web process: boot, listen on 0.0.0.0:PORT, and on SIGTERM stop accepting, let in-flight
+// requests finish (bounded), close the pool and the Temporal connection, exit 0.
+import http from 'node:http';
+import { bootCommon } from '../boot';
+import { createTemporalClient } from '../temporal/client';
+import { createApp } from './app';
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  const { config, logger, pool } = await bootCommon('api');
+  const temporal = await createTemporalClient(config.temporal);
+  const app = createApp({ config, pool, temporal, logger });
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 65_000; // longer than typical proxy idle timeouts
+
+  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  logger.info({ port: config.port, env: config.env }, `API listening on http://0.0.0.0:${config.port}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests');
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
+    server.close(() => {
+      clearTimeout(force);
+      void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => {
+        logger.info('API stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,293 @@
+// The one place that reads process.env. Parsed once at boot into a frozen Config; any problem
+// stops the process before it listens, with one message listing every variable at fault.
+// Values are never echoed back in messages: several of these are secrets.
+import { z } from 'zod';
+
+export type IntegrationMode = 'live' | 'sandbox' | 'unconfigured';
+export type IntegrationName = 'gmail' | 'calendar' | 'stripe' | 'twilio' | 'anthropic';
+
+const FERNET_KEY = /^[A-Za-z0-9_-]{43}=$/;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalUrl = optionalString.refine((v) => v === undefined || isUrl(v), {
+  message: 'must be an absolute http(s) URL',
+});
+
+const flag = (fallback: boolean) =>
+  optionalString.refine((v) => v === undefined || /^(1|0|true|false|yes|no)$/i.test(v), {
+    message: 'must be 1/0, true/false or yes/no',
+  }).transform((v) => (v === undefined ? fallback : /^(1|true|yes)$/i.test(v)));
+
+const port = (fallback: number) =>
+  optionalString
+    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) > 0 && Number(v) < 65536), {
+      message: 'must be a TCP port number (1-65535)',
+    })
+    .transform((v) => (v === undefined ? fallback : Number(v)));
+
+const positiveInt = (fallback: number) =>
+  optionalString
+    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) > 0), {
+      message: 'must be a positive whole number',
+    })
+    .transform((v) => (v === undefined ? fallback : Number(v)));
+
+function isUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function isPostgresUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'postgres:' || u.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const envSchema = z.object({
+  NODE_ENV: optionalString
+    .refine((v) => v === undefined || ['development', 'test', 'production'].includes(v), {
+      message: 'must be development, test or production',
+    })
+    .transform((v) => (v ?? 'development') as 'development' | 'test' | 'production'),
+  PORT: port(3000),
+  LOG_LEVEL: optionalString
+    .refine((v) => v === undefined || ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .transform((v) => v ?? 'info'),
+  LOG_PRETTY: flag(false),
+
+  DATABASE_URL: optionalString.refine((v) => v === undefined || isPostgresUrl(v), {
+    message: 'must be a postgres:// URL',
+  }),
+  MIGRATION_DATABASE_URL: optionalString.refine((v) => v === undefined || isPostgresUrl(v), {
+    message: 'must be a postgres:// URL',
+  }),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  DEFAULT_TENANT_ID: optionalString.refine((v) => v === undefined || UUID.test(v), {
+    message: 'must be a UUID',
+  }),
+  JWT_SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters',
+  }),
+  ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || (FERNET_KEY.test(v) && Buffer.from(v, 'base64url').length === 32), {
+    message: 'must be a Fernet key: 44 characters of url-safe base64 encoding 32 bytes',
+  }),
+  ALLOW_SIGNUP: flag(true),
+  PUBLIC_BASE_URL: optionalUrl,
+  CORS_ORIGINS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter(Boolean)))
+    .refine((list) => list.every((o) => o === '*' || isUrl(o)), {
+      message: 'must be a comma-separated list of origins (https://app.example.com)',
+    }),
+  BODY_LIMIT_BYTES: positiveInt(1_000_000),
+  METRICS_TOKEN: optionalString,
+
+  SANDBOX: flag(false),
+  SANDBOX_URL: optionalUrl,
+
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_MODEL: optionalString.transform((v) => v ?? 'claude-sonnet-4-5'),
+  OPENAI_API_KEY: optionalString,
+  GMAIL_WEBHOOK_URL: optionalUrl,
+  GMAIL_PUBSUB_TOPIC: optionalString.refine((v) => v === undefined || /^projects\/[^/]+\/topics\/[^/]+$/.test(v), {
+    message: 'must look like projects/<project>/topics/<topic>',
+  }),
+  GMAIL_PUBSUB_SERVICE_ACCOUNT: optionalString.refine((v) => v === undefined || /^[^@\s]+@[^@\s]+$/.test(v), {
+    message: 'must be a service account email',
+  }),
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  STRIPE_SECRET_KEY: optionalString.refine((v) => v === undefined || /^(sk|rk)_(test|live)_/.test(v), {
+    message: 'must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_ key)',
+  }),
+  STRIPE_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.startsWith('whsec_'), {
+    message: 'must be a Stripe webhook signing secret (whsec_…)',
+  }),
+  TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
+    message: 'must be a Twilio account SID (AC followed by 32 hex characters)',
+  }),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM_NUMBER: optionalString.refine((v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v), {
+    message: 'must be an E.164 phone number (+15551234567)',
+  }),
+  TWILIO_MESSAGING_SERVICE_SID: optionalString.refine((v) => v === undefined || /^MG[0-9a-fA-F]{32}$/.test(v), {
+    message: 'must be a Twilio messaging service SID (MG…)',
+  }),
+  NOVA_SERVICE_URL: optionalUrl,
+  ELI_SERVICE_URL: optionalUrl,
+
+  TEMPORAL_ADDRESS: optionalString.transform((v) => v ?? 'localhost:7233'),
+  TEMPORAL_NAMESPACE: optionalString.transform((v) => v ?? 'default'),
+  TEMPORAL_TASK_QUEUE: optionalString.transform((v) => v ?? 'frontdesk'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_UI_URL: optionalUrl,
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
+  WORKER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Variables a production deploy cannot run without. */
+const REQUIRED_IN_PRODUCTION = [
+  'DATABASE_URL',
+  'DEFAULT_TENANT_ID',
+  'JWT_SECRET_KEY',
+  'ENCRYPTION_KEY',
+  'ANTHROPIC_API_KEY',
+  'GMAIL_WEBHOOK_URL',
+  'GMAIL_PUBSUB_TOPIC',
+  'GMAIL_PUBSUB_SERVICE_ACCOUNT',
+] as const satisfies readonly (keyof Env)[];
+
+/** Needed everywhere: the dev and test commands generate them. */
+const REQUIRED_ALWAYS = ['DATABASE_URL', 'DEFAULT_TENANT_ID', 'JWT_SECRET_KEY', 'ENCRYPTION_KEY'] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.variable} ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function buildConfig(env: Env) {
+  const sandboxUrl = env.SANDBOX_URL ?? 'http://127.0.0.1:4010';
+  const mode = (live: boolean): IntegrationMode => (env.SANDBOX ? 'sandbox' : live ? 'live' : 'unconfigured');
+  const googleLive = Boolean(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET);
+  const twilioLive = Boolean(
+    env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && (env.TWILIO_FROM_NUMBER || env.TWILIO_MESSAGING_SERVICE_SID),
+  );
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`;
+
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    version: process.env.npm_package_version ?? process.env.RAILWAY_GIT_COMMIT_SHA?.slice(0, 12) ?? '0.1.0',
+    port: env.PORT,
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    database: {
+      url: env.DATABASE_URL as string,
+      migrationUrl: env.MIGRATION_DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+    },
+    defaultTenantId: (env.DEFAULT_TENANT_ID as string).toLowerCase(),
+    auth: {
+      jwtSecret: env.JWT_SECRET_KEY as string,
+      jwtIssuer: 'frontdesk',
+      jwtAudience: 'frontdesk-api',
+      accessTokenTtlSeconds: 15 * 60,
+      allowSignup: env.ALLOW_SIGNUP,
+    },
+    encryptionKey: env.ENCRYPTION_KEY as string,
+    http: {
+      publicBaseUrl,
+      corsOrigins: env.CORS_ORIGINS,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      metricsToken: env.METRICS_TOKEN,
+    },
+    sandbox: { enabled: env.SANDBOX, url: sandboxUrl },
+    integrations: {
+      gmail: mode(googleLive),
+      calendar: mode(googleLive),
+      stripe: mode(Boolean(env.STRIPE_SECRET_KEY)),
+      twilio: mode(twilioLive),
+      anthropic: mode(Boolean(env.ANTHROPIC_API_KEY)),
+    } satisfies Record<IntegrationName, IntegrationMode>,
+    google: {
+      clientId: env.GOOGLE_CLIENT_ID,
+      clientSecret: env.GOOGLE_CLIENT_SECRET,
+      webhookUrl: env.GMAIL_WEBHOOK_URL ?? `${publicBaseUrl}/api/gmail/webhook`,
+      pubsubTopic: env.GMAIL_PUBSUB_TOPIC ?? 'projects/frontdesk-local/topics/gmail',
+      pubsubServiceAccount: env.GMAIL_PUBSUB_SERVICE_ACCOUNT ?? 'gmail-push@frontdesk-local.iam.gserviceaccount.com',
+    },
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET },
+    twilio: {
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      fromNumber: env.TWILIO_FROM_NUMBER,
+      messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+    },
+    anthropic: { apiKey: env.ANTHROPIC_API_KEY, model: env.ANTHROPIC_MODEL },
+    openaiApiKey: env.OPENAI_API_KEY,
+    services: { novaUrl: env.NOVA_SERVICE_URL, eliUrl: env.ELI_SERVICE_URL },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls:
+        env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
+          ? { cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }
+          : undefined,
+      uiUrl: env.TEMPORAL_UI_URL,
+    },
+    worker: {
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+    },
+  };
+}
+
+export type Config = Readonly<ReturnType<typeof buildConfig>>;
+
+/** Parses the environment; throws a ConfigError naming every variable at fault. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  const problems: { variable: string; message: string }[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Only our own messages are shown: zod's defaults can quote the received value.
+      const message = issue.code === 'custom' ? issue.message : 'is not a valid value';
+      problems.push({ variable: String(issue.path[0]), message });
+    }
+  }
+  const raw = (k: string) => {
+    const v = source[k];
+    return v !== undefined && v.trim() !== '';
+  };
+  const isProduction = source.NODE_ENV === 'production';
+  const required: readonly string[] = isProduction ? REQUIRED_IN_PRODUCTION : REQUIRED_ALWAYS;
+  for (const variable of required) {
+    if (!raw(variable) && !problems.some((p) => p.variable === variable)) {
+      problems.push({ variable, message: isProduction ? 'is required in production' : 'is required' });
+    }
+  }
+  if (isProduction && /^(1|true|yes)$/i.test(source.SANDBOX ?? '')) {
+    problems.push({ variable: 'SANDBOX', message: 'must not be enabled in production (the sandbox fakes every provider)' });
+  }
+  if (raw('TEMPORAL_TLS_CERT') !== raw('TEMPORAL_TLS_KEY')) {
+    problems.push({ variable: raw('TEMPORAL_TLS_CERT') ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', message: 'must be set together with its pair (mTLS needs both)' });
+  }
+  if (problems.length > 0 || !parsed.success) {
+    // A variable may fail more than one rule; report each variable once, first reason first.
+    const seen = new Set<string>();
+    throw new ConfigError(problems.filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true))));
+  }
+  return deepFreeze(buildConfig(parsed.data));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

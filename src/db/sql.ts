@@ -1,0 +1,3 @@
+// The one sql tag every query module uses.
+export { sql } from 'slonik';
+export type { CommonQueryMethods as Db, DatabaseTransactionConnection as TenantTx } from 'slonik';

@@ -1,0 +1,17 @@
+// Every read or write of tenant data goes through here: one transaction with app.tenant_id set
+// locally, which the row-level security policies compare each row's tenant_id with.
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import { sql } from './sql';
+
+export async function withTenant<T>(
+  pool: DatabasePool,
+  tenantId: string,
+  fn: (tx: DatabaseTransactionConnection) => Promise<T>,
+): Promise<T> {
+  return pool.transaction(async (tx) => {
+    // set_config(..., true) lasts until the transaction ends, so a pooled connection can never
+    // carry one tenant's id into the next request.
+    await tx.query(sql.unsafe`SELECT set_config('app.tenant_id', ${tenantId}, true)`);
+    return fn(tx);
+  });
+}

@@ -1,0 +1,97 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+const GOOD_KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
+const base = {
+  DATABASE_URL: 'postgres://app:pw@127.0.0.1:5432/frontdesk',
+  DEFAULT_TENANT_ID: '5b0f3a52-2f0e-4a8e-9d5e-0c1f2a3b4c5d',
+  JWT_SECRET_KEY: 'x'.repeat(40),
+  ENCRYPTION_KEY: GOOD_KEY,
+};
+const production = {
+  ...base,
+  NODE_ENV: 'production',
+  ANTHROPIC_API_KEY: 'sk-ant-test',
+  GMAIL_WEBHOOK_URL: 'https://api.example.com/api/gmail/webhook',
+  GMAIL_PUBSUB_TOPIC: 'projects/acme/topics/gmail',
+  GMAIL_PUBSUB_SERVICE_ACCOUNT: 'push@acme.iam.gserviceaccount.com',
+};
+
+function problemsOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config', () => {
+  it('accepts a complete development environment and freezes the result', () => {
+    const config = loadConfig(base);
+    expect(config.database.url).toBe(base.DATABASE_URL);
+    expect(config.integrations).toEqual({ gmail: 'unconfigured', calendar: 'unconfigured', stripe: 'unconfigured', twilio: 'unconfigured', anthropic: 'unconfigured' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.temporal)).toBe(true);
+  });
+
+  it('accepts a complete production environment', () => {
+    const config = loadConfig(production);
+    expect(config.isProduction).toBe(true);
+    expect(config.integrations.anthropic).toBe('live');
+  });
+
+  it.each([
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://nope' }, /postgres/],
+    ['DEFAULT_TENANT_ID', { DEFAULT_TENANT_ID: 'tenant-1' }, /UUID/],
+    ['JWT_SECRET_KEY', { JWT_SECRET_KEY: 'short-secret' }, /32 characters/],
+    ['ENCRYPTION_KEY', { ENCRYPTION_KEY: 'not-a-fernet-key' }, /Fernet/],
+    ['PORT', { PORT: 'eighty' }, /port/],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://ok.example, not a url' }, /origins/],
+    ['STRIPE_SECRET_KEY', { STRIPE_SECRET_KEY: 'pk_live_publishable' }, /secret key/],
+    ['TWILIO_FROM_NUMBER', { TWILIO_FROM_NUMBER: '555-1234' }, /E\.164/],
+    ['GMAIL_PUBSUB_TOPIC', { GMAIL_PUBSUB_TOPIC: 'gmail' }, /projects/],
+    ['NODE_ENV', { NODE_ENV: 'staging' }, /production/],
+    ['SANDBOX', { SANDBOX: 'maybe' }, /true\/false/],
+  ])('names %s when its value is bad, without echoing the value', (variable, override, why) => {
+    const err = problemsOf({ ...base, ...override });
+    const problem = err.problems.find((p) => p.variable === variable);
+    expect(problem?.message).toMatch(why);
+    expect(err.message).toContain(variable);
+    for (const value of Object.values(override)) expect(err.message).not.toContain(value);
+  });
+
+  it('lists every missing production variable in one error', () => {
+    const err = problemsOf({ NODE_ENV: 'production' });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(
+      ['ANTHROPIC_API_KEY', 'DATABASE_URL', 'DEFAULT_TENANT_ID', 'ENCRYPTION_KEY', 'GMAIL_PUBSUB_SERVICE_ACCOUNT', 'GMAIL_PUBSUB_TOPIC', 'GMAIL_WEBHOOK_URL', 'JWT_SECRET_KEY'],
+    );
+    expect(err.message).toMatch(/8 problems/);
+  });
+
+  it('refuses the sandbox in production', () => {
+    const err = problemsOf({ ...production, SANDBOX: '1' });
+    expect(err.problems).toEqual([expect.objectContaining({ variable: 'SANDBOX' })]);
+  });
+
+  it('never prints a secret that fails validation', () => {
+    const secret = 'sk_live_' + 'z'.repeat(10);
+    const err = problemsOf({ ...base, JWT_SECRET_KEY: 'tiny', STRIPE_WEBHOOK_SECRET: secret });
+    expect(err.message).not.toContain('tiny');
+    expect(err.message).not.toContain(secret);
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(['JWT_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+  });
+
+  it('requires TLS cert and key together', () => {
+    const err = problemsOf({ ...base, TEMPORAL_TLS_CERT: '-----BEGIN CERTIFICATE-----' });
+    expect(err.problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_KEY' })]);
+  });
+
+  it('puts each integration in sandbox mode when SANDBOX=1, else live when its keys are set', () => {
+    expect(loadConfig({ ...base, SANDBOX: '1' }).integrations.stripe).toBe('sandbox');
+    const live = loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc', TWILIO_ACCOUNT_SID: 'AC' + 'a'.repeat(32), TWILIO_AUTH_TOKEN: 't' });
+    expect(live.integrations.stripe).toBe('live');
+    // Twilio needs a sender as well as credentials.
+    expect(live.integrations.twilio).toBe('unconfigured');
+  });
+});
