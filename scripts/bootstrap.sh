@@ -10,11 +10,16 @@ DATA_DIR=${DATA_DIR:-.data}
 mkdir -p "$DATA_DIR"
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
-# 1. Node packages, reinstalled whenever the lockfile changed since the last install.
+# 1. Node packages: a clean `npm ci` on a fresh clone; after a lockfile change, an in-place
+# `npm install` (it keeps node_modules, so a test run beside it is not pulled out from under).
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -d node_modules ] || [ "$(cat node_modules/.frontdesk-lock 2>/dev/null)" != "$lock_sum" ]; then
+if [ ! -d node_modules ]; then
   say "installing node packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.frontdesk-lock
+elif [ "$(cat node_modules/.frontdesk-lock 2>/dev/null)" != "$lock_sum" ]; then
+  say "package-lock.json changed: updating node packages"
+  npm install --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.frontdesk-lock
 fi
 
