@@ -2,9 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../src/workflows/index.ts') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '../src/workflows/index.ts'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   const out = path.resolve(__dirname, '../dist/workflow-bundle.js');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, code);

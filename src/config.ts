@@ -86,6 +86,11 @@ const envSchema = z.object({
   ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || (FERNET_KEY.test(v) && Buffer.from(v, 'base64url').length === 32), {
     message: 'must be a Fernet key: 44 characters of url-safe base64 encoding 32 bytes',
   }),
+  ENCRYPTION_KEYS_PREVIOUS: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((k) => k.trim()).filter(Boolean)))
+    .refine((keys) => keys.every((k) => FERNET_KEY.test(k) && Buffer.from(k, 'base64url').length === 32), {
+      message: 'must be a comma-separated list of Fernet keys (retired keys, still accepted for decryption)',
+    }),
   ALLOW_SIGNUP: flag(true),
   PUBLIC_BASE_URL: optionalUrl,
   CORS_ORIGINS: optionalString
@@ -197,6 +202,8 @@ function buildConfig(env: Env) {
       allowSignup: env.ALLOW_SIGNUP,
     },
     encryptionKey: env.ENCRYPTION_KEY as string,
+    /** Retired keys: still decrypt what they encrypted, never used to encrypt. */
+    previousEncryptionKeys: env.ENCRYPTION_KEYS_PREVIOUS,
     http: {
       publicBaseUrl,
       corsOrigins: env.CORS_ORIGINS,

@@ -9,7 +9,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('api');
-  const temporal = await createTemporalClient(config.temporal);
+  const temporal = await createTemporalClient(config);
   const app = createApp({ config, pool, temporal, logger });
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000; // longer than typical proxy idle timeouts

@@ -1,8 +1,11 @@
 // The process's one Temporal client (API side). The worker has its own native connection.
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, type TemporalConfig } from './connection-options';
+import type { Config } from '../config';
+import { connectionOptions } from './connection-options';
+import { createDataConverter } from './data-converter';
 
-export async function createTemporalClient(t: TemporalConfig): Promise<Client> {
+export async function createTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKey' | 'previousEncryptionKeys'>): Promise<Client> {
+  const t = config.temporal;
   const connection = await Connection.connect({ ...connectionOptions(t), connectTimeout: '5 seconds' });
-  return new Client({ connection, namespace: t.namespace });
+  return new Client({ connection, namespace: t.namespace, dataConverter: createDataConverter(config) });
 }

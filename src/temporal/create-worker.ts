@@ -6,6 +6,7 @@ import type { DatabasePool } from 'slonik';
 import { createActivities } from '../activities';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
+import { createDataConverter } from './data-converter';
 
 /** Written by `npm run build` (scripts/bundle-workflows.ts); used in production when present. */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '../../workflow-bundle.js');
@@ -28,6 +29,7 @@ export async function createFrontdeskWorker(deps: {
     namespace: config.temporal.namespace,
     taskQueue: deps.taskQueue ?? config.temporal.taskQueue,
     ...workflowSource(),
+    dataConverter: createDataConverter(config),
     activities: createActivities({ config, pool: deps.pool, logger: deps.logger }),
     // Bounded so memory stays flat however many long-running workflows a tenant has.
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
 import { createLogger } from '../../src/observability/logger';
 import type { Config } from '../../src/config';
+import { createTemporalClient } from '../../src/temporal/client';
+import { testConfig } from './config';
 
 let runtimeInstalled = false;
 /** Keeps the Temporal runtime quiet in tests unless LOG_LEVEL asks otherwise. */
@@ -14,9 +16,9 @@ export function quietTemporalRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function connectClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS as string });
-  return new Client({ connection, namespace: 'default' });
+/** A client like the API's: same connection settings and encrypting data converter. */
+export async function connectClient(config: Config = testConfig()): Promise<Client> {
+  return createTemporalClient(config);
 }
 
 /**
