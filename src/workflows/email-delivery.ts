@@ -1,0 +1,43 @@
+// One durable workflow per email (workflowId email:<tenant>:<email>): Temporal owns the retries,
+// with exponential backoff inside a total budget; the activity makes each try safe to repeat.
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createEmailDeliveryActivities } from '../activities/email-delivery';
+import { emailDeliveryStatusQuery, type EmailDeliveryInput, type EmailDeliveryResult } from './definitions';
+
+type EmailActivities = ReturnType<typeof createEmailDeliveryActivities>;
+
+export async function emailDelivery(input: EmailDeliveryInput): Promise<EmailDeliveryResult> {
+  let phase: 'sending' | 'done' = 'sending';
+  let result: EmailDeliveryResult | null = null;
+  setHandler(emailDeliveryStatusQuery, () => ({ phase, result }));
+
+  const { sendEmail } = proxyActivities<EmailActivities>({
+    // A Gmail call that hangs is cut off, and a dead worker noticed, well before the next try.
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '45 seconds',
+    scheduleToCloseTimeout: input.retry.budgetMs,
+    retry: {
+      initialInterval: input.retry.initialIntervalMs,
+      backoffCoefficient: input.retry.backoffCoefficient,
+      maximumInterval: input.retry.maximumIntervalMs,
+    },
+  });
+  const { recordEmailGaveUp } = proxyActivities<EmailActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumInterval: '1 minute' },
+  });
+
+  try {
+    const sent = await sendEmail({ tenantId: input.tenantId, emailId: input.emailId, retry: input.retry });
+    result = { emailId: input.emailId, ...sent };
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const permanent = err.cause instanceof ApplicationFailure && err.cause.nonRetryable;
+    const error = permanent ? (err.cause?.message ?? 'failed') : 'gave up: the retry budget ran out';
+    // A permanent failure was already recorded by the activity; a spent budget is recorded here.
+    if (!permanent) await recordEmailGaveUp({ tenantId: input.tenantId, emailId: input.emailId, reason: error });
+    result = { emailId: input.emailId, status: 'failed', error };
+  }
+  phase = 'done';
+  return result;
+}
