@@ -99,6 +99,20 @@ const envSchema = z.object({
       message: 'must be a comma-separated list of origins (https://app.example.com)',
     }),
   BODY_LIMIT_BYTES: positiveInt(1_000_000),
+  // How many proxies in front of the API append to X-Forwarded-For (Railway: 1). The client IP
+  // used for rate limits is the one the nearest trusted proxy saw; 0 ignores the header.
+  TRUST_PROXY_HOPS: optionalString
+    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 10), { message: 'must be a whole number from 0 to 10' })
+    .transform((v) => (v === undefined ? 1 : Number(v))),
+  RATE_LIMIT_IP_POINTS: positiveInt(300),
+  RATE_LIMIT_IP_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_TENANT_POINTS: positiveInt(1200),
+  RATE_LIMIT_TENANT_WINDOW_SECONDS: positiveInt(60),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
+  LOGIN_FAILURE_WINDOW_SECONDS: positiveInt(900),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
+  IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24),
   METRICS_TOKEN: optionalString,
 
   SANDBOX: flag(false),
@@ -200,6 +214,7 @@ function buildConfig(env: Env) {
       jwtAudience: 'frontdesk-api',
       accessTokenTtlSeconds: 15 * 60,
       allowSignup: env.ALLOW_SIGNUP,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     },
     encryptionKey: env.ENCRYPTION_KEY as string,
     /** Retired keys: still decrypt what they encrypted, never used to encrypt. */
@@ -209,6 +224,17 @@ function buildConfig(env: Env) {
       corsOrigins: env.CORS_ORIGINS,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       metricsToken: env.METRICS_TOKEN,
+      trustProxyHops: env.TRUST_PROXY_HOPS,
+      idempotencyKeyTtlHours: env.IDEMPOTENCY_KEY_TTL_HOURS,
+    },
+    rateLimit: {
+      ip: { points: env.RATE_LIMIT_IP_POINTS, windowSeconds: env.RATE_LIMIT_IP_WINDOW_SECONDS },
+      tenant: { points: env.RATE_LIMIT_TENANT_POINTS, windowSeconds: env.RATE_LIMIT_TENANT_WINDOW_SECONDS },
+      login: {
+        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      },
     },
     sandbox: { enabled: env.SANDBOX, url: sandboxUrl },
     integrations: {
