@@ -69,6 +69,13 @@ async function main(): Promise<void> {
     METRICS_TOKEN: secrets.METRICS_TOKEN,
   };
   if (tools.TEMPORAL_TEST_SERVER_PATH) env.TEMPORAL_TEST_SERVER_PATH ??= tools.TEMPORAL_TEST_SERVER_PATH;
+  if (mode !== 'dev') {
+    // Every test file calls the API from 127.0.0.1, in parallel: per-IP limits sized for real
+    // clients would throttle the suite. Tests of the limits themselves set small ones.
+    env.RATE_LIMIT_IP_POINTS ??= '1000000';
+    env.RATE_LIMIT_TENANT_POINTS ??= '1000000';
+    env.LOGIN_MAX_FAILURES_PER_IP ??= '1000000';
+  }
 
   // Postgres.
   if (!process.env.DATABASE_URL) {

@@ -13,7 +13,16 @@ import { jsonBody } from './middleware/json-body';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { rateLimitByIp } from './middleware/rate-limit';
+import { rateLimitsFor } from './rate-limit/per-config';
+import { auditRouter } from './routes/audit/router';
+import { authRouter } from './routes/auth/router';
+import { clientsRouter } from './routes/clients/router';
+import { docsRouter } from './routes/docs/router';
 import { healthRouter } from './routes/health/router';
+import { openapiRouter } from './routes/openapi/router';
+import { systemRouter } from './routes/system/router';
+import { usersRouter } from './routes/users/router';
 
 export interface AppDeps {
   config: Config;
@@ -26,7 +35,10 @@ export interface AppDeps {
 const RAW_BODY_PATHS = ['/api/stripe/webhook', '/api/sms/webhook', '/api/sms/status'];
 
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: true });
+  // Behind TRUST_PROXY_HOPS proxies, ctx.ip is the address the nearest one saw: entries a client
+  // writes into X-Forwarded-For itself lie further left and are ignored.
+  const hops = deps.config.http.trustProxyHops;
+  const app = new Koa<AppState>({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true; // errors are logged by the error handler with their request id
 
   app.use(requestId(deps.logger));
@@ -34,9 +46,20 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(cors(deps.config.http.corsOrigins));
+  const limits = rateLimitsFor(deps.config, deps.logger);
+  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health']));
   app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: RAW_BODY_PATHS }));
 
-  for (const router of [healthRouter(deps)]) {
+  for (const router of [
+    healthRouter(deps),
+    authRouter(deps),
+    usersRouter(deps),
+    clientsRouter(deps),
+    auditRouter(deps),
+    systemRouter(deps),
+    openapiRouter(deps),
+    docsRouter(),
+  ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

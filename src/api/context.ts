@@ -1,5 +1,6 @@
 // The Koa state every middleware and route can rely on.
 import type { ParameterizedContext } from 'koa';
+import type { TenantTx } from '../db/sql';
 import type { Logger } from '../observability/logger';
 
 export interface AppState {
@@ -7,6 +8,13 @@ export interface AppState {
   log: Logger;
   /** Set by the auth middleware on authenticated routes. */
   auth?: { userId: string; tenantId: string; role: 'owner' | 'admin' | 'staff' };
+  /**
+   * The request's tenant transaction (app.tenant_id = auth.tenantId), set by the
+   * tenantTransaction middleware: the only connection route code reads tenant data through.
+   */
+  db?: TenantTx;
+  /** The request's params, query and body after the route's zod schemas (validate middleware). */
+  input?: { params: unknown; query: unknown; body: unknown };
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -3,7 +3,7 @@
 // secret), logged in full with the request id.
 import type { Next } from 'koa';
 import { ZodError } from 'zod';
-import { AppError, RateLimitedError, ValidationError } from '../../errors';
+import { AppError, RateLimitedError, ValidationError, type FieldProblem } from '../../errors';
 import type { AppContext } from '../context';
 import { sendProblem } from '../problem';
 import { zodIssuesToProblems } from '../validation';
@@ -32,7 +32,9 @@ export function errorHandler() {
       }
       if (err instanceof AppError && (err.status < 500 || err.status === 503)) {
         if (err instanceof RateLimitedError) ctx.set('Retry-After', String(err.retryAfterSeconds));
-        sendProblem(ctx, { type: err.type, title: err.title, status: err.status, detail: err.message });
+        // Some 4xx name the field at fault too (e.g. a 409 on an email already registered).
+        const errors = 'errors' in err && Array.isArray(err.errors) ? (err.errors as FieldProblem[]) : undefined;
+        sendProblem(ctx, { type: err.type, title: err.title, status: err.status, detail: err.message, ...(errors ? { errors } : {}) });
         return;
       }
       const httpErr = err as HttpLikeError;

@@ -1,0 +1,55 @@
+// Access tokens: HS256 JWTs signed with JWT_SECRET_KEY, 15 minutes, carrying the user (sub), the
+// tenant (tid) and the role. Verification pins the algorithm, issuer and audience, so `alg: none`,
+// another key, another service's token or an expired one all fail the same way.
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { ROLES, type Role } from '../../domain/roles';
+import { UnauthorizedError } from '../../errors';
+
+export interface Principal {
+  userId: string;
+  tenantId: string;
+  role: Role;
+}
+
+const ALGORITHM = 'HS256';
+
+const claims = z.object({
+  sub: z.string().uuid(),
+  tid: z.string().uuid(),
+  role: z.enum(ROLES),
+});
+
+type AuthConfig = Config['auth'];
+
+function keyOf(auth: AuthConfig): Uint8Array {
+  return new TextEncoder().encode(auth.jwtSecret);
+}
+
+export async function signAccessToken(auth: AuthConfig, principal: Principal): Promise<string> {
+  return new SignJWT({ tid: principal.tenantId, role: principal.role })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setSubject(principal.userId)
+    .setIssuer(auth.jwtIssuer)
+    .setAudience(auth.jwtAudience)
+    .setIssuedAt()
+    .setExpirationTime(`${auth.accessTokenTtlSeconds}s`)
+    .sign(keyOf(auth));
+}
+
+export async function verifyAccessToken(auth: AuthConfig, token: string): Promise<Principal> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(auth), {
+      algorithms: [ALGORITHM],
+      issuer: auth.jwtIssuer,
+      audience: auth.jwtAudience,
+      requiredClaims: ['exp', 'sub'],
+    });
+    const parsed = claims.parse(payload);
+    return { userId: parsed.sub, tenantId: parsed.tid, role: parsed.role };
+  } catch (err) {
+    const expired = err instanceof joseErrors.JWTExpired;
+    throw new UnauthorizedError(expired ? 'The access token has expired' : 'The access token is not valid', { cause: err });
+  }
+}

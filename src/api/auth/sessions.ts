@@ -1,0 +1,95 @@
+// A session is a refresh-token family: login starts one, each refresh spends the current token
+// and issues the next, logout or a replayed (spent) token revokes the whole family.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config';
+import { insertAuditEntry } from '../../db/audit';
+import {
+  findRefreshTokenForUpdate,
+  insertRefreshToken,
+  markRefreshTokenSpent,
+  revokeRefreshTokenFamily,
+} from '../../db/refresh-tokens';
+import type { TenantTx } from '../../db/sql';
+import { findUser, type User } from '../../db/users';
+import { signAccessToken } from './access-token';
+import { generateRefreshToken, hashRefreshToken } from './refresh-token';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+const DAY_MS = 86_400_000;
+
+async function issueTokens(tx: TenantTx, config: Config, user: User, familyId: string): Promise<TokenPair> {
+  const refreshToken = generateRefreshToken(user.tenant_id);
+  await insertRefreshToken(tx, {
+    tenantId: user.tenant_id,
+    userId: user.id,
+    familyId,
+    tokenHash: hashRefreshToken(refreshToken),
+    expiresAt: new Date(Date.now() + config.auth.refreshTokenTtlDays * DAY_MS),
+  });
+  const accessToken = await signAccessToken(config.auth, { userId: user.id, tenantId: user.tenant_id, role: user.role });
+  return { accessToken, refreshToken, expiresIn: config.auth.accessTokenTtlSeconds, tokenType: 'Bearer' };
+}
+
+/** In the user's tenant transaction. */
+export function startSession(tx: TenantTx, config: Config, user: User): Promise<TokenPair> {
+  return issueTokens(tx, config, user, randomUUID());
+}
+
+export type RefreshOutcome = { kind: 'rotated'; tokens: TokenPair } | { kind: 'reused' } | { kind: 'invalid' };
+
+/**
+ * Spends `refreshToken` and issues the next pair of its family. A token that was already spent
+ * means two parties hold the family (one of them a thief): every token of it is revoked, which
+ * the caller must commit before answering 401.
+ */
+export async function rotateSession(tx: TenantTx, config: Config, refreshToken: string, requestId: string): Promise<RefreshOutcome> {
+  const record = await findRefreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
+  if (!record || record.revoked_at) return { kind: 'invalid' };
+  if (record.spent_at) {
+    const revoked = await revokeRefreshTokenFamily(tx, record.family_id);
+    await insertAuditEntry(tx, {
+      tenantId: record.tenant_id,
+      actorId: record.user_id,
+      action: 'auth.refresh_token_reused',
+      target: `user:${record.user_id}`,
+      requestId,
+      detail: { familyId: record.family_id, revokedTokens: revoked },
+    });
+    return { kind: 'reused' };
+  }
+  if (record.expires_at.getTime() <= Date.now()) return { kind: 'invalid' };
+  const user = await findUser(tx, record.user_id);
+  if (!user) return { kind: 'invalid' };
+  await markRefreshTokenSpent(tx, record.id);
+  const tokens = await issueTokens(tx, config, user, record.family_id);
+  await insertAuditEntry(tx, {
+    tenantId: record.tenant_id,
+    actorId: user.id,
+    action: 'auth.refreshed',
+    target: `user:${user.id}`,
+    requestId,
+    detail: { familyId: record.family_id },
+  });
+  return { kind: 'rotated', tokens };
+}
+
+/** Revokes the session the token belongs to; a token we do not know is a no-op. */
+export async function endSession(tx: TenantTx, refreshToken: string, requestId: string): Promise<void> {
+  const record = await findRefreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
+  if (!record) return;
+  await revokeRefreshTokenFamily(tx, record.family_id);
+  await insertAuditEntry(tx, {
+    tenantId: record.tenant_id,
+    actorId: record.user_id,
+    action: 'auth.logout',
+    target: `user:${record.user_id}`,
+    requestId,
+    detail: { familyId: record.family_id },
+  });
+}

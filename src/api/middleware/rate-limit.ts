@@ -1,0 +1,61 @@
+// Rate limits with the IETF RateLimit headers on every limited response, and 429 problem+json
+// with Retry-After once a limit is spent.
+import type { Next } from 'koa';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimitedError } from '../../errors';
+import type { AppContext } from '../context';
+
+/** The counter that is closest to its limit decides what the headers say. */
+export function setRateLimitHeaders(ctx: AppContext, limit: number, windowSeconds: number, res: RateLimiterRes): void {
+  const remaining = Math.max(0, res.remainingPoints);
+  const shown = ctx.response.get('RateLimit-Remaining');
+  if (shown !== '' && Number(shown) <= remaining) return;
+  ctx.set('RateLimit-Limit', String(limit));
+  ctx.set('RateLimit-Remaining', String(remaining));
+  ctx.set('RateLimit-Reset', String(Math.max(0, Math.ceil(res.msBeforeNext / 1000))));
+  ctx.set('RateLimit-Policy', `${limit};w=${windowSeconds}`);
+}
+
+export function retryAfterSeconds(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * Takes one point for `key`; throws RateLimitedError when none is left. Errors of the store
+ * itself never reach here: the in-memory insurance limiter answers instead.
+ */
+export async function consumePoint(
+  ctx: AppContext,
+  limiter: RateLimiterAbstract,
+  key: string,
+  windowSeconds: number,
+  what: string,
+): Promise<void> {
+  try {
+    const res = await limiter.consume(key);
+    setRateLimitHeaders(ctx, limiter.points, windowSeconds, res);
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    setRateLimitHeaders(ctx, limiter.points, windowSeconds, rejection);
+    throw new RateLimitedError(`Too many requests ${what}; try again later`, retryAfterSeconds(rejection));
+  }
+}
+
+/** Every API request, per client IP (behind TRUST_PROXY_HOPS proxies). Health checks are exempt. */
+export function rateLimitByIp(limiter: RateLimiterAbstract, windowSeconds: number, exemptPrefixes: readonly string[]) {
+  return async function rateLimitByIpMiddleware(ctx: AppContext, next: Next): Promise<void> {
+    if (!ctx.path.startsWith('/api/') || exemptPrefixes.some((p) => ctx.path.startsWith(p))) return next();
+    await consumePoint(ctx, limiter, ctx.ip, windowSeconds, 'from this address');
+    return next();
+  };
+}
+
+/** Authenticated requests, per tenant; after authenticate. */
+export function rateLimitByTenant(limiter: RateLimiterAbstract, windowSeconds: number) {
+  return async function rateLimitByTenantMiddleware(ctx: AppContext, next: Next): Promise<void> {
+    const tenantId = ctx.state.auth?.tenantId;
+    if (!tenantId) throw new Error('rateLimitByTenant runs after authenticate');
+    await consumePoint(ctx, limiter, tenantId, windowSeconds, 'for this business');
+    return next();
+  };
+}

@@ -1,0 +1,48 @@
+// Checks params, query and body against the route's zod schemas before the route runs, and
+// answers 422 listing every field at fault in all three at once.
+import type { Next } from 'koa';
+import type { ZodIssue, ZodTypeAny } from 'zod';
+import { ValidationError, type FieldProblem } from '../../errors';
+import type { AppContext } from '../context';
+
+export interface RequestSchemas {
+  params?: ZodTypeAny;
+  query?: ZodTypeAny;
+  body?: ZodTypeAny;
+}
+
+/** Unknown keys are reported one by one, under their own names, rather than as one issue. */
+function problemsOf(issues: readonly ZodIssue[], part: 'params' | 'query' | 'body'): FieldProblem[] {
+  return issues.flatMap((issue) => {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a known field' }));
+    }
+    if (part === 'body' && base.length === 0) {
+      return [{ path: '(body)', message: issue.code === 'invalid_type' && issue.received === 'undefined' ? 'A JSON body is required' : issue.message }];
+    }
+    return [{ path: base.join('.'), message: issue.message }];
+  });
+}
+
+export function validate(schemas: RequestSchemas) {
+  return async function validateMiddleware(ctx: AppContext, next: Next): Promise<void> {
+    const problems: FieldProblem[] = [];
+    const parse = (part: 'params' | 'query' | 'body', raw: unknown): unknown => {
+      const schema = schemas[part];
+      if (!schema) return undefined;
+      const result = schema.safeParse(raw);
+      if (result.success) return result.data;
+      problems.push(...problemsOf(result.error.issues, part));
+      return undefined;
+    };
+    const input = {
+      params: parse('params', (ctx as AppContext & { params?: Record<string, string> }).params ?? {}),
+      query: parse('query', ctx.query),
+      body: parse('body', ctx.request.body),
+    };
+    if (problems.length > 0) throw new ValidationError(problems);
+    ctx.state.input = input;
+    return next();
+  };
+}

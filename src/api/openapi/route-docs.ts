@@ -1,0 +1,28 @@
+// What the OpenAPI document says about each route. defineEndpoint() records it against the
+// router layer it creates, so the document is built from the routers the app really mounts.
+import type { ZodTypeAny } from 'zod';
+import type { Access } from '../endpoint-types';
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tags: string[];
+  access: Access;
+  params?: ZodTypeAny;
+  query?: ZodTypeAny;
+  body?: ZodTypeAny;
+  responses: Record<number, { description: string; schema?: ZodTypeAny }>;
+  idempotent: boolean;
+  /** Kept out of the OpenAPI document (the docs page's own assets). */
+  hidden?: boolean;
+}
+
+const docs = new WeakMap<object, RouteDoc>();
+
+export function documentLayer(layer: object, doc: RouteDoc): void {
+  docs.set(layer, doc);
+}
+
+export function docOfLayer(layer: object): RouteDoc | undefined {
+  return docs.get(layer);
+}

@@ -1,0 +1,46 @@
+// Cursor pagination, the same on every list: `?limit=` (1-100, default 50) and `?cursor=` →
+// `{ items, nextCursor }`. Cursors are opaque to clients (base64url JSON of the last row's sort
+// key); queries fetch limit + 1 rows to know whether another page exists.
+import type { ZodType, ZodTypeAny } from 'zod';
+import { ValidationError } from '../errors';
+import { z } from './openapi/zod';
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: 'Page size, 1-100' }),
+  cursor: z.string().max(512).optional().openapi({ description: 'The nextCursor of the previous page' }),
+});
+
+export function pageOf<T extends ZodTypeAny>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** The sort key a cursor carries, or a 422 naming `cursor` when it was not one of ours. */
+export function decodeCursor<K>(cursor: string | undefined, shape: ZodType<K>): K | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // falls through to the 422
+  }
+  throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list produced' }]);
+}
+
+/** Trims the extra row and turns it into the next cursor. */
+export function toPage<Row, Item>(
+  rows: readonly Row[],
+  limit: number,
+  present: (row: Row) => Item,
+  keyOf: (row: Row) => unknown,
+): { items: Item[]; nextCursor: string | null } {
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(present),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
+}

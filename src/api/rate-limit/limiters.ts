@@ -1,0 +1,55 @@
+// The API's rate limiters, counted in Postgres (table rate_limits) so every web instance shares
+// them. Each has an in-memory stand-in that takes over while Postgres does not answer: limits
+// then hold per instance instead of failing every request.
+import pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { Config } from '../../config';
+import type { Logger } from '../../observability/logger';
+
+export interface RateLimits {
+  /** Every request, per client IP. */
+  ip: RateLimiterPostgres;
+  /** Authenticated requests, per tenant. */
+  tenant: RateLimiterPostgres;
+  /** Failed logins per account (a hash of the email) and per IP. */
+  loginAccount: RateLimiterPostgres;
+  loginIp: RateLimiterPostgres;
+  windowSeconds: { ip: number; tenant: number };
+}
+
+const TABLE = 'rate_limits';
+
+export function createRateLimits(config: Config, logger: Logger): RateLimits {
+  // rate-limiter-flexible speaks node-postgres. A small pool of its own; idle connections close
+  // quickly and never keep the process alive.
+  const pool = new pg.Pool({
+    connectionString: config.database.url,
+    max: 4,
+    idleTimeoutMillis: 1_000,
+    connectionTimeoutMillis: 2_000,
+    allowExitOnIdle: true,
+  });
+  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'rate limit store connection error'));
+
+  const limiter = (keyPrefix: string, points: number, duration: number) => {
+    return new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      tableName: TABLE,
+      tableCreated: true, // by the migration, as the owner role; the app role cannot create tables
+      keyPrefix,
+      points,
+      duration,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+    });
+  };
+
+  const { ip, tenant, login } = config.rateLimit;
+  return {
+    ip: limiter('api-ip', ip.points, ip.windowSeconds),
+    tenant: limiter('api-tenant', tenant.points, tenant.windowSeconds),
+    loginAccount: limiter('login-account', login.maxFailuresPerAccount, login.windowSeconds),
+    loginIp: limiter('login-ip', login.maxFailuresPerIp, login.windowSeconds),
+    windowSeconds: { ip: ip.windowSeconds, tenant: tenant.windowSeconds },
+  };
+}

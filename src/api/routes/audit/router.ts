@@ -1,0 +1,37 @@
+// The tenant's audit trail, for owners: every change, who made it and in which request.
+import Router from '@koa/router';
+import { z } from 'zod';
+import { listAuditEntries } from '../../../db/audit';
+import type { AppDeps } from '../../app';
+import type { AppState } from '../../context';
+import { endpointsFor } from '../../endpoint';
+import { decodeCursor, toPage } from '../../pagination';
+import { auditPage, auditQuery, presentAuditEntry } from './schema';
+
+const auditCursor = z.object({ at: z.string(), id: z.string().uuid() });
+
+export function auditRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/audit' });
+  const endpoint = endpointsFor(router, deps, 'Audit');
+
+  endpoint({
+    method: 'get',
+    path: '/',
+    summary: 'The audit log, newest first',
+    access: 'owner',
+    request: { query: auditQuery },
+    responses: { 200: { description: 'A page of audit entries', schema: auditPage } },
+    async handler({ query, db }) {
+      const before = decodeCursor(query.cursor, auditCursor);
+      const rows = await listAuditEntries(db, {
+        limit: query.limit,
+        ...(query.target ? { target: query.target } : {}),
+        ...(query.action ? { action: query.action } : {}),
+        ...(before ? { before } : {}),
+      });
+      return { status: 200, body: toPage(rows, query.limit, presentAuditEntry, (r) => ({ at: r.cursor_at, id: r.id })) };
+    },
+  });
+
+  return router;
+}

@@ -1,0 +1,131 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Client } from '../../../db/clients';
+import { instant, idParams } from '../../openapi/common';
+import { z } from '../../openapi/zod';
+import { pageOf, pageQuery } from '../../pagination';
+import { timeZoneField } from '../auth/schema';
+
+export { idParams };
+
+/** Any common way of writing an international number in, E.164 out (+447700900123). */
+const phoneField = z
+  .string()
+  .trim()
+  .max(40)
+  .transform((raw, ctx) => {
+    const parsed = parsePhoneNumberFromString(raw.replace(/^00/, '+'));
+    if (!parsed?.isValid()) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: raw.startsWith('+') || raw.startsWith('00')
+          ? 'is not a valid phone number'
+          : 'must be an international phone number with its country code, e.g. +44 7911 123456',
+      });
+      return z.NEVER;
+    }
+    return parsed.number;
+  })
+  .openapi({ type: 'string', example: '+44 7911 123456', description: 'Stored and returned in E.164 (+447911123456)' });
+
+const fields = {
+  name: z.string().trim().min(1).max(200).openapi({ example: 'Ada Lovelace' }),
+  email: z.string().trim().max(254).email().nullable().openapi({ example: 'ada@example.com' }),
+  phone: phoneField.nullable(),
+  timezone: timeZoneField.nullable(),
+  notes: z.string().max(10_000).nullable().openapi({ example: 'Prefers morning appointments' }),
+  smsConsent: z.boolean().openapi({ description: 'Whether the client agreed to receive SMS; stored with when and how' }),
+  smsConsentSource: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .openapi({ description: 'How consent was given or withdrawn (default "api")', example: 'paper form at reception' }),
+};
+
+function consentSourceNeedsConsent(body: { smsConsent?: boolean; smsConsentSource?: string }, ctx: z.RefinementCtx): void {
+  if (body.smsConsentSource !== undefined && body.smsConsent === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['smsConsentSource'], message: 'is only accepted together with smsConsent' });
+  }
+}
+
+export const createClientBody = z
+  .object({
+    name: fields.name,
+    email: fields.email.optional(),
+    phone: fields.phone.optional(),
+    timezone: fields.timezone.optional(),
+    notes: fields.notes.optional(),
+    smsConsent: fields.smsConsent.optional(),
+    smsConsentSource: fields.smsConsentSource.optional(),
+  })
+  .strict()
+  .superRefine(consentSourceNeedsConsent)
+  .openapi('CreateClient', {
+    example: {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: '+44 7911 123456',
+      timezone: 'Europe/London',
+      notes: 'Prefers morning appointments',
+      smsConsent: true,
+      smsConsentSource: 'paper form at reception',
+    },
+  });
+
+export const updateClientBody = z
+  .object({
+    name: fields.name.optional(),
+    email: fields.email.optional(),
+    phone: fields.phone.optional(),
+    timezone: fields.timezone.optional(),
+    notes: fields.notes.optional(),
+    smsConsent: fields.smsConsent.optional(),
+    smsConsentSource: fields.smsConsentSource.optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (Object.keys(body).length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Send at least one field to change' });
+    consentSourceNeedsConsent(body, ctx);
+  })
+  .openapi('UpdateClient', {
+    description: 'Only the fields sent change; null clears an optional field.',
+    example: { notes: 'Moved to afternoons', phone: '+1 415 555 2671' },
+  });
+
+export const listClientsQuery = pageQuery.extend({
+  search: z.string().trim().min(1).max(200).optional().openapi({ description: 'Part of the name, email or phone' }),
+});
+
+export const clientSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable().openapi({ description: 'E.164' }),
+    timezone: z.string().nullable().openapi({ description: "IANA; null means the business's" }),
+    notes: z.string().nullable(),
+    smsConsent: z.boolean(),
+    smsConsentAt: instant.nullable().openapi({ description: 'When consent was last given or withdrawn' }),
+    smsConsentSource: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .openapi('Client');
+
+export const clientPage = pageOf(clientSchema).openapi('ClientPage');
+
+export function presentClient(c: Client): z.infer<typeof clientSchema> {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    timezone: c.timezone,
+    notes: c.notes,
+    smsConsent: c.sms_consent,
+    smsConsentAt: c.sms_consent_at?.toISOString() ?? null,
+    smsConsentSource: c.sms_consent_source,
+    createdAt: c.created_at.toISOString(),
+    updatedAt: c.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,38 @@
+import type { Tenant } from '../../../db/tenants';
+import type { User } from '../../../db/users';
+import { ROLES } from '../../../domain/roles';
+import { instant } from '../../openapi/common';
+import { z } from '../../openapi/zod';
+import { pageOf, pageQuery } from '../../pagination';
+
+/** Emails are compared and stored lower-cased: one email is one account across all tenants. */
+export const emailField = z.string().trim().toLowerCase().max(254).email().openapi({ example: 'owner@salon.example' });
+export const newPasswordField = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(256, 'must be at most 256 characters')
+  .openapi({ example: 'correct horse battery staple' });
+
+export const userSchema = z
+  .object({ id: z.string().uuid(), email: z.string(), role: z.enum(ROLES), createdAt: instant })
+  .openapi('User');
+
+export const tenantSchema = z
+  .object({ id: z.string().uuid(), name: z.string(), timezone: z.string(), createdAt: instant })
+  .openapi('Tenant');
+
+export const createUserBody = z
+  .object({ email: emailField, password: newPasswordField, role: z.enum(ROLES) })
+  .strict()
+  .openapi('CreateUser', { example: { email: 'front-desk@salon.example', password: 'a long passphrase here', role: 'staff' } });
+
+export const listUsersQuery = pageQuery;
+export const userPage = pageOf(userSchema).openapi('UserPage');
+
+export function presentUser(user: User): z.infer<typeof userSchema> {
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString() };
+}
+
+export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
+  return { id: tenant.id, name: tenant.name, timezone: tenant.timezone, createdAt: tenant.created_at.toISOString() };
+}

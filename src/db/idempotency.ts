@@ -1,0 +1,51 @@
+// Stored first responses of creating POSTs, per tenant (see middleware/idempotency.ts).
+import { z } from 'zod';
+import { sql, type Db } from './sql';
+
+const idempotencyRow = z.object({
+  request_hash: z.string(),
+  response_status: z.number().int().nullable(),
+  response_body: z.unknown(),
+  response_location: z.string().nullable(),
+});
+export type StoredIdempotentResponse = z.infer<typeof idempotencyRow>;
+
+/**
+ * Takes the key for this request. When another transaction holds the same key, Postgres makes
+ * this insert wait for it: if that one commits, the key is taken (false); if it rolls back, this
+ * request gets the key (true).
+ */
+export async function claimIdempotencyKey(db: Db, tenantId: string, key: string, requestHash: string): Promise<boolean> {
+  const claimed = await db.maybeOne(sql.type(z.object({ key: z.string() }))`
+    INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES (${tenantId}, ${key}, ${requestHash})
+    ON CONFLICT (tenant_id, key) DO NOTHING
+    RETURNING key`);
+  return claimed !== null;
+}
+
+export async function findIdempotencyKey(db: Db, key: string): Promise<StoredIdempotentResponse | null> {
+  return db.maybeOne(sql.type(idempotencyRow)`
+    SELECT request_hash, response_status, response_body, response_location FROM idempotency_keys WHERE key = ${key}`);
+}
+
+export async function storeIdempotentResponse(
+  db: Db,
+  key: string,
+  response: { status: number; body: unknown; location: string | null },
+): Promise<void> {
+  const body = response.body === undefined ? null : sql.jsonb(response.body as Parameters<typeof sql.jsonb>[0]);
+  await db.query(sql.unsafe`
+    UPDATE idempotency_keys
+       SET response_status = ${response.status}, response_body = ${body}, response_location = ${response.location}
+     WHERE key = ${key}`);
+}
+
+export async function releaseIdempotencyKey(db: Db, key: string): Promise<void> {
+  await db.query(sql.unsafe`DELETE FROM idempotency_keys WHERE key = ${key}`);
+}
+
+/** Keys older than the retention window are forgotten: a retry after that is a new request. */
+export async function deleteExpiredIdempotencyKeys(db: Db, olderThanHours: number): Promise<void> {
+  await db.query(sql.unsafe`
+    DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${olderThanHours})`);
+}

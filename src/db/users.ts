@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ROLES, type Role } from '../domain/roles';
+import { cursorAt } from './keyset-cursor';
+import { sql, type Db } from './sql';
+
+export const userRow = z.object({
+  id: z.string().uuid(),
+  tenant_id: z.string().uuid(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  created_at: z.date(),
+});
+export type User = z.infer<typeof userRow>;
+
+const credentialsRow = userRow.extend({ password_hash: z.string() });
+export type UserCredentials = z.infer<typeof credentialsRow>;
+
+const USER_COLUMNS = sql.fragment`id, tenant_id, email, role, created_at`;
+
+/**
+ * The tenant an email belongs to, across tenants: the one question login must answer before it
+ * can open a tenant transaction. Goes through the narrow SECURITY DEFINER function of the
+ * migration, so the app role never reads users outside RLS.
+ */
+export async function tenantIdForEmail(db: Db, email: string): Promise<string | null> {
+  return db.oneFirst(sql.type(z.object({ tenant_id: z.string().uuid().nullable() }))`
+    SELECT auth_tenant_for_email(${email}) AS tenant_id`);
+}
+
+/** In the user's tenant transaction. */
+export async function findCredentialsByEmail(db: Db, email: string): Promise<UserCredentials | null> {
+  return db.maybeOne(sql.type(credentialsRow)`
+    SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(email) = lower(${email})`);
+}
+
+export async function insertUser(
+  db: Db,
+  user: { tenantId: string; email: string; passwordHash: string; role: Role },
+): Promise<User> {
+  return db.one(sql.type(userRow)`
+    INSERT INTO users (tenant_id, email, password_hash, role)
+    VALUES (${user.tenantId}, ${user.email}, ${user.passwordHash}, ${user.role})
+    RETURNING ${USER_COLUMNS}`);
+}
+
+export async function findUser(db: Db, id: string): Promise<User | null> {
+  return db.maybeOne(sql.type(userRow)`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
+}
+
+/** Oldest first, keyset-paginated on (created_at, id). */
+export async function listUsers(
+  db: Db,
+  page: { limit: number; after?: { createdAt: string; id: string } },
+): Promise<readonly (User & { cursor_at: string })[]> {
+  const after = page.after
+    ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
+    : sql.fragment``;
+  return db.any(sql.type(userRow.extend({ cursor_at: z.string() }))`
+    SELECT ${USER_COLUMNS}, ${cursorAt('created_at')} AS cursor_at
+      FROM users ${after}
+     ORDER BY created_at, id
+     LIMIT ${page.limit + 1}`);
+}
+
+/** Where owner alerts go: the tenant's owners' addresses, oldest account first. */
+export async function listOwnerEmails(db: Db): Promise<string[]> {
+  const rows = await db.anyFirst(sql.type(z.object({ email: z.string() }))`
+    SELECT email FROM users WHERE role = 'owner' ORDER BY created_at, id`);
+  return [...rows];
+}
