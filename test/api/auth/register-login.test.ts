@@ -1,0 +1,157 @@
+// Sign-up and sign-in through HTTP: the contract's shapes and codes, one answer for every wrong
+// login, and throttling of failed logins per account and per IP.
+import { randomUUID } from 'node:crypto';
+import { startApi, type RunningApi } from '../../helpers/api';
+import { registerTenant, TEST_PASSWORD, uniqueEmail } from '../../helpers/auth';
+import { request } from '../../helpers/http';
+
+let api: RunningApi;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+const isProblem = (res: { headers: Record<string, string> }) => /application\/problem\+json/.test(res.headers['content-type'] ?? '');
+
+async function pollUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, deadlineMs = 15_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('POST /api/auth/register', () => {
+  it('creates the business and its owner, signed in', async () => {
+    const email = uniqueEmail('Owner');
+    const res = await request(api.server, 'POST', '/api/auth/register', {
+      json: { businessName: '  Lumen Hair Studio ', email: `  ${email.toUpperCase()} `, password: TEST_PASSWORD, timezone: 'Europe/Paris' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      tenant: { id: expect.any(String), name: 'Lumen Hair Studio', timezone: 'Europe/Paris', createdAt: expect.any(String) },
+      user: { id: expect.any(String), email: email.toLowerCase(), role: 'owner', createdAt: expect.any(String) },
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+      tokenType: 'Bearer',
+    });
+    const me = await request(api.server, 'GET', '/api/auth/me', { token: res.body.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ user: res.body.user, tenant: res.body.tenant });
+  });
+
+  it('answers 409 naming email when the email already has an account, in any letter case', async () => {
+    const owner = await registerTenant(api.server);
+    const res = await request(api.server, 'POST', '/api/auth/register', {
+      json: { businessName: 'Copycat', email: owner.email.toUpperCase(), password: TEST_PASSWORD },
+    });
+    expect(res.status).toBe(409);
+    expect(isProblem(res)).toBe(true);
+    expect(res.body.errors).toEqual([{ path: 'email', message: 'is already registered' }]);
+  });
+
+  it('answers 422 listing every bad field', async () => {
+    const res = await request(api.server, 'POST', '/api/auth/register', {
+      json: { businessName: '', email: 'not-an-email', password: 'short', timezone: 'Mars/Olympus', plan: 'gold' },
+    });
+    expect(res.status).toBe(422);
+    expect(isProblem(res)).toBe(true);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['businessName', 'email', 'password', 'plan', 'timezone']);
+  });
+
+  it('answers 403 when ALLOW_SIGNUP=false, and creates nothing', async () => {
+    const closed = await startApi({ ALLOW_SIGNUP: 'false' });
+    try {
+      const email = uniqueEmail();
+      const res = await request(closed.server, 'POST', '/api/auth/register', { json: { businessName: 'Nope', email, password: TEST_PASSWORD } });
+      expect(res.status).toBe(403);
+      expect(isProblem(res)).toBe(true);
+      const login = await request(closed.server, 'POST', '/api/auth/login', { json: { email, password: TEST_PASSWORD } });
+      expect(login.status).toBe(401);
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
+describe('POST /api/auth/login', () => {
+  it('signs in with the right password, whatever the email case', async () => {
+    const owner = await registerTenant(api.server);
+    const res = await request(api.server, 'POST', '/api/auth/login', { json: { email: owner.email.toUpperCase(), password: TEST_PASSWORD } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' });
+    const me = await request(api.server, 'GET', '/api/auth/me', { token: res.body.accessToken });
+    expect(me.body.user.id).toBe(owner.userId);
+  });
+
+  it('gives the same 401 for a wrong password and for an unknown email', async () => {
+    const owner = await registerTenant(api.server);
+    const wrongPassword = await request(api.server, 'POST', '/api/auth/login', { json: { email: owner.email, password: 'not the password' } });
+    const unknownEmail = await request(api.server, 'POST', '/api/auth/login', { json: { email: uniqueEmail(), password: TEST_PASSWORD } });
+    const notAnEmail = await request(api.server, 'POST', '/api/auth/login', { json: { email: 'nobody', password: 'x' } });
+    for (const res of [wrongPassword, unknownEmail, notAnEmail]) {
+      expect(res.status).toBe(401);
+      expect(isProblem(res)).toBe(true);
+    }
+    const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
+    expect(strip(wrongPassword.body)).toEqual(strip(unknownEmail.body));
+    expect(strip(notAnEmail.body)).toEqual(strip(unknownEmail.body));
+  });
+
+  it('records failed and successful sign-ins in the audit log', async () => {
+    const owner = await registerTenant(api.server);
+    await request(api.server, 'POST', '/api/auth/login', { json: { email: owner.email, password: 'wrong password!' } });
+    await request(api.server, 'POST', '/api/auth/login', { json: { email: owner.email, password: TEST_PASSWORD } });
+    const audit = await request(api.server, 'GET', `/api/audit?target=user:${owner.userId}`, { token: owner.accessToken });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['auth.login', 'auth.login_failed']);
+    expect(audit.body.items[1].actorId).toBeNull();
+  });
+});
+
+describe('login throttling', () => {
+  it('throttles one account after its failures, from any IP, then lets it in once the window passes', async () => {
+    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_FAILURE_WINDOW_SECONDS: '2' });
+    try {
+      const owner = await registerTenant(throttled.server);
+      const attempt = (password: string, ip: string) =>
+        request(throttled.server, 'POST', '/api/auth/login', { json: { email: owner.email, password }, headers: { 'X-Forwarded-For': ip } });
+      for (let i = 0; i < 3; i++) expect((await attempt('wrong password!', `198.51.100.${i + 1}`)).status).toBe(401);
+      // Even the right password, from yet another address, is refused while the account is throttled.
+      const blocked = await attempt(TEST_PASSWORD, '198.51.100.9');
+      expect(blocked.status).toBe(429);
+      expect(isProblem(blocked)).toBe(true);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Another account is not affected.
+      const other = await registerTenant(throttled.server);
+      expect((await request(throttled.server, 'POST', '/api/auth/login', { json: { email: other.email, password: TEST_PASSWORD } })).status).toBe(200);
+      // Once the window has passed the right password works again.
+      const recovered = await pollUntil('the account throttle to lift', () => attempt(TEST_PASSWORD, '198.51.100.9'), (r) => r.status !== 429);
+      expect(recovered.status).toBe(200);
+    } finally {
+      await throttled.close();
+    }
+  });
+
+  it('throttles one IP guessing at many accounts, unknown ones included', async () => {
+    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_IP: '3', LOGIN_FAILURE_WINDOW_SECONDS: '60' });
+    try {
+      const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+      const owner = await registerTenant(throttled.server);
+      const attempt = (email: string, password: string, from = ip) =>
+        request(throttled.server, 'POST', '/api/auth/login', { json: { email, password }, headers: { 'X-Forwarded-For': from } });
+      expect((await attempt(uniqueEmail(), 'guess-1')).status).toBe(401);
+      expect((await attempt(uniqueEmail(), 'guess-2')).status).toBe(401);
+      expect((await attempt(owner.email, 'guess-3')).status).toBe(401);
+      const blocked = await attempt(owner.email, TEST_PASSWORD);
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers['retry-after']).toBeDefined();
+      // The owner, from their own address, still gets in.
+      expect((await attempt(owner.email, TEST_PASSWORD, `192.0.2.${randomUUID().charCodeAt(0) % 250}`)).status).toBe(200);
+    } finally {
+      await throttled.close();
+    }
+  });
+});
