@@ -1,0 +1,97 @@
+// Rate limits per tenant and per IP, counted in Postgres: 429 problem+json with Retry-After and
+// RateLimit headers, then recovery once the window passes. Windows are set tiny through config;
+// the test polls for recovery with a deadline rather than sleeping a fixed time.
+import { startApi, type RunningApi } from '../helpers/api';
+import { registerTenant } from '../helpers/auth';
+import { request, type TestResponse } from '../helpers/http';
+
+async function pollUntil(what: string, probe: () => Promise<TestResponse>, done: (r: TestResponse) => boolean): Promise<TestResponse> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await probe();
+    if (done(res)) return res;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last status ${res.status})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const uniqueIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+
+describe('per tenant', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi({ RATE_LIMIT_TENANT_POINTS: '3', RATE_LIMIT_TENANT_WINDOW_SECONDS: '2' });
+  });
+  afterAll(() => api.close());
+
+  it('answers 429 once the tenant spent its points, with the headers, then recovers', async () => {
+    const owner = await registerTenant(api.server);
+    const other = await registerTenant(api.server);
+    const me = (token: string) => request(api.server, 'GET', '/api/auth/me', { token });
+
+    const first = await me(owner.accessToken);
+    expect(first.status).toBe(200);
+    expect(first.headers['ratelimit-limit']).toBe('3');
+    expect(first.headers['ratelimit-remaining']).toBe('2');
+    expect(first.headers['ratelimit-policy']).toBe('3;w=2');
+    expect((await me(owner.accessToken)).status).toBe(200);
+    expect((await me(owner.accessToken)).status).toBe(200);
+
+    const limited = await me(owner.accessToken);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(limited.body).toMatchObject({ status: 429, title: 'Too many requests' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+
+    // Another tenant has its own budget.
+    expect((await me(other.accessToken)).status).toBe(200);
+
+    const recovered = await pollUntil('the tenant window to pass', () => me(owner.accessToken), (r) => r.status !== 429);
+    expect(recovered.status).toBe(200);
+  });
+});
+
+describe('per IP', () => {
+  it('counts one IP across every web instance (the store is Postgres), and recovers', async () => {
+    const overrides = { RATE_LIMIT_IP_POINTS: '4', RATE_LIMIT_IP_WINDOW_SECONDS: '2' };
+    const web1 = await startApi(overrides);
+    const web2 = await startApi(overrides); // its own config, limiters and store pool
+    try {
+      const ip = uniqueIp();
+      const health = (api: RunningApi, from = ip) =>
+        request(api.server, 'GET', '/api/openapi.json', { headers: { 'X-Forwarded-For': from } });
+      expect((await health(web1)).status).toBe(200);
+      expect((await health(web2)).status).toBe(200);
+      expect((await health(web1)).status).toBe(200);
+      expect((await health(web2)).status).toBe(200);
+      const limited = await health(web1);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect((await health(web2)).status).toBe(429);
+      // Another address is unaffected; health checks are never limited.
+      expect((await health(web2, uniqueIp())).status).toBe(200);
+      expect((await request(web1.server, 'GET', '/api/health/db', { headers: { 'X-Forwarded-For': ip } })).status).toBe(200);
+
+      const recovered = await pollUntil('the IP window to pass', () => health(web1), (r) => r.status !== 429);
+      expect(recovered.status).toBe(200);
+    } finally {
+      await web1.close();
+      await web2.close();
+    }
+  });
+
+  it('uses the address the trusted proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+    const api = await startApi({ RATE_LIMIT_IP_POINTS: '2', RATE_LIMIT_IP_WINDOW_SECONDS: '60', TRUST_PROXY_HOPS: '1' });
+    try {
+      const proxySaw = uniqueIp();
+      const spoof = (n: number) =>
+        request(api.server, 'GET', '/api/openapi.json', { headers: { 'X-Forwarded-For': `192.0.2.${n}, ${proxySaw}` } });
+      expect((await spoof(1)).status).toBe(200);
+      expect((await spoof(2)).status).toBe(200);
+      expect((await spoof(3)).status).toBe(429);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,0 +1,66 @@
+// GET /api/system/status for admins: version, uptime, Temporal with live worker pollers, db, integrations.
+import { randomUUID } from 'node:crypto';
+import type { DatabasePool } from 'slonik';
+import { startApi, type RunningApi } from '../helpers/api';
+import { createUser, registerTenant, type SignedInUser } from '../helpers/auth';
+import { testConfig } from '../helpers/config';
+import { createAppPool } from '../helpers/db';
+import { request } from '../helpers/http';
+import { startTestWorker } from '../helpers/temporal';
+
+let pool: DatabasePool;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let api: RunningApi;
+let owner: SignedInUser;
+beforeAll(async () => {
+  pool = await createAppPool();
+  worker = await startTestWorker(testConfig(), pool);
+  api = await startApi({ TEMPORAL_TASK_QUEUE: worker.taskQueue });
+  owner = await registerTenant(api.server);
+});
+afterAll(async () => {
+  await worker.stop();
+  await api.close();
+  await pool.end();
+});
+
+it('shows an admin the running worker, the database and the integration modes', async () => {
+  const admin = await createUser(api.server, owner, 'admin');
+  const deadline = Date.now() + 20_000;
+  let res = await request(api.server, 'GET', '/api/system/status', { token: admin.accessToken });
+  while (res.body?.temporal?.workerPollers === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    res = await request(api.server, 'GET', '/api/system/status', { token: admin.accessToken });
+  }
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({
+    version: api.config.version,
+    uptimeS: expect.any(Number),
+    temporal: {
+      address: process.env.TEMPORAL_ADDRESS,
+      namespace: 'default',
+      taskQueue: worker.taskQueue,
+      workerPollers: expect.any(Number),
+      ok: true,
+    },
+    db: { ok: true },
+    integrations: { gmail: 'sandbox', calendar: 'sandbox', stripe: 'sandbox', twilio: 'sandbox', anthropic: 'sandbox' },
+  });
+  expect(res.body.temporal.workerPollers).toBeGreaterThanOrEqual(1);
+});
+
+it('counts no pollers on a task queue no worker serves', async () => {
+  const idle = await startApi({ TEMPORAL_TASK_QUEUE: `nobody-${randomUUID()}` });
+  try {
+    const res = await request(idle.server, 'GET', '/api/system/status', { token: owner.accessToken });
+    expect(res.body.temporal).toMatchObject({ workerPollers: 0, ok: true });
+  } finally {
+    await idle.close();
+  }
+});
+
+it('refuses staff with 403 and anonymous callers with 401', async () => {
+  const staff = await createUser(api.server, owner, 'staff');
+  expect((await request(api.server, 'GET', '/api/system/status', { token: staff.accessToken })).status).toBe(403);
+  expect((await request(api.server, 'GET', '/api/system/status')).status).toBe(401);
+});
