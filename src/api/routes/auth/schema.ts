@@ -28,7 +28,7 @@ export const loginBody = z
     password: z.string().min(1).max(1024).openapi({ example: 'a long passphrase here' }),
   })
   .strict()
-  .openapi('Login');
+  .openapi('Login', { example: { email: 'owner@lumen.example', password: 'a long passphrase here' } });
 
 export const refreshTokenBody = z
   .object({ refreshToken: z.string().min(1).max(512) })
