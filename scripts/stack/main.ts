@@ -13,6 +13,7 @@ import { localSecrets } from './local-secrets';
 import { freePort, portOpen, waitFor } from './ports';
 import { postgresDataDir, startLocalPostgres } from './postgres';
 import { start, stop } from './processes';
+import { startSandboxProcess } from './sandbox';
 import { startTemporalDevServer } from './temporal';
 
 type Mode = 'dev' | 'test' | 'bench';
@@ -118,6 +119,16 @@ async function main(): Promise<void> {
     log(`Temporal on ${temporal.address}${temporal.uiUrl ? `, Web UI on ${temporal.uiUrl}` : ''}`);
   }
 
+  // The provider sandbox, before anything that calls a provider. A SANDBOX_URL given from outside
+  // means one is already running.
+  let sandboxChild: Awaited<ReturnType<typeof startSandboxProcess>>['child'] | null = null;
+  if (/^(1|true|yes)$/i.test(env.SANDBOX ?? '') && !process.env.SANDBOX_URL) {
+    const sandbox = await startSandboxProcess({ root: ROOT, env, port: await choosePort('SANDBOX_PORT', 4010, mode), apiPort, quiet: mode !== 'dev' });
+    sandboxChild = sandbox.child;
+    env.SANDBOX_URL = sandbox.url;
+    log(`provider sandbox on ${sandbox.url}`);
+  }
+
   let exitCode: number;
   if (mode === 'test' || mode === 'bench') {
     const [command, args] =
@@ -132,6 +143,7 @@ async function main(): Promise<void> {
     exitCode = await runDev(env, apiPort);
   }
 
+  if (sandboxChild) await stop(sandboxChild);
   await temporal?.stop();
   if (mode !== 'dev') fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
   process.exit(exitCode);
@@ -149,6 +161,7 @@ async function runDev(env: NodeJS.ProcessEnv, apiPort: number): Promise<number> 
   log(`  API          http://localhost:${apiPort}/api/health/`);
   if (env.TEMPORAL_UI_URL) log(`  Temporal UI  ${env.TEMPORAL_UI_URL.replace('127.0.0.1', 'localhost')}`);
   log(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
+  if (env.SANDBOX_URL) log(`  Sandbox      ${env.SANDBOX_URL.replace('127.0.0.1', 'localhost')}/_sandbox/sent`);
   log(`  Postgres     ${redactUrl(env.DATABASE_URL ?? '')}`);
   log('Ctrl-C stops everything.');
 

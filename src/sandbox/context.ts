@@ -1,0 +1,23 @@
+// Everything the sandbox's route modules share: its options, what it recorded, queued faults,
+// the OIDC signer and each provider's state.
+import type { FaultQueue } from './faults';
+import type { GoogleDirectory } from './gmail-mailbox';
+import type { OidcSigner } from './oidc';
+import type { SandboxOptions } from './options';
+import type { CalendarStore } from './providers/calendar';
+import type { StripeStore } from './providers/stripe';
+import type { TwilioStore } from './providers/twilio';
+import type { Records } from './records';
+
+export interface Sandbox {
+  options: SandboxOptions;
+  /** The sandbox's own base URL, known once it listens. */
+  baseUrl: string;
+  records: Records;
+  faults: FaultQueue;
+  oidc: OidcSigner;
+  google: GoogleDirectory;
+  calendar: CalendarStore;
+  stripe: StripeStore;
+  twilio: TwilioStore;
+}
