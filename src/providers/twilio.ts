@@ -33,7 +33,7 @@ export interface TwilioOptions {
 type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0] & { data?: TData };
 
 /** Sends every request of the official client to the sandbox instead of Twilio's hosts. */
-class SandboxRequestClient extends twilio.RequestClient {
+export class SandboxRequestClient extends twilio.RequestClient {
   constructor(
     private readonly origin: string,
     options: ConstructorParameters<typeof twilio.RequestClient>[0],

@@ -24,7 +24,7 @@ interface HistoryRecord {
 
 export class Mailbox {
   historyId: number;
-  /** History ids at or above this are still known. */
+  /** The oldest start id history.list still accepts. */
   private oldestKnown: number;
   private readonly history: HistoryRecord[] = [];
   readonly messages = new Map<string, StoredMessage>();
@@ -56,14 +56,14 @@ export class Mailbox {
     this.history.push({ id: this.historyId, messageId: id });
     if (this.history.length > HISTORY_LIMIT) {
       const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
-      this.oldestKnown = (dropped[dropped.length - 1]?.id ?? this.oldestKnown) + 1;
+      this.oldestKnown = dropped[dropped.length - 1]?.id ?? this.oldestKnown;
     }
     return message;
   }
 
   /** Records after `start`, or null when `start` is older than the retained history. */
   historySince(start: number): StoredMessage[] | null {
-    if (start < this.oldestKnown - 1) return null;
+    if (start < this.oldestKnown) return null;
     return this.history.filter((h) => h.id > start).flatMap((h) => {
       const m = this.messages.get(h.messageId);
       return m ? [m] : [];
@@ -73,7 +73,8 @@ export class Mailbox {
   /** Forgets history up to now, as Gmail does after about a week: older start ids get a 404. */
   expireHistory(): void {
     this.history.length = 0;
-    this.oldestKnown = this.historyId + 1;
+    this.historyId += 1;
+    this.oldestKnown = this.historyId;
   }
 
   lastInThread(threadId: string): StoredMessage | null {

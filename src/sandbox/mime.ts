@@ -35,7 +35,8 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
     messageId: email.messageId ?? '',
     inReplyTo: email.inReplyTo ?? null,
     references: (email.references ?? '').split(/\s+/).filter(Boolean),
-    text: email.text ?? '',
+    // The body's final line break belongs to the MIME encoding, not to what the sender wrote.
+    text: (email.text ?? '').replace(/\r?\n$/, ''),
     html: email.html ?? null,
     date: email.date && !Number.isNaN(Date.parse(email.date)) ? new Date(email.date) : new Date(),
   };

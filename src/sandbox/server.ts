@@ -107,7 +107,7 @@ async function recordAndInjectFaults(sb: Sandbox, ctx: Context, next: Next): Pro
   if (!provider) return next();
   const fault = sb.faults.take(provider);
   if (fault) {
-    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault.delayMs) await pause(ctx, fault.delayMs);
     sb.records.request({ provider, method: ctx.method, path: ctx.path, status: fault.status, fault: true });
     sb.options.log(`${ctx.method} ${ctx.path} → injected ${fault.status || 'hang'}`);
     if (fault.status === 0) {
@@ -128,4 +128,18 @@ async function recordAndInjectFaults(sb: Sandbox, ctx: Context, next: Next): Pro
   await next();
   sb.records.request({ provider, method: ctx.method, path: ctx.path, status: ctx.status, fault: false });
   sb.options.log(`${ctx.method} ${ctx.path} → ${ctx.status}`);
+}
+
+/** Waits, but no longer than the client does: a client that gave up ends the wait. */
+function pause(ctx: Context, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = ctx.req.socket;
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    socket.once('close', done);
+  });
 }

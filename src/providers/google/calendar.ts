@@ -62,6 +62,7 @@ export function createCalendar(config: Config, options: GmailOptions): Calendar 
     auth,
     retry: false,
     timeout: options.timeoutMs ?? DEFAULT_GOOGLE_TIMEOUT_MS,
+    fetchImplementation: fetch,
     ...(mode === 'sandbox' ? { rootUrl: `${config.sandbox.url}/` } : {}),
   });
 

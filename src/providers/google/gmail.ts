@@ -67,6 +67,7 @@ export function createGmail(config: Config, options: GmailOptions): Gmail {
     auth,
     retry: false,
     timeout: options.timeoutMs ?? DEFAULT_GOOGLE_TIMEOUT_MS,
+    fetchImplementation: fetch,
     ...(mode === 'sandbox' ? { rootUrl: `${config.sandbox.url}/` } : {}),
   });
 

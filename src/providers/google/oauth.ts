@@ -48,7 +48,8 @@ export function createGoogleOAuth(config: Config, options: GoogleClientOptions =
       clientId,
       clientSecret,
       redirectUri,
-      transporterOptions: { timeout },
+      // Node's own fetch: gaxios would otherwise load node-fetch through a dynamic import.
+      transporterOptions: { timeout, fetchImplementation: fetch },
       ...(sandbox
         ? { endpoints: { oauth2AuthBaseUrl: `${config.sandbox.url}/o/oauth2/v2/auth`, oauth2TokenUrl: `${config.sandbox.url}/token` } }
         : {}),

@@ -15,6 +15,8 @@ export interface PubsubPushClaims extends JWTPayload {
 }
 
 export interface PubsubPushVerifier {
+  /** The only key set this verifier trusts. */
+  readonly jwksUrl: string;
   /** The token's claims, or UnauthorizedError (401) saying which check failed. */
   verify(authorizationHeader: string | undefined): Promise<PubsubPushClaims>;
 }
@@ -28,6 +30,7 @@ export function createPubsubPushVerifier(config: Config): PubsubPushVerifier {
   const serviceAccount = config.google.pubsubServiceAccount;
 
   return {
+    jwksUrl,
     async verify(authorizationHeader) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorizationHeader?.trim() ?? '');
       if (!match?.[1]) throw new UnauthorizedError('Missing bearer token');

@@ -18,7 +18,8 @@ export function anthropicRoutes(sb: Sandbox): Router {
   const router = new Router({ prefix: '/anthropic/v1' });
 
   router.post('/messages', async (ctx) => {
-    if (!ctx.get('x-api-key')) return fail(ctx, 401, 'x-api-key header is required');
+    // API keys arrive as x-api-key; this SDK generation sends them as a bearer token.
+    if (!ctx.get('x-api-key') && !/^Bearer \S+/.test(ctx.get('Authorization'))) return fail(ctx, 401, 'x-api-key header is required');
     if (!ctx.get('anthropic-version')) return fail(ctx, 400, 'anthropic-version: header is required');
     const body = await jsonBody(ctx);
     const model = str(body.model);
