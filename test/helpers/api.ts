@@ -21,7 +21,7 @@ export interface RunningApi {
 
 export async function startApi(overrides: Record<string, string | undefined> = {}): Promise<RunningApi> {
   const config = testConfig(overrides);
-  const pool = await createAppPool();
+  const pool = await createAppPool(config.database.url);
   const temporal = await connectClient();
   const app = createApp({ config, pool, temporal, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) });
   const server = await listen(app);

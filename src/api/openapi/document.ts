@@ -56,6 +56,8 @@ function documentedRoute(route: RouteInfo, doc: RouteDoc): RouteConfig {
   };
 }
 
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
 function plainRoute(route: RouteInfo): RouteConfig {
   const params = route.paramNames.length
     ? z.object(Object.fromEntries(route.paramNames.map((name) => [name, z.string()])))
@@ -64,7 +66,7 @@ function plainRoute(route: RouteInfo): RouteConfig {
     method: route.method.toLowerCase() as Method,
     path: route.openapiPath,
     summary: `${route.method} ${route.path}`,
-    tags: [route.path.split('/')[2] ?? 'other'],
+    tags: [capitalized(route.path.split('/')[2] ?? 'other')],
     ...(params ? { request: { params } } : {}),
     responses: { default: { description: 'See the HTTP contract' } },
   };
@@ -90,7 +92,7 @@ export function buildOpenApiDocument(app: MountedApp, config: Config) {
       version: config.version,
       description:
         'JSON in and out. Errors are application/problem+json. Lists take ?limit (1-100) and ?cursor and answer { items, nextCursor }. ' +
-        'Signed-in routes take Authorization: Bearer <access token>.',
+        'Signed-in routes take `Authorization: Bearer <access token>` (from /api/auth/login, /register or /refresh).',
     },
   });
 }
