@@ -10,15 +10,12 @@ import type { Db } from '../db/sql';
 import { backoffAfterAttempt, type EmailGuard, type EmailRetryPolicy, type EmailStatus } from '../domain/email';
 import { AppError, UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { buildMime } from './email-mime';
+import type { Gmail } from '../providers/google/gmail';
 
-/** What sending needs from the tenant's Gmail (the provider layer implements it). */
+/** What sending needs from the tenant's Gmail: its address, send, and a Message-ID lookup. */
 export interface OutgoingMailbox {
-  /** The address mail is sent from. */
   address: string;
-  send(message: { raw: Buffer; threadId?: string | null }): Promise<{ id: string; threadId: string | null }>;
-  /** Looks the message up by its RFC Message-ID (Gmail search `rfc822msgid:`). */
-  findByMessageId(messageId: string): Promise<{ id: string; threadId: string | null } | null>;
+  gmail: Pick<Gmail, 'send' | 'findByMessageId'>;
 }
 
 export interface EmailDeliveryDeps {
@@ -69,7 +66,7 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
       // Any attempt after the first may follow one that reached Gmail but never heard back
       // (a timeout, a 5xx, a worker killed mid-call): look before sending again.
       if (email.attempts > 1) {
-        const existing = await mailbox.findByMessageId(email.messageId);
+        const existing = await mailbox.gmail.findByMessageId(email.messageId);
         if (existing) {
           await tx(tenantId, (db) => markEmailSent(db, emailId, { gmailMessageId: existing.id, gmailThreadId: existing.threadId }));
           log.info({ gmailMessageId: existing.id }, 'email found already sent; not sending again');
@@ -77,9 +74,18 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
         }
       }
 
-      const raw = await buildMime({ ...email, from: mailbox.address });
       Context.current().heartbeat();
-      const sent = await mailbox.send({ raw, threadId: email.threadId });
+      const sent = await mailbox.gmail.send({
+        from: mailbox.address,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        ...(email.html ? { html: email.html } : {}),
+        messageId: email.messageId,
+        ...(email.threadId ? { threadId: email.threadId } : {}),
+        ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}),
+        ...(email.references ? { references: email.references.split(/\s+/).filter(Boolean) } : {}),
+      });
       await tx(tenantId, (db) => markEmailSent(db, emailId, { gmailMessageId: sent.id, gmailThreadId: sent.threadId }));
       log.info({ gmailMessageId: sent.id }, 'email sent');
       return { status: 'sent', gmailMessageId: sent.id };
@@ -121,7 +127,12 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
     });
   }
 
-  return { sendEmail, recordEmailGaveUp };
+  /** Settles a queued/sending row as cancelled; a row already sent stays sent. */
+  async function recordEmailCancelled(input: { tenantId: string; emailId: string }): Promise<void> {
+    await tx(input.tenantId, (db) => markEmailCancelled(db, input.emailId, 'cancelled before it was sent'));
+  }
+
+  return { sendEmail, recordEmailGaveUp, recordEmailCancelled };
 }
 
 function describeGuard(guard: EmailGuard): string {

@@ -1,10 +1,21 @@
-// Custom search attributes, so ops can filter workflows by tenant (and, as later issues add
-// them, invoice, client, email, mailbox) in the Temporal UI and the API can scope listings.
-// Registered on the dev server by the stack script (--search-attribute) and, in production,
-// once per namespace (see README).
+// Custom search attributes, so ops can filter workflows by tenant, invoice, client, email or
+// mailbox in the Temporal UI, and the API can scope listings to the caller's tenant. Values are
+// ids, never addresses: search attributes are indexed in clear, unlike encrypted payloads.
+// Registered on the dev server by the stack script (--search-attribute) and, in production, once
+// per namespace (see README).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const TenantIdKey = defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD);
+export const InvoiceIdKey = defineSearchAttributeKey('InvoiceId', SearchAttributeType.KEYWORD);
+export const ClientIdKey = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
+export const EmailIdKey = defineSearchAttributeKey('EmailId', SearchAttributeType.KEYWORD);
+export const MailboxIdKey = defineSearchAttributeKey('MailboxId', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, with the type name the CLI's --search-attribute flag takes. */
-export const CUSTOM_SEARCH_ATTRIBUTES = [{ key: TenantIdKey, cliType: 'Keyword' }] as const;
+export const CUSTOM_SEARCH_ATTRIBUTES = [
+  { key: TenantIdKey, cliType: 'Keyword' },
+  { key: InvoiceIdKey, cliType: 'Keyword' },
+  { key: ClientIdKey, cliType: 'Keyword' },
+  { key: EmailIdKey, cliType: 'Keyword' },
+  { key: MailboxIdKey, cliType: 'Keyword' },
+] as const;

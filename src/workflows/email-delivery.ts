@@ -1,6 +1,6 @@
 // One durable workflow per email (workflowId email:<tenant>:<email>): Temporal owns the retries,
 // with exponential backoff inside a total budget; the activity makes each try safe to repeat.
-import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createEmailDeliveryActivities } from '../activities/email-delivery';
 import { emailDeliveryStatusQuery, type EmailDeliveryInput, type EmailDeliveryResult } from './definitions';
 
@@ -22,7 +22,7 @@ export async function emailDelivery(input: EmailDeliveryInput): Promise<EmailDel
       maximumInterval: input.retry.maximumIntervalMs,
     },
   });
-  const { recordEmailGaveUp } = proxyActivities<EmailActivities>({
+  const { recordEmailGaveUp, recordEmailCancelled } = proxyActivities<EmailActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { maximumInterval: '1 minute' },
   });
@@ -31,6 +31,11 @@ export async function emailDelivery(input: EmailDeliveryInput): Promise<EmailDel
     const sent = await sendEmail({ tenantId: input.tenantId, emailId: input.emailId, retry: input.retry });
     result = { emailId: input.emailId, ...sent };
   } catch (err) {
+    if (isCancellation(err)) {
+      // Cancelled by ops or by a cancelled parent: the row must not stay "sending" forever.
+      await CancellationScope.nonCancellable(() => recordEmailCancelled({ tenantId: input.tenantId, emailId: input.emailId }));
+      throw err;
+    }
     if (!(err instanceof ActivityFailure)) throw err;
     const permanent = err.cause instanceof ApplicationFailure && err.cause.nonRetryable;
     const error = permanent ? (err.cause?.message ?? 'failed') : 'gave up: the retry budget ran out';

@@ -1,3 +1,4 @@
 // Every workflow the worker registers; the bundle's entry point.
 export { emailDelivery } from './email-delivery';
+export { paymentReminder } from './payment-reminder';
 export { probe } from './probe';

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
 import { createLogger } from '../../src/observability/logger';
 import type { Config } from '../../src/config';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig } from './config';
 
@@ -55,4 +58,22 @@ export async function startTestWorker(config: Config, pool: DatabasePool): Promi
       await connection.close();
     },
   };
+}
+
+/**
+ * The time-skipping test server (from TEMPORAL_TEST_SERVER_PATH, never a download), with the
+ * project's search attributes registered: without them it leaves a child workflow that sets
+ * them waiting forever.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietTemporalRuntime();
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests through npm test');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, keyword])),
+  });
+  return env;
 }

@@ -1,6 +1,6 @@
 // emailDelivery's retry budget, on the time-skipping server: a mailbox that never recovers is
 // retried with backoff for 24 hours of workflow time, then the email is failed, in seconds.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
@@ -12,17 +12,14 @@ import { createLogger } from '../../src/observability/logger';
 import { emailDelivery } from '../../src/workflows/email-delivery';
 import { createAppPool, createTenant } from '../helpers/db';
 import { createQueuedEmail } from '../helpers/emails';
-import { quietTemporalRuntime } from '../helpers/temporal';
+import { createTimeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let pool: DatabasePool;
 let tenantId: string;
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: process.env.TEMPORAL_TEST_SERVER_PATH as string } },
-  });
+  env = await createTimeSkippingEnv();
   pool = await createAppPool();
   tenantId = await createTenant(pool);
 });
@@ -36,12 +33,14 @@ it('retries with exponential backoff for the whole 24 h budget, then marks the e
   const sendTimes: number[] = [];
   const unavailable: OutgoingMailbox = {
     address: 'salon@example.com',
+    gmail: {
     send: async () => {
       // The test server's (skipped) clock, not the wall clock.
       sendTimes.push(await env.currentTimeMs());
       throw new UpstreamError('Gmail answered 503', { provider: 'gmail', code: 'unavailable', retryable: true, httpStatus: 503 });
     },
     findByMessageId: async () => null,
+    },
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -1,17 +1,13 @@
 // The time-skipping test server sleeps through 30 days of workflow time in a moment.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { probe } from '../../src/workflows/probe';
-import { quietTemporalRuntime } from '../helpers/temporal';
+import { createTimeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests through npm test');
-  // existing-path: the default would download the server at run time, which cannot work here.
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  env = await createTimeSkippingEnv();
 });
 
 afterAll(() => env?.teardown());

@@ -1,0 +1,275 @@
+// Activities of the paymentReminder workflow. Each one re-reads the invoice in Postgres first,
+// so a payment or void that landed a moment ago always wins over a reminder.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DatabasePool } from 'slonik';
+import { insertAuditEntry } from '../db/audit';
+import { findClient, updateClient } from '../db/clients';
+import { insertEmail } from '../db/emails';
+import { findInvoice, markInvoiceOverdue, setPaymentLink, type Invoice } from '../db/invoices';
+import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
+import { findTenant } from '../db/tenants';
+import { listOwnerEmails } from '../db/users';
+import { withTenant } from '../db/tenant-transaction';
+import type { Db } from '../db/sql';
+import { rfcMessageId } from '../domain/email';
+import { overdueAlertMessage, reminderMessage } from '../domain/reminder-message';
+import { UpstreamError } from '../errors';
+import type { Logger } from '../observability/logger';
+
+/** The narrow part of Stripe the reminders need (src/providers implements it). */
+export interface PaymentLinks {
+  createCheckoutSession(input: {
+    amountCents: number;
+    currency: string;
+    description: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+    successUrl: string;
+    cancelUrl: string;
+    customerEmail?: string;
+  }): Promise<{ id: string; url: string }>;
+}
+
+/** The narrow part of Twilio the reminders need. */
+export interface ReminderSms {
+  send(input: { to: string; body: string; statusCallback?: string }): Promise<{ sid: string }>;
+  /** A message to `to` with this body sent since `since`: how an ambiguous failure is checked. */
+  findSent(input: { to: string; body: string; since: Date }): Promise<{ sid: string } | null>;
+}
+
+export interface PaymentReminderDeps {
+  pool: DatabasePool;
+  logger: Logger;
+  publicBaseUrl: string;
+  payments: () => PaymentLinks;
+  sms: () => ReminderSms;
+}
+
+type Closed = 'paid' | 'void';
+
+function closedOutcome(invoice: Invoice | null): Closed | null {
+  if (!invoice) return 'void';
+  if (invoice.status === 'paid') return 'paid';
+  if (invoice.status === 'void' || invoice.status === 'uncollectible') return 'void';
+  return null;
+}
+
+export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
+  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+
+  async function loadFacts(db: Db, invoice: Invoice, step: number) {
+    const [tenant, client] = await Promise.all([findTenant(db, invoice.tenantId), findClient(db, invoice.clientId)]);
+    if (!tenant || !client) throw ApplicationFailure.nonRetryable('invoice without tenant or client', 'not_found');
+    const facts = {
+      businessName: tenant.name,
+      clientName: client.name,
+      amountCents: invoice.amountCents,
+      currency: invoice.currency,
+      dueDate: invoice.dueDate,
+      description: invoice.description,
+      paymentUrl: invoice.paymentUrl,
+      step,
+    };
+    return { tenant, client, message: reminderMessage(facts) };
+  }
+
+  async function audit(db: Db, tenantId: string, action: string, invoiceId: string, detail: Record<string, unknown>) {
+    await insertAuditEntry(db, { tenantId, actorId: null, action, target: `invoice:${invoiceId}`, requestId: null, detail });
+  }
+
+  return {
+    /** Stripe Checkout for the invoice; the idempotency key makes a retried call return the same session. */
+    async createPaymentLink(input: { tenantId: string; invoiceId: string }): Promise<{ url: string | null }> {
+      const invoice = await tx(input.tenantId, (db) => findInvoice(db, input.invoiceId));
+      if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceId} not found`, 'not_found');
+      if (invoice.paymentUrl) return { url: invoice.paymentUrl };
+      const client = await tx(input.tenantId, (db) => findClient(db, invoice.clientId));
+      const session = await deps.payments().createCheckoutSession({
+        amountCents: invoice.amountCents,
+        currency: invoice.currency,
+        description: invoice.description,
+        metadata: { tenantId: input.tenantId, invoiceId: input.invoiceId },
+        idempotencyKey: `invoice-checkout-${input.invoiceId}`,
+        successUrl: `${deps.publicBaseUrl}/paid?invoice=${input.invoiceId}`,
+        cancelUrl: `${deps.publicBaseUrl}/pay?invoice=${input.invoiceId}`,
+        ...(client?.email ? { customerEmail: client.email } : {}),
+      }).catch(asTemporalFailure);
+      await tx(input.tenantId, (db) => setPaymentLink(db, input.invoiceId, { url: session.url, sessionId: session.id }));
+      return { url: session.url };
+    },
+
+    /**
+     * Writes the reminder email into the outbox (guarded: sent only while the invoice is open) and
+     * returns its id for the emailDelivery child. The email id comes from the workflow, so a retry
+     * of this activity reuses the same row.
+     */
+    async prepareReminderEmail(input: { tenantId: string; invoiceId: string; step: number; emailId: string }): Promise<{
+      emailId: string | null;
+      invoiceClosed: Closed | null;
+    }> {
+      return tx(input.tenantId, async (db) => {
+        const invoice = await findInvoice(db, input.invoiceId);
+        const closed = closedOutcome(invoice);
+        if (closed || !invoice) return { emailId: null, invoiceClosed: closed };
+        const { client, message } = await loadFacts(db, invoice, input.step);
+        if (!client.email) {
+          await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'skipped', detail: 'client has no email address' });
+          return { emailId: null, invoiceClosed: null };
+        }
+        await insertEmail(db, {
+          id: input.emailId,
+          tenantId: input.tenantId,
+          purpose: 'invoice_reminder',
+          to: client.email,
+          subject: message.subject,
+          text: message.text,
+          clientId: client.id,
+          messageId: rfcMessageId(input.emailId),
+          guard: { kind: 'invoice_open', invoiceId: input.invoiceId },
+          workflowId: `email:${input.tenantId}:${input.emailId}`,
+        });
+        await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'queued', emailId: input.emailId });
+        return { emailId: input.emailId, invoiceClosed: null };
+      });
+    },
+
+    async recordReminderOutcome(input: {
+      tenantId: string;
+      invoiceId: string;
+      step: number;
+      channel: 'email' | 'sms';
+      status: ReminderStatus;
+      emailId?: string | null;
+      detail?: string | null;
+    }): Promise<void> {
+      await tx(input.tenantId, async (db) => {
+        await recordReminder(db, input);
+        await audit(db, input.tenantId, `invoice.reminder_${input.status}`, input.invoiceId, { step: input.step, channel: input.channel });
+      });
+    },
+
+    /**
+     * Texts the reminder when the client has consented. Twilio's permanent errors are not retried;
+     * an opt-out (21610) clears the consent so the workflow falls back to email; a 5xx on create may
+     * have sent the message, so the next try first looks for it instead of sending twice.
+     */
+    async sendReminderSms(input: { tenantId: string; invoiceId: string; step: number; smsId: string }): Promise<{
+      status: 'sent' | 'skipped' | 'opted_out' | 'failed';
+      invoiceClosed: Closed | null;
+    }> {
+      const prepared = await tx(input.tenantId, async (db) => {
+        const invoice = await findInvoice(db, input.invoiceId);
+        const closed = closedOutcome(invoice);
+        if (closed || !invoice) return { closed };
+        const facts = await loadFacts(db, invoice, input.step);
+        return { closed: null, client: facts.client, body: facts.message.sms };
+      });
+      if (prepared.closed) return { status: 'skipped', invoiceClosed: prepared.closed };
+      const { client, body } = prepared as { client: NonNullable<typeof prepared.client>; body: string };
+      const record = (status: ReminderStatus, detail: string | null, smsSid: string | null = null) =>
+        tx(input.tenantId, async (db) => {
+          await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'sms', status, smsSid, detail });
+          await audit(db, input.tenantId, `invoice.reminder_${status}`, input.invoiceId, { step: input.step, channel: 'sms' });
+        });
+
+      if (!client.phone || !client.sms_consent) {
+        await record('skipped', client.phone ? 'no SMS consent' : 'client has no phone number');
+        return { status: 'skipped', invoiceClosed: null };
+      }
+      const sms = deps.sms();
+      const info = Context.current().info;
+      if (info.attempt > 1) {
+        const since = new Date(info.scheduledTimestampMs - 60_000);
+        const found = await sms.findSent({ to: client.phone, body, since }).catch(asTemporalFailure);
+        if (found) {
+          await record('sent', 'found after an ambiguous failure', found.sid);
+          return { status: 'sent', invoiceClosed: null };
+        }
+      }
+      // Re-read right before sending: a payment that arrived while we prepared still wins.
+      const recheck = await tx(input.tenantId, (db) => findInvoice(db, input.invoiceId));
+      const closedNow = closedOutcome(recheck);
+      if (closedNow) return { status: 'skipped', invoiceClosed: closedNow };
+      try {
+        const sent = await sms.send({ to: client.phone, body, statusCallback: `${deps.publicBaseUrl}/api/sms/status` });
+        await record('sent', null, sent.sid);
+        return { status: 'sent', invoiceClosed: null };
+      } catch (err) {
+        if (err instanceof UpstreamError && err.code === 'recipient_opted_out') {
+          await tx(input.tenantId, (db) => updateClient(db, client.id, { smsConsent: { granted: false, source: 'twilio:21610' } }));
+          await record('opted_out', 'the recipient has opted out (Twilio 21610)');
+          return { status: 'opted_out', invoiceClosed: null };
+        }
+        if (err instanceof UpstreamError && !err.retryable) {
+          await record('failed', `${err.code}: ${err.message}`.slice(0, 300));
+          return { status: 'failed', invoiceClosed: null };
+        }
+        return asTemporalFailure(err);
+      }
+    },
+
+    /** After the last step: flag the invoice overdue and, the first time only, email the owner. */
+    async flagInvoiceOverdue(input: { tenantId: string; invoiceId: string; ownerEmailId: string }): Promise<{ ownerEmailId: string | null }> {
+      return tx(input.tenantId, async (db) => {
+        const invoice = await findInvoice(db, input.invoiceId);
+        if (!invoice || !(await markInvoiceOverdue(db, input.invoiceId))) return { ownerEmailId: null };
+        await audit(db, input.tenantId, 'invoice.overdue', input.invoiceId, {});
+        const [owner] = await listOwnerEmails(db);
+        const client = await findClient(db, invoice.clientId);
+        if (!owner) return { ownerEmailId: null };
+        const tenant = await findTenant(db, input.tenantId);
+        const alert = overdueAlertMessage({
+          businessName: tenant?.name ?? '',
+          clientName: client?.name ?? 'a client',
+          amountCents: invoice.amountCents,
+          currency: invoice.currency,
+          dueDate: invoice.dueDate,
+          description: invoice.description,
+          invoiceId: invoice.id,
+        });
+        await insertEmail(db, {
+          id: input.ownerEmailId,
+          tenantId: input.tenantId,
+          purpose: 'owner_alert',
+          to: owner,
+          subject: alert.subject,
+          text: alert.text,
+          messageId: rfcMessageId(input.ownerEmailId),
+          workflowId: `email:${input.tenantId}:${input.ownerEmailId}`,
+        });
+        return { ownerEmailId: input.ownerEmailId };
+      });
+    },
+
+    /** The workflow was cancelled (Temporal UI or ops API): record it, with who asked and why. */
+    async recordRemindersCancelled(input: { tenantId: string; invoiceId: string; workflowId: string; runId: string }): Promise<void> {
+      const request = await cancelRequestOf(input.workflowId, input.runId);
+      await tx(input.tenantId, (db) =>
+        audit(db, input.tenantId, 'invoice.reminders_cancelled', input.invoiceId, { identity: request.identity, reason: request.reason }),
+      );
+    },
+  };
+}
+
+/** Who asked Temporal to cancel this run (the UI and the CLI send an identity), from its history. */
+async function cancelRequestOf(workflowId: string, runId: string): Promise<{ identity: string | null; reason: string | null }> {
+  const client = Context.current().client;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const event = history.events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes);
+  const attrs = event?.workflowExecutionCancelRequestedEventAttributes;
+  return { identity: attrs?.identity || null, reason: attrs?.cause || null };
+}
+
+/** Provider failures leave as Temporal failures: permanent ones are never retried. */
+function asTemporalFailure(err: unknown): never {
+  if (err instanceof UpstreamError) {
+    throw ApplicationFailure.create({
+      message: `${err.code}: ${err.message}`,
+      type: err.code,
+      nonRetryable: !err.retryable,
+      ...(err.details.retryAfterMs ? { nextRetryDelay: err.details.retryAfterMs } : {}),
+    });
+  }
+  throw err;
+}

@@ -1,0 +1,296 @@
+// paymentReminder on the time-skipping server, with the real activities against the real database
+// and only the provider calls faked (narrow interfaces): the schedule runs in seconds, and every
+// instant is checked against the server's (skipped) clock.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { DatabasePool } from 'slonik';
+import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
+import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
+import { listAuditEntries } from '../../src/db/audit';
+import { findClient, insertClient } from '../../src/db/clients';
+import { findInvoice, insertInvoice, markInvoicePaid } from '../../src/db/invoices';
+import { withTenant } from '../../src/db/tenant-transaction';
+import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
+import { planReminders } from '../../src/domain/reminder-schedule';
+import { UpstreamError } from '../../src/errors';
+import { createLogger } from '../../src/observability/logger';
+import { paidSignal, pauseSignal, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/definitions';
+import { paymentReminder } from '../../src/workflows/payment-reminder';
+import { createAppPool, createTenant } from '../helpers/db';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+
+const DAY = 24 * 60 * 60 * 1000;
+const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
+
+let env: TestWorkflowEnvironment;
+let pool: DatabasePool;
+let tenantId: string;
+
+interface Sent {
+  channel: 'email' | 'sms';
+  to: string;
+  at: number;
+  text: string;
+}
+
+/** A worker with the real activities, whose provider calls land in `sent`. */
+async function startWorker(options: {
+  taskQueue: string;
+  sent: Sent[];
+  smsError?: () => UpstreamError | null;
+  /** Runs inside prepareReminderEmail after it did its work: a payment "landing" mid-activity. */
+  afterPrepare?: (input: { invoiceId: string; step: number }) => Promise<void>;
+}) {
+  const mailbox: OutgoingMailbox = {
+    address: 'frontdesk@salon.example',
+    gmail: {
+      send: async (email) => {
+        options.sent.push({ channel: 'email', to: String(email.to), at: await env.currentTimeMs(), text: email.text });
+        return { id: `gm-${randomUUID()}`, threadId: `th-${randomUUID()}`, labelIds: ['SENT'] };
+      },
+      findByMessageId: async () => null,
+    },
+  };
+  const payments: PaymentLinks = {
+    createCheckoutSession: async (input) => ({ id: `cs_test_${input.idempotencyKey}`, url: `https://checkout.example/pay/${input.metadata.invoiceId}` }),
+  };
+  const sms: ReminderSms = {
+    send: async (input) => {
+      const error = options.smsError?.();
+      if (error) throw error;
+      options.sent.push({ channel: 'sms', to: input.to, at: await env.currentTimeMs(), text: input.body });
+      return { sid: `SM${randomUUID().replace(/-/g, '')}` };
+    },
+    findSent: async () => null,
+  };
+  const reminders = createPaymentReminderActivities({ pool, logger, publicBaseUrl: 'http://localhost:3000', payments: () => payments, sms: () => sms });
+  const activities = {
+    ...createEmailDeliveryActivities({
+      pool,
+      logger,
+      mailboxFor: async () => mailbox,
+      guardHolds: async (db, guard) => (await findInvoice(db, guard.invoiceId))?.status === 'open',
+      onReauthRequired: async () => undefined,
+    }),
+    ...reminders,
+    prepareReminderEmail: async (input: Parameters<typeof reminders.prepareReminderEmail>[0]) => {
+      const result = await reminders.prepareReminderEmail(input);
+      await options.afterPrepare?.(input);
+      return result;
+    },
+  };
+  return Worker.create({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+}
+
+async function createInvoice(options: { dueDate: string; scheduleDays: number[]; timeZone: string; channels?: ('email' | 'sms')[]; phone?: string }) {
+  const now = new Date(await env.currentTimeMs());
+  return withTenant(pool, tenantId, async (db) => {
+    const client = await insertClient(db, tenantId, {
+      name: 'Ada Client',
+      email: `ada-${randomUUID()}@client.example`,
+      phone: options.phone ?? null,
+      timezone: options.timeZone,
+      notes: null,
+      smsConsent: options.phone ? { granted: true, source: 'test' } : null,
+    });
+    const id = randomUUID();
+    const invoice = await insertInvoice(db, {
+      id,
+      tenantId,
+      clientId: client.id,
+      amountCents: 12_500,
+      currency: 'usd',
+      dueDate: options.dueDate,
+      description: 'Colour and cut',
+      channels: options.channels ?? ['email'],
+      scheduleDays: options.scheduleDays,
+      workflowId: `invoice:${tenantId}:${id}`,
+    });
+    const input: PaymentReminderInput = {
+      tenantId,
+      invoiceId: id,
+      clientId: client.id,
+      channels: options.channels ?? ['email'],
+      plan: planReminders({ dueDate: options.dueDate, scheduleDays: options.scheduleDays, timeZone: options.timeZone, now }),
+      emailRetry: DEFAULT_EMAIL_RETRY,
+    };
+    return { invoice, client, input };
+  });
+}
+
+async function payInvoice(invoiceId: string) {
+  await withTenant(pool, tenantId, (db) => markInvoicePaid(db, invoiceId, { method: 'cash' }));
+}
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  pool = await createAppPool();
+  tenantId = await createTenant(pool, 'Studio Nine');
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  await pool?.end();
+});
+
+it('sends every step at 09:00 client time, across a DST change, then flags the invoice overdue once', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  // New York springs forward on 2027-03-14: 09:00 is 14:00Z before and 13:00Z after.
+  const { input, invoice, client } = await createInvoice({ dueDate: '2027-03-12', scheduleDays: [-3, 0, 3, 7, 14], timeZone: 'America/New_York' });
+
+  const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }));
+
+  const reminderEmails = sent.filter((s) => s.to === client.email);
+  expect(reminderEmails.map((s) => new Date(s.at).toISOString().slice(0, 16))).toEqual([
+    '2027-03-09T14:00',
+    '2027-03-12T14:00',
+    '2027-03-15T13:00',
+    '2027-03-19T13:00',
+    '2027-03-26T13:00',
+  ]);
+  expect(reminderEmails[0]!.text).toContain('Studio Nine');
+  expect(reminderEmails[0]!.text).toContain('$125.00');
+  expect(reminderEmails[0]!.text).toContain(`https://checkout.example/pay/${invoice.id}`);
+  expect(result).toMatchObject({ state: 'done', outcome: 'overdue', nextReminderAt: null });
+  expect(result.sent.map((s) => [s.step, s.status])).toEqual([[-3, 'sent'], [0, 'sent'], [3, 'sent'], [7, 'sent'], [14, 'sent']]);
+
+  const stored = await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id));
+  expect(stored?.overdueAt).not.toBeNull();
+  expect(stored?.paymentUrl).toBe(`https://checkout.example/pay/${invoice.id}`);
+});
+
+it('stops every later reminder once paid', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  const start = await env.currentTimeMs();
+  const dueDate = new Date(start + 10 * DAY).toISOString().slice(0, 10);
+  const { input, invoice } = await createInvoice({ dueDate, scheduleDays: [-3, 0, 3, 7], timeZone: 'UTC' });
+
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    await env.sleep(10 * DAY + DAY / 2); // past the -3 and 0 steps
+    expect((await handle.query(paymentReminderStatusQuery)).sent).toHaveLength(2);
+    await payInvoice(invoice.id);
+    await handle.signal(paidSignal, { method: 'cash' });
+    const result = await handle.result();
+    expect(result.outcome).toBe('paid');
+  });
+  expect(sent).toHaveLength(2);
+});
+
+it('sends nothing when the payment lands while the reminder is being prepared', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  let workflowId = '';
+  const worker = await startWorker({
+    taskQueue,
+    sent,
+    afterPrepare: async ({ invoiceId }) => {
+      await payInvoice(invoiceId);
+      await env.client.workflow.getHandle(workflowId).signal(paidSignal, { method: 'stripe' });
+    },
+  });
+  const start = await env.currentTimeMs();
+  const dueDate = new Date(start + 2 * DAY).toISOString().slice(0, 10);
+  const { input, invoice } = await createInvoice({ dueDate, scheduleDays: [0, 3], timeZone: 'UTC' });
+  workflowId = invoice.workflowId;
+
+  const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId, taskQueue, args: [input] }));
+
+  expect(sent).toEqual([]);
+  expect(result.outcome).toBe('paid');
+  expect(result.sent).toEqual([expect.objectContaining({ step: 0, channel: 'email', status: 'cancelled' })]);
+});
+
+it('pauses, then on resume sends only the latest missed step at once and the rest on time', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  const start = await env.currentTimeMs();
+  const dueDate = new Date(start + 5 * DAY).toISOString().slice(0, 10);
+  const { input, invoice } = await createInvoice({ dueDate, scheduleDays: [0, 1, 2, 10], timeZone: 'UTC' });
+
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    await handle.signal(pauseSignal);
+    expect((await handle.query(paymentReminderStatusQuery)).state).toBe('paused');
+    await env.sleep(8 * DAY); // steps 0, 1 and 2 all pass while paused
+    expect(sent).toHaveLength(0);
+    const resumedAt = await env.currentTimeMs();
+    await handle.signal(resumeSignal);
+    await env.sleep(60_000);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.at - resumedAt).toBeLessThan(60_000);
+    expect((await handle.query(paymentReminderStatusQuery)).sent.map((s) => s.step)).toEqual([2]);
+    const result = await handle.result();
+    expect(result.sent.map((s) => s.step)).toEqual([2, 10]);
+  });
+  expect(sent).toHaveLength(2);
+  expect(new Date(sent[1]!.at).toISOString().slice(11, 16)).toBe('09:00');
+});
+
+it('follows a reschedule to a later due date', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  const start = await env.currentTimeMs();
+  const day = (n: number) => new Date(start + n * DAY).toISOString().slice(0, 10);
+  const { input, invoice } = await createInvoice({ dueDate: day(3), scheduleDays: [0, 2], timeZone: 'UTC' });
+
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    const plan = planReminders({ dueDate: day(20), scheduleDays: [0, 2], timeZone: 'UTC', now: new Date(await env.currentTimeMs()) });
+    await handle.signal(rescheduleSignal, { dueDate: day(20), plan });
+    expect((await handle.query(paymentReminderStatusQuery)).nextReminderAt).toBe(`${day(20)}T09:00:00.000Z`);
+    await handle.result();
+  });
+  expect(sent.map((s) => new Date(s.at).toISOString().slice(0, 16))).toEqual([`${day(20)}T09:00`, `${day(22)}T09:00`]);
+});
+
+it('falls back to email when the client has opted out of SMS (Twilio 21610)', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({
+    taskQueue,
+    sent,
+    smsError: () => new UpstreamError('Attempt to send to unsubscribed recipient', { provider: 'twilio', code: 'recipient_opted_out', retryable: false, httpStatus: 400 }),
+  });
+  const start = await env.currentTimeMs();
+  const { input, invoice, client } = await createInvoice({
+    dueDate: new Date(start + 2 * DAY).toISOString().slice(0, 10),
+    scheduleDays: [0],
+    timeZone: 'UTC',
+    channels: ['sms'],
+    phone: '+15555550123',
+  });
+  const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }));
+  expect(result.sent.map((s) => [s.channel, s.status])).toEqual([['sms', 'opted_out'], ['email', 'sent']]);
+  expect(sent.map((s) => s.channel)).toEqual(['email']);
+  const stored = await withTenant(pool, tenantId, (db) => findClient(db, client.id));
+  expect(stored?.sms_consent).toBe(false);
+  expect(stored?.sms_consent_source).toBe('twilio:21610');
+});
+
+it('stops on cancel and records who cancelled', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  const start = await env.currentTimeMs();
+  const { input, invoice } = await createInvoice({ dueDate: new Date(start + 4 * DAY).toISOString().slice(0, 10), scheduleDays: [0, 3], timeZone: 'UTC' });
+
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    await env.sleep(DAY);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    await env.sleep(10 * DAY);
+  });
+  expect(sent).toEqual([]);
+  const audit = await withTenant(pool, tenantId, (db) => listAuditEntries(db, { target: `invoice:${invoice.id}`, action: 'invoice.reminders_cancelled', limit: 5 }));
+  expect(audit).toHaveLength(1);
+  expect(audit[0]!.detail.identity).toEqual(expect.any(String));
+});
