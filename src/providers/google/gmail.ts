@@ -80,6 +80,23 @@ export function createGmail(config: Config, options: GmailOptions): Gmail {
   }
 
   const userId = 'me';
+
+  async function listMessages({ q, labelIds, pageToken, maxResults }: Parameters<Gmail['listMessages']>[0] = {}) {
+    const data = await call({ operation: 'messages.list' }, () =>
+      api.users.messages.list({
+        userId,
+        ...(q ? { q } : {}),
+        ...(labelIds ? { labelIds } : {}),
+        ...(pageToken ? { pageToken } : {}),
+        ...(maxResults ? { maxResults } : {}),
+      }),
+    );
+    return {
+      messages: (data.messages ?? []).flatMap((m) => (m.id && m.threadId ? [{ id: m.id, threadId: m.threadId }] : [])),
+      nextPageToken: data.nextPageToken ?? null,
+    };
+  }
+
   return {
     async getProfile() {
       const data = await call({ operation: 'users.getProfile' }, () => api.users.getProfile({ userId }));
@@ -131,26 +148,12 @@ export function createGmail(config: Config, options: GmailOptions): Gmail {
       return toMessage(data);
     },
 
-    async listMessages({ q, labelIds, pageToken, maxResults } = {}) {
-      const data = await call({ operation: 'messages.list' }, () =>
-        api.users.messages.list({
-          userId,
-          ...(q ? { q } : {}),
-          ...(labelIds ? { labelIds } : {}),
-          ...(pageToken ? { pageToken } : {}),
-          ...(maxResults ? { maxResults } : {}),
-        }),
-      );
-      return {
-        messages: (data.messages ?? []).flatMap((m) => (m.id && m.threadId ? [{ id: m.id, threadId: m.threadId }] : [])),
-        nextPageToken: data.nextPageToken ?? null,
-      };
-    },
+    listMessages,
 
     async findByMessageId(rfcMessageId) {
       const bare = rfcMessageId.trim().replace(/^<|>$/g, '');
       // `in:anywhere` also searches Sent, Spam and Trash, where a just-sent message may sit.
-      const { messages } = await this.listMessages({ q: `rfc822msgid:${bare} in:anywhere`, maxResults: 1 });
+      const { messages } = await listMessages({ q: `rfc822msgid:${bare} in:anywhere`, maxResults: 1 });
       return messages[0] ?? null;
     },
   };
