@@ -178,6 +178,11 @@ describe('Gmail failures, classified', () => {
     expect((await upstreamFailure(unknown.getProfile())).code).toBe('reauth_required');
   });
 
+  it('invalid_grant in an API answer is reauth_required too', async () => {
+    await h.fault({ provider: 'gmail', status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } });
+    expect((await upstreamFailure(gmail.getProfile())).details).toMatchObject({ code: 'reauth_required', retryable: false });
+  });
+
   it('a token endpoint outage is retryable, and tried once', async () => {
     const fresh = createGmail(h.config, { refreshToken });
     await h.fault({ provider: 'google-oauth', status: 503, count: 2 });

@@ -4,8 +4,8 @@ import { createClaude } from '../../src/providers/claude';
 import { createGmail } from '../../src/providers/google/gmail';
 import { createGoogleOAuth } from '../../src/providers/google/oauth';
 import { IntegrationUnconfiguredError, requireIntegration } from '../../src/providers/integration';
-import { createStripe } from '../../src/providers/stripe';
-import { createTwilio } from '../../src/providers/twilio';
+import { createStripe, createStripeWebhookVerifier } from '../../src/providers/stripe';
+import { createTwilio, createTwilioSignatureValidator } from '../../src/providers/twilio';
 import { testConfig } from '../helpers/config';
 
 const NO_KEYS = {
@@ -55,6 +55,15 @@ describe('requireIntegration', () => {
     expect(() => createStripe(config)).toThrow(IntegrationUnconfiguredError);
     expect(() => createTwilio(config)).toThrow(IntegrationUnconfiguredError);
     expect(() => createClaude(config)).toThrow(IntegrationUnconfiguredError);
+  });
+
+  it('webhook checks need only their secret, and answer 503 without it', () => {
+    const config = testConfig({ ...NO_KEYS, STRIPE_WEBHOOK_SECRET: undefined });
+    expect(() => createStripeWebhookVerifier(config)).toThrow(ServiceUnavailableError);
+    expect(() => createTwilioSignatureValidator(config)).toThrow(ServiceUnavailableError);
+    const secretsOnly = testConfig({ ...NO_KEYS, STRIPE_WEBHOOK_SECRET: 'whsec_abc', TWILIO_AUTH_TOKEN: 'tok' });
+    expect(() => createStripeWebhookVerifier(secretsOnly)).not.toThrow();
+    expect(createTwilioSignatureValidator(secretsOnly).isValid('bogus', 'https://x.example/api/sms/webhook', {})).toBe(false);
   });
 
   it('returns the mode: live with keys, sandbox with SANDBOX=1 whatever the keys', () => {
