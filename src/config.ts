@@ -158,6 +158,13 @@ const envSchema = z.object({
   TEMPORAL_UI_URL: optionalUrl,
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
+
+  EMAIL_RETRY_INITIAL_SECONDS: positiveInt(30),
+  EMAIL_RETRY_BACKOFF: optionalString
+    .refine((v) => v === undefined || (/^\d+(\.\d+)?$/.test(v) && Number(v) >= 1), { message: 'must be a number >= 1' })
+    .transform((v) => (v === undefined ? 2 : Number(v))),
+  EMAIL_RETRY_MAX_INTERVAL_SECONDS: positiveInt(3600),
+  EMAIL_RETRY_BUDGET_HOURS: positiveInt(24),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -271,6 +278,13 @@ function buildConfig(env: Env) {
           ? { cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }
           : undefined,
       uiUrl: env.TEMPORAL_UI_URL,
+    },
+    /** Backoff for every email send (emailDelivery), passed into each workflow at start. */
+    emailRetry: {
+      initialIntervalMs: env.EMAIL_RETRY_INITIAL_SECONDS * 1000,
+      backoffCoefficient: env.EMAIL_RETRY_BACKOFF,
+      maximumIntervalMs: env.EMAIL_RETRY_MAX_INTERVAL_SECONDS * 1000,
+      budgetMs: env.EMAIL_RETRY_BUDGET_HOURS * 3_600_000,
     },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

@@ -11,6 +11,7 @@ import { backoffAfterAttempt, type EmailGuard, type EmailRetryPolicy, type Email
 import { AppError, UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail } from '../providers/google/gmail';
+import { rowNotVisible } from './row-not-visible';
 
 /** What sending needs from the tenant's Gmail: its address, send, and a Message-ID lookup. */
 export interface OutgoingMailbox {
@@ -49,9 +50,10 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
     const { tenantId, emailId } = input;
     const email = await tx(tenantId, (db) => beginSendAttempt(db, emailId));
     if (!email) {
-      // Already settled (sent, failed or cancelled) by an earlier attempt or run.
+      // Already settled (sent, failed or cancelled) by an earlier attempt or run, or not committed yet.
       const current = await tx(tenantId, (db) => findEmail(db, emailId));
-      return { status: current?.status ?? 'failed' };
+      if (!current) throw rowNotVisible(`email ${emailId}`);
+      return { status: current.status };
     }
     const log = deps.logger.child({ tenantId, emailId, attempt: email.attempts });
 

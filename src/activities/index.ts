@@ -1,8 +1,19 @@
 // All activities, built from their dependencies; the worker registers the merged object.
+// Provider clients are made per call from config (cheap), so a changed tenant connection or an
+// integration switched on is picked up without a worker restart.
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
+import { insertAuditEntry } from '../db/audit';
+import { markGoogleAccountReauthRequired } from '../db/google-accounts';
+import { withTenant } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
+import { createStripe } from '../providers/stripe';
+import { createTwilio } from '../providers/twilio';
+import { createEmailDeliveryActivities } from './email-delivery';
+import { emailGuardHolds } from './email-guards';
+import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
+import { tenantMailbox } from './tenant-mailbox';
 
 export interface ActivityDeps {
   config: Config;
@@ -11,8 +22,31 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const { config, pool, logger } = deps;
   return {
     ...createProbeActivities(deps),
+    ...createEmailDeliveryActivities({
+      pool,
+      logger,
+      mailboxFor: (tenantId) => tenantMailbox(config, pool, tenantId),
+      guardHolds: emailGuardHolds,
+      async onReauthRequired(tenantId, detail) {
+        // Gmail itself is what broke, so the owner learns it from the connection's state (the
+        // guardian's report and GET /api/gmail status) and the audit log, not by email.
+        await withTenant(pool, tenantId, async (db) => {
+          await markGoogleAccountReauthRequired(db, tenantId, detail);
+          await insertAuditEntry(db, { tenantId, actorId: null, action: 'gmail.reauth_required', target: 'gmail', requestId: null, detail: { detail } });
+        });
+        logger.warn({ tenantId }, 'Gmail access revoked: the owner must connect Gmail again');
+      },
+    }),
+    ...createPaymentReminderActivities({
+      pool,
+      logger,
+      publicBaseUrl: config.http.publicBaseUrl,
+      payments: () => createStripe(config),
+      sms: () => createTwilio(config),
+    }),
   };
 }
 

@@ -16,27 +16,13 @@ import { rfcMessageId } from '../domain/email';
 import { overdueAlertMessage, reminderMessage } from '../domain/reminder-message';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
+import type { Payments } from '../providers/stripe';
+import type { Sms } from '../providers/twilio';
+import { rowNotVisible } from './row-not-visible';
 
-/** The narrow part of Stripe the reminders need (src/providers implements it). */
-export interface PaymentLinks {
-  createCheckoutSession(input: {
-    amountCents: number;
-    currency: string;
-    description: string;
-    metadata: Record<string, string>;
-    idempotencyKey: string;
-    successUrl: string;
-    cancelUrl: string;
-    customerEmail?: string;
-  }): Promise<{ id: string; url: string }>;
-}
-
-/** The narrow part of Twilio the reminders need. */
-export interface ReminderSms {
-  send(input: { to: string; body: string; statusCallback?: string }): Promise<{ sid: string }>;
-  /** A message to `to` with this body sent since `since`: how an ambiguous failure is checked. */
-  findSent(input: { to: string; body: string; since: Date }): Promise<{ sid: string } | null>;
-}
+/** The narrow parts of Stripe and Twilio the reminders need (src/providers implements them). */
+export type PaymentLinks = Pick<Payments, 'createCheckoutSession'>;
+export type ReminderSms = Pick<Sms, 'send' | 'findSent'>;
 
 export interface PaymentReminderDeps {
   pool: DatabasePool;
@@ -82,7 +68,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
     /** Stripe Checkout for the invoice; the idempotency key makes a retried call return the same session. */
     async createPaymentLink(input: { tenantId: string; invoiceId: string }): Promise<{ url: string | null }> {
       const invoice = await tx(input.tenantId, (db) => findInvoice(db, input.invoiceId));
-      if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceId} not found`, 'not_found');
+      if (!invoice) throw rowNotVisible(`invoice ${input.invoiceId}`);
       if (invoice.paymentUrl) return { url: invoice.paymentUrl };
       const client = await tx(input.tenantId, (db) => findClient(db, invoice.clientId));
       const session = await deps.payments().createCheckoutSession({
@@ -95,8 +81,10 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
         cancelUrl: `${deps.publicBaseUrl}/pay?invoice=${input.invoiceId}`,
         ...(client?.email ? { customerEmail: client.email } : {}),
       }).catch(asTemporalFailure);
-      await tx(input.tenantId, (db) => setPaymentLink(db, input.invoiceId, { url: session.url, sessionId: session.id }));
-      return { url: session.url };
+      if (!session.url) throw ApplicationFailure.create({ message: `checkout session ${session.id} has no URL`, type: 'no_checkout_url', nonRetryable: true });
+      const url = session.url;
+      await tx(input.tenantId, (db) => setPaymentLink(db, input.invoiceId, { url, sessionId: session.id }));
+      return { url };
     },
 
     /**

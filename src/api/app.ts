@@ -19,8 +19,11 @@ import { auditRouter } from './routes/audit/router';
 import { authRouter } from './routes/auth/router';
 import { clientsRouter } from './routes/clients/router';
 import { docsRouter } from './routes/docs/router';
+import { emailsRouter } from './routes/emails/router';
 import { healthRouter } from './routes/health/router';
+import { invoicesRouter } from './routes/invoices/router';
 import { openapiRouter } from './routes/openapi/router';
+import { stripeRouter } from './routes/stripe/router';
 import { systemRouter } from './routes/system/router';
 import { usersRouter } from './routes/users/router';
 
@@ -55,6 +58,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     authRouter(deps),
     usersRouter(deps),
     clientsRouter(deps),
+    emailsRouter(deps),
+    invoicesRouter(deps),
+    stripeRouter(deps),
     auditRouter(deps),
     systemRouter(deps),
     openapiRouter(deps),

@@ -124,3 +124,21 @@ export async function markInvoiceDisputed(db: Db, id: string): Promise<boolean> 
     UPDATE invoices SET disputed_at = now(), updated_at = now() WHERE id = ${id} AND disputed_at IS NULL`);
   return result.rowCount === 1;
 }
+
+export async function rescheduleInvoice(db: Db, id: string, change: { dueDate: string; scheduleDays: readonly number[] }): Promise<Invoice | null> {
+  return db.maybeOne(sql.type(invoiceRow)`
+    UPDATE invoices SET due_date = ${change.dueDate}, schedule_days = ${sql.array([...change.scheduleDays], 'int4')}, updated_at = now()
+    WHERE id = ${id} AND status = 'open'
+    RETURNING ${columns}`);
+}
+
+/** The invoice a Stripe PaymentIntent paid (refunds and disputes name only the PaymentIntent). */
+export async function findInvoiceByPaymentIntent(db: Db, paymentIntentId: string): Promise<Invoice | null> {
+  return db.maybeOne(sql.type(invoiceRow)`SELECT ${columns} FROM invoices WHERE stripe_payment_intent_id = ${paymentIntentId} LIMIT 1`);
+}
+
+export async function setPaymentIntent(db: Db, id: string, paymentIntentId: string): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE invoices SET stripe_payment_intent_id = ${paymentIntentId}, updated_at = now()
+    WHERE id = ${id} AND stripe_payment_intent_id IS NULL`);
+}

@@ -24,6 +24,11 @@ export interface Sms {
    * retryable: Twilio has no idempotency key, so the caller must not resend blindly.
    */
   send(input: { to: string; body: string; statusCallback?: string }): Promise<SentSms>;
+  /**
+   * A message we created to `to` with exactly this body since `since`, if Twilio has one: what a
+   * retry checks after a `maybe_sent` failure before it sends again.
+   */
+  findSent(input: { to: string; body: string; since: Date }): Promise<SentSms | null>;
 }
 
 export interface TwilioOptions {
@@ -69,6 +74,17 @@ export function createTwilio(config: Config, options: TwilioOptions = {}): Sms {
         return { sid: message.sid, status: message.status, to: message.to, from: message.from };
       } catch (err) {
         throw classifyTwilioError({ operation: 'messages.create', creates: true }, err);
+      }
+    },
+
+    async findSent({ to, body, since }) {
+      try {
+        // Newest first; a queued message has no date_sent yet, so the window is applied to date_created.
+        const recent = await client.messages.list({ to, ...('from' in sender ? { from: sender.from } : {}), limit: 50 });
+        const match = recent.find((m) => m.body === body && m.direction.startsWith('outbound') && m.dateCreated >= since);
+        return match ? { sid: match.sid, status: match.status, to: match.to, from: match.from } : null;
+      } catch (err) {
+        throw classifyTwilioError({ operation: 'messages.list', creates: false }, err);
       }
     },
   };

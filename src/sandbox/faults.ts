@@ -18,6 +18,11 @@ export const faultSchema = z
   body: z.unknown().optional(),
   /** Extra response headers; null removes a default (e.g. `{"retry-after": null}` for a 429 without it). */
   headers: z.record(z.string().nullable()).optional(),
+  /**
+   * The call takes effect first (the email is sent, the SMS created), then the answer is replaced
+   * by the fault: the ambiguous failure where the provider acted but the reply was lost.
+   */
+  after: z.boolean().default(false),
 })
   .refine((f) => f.status === 0 || f.status >= 400 || f.body !== undefined, {
     path: ['status'],

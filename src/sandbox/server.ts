@@ -107,6 +107,7 @@ async function recordAndInjectFaults(sb: Sandbox, ctx: Context, next: Next): Pro
   if (!provider) return next();
   const fault = sb.faults.take(provider);
   if (fault) {
+    if (fault.after) await next();
     if (fault.delayMs) await pause(ctx, fault.delayMs);
     sb.records.request({ provider, method: ctx.method, path: ctx.path, status: fault.status, fault: true });
     sb.options.log(`${ctx.method} ${ctx.path} → injected ${fault.status || 'hang'}`);

@@ -8,9 +8,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Koa<any, any>): Promise<TestServer> {
+export async function listen(app: Koa<any, any>, atPort = 0): Promise<TestServer> {
   const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(atPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

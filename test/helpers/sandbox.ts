@@ -59,29 +59,34 @@ export interface SandboxHarness {
   /** Config in sandbox mode pointing at this sandbox, its webhooks at the receiver. */
   config: Config;
   control(method: string, path: string, json?: unknown): Promise<{ status: number; body: any }>;
-  fault(fault: { provider: string; status: number; count?: number; delayMs?: number; body?: unknown; headers?: Record<string, string | null> }): Promise<void>;
+  fault(fault: { provider: string; status: number; count?: number; delayMs?: number; body?: unknown; headers?: Record<string, string | null>; after?: boolean }): Promise<void>;
   sent(provider: string): Promise<any[]>;
   /** Requests the sandbox saw for a provider, faults included. */
-  requests(provider: string): Promise<{ method: string; path: string; status: number; fault: boolean }[]>;
+  requests(provider: string): Promise<{ method: string; path: string; status: number; fault: boolean; at: string }[]>;
   /** Runs Google's consent flow for a mailbox (consent URL → callback code → token exchange). */
   connectMailbox(email: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestSandbox(env: Record<string, string | undefined> = {}): Promise<SandboxHarness> {
+/**
+ * `apiUrl`: deliver webhooks to a real API there (end-to-end tests) instead of to the recording
+ * receiver.
+ */
+export async function startTestSandbox(env: Record<string, string | undefined> = {}, options: { apiUrl?: string } = {}): Promise<SandboxHarness> {
   const receiver = await startReceiver();
+  const apiUrl = options.apiUrl ?? receiver.url;
   const stripeWebhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   const twilioAuthToken = randomBytes(16).toString('hex');
   const running = await startSandbox({
-    apiUrl: receiver.url,
-    publicBaseUrl: receiver.url,
+    apiUrl,
+    publicBaseUrl: apiUrl,
     stripeWebhookSecret,
     twilioAuthToken,
   });
   const config = testConfig({
     SANDBOX: '1',
     SANDBOX_URL: running.url,
-    PUBLIC_BASE_URL: receiver.url,
+    PUBLIC_BASE_URL: apiUrl,
     GMAIL_WEBHOOK_URL: undefined,
     GMAIL_PUBSUB_SERVICE_ACCOUNT: undefined,
     STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,

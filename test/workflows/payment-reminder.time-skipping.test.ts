@@ -53,14 +53,24 @@ async function startWorker(options: {
     },
   };
   const payments: PaymentLinks = {
-    createCheckoutSession: async (input) => ({ id: `cs_test_${input.idempotencyKey}`, url: `https://checkout.example/pay/${input.metadata.invoiceId}` }),
+    createCheckoutSession: async (input) => ({
+      id: `cs_test_${input.idempotencyKey}`,
+      url: `https://checkout.example/pay/${input.metadata.invoiceId}`,
+      status: 'open',
+      paymentStatus: 'unpaid',
+      paymentIntentId: null,
+      amountTotal: input.amountCents,
+      currency: input.currency,
+      metadata: input.metadata,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    }),
   };
   const sms: ReminderSms = {
     send: async (input) => {
       const error = options.smsError?.();
       if (error) throw error;
       options.sent.push({ channel: 'sms', to: input.to, at: await env.currentTimeMs(), text: input.body });
-      return { sid: `SM${randomUUID().replace(/-/g, '')}` };
+      return { sid: `SM${randomUUID().replace(/-/g, '')}`, status: 'queued', to: input.to, from: '+15005550006' };
     },
     findSent: async () => null,
   };

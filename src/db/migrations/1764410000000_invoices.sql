@@ -1,5 +1,8 @@
 -- Up Migration
 
+-- A business's own reminder schedule (offsets in days from the due date); NULL means the default.
+ALTER TABLE tenants ADD COLUMN reminder_schedule_days integer[];
+
 CREATE TABLE invoices (
   id uuid PRIMARY KEY,
   tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -15,6 +18,7 @@ CREATE TABLE invoices (
   overdue_at timestamptz,
   payment_url text,
   stripe_checkout_session_id text,
+  stripe_payment_intent_id text,
   paid_at timestamptz,
   paid_method text CHECK (paid_method IN ('stripe', 'cash', 'check', 'bank', 'other')),
   paid_note text,
@@ -29,6 +33,7 @@ CREATE TABLE invoices (
 );
 CREATE INDEX invoices_tenant_status_idx ON invoices (tenant_id, status, created_at DESC, id DESC);
 CREATE INDEX invoices_tenant_created_idx ON invoices (tenant_id, created_at DESC, id DESC);
+CREATE INDEX invoices_payment_intent_idx ON invoices (tenant_id, stripe_payment_intent_id);
 
 -- Every reminder the workflow sent, or decided not to send, per step and channel.
 CREATE TABLE invoice_reminders (
@@ -70,9 +75,10 @@ CREATE POLICY tenant_isolation ON stripe_events
 
 GRANT SELECT, INSERT, UPDATE ON invoices TO frontdesk_app;
 GRANT SELECT, INSERT, UPDATE ON invoice_reminders TO frontdesk_app;
-GRANT SELECT, INSERT ON stripe_events TO frontdesk_app;
+GRANT SELECT, INSERT, UPDATE ON stripe_events TO frontdesk_app;
 
 -- Down Migration
 DROP TABLE stripe_events;
 DROP TABLE invoice_reminders;
 DROP TABLE invoices;
+ALTER TABLE tenants DROP COLUMN reminder_schedule_days;

@@ -17,6 +17,8 @@ const START_WORDS = new Set(['START', 'YES', 'UNSTOP', 'OPTIN']);
 export class TwilioStore {
   /** Recipients who texted STOP to a sender: "<recipient> <sender>". */
   readonly optedOut = new Set<string>();
+  /** Every message created, newest last, as the Messages resource returns it. */
+  readonly messages: Record<string, unknown>[] = [];
 }
 
 export function twilioRoutes(sb: Sandbox): Router {
@@ -64,6 +66,8 @@ export function twilioRoutes(sb: Sandbox): Router {
       to,
       uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
     };
+    sb.twilio.messages.push(message);
+    if (sb.twilio.messages.length > 5000) sb.twilio.messages.splice(0, 1000);
     sb.records.sent('twilio', { sid, to, from: from ?? messagingServiceSid, body, statusCallback: statusCallback ?? null });
     ctx.status = 201;
     ctx.body = message;
@@ -71,6 +75,31 @@ export function twilioRoutes(sb: Sandbox): Router {
       // Twilio reports progress after answering; the order is what a real handset gives.
       setImmediate(() => void sendStatusCallbacks(sb, statusCallback, { sid, accountSid, to, from: from ?? messagingServiceSid ?? '' }));
     }
+  });
+
+  // Messages list, newest first, filtered by To and From like Twilio's (one page is enough here).
+  router.get('/Accounts/:accountSid/Messages.json', (ctx) => {
+    const accountSid = ctx.params.accountSid ?? '';
+    if (!authenticated(sb, ctx, accountSid)) return;
+    const to = str(ctx.query.To);
+    const from = str(ctx.query.From);
+    const pageSize = Math.min(Number(str(ctx.query.PageSize) ?? 50) || 50, 1000);
+    const matching = sb.twilio.messages
+      .filter((m) => m.account_sid === accountSid && (!to || m.to === to) && (!from || m.from === from))
+      .reverse()
+      .slice(0, pageSize);
+    const uri = `/2010-04-01/Accounts/${accountSid}/Messages.json?PageSize=${pageSize}&Page=0`;
+    ctx.body = {
+      messages: matching,
+      end: Math.max(0, matching.length - 1),
+      first_page_uri: uri,
+      next_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      previous_page_uri: null,
+      start: 0,
+      uri,
+    };
   });
 
   return router;

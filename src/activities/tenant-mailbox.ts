@@ -1,0 +1,47 @@
+// The Gmail a tenant's mail goes out through: its connected Google account. In sandbox mode a
+// tenant that never connected is connected on first use, through the sandbox's own OAuth consent
+// and token endpoints, so the same code path (stored encrypted refresh token → OAuth client →
+// Gmail) runs in sandbox and live.
+import type { Config } from '../config';
+import { findGoogleAccount, saveGoogleAccount } from '../db/google-accounts';
+import { withTenant } from '../db/tenant-transaction';
+import { listOwnerEmails } from '../db/users';
+import type { DatabasePool } from '../db/pool';
+import { UpstreamError } from '../errors';
+import { createGmail } from '../providers/google/gmail';
+import { createGoogleOAuth } from '../providers/google/oauth';
+import { openRefreshToken, sealRefreshToken } from '../providers/google/refresh-token-vault';
+import { requireIntegration } from '../providers/integration';
+import type { OutgoingMailbox } from './email-delivery';
+
+export async function tenantMailbox(config: Config, pool: DatabasePool, tenantId: string): Promise<OutgoingMailbox> {
+  const mode = requireIntegration(config, 'gmail');
+  let account = await withTenant(pool, tenantId, (db) => findGoogleAccount(db, tenantId));
+  if (!account && mode === 'sandbox') account = await connectSandboxMailbox(config, pool, tenantId);
+  if (!account) {
+    throw new UpstreamError('Gmail is not connected for this business', { provider: 'gmail', code: 'gmail_not_connected', retryable: false });
+  }
+  if (account.status === 'reauth_required') {
+    throw new UpstreamError(`Gmail needs to be connected again: ${account.status_detail ?? 'access was revoked'}`, {
+      provider: 'gmail',
+      code: 'reauth_required',
+      retryable: false,
+    });
+  }
+  return { address: account.email, gmail: createGmail(config, { refreshToken: openRefreshToken(config, account.refresh_token_ciphertext) }) };
+}
+
+/** Sandbox only: the owner "consents" (the sandbox approves at once) and the grant is stored as in live. */
+async function connectSandboxMailbox(config: Config, pool: DatabasePool, tenantId: string) {
+  const [owner] = await withTenant(pool, tenantId, (db) => listOwnerEmails(db));
+  const address = owner ?? `frontdesk-${tenantId.slice(0, 8)}@sandbox.frontdesk.test`;
+  const oauth = createGoogleOAuth(config);
+  const consent = await fetch(oauth.consentUrl({ state: 'sandbox-auto-connect', loginHint: address }), { redirect: 'manual' });
+  const code = new URL(consent.headers.get('location') ?? '', config.sandbox.url).searchParams.get('code');
+  if (!code) throw new UpstreamError('the sandbox consent gave no code', { provider: 'google-oauth', code: 'sandbox_consent_failed', retryable: true });
+  const { refreshToken, scopes } = await oauth.exchangeCode(code);
+  return withTenant(pool, tenantId, async (db) =>
+    (await findGoogleAccount(db, tenantId)) ??
+    saveGoogleAccount(db, { tenantId, email: address, refreshTokenCiphertext: sealRefreshToken(config, refreshToken), scopes }),
+  );
+}

@@ -1,0 +1,17 @@
+// The `reminders` block of an invoice: what was sent comes from Postgres (the record of truth);
+// the state and the next instant come from the running workflow's status query.
+import type { Client } from '@temporalio/client';
+import type { Invoice } from '../../../db/invoices';
+import type { InvoiceReminder } from '../../../db/invoice-reminders';
+import { queryIfRunning } from '../../../temporal/signal';
+import type { PaymentReminderStatus } from '../../../workflows/definitions';
+import { presentReminder } from './schema';
+
+export async function remindersView(temporal: Client, invoice: Invoice, sent: InvoiceReminder[]) {
+  const status = invoice.status === 'open' ? await queryIfRunning<PaymentReminderStatus>(temporal, invoice.workflowId, 'status').catch(() => null) : null;
+  return {
+    state: status?.state ?? 'done',
+    nextReminderAt: status?.nextReminderAt ?? null,
+    sent: sent.map(presentReminder),
+  };
+}

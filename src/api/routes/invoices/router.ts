@@ -1,0 +1,210 @@
+// Invoices. Creating one stores it and starts its paymentReminder workflow (which makes the Stripe
+// link); the API calls no provider. Paid, void, pause, resume and reschedule reach the workflow
+// as signals (void cancels it, as ops would).
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { findClient } from '../../../db/clients';
+import { listReminders } from '../../../db/invoice-reminders';
+import { findInvoice, insertInvoice, listInvoices, markInvoicePaid, rescheduleInvoice, voidInvoice, type Invoice } from '../../../db/invoices';
+import type { TenantTx } from '../../../db/sql';
+import { findTenant, tenantReminderSchedule } from '../../../db/tenants';
+import { DEFAULT_SCHEDULE_DAYS, planReminders } from '../../../domain/reminder-schedule';
+import { ConflictError, NotFoundError, ValidationError } from '../../../errors';
+import { cancelIfRunning, signalIfRunning } from '../../../temporal/signal';
+import { invoiceWorkflowId, startPaymentReminder } from '../../../temporal/start-workflows';
+import { paidSignal, pauseSignal, rescheduleSignal, resumeSignal } from '../../../workflows/definitions';
+import type { AppDeps } from '../../app';
+import type { AppState } from '../../context';
+import { endpointsFor } from '../../endpoint';
+import { decodeCursor, toPage } from '../../pagination';
+import { remindersView } from './reminders-view';
+import {
+  createInvoiceBody,
+  idParams,
+  invoiceDetailSchema,
+  invoicePage,
+  invoiceSchema,
+  listInvoicesQuery,
+  markPaidBody,
+  presentInvoice,
+  rescheduleBody,
+} from './schema';
+
+const invoiceCursor = z.object({ createdAt: z.coerce.date(), id: z.string().uuid() });
+
+async function openInvoice(db: TenantTx, id: string): Promise<Invoice> {
+  const invoice = await findInvoice(db, id);
+  if (!invoice) throw new NotFoundError('No such invoice');
+  if (invoice.status !== 'open') throw new ConflictError(`The invoice is ${invoice.status}`);
+  return invoice;
+}
+
+/** The zone reminders are timed in: the client's, else the business's. */
+async function reminderZone(db: TenantTx, tenantId: string, clientId: string): Promise<string> {
+  const [client, tenant] = await Promise.all([findClient(db, clientId), findTenant(db, tenantId)]);
+  return client?.timezone ?? tenant?.timezone ?? 'UTC';
+}
+
+export function invoicesRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/invoices' });
+  const endpoint = endpointsFor(router, deps, 'Invoices');
+
+  endpoint({
+    method: 'post',
+    path: '/',
+    summary: 'Create an invoice and start its payment reminders',
+    description:
+      'Answers at once; the payment link appears on the invoice once the workflow has made it. Each reminder goes at 09:00 in the client time zone; a step already past is not all sent: only the latest one, at once.',
+    access: 'staff',
+    request: { body: createInvoiceBody },
+    responses: { 201: { description: 'The new invoice', schema: invoiceSchema } },
+    idempotent: true,
+    async handler({ body, db, auth, audit }) {
+      const client = await findClient(db, body.clientId);
+      if (!client) throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
+      const channels = body.channels ?? ['email'];
+      if (channels.length === 1 && channels[0] === 'sms' && !client.phone) {
+        throw new ValidationError([{ path: 'channels', message: 'sms needs a client with a phone number' }]);
+      }
+      const scheduleDays = body.scheduleDays ?? (await tenantReminderSchedule(db, auth.tenantId)) ?? [...DEFAULT_SCHEDULE_DAYS];
+      const id = randomUUID();
+      const workflowId = invoiceWorkflowId(auth.tenantId, id);
+      const invoice = await insertInvoice(db, {
+        id,
+        tenantId: auth.tenantId,
+        clientId: client.id,
+        amountCents: body.amountCents,
+        currency: body.currency,
+        dueDate: body.dueDate,
+        description: body.description,
+        channels,
+        scheduleDays,
+        workflowId,
+      });
+      await audit({ action: 'invoice.created', target: `invoice:${id}`, detail: { amountCents: body.amountCents, currency: body.currency, dueDate: body.dueDate } });
+      const plan = planReminders({ dueDate: body.dueDate, scheduleDays, timeZone: await reminderZone(db, auth.tenantId, client.id), now: new Date() });
+      // Started inside the transaction: if Temporal refuses, the invoice is not stored either.
+      await startPaymentReminder(deps.temporal, deps.config, { tenantId: auth.tenantId, invoiceId: id, clientId: client.id, channels, plan });
+      return { status: 201, body: presentInvoice(invoice), headers: { Location: `/api/invoices/${id}` } };
+    },
+  });
+
+  endpoint({
+    method: 'get',
+    path: '/',
+    summary: 'List invoices',
+    description: 'Newest first; `status` filters.',
+    access: 'staff',
+    request: { query: listInvoicesQuery },
+    responses: { 200: { description: 'A page of invoices', schema: invoicePage } },
+    async handler({ query, db }) {
+      const after = decodeCursor(query.cursor, invoiceCursor);
+      const rows = await listInvoices(db, { limit: query.limit + 1, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) });
+      return { status: 200, body: toPage(rows, query.limit, presentInvoice, (i) => ({ createdAt: i.createdAt.toISOString(), id: i.id })) };
+    },
+  });
+
+  endpoint({
+    method: 'get',
+    path: '/:id',
+    summary: 'One invoice, with its reminder schedule and what was sent',
+    access: 'staff',
+    request: { params: idParams },
+    responses: { 200: { description: 'The invoice', schema: invoiceDetailSchema } },
+    async handler({ params, db }) {
+      const invoice = await findInvoice(db, params.id);
+      if (!invoice) throw new NotFoundError('No such invoice');
+      const reminders = await remindersView(deps.temporal, invoice, await listReminders(db, invoice.id));
+      return { status: 200, body: { ...presentInvoice(invoice), reminders } };
+    },
+  });
+
+  endpoint({
+    method: 'post',
+    path: '/:id/mark-paid',
+    summary: 'Record a payment made outside Stripe',
+    description: 'The reminder workflow completes; no reminder goes out after this.',
+    access: 'staff',
+    request: { params: idParams, body: markPaidBody },
+    responses: { 200: { description: 'The paid invoice', schema: invoiceSchema } },
+    async handler({ params, body, db, audit }) {
+      const invoice = await openInvoice(db, params.id);
+      await markInvoicePaid(db, invoice.id, { method: body.method, note: body.note ?? null });
+      await audit({ action: 'invoice.marked_paid', target: `invoice:${invoice.id}`, detail: { method: body.method } });
+      await signalIfRunning(deps.temporal, invoice.workflowId, paidSignal, { method: body.method });
+      return { status: 200, body: presentInvoice((await findInvoice(db, invoice.id)) as Invoice) };
+    },
+  });
+
+  endpoint({
+    method: 'post',
+    path: '/:id/void',
+    summary: 'Void an invoice',
+    description: 'Its reminder workflow is cancelled.',
+    access: 'admin',
+    request: { params: idParams },
+    responses: { 200: { description: 'The void invoice', schema: invoiceSchema } },
+    async handler({ params, db, audit }) {
+      const invoice = await openInvoice(db, params.id);
+      await voidInvoice(db, invoice.id);
+      await audit({ action: 'invoice.voided', target: `invoice:${invoice.id}` });
+      await cancelIfRunning(deps.temporal, invoice.workflowId);
+      return { status: 200, body: presentInvoice((await findInvoice(db, invoice.id)) as Invoice) };
+    },
+  });
+
+  for (const [verb, signal, summary] of [
+    ['pause', pauseSignal, 'Pause reminders'],
+    ['resume', resumeSignal, 'Resume reminders (a step missed while paused goes out at once)'],
+  ] as const) {
+    endpoint({
+      method: 'post',
+      path: `/:id/reminders/${verb}`,
+      summary,
+      access: 'staff',
+      request: { params: idParams },
+      responses: { 200: { description: 'The invoice', schema: invoiceDetailSchema } },
+      async handler({ params, db, audit }) {
+        const invoice = await openInvoice(db, params.id);
+        if (!(await signalIfRunning(deps.temporal, invoice.workflowId, signal))) {
+          throw new ConflictError('The reminders for this invoice have already finished');
+        }
+        await audit({ action: `invoice.reminders_${verb}d`, target: `invoice:${invoice.id}` });
+        const reminders = await remindersView(deps.temporal, invoice, await listReminders(db, invoice.id));
+        return { status: 200, body: { ...presentInvoice(invoice), reminders } };
+      },
+    });
+  }
+
+  endpoint({
+    method: 'post',
+    path: '/:id/reschedule',
+    summary: 'Move the due date or change the reminder schedule',
+    description: 'Steps already sent are not sent again; a step now in the past follows the same rule as at creation.',
+    access: 'staff',
+    request: { params: idParams, body: rescheduleBody },
+    responses: { 200: { description: 'The invoice', schema: invoiceDetailSchema } },
+    async handler({ params, body, db, auth, audit }) {
+      const current = await openInvoice(db, params.id);
+      const dueDate = body.dueDate ?? current.dueDate;
+      const scheduleDays = body.scheduleDays ?? current.scheduleDays;
+      const invoice = (await rescheduleInvoice(db, current.id, { dueDate, scheduleDays })) as Invoice;
+      const sent = await listReminders(db, invoice.id);
+      const plan = planReminders({
+        dueDate,
+        scheduleDays,
+        timeZone: await reminderZone(db, auth.tenantId, invoice.clientId),
+        now: new Date(),
+        alreadySent: sent.filter((r) => r.status === 'sent' || r.status === 'queued').map((r) => r.step),
+      });
+      await audit({ action: 'invoice.rescheduled', target: `invoice:${invoice.id}`, detail: { dueDate, scheduleDays } });
+      if (!(await signalIfRunning(deps.temporal, invoice.workflowId, rescheduleSignal, { dueDate, plan }))) {
+        throw new ConflictError('The reminders for this invoice have already finished');
+      }
+      return { status: 200, body: { ...presentInvoice(invoice), reminders: await remindersView(deps.temporal, invoice, sent) } };
+    },
+  });
+
+  return router;
+}

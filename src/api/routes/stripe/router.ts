@@ -1,0 +1,44 @@
+// Stripe's webhook: the signature over the raw bytes is checked first; then the event id is
+// claimed in the same transaction as the event's effect. Every verified event answers 200, also
+// ignored ones and repeats, so Stripe stops redelivering.
+import Router from '@koa/router';
+import coBody from 'co-body';
+import { findTenant } from '../../../db/tenants';
+import { withTenant } from '../../../db/tenant-transaction';
+import { createStripeWebhookVerifier } from '../../../providers/stripe';
+import type { AppDeps } from '../../app';
+import type { AppState } from '../../context';
+import { endpointsFor } from '../../endpoint';
+import { z } from '../../openapi/zod';
+import { applyStripeEvent, invoiceRef } from './apply-stripe-event';
+
+const received = z.object({ received: z.literal(true) }).openapi('StripeWebhookReceived');
+
+export function stripeRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/stripe' });
+  const endpoint = endpointsFor(router, deps, 'Stripe');
+
+  endpoint({
+    method: 'post',
+    path: '/webhook',
+    summary: 'Stripe webhook',
+    description:
+      'Raw JSON body signed in the Stripe-Signature header (400 when missing, wrong or stale). checkout.session.completed and payment_intent.succeeded mark the invoice in metadata.invoiceId paid; charge.refunded records the refund and reopens a fully refunded invoice; charge.dispute.created pauses its reminders.',
+    access: 'public',
+    responses: { 200: { description: 'Received (also for ignored events and repeats)', schema: received } },
+    async handler({ ctx }) {
+      const verifier = createStripeWebhookVerifier(deps.config);
+      const raw = await coBody.text(ctx.req, { limit: deps.config.http.bodyLimitBytes });
+      const event = verifier.verify(raw, ctx.get('Stripe-Signature') || undefined);
+      const ref = invoiceRef(event);
+      const tenantId = ref.tenantId ?? deps.config.defaultTenantId;
+      const outcome = await withTenant(deps.pool, tenantId, async (db) =>
+        (await findTenant(db, tenantId)) ? applyStripeEvent(db, deps.temporal, event, tenantId, ref.invoiceId) : 'ignored',
+      );
+      ctx.state.log.info({ stripeEventId: event.id, type: event.type, tenantId, invoiceId: ref.invoiceId, outcome }, 'stripe webhook');
+      return { status: 200, body: { received: true as const } };
+    },
+  });
+
+  return router;
+}

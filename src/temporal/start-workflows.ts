@@ -1,0 +1,46 @@
+// How the API starts the business workflows: ids derived from business ids (a second start for
+// the same email or invoice is refused by Temporal), search attributes for ops, the task queue
+// and retry settings from config.
+import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Config } from '../config';
+import { ClientIdKey, EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
+import type { PaymentReminderInput } from '../workflows/definitions';
+
+export const emailWorkflowId = (tenantId: string, emailId: string) => `email:${tenantId}:${emailId}`;
+export const invoiceWorkflowId = (tenantId: string, invoiceId: string) => `invoice:${tenantId}:${invoiceId}`;
+
+export async function startEmailDelivery(client: Client, config: Config, ids: { tenantId: string; emailId: string }): Promise<string> {
+  const workflowId = emailWorkflowId(ids.tenantId, ids.emailId);
+  await client.workflow.start('emailDelivery', {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [{ tenantId: ids.tenantId, emailId: ids.emailId, retry: config.emailRetry }],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: ids.tenantId },
+      { key: EmailIdKey, value: ids.emailId },
+    ],
+    // A failed email may be restarted (retry-failed) under the same id; a running one never twice.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+  return workflowId;
+}
+
+export async function startPaymentReminder(
+  client: Client,
+  config: Config,
+  input: Omit<PaymentReminderInput, 'emailRetry'>,
+): Promise<string> {
+  const workflowId = invoiceWorkflowId(input.tenantId, input.invoiceId);
+  await client.workflow.start('paymentReminder', {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [{ ...input, emailRetry: config.emailRetry }],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: input.tenantId },
+      { key: InvoiceIdKey, value: input.invoiceId },
+      { key: ClientIdKey, value: input.clientId },
+    ],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+  return workflowId;
+}

@@ -1,0 +1,85 @@
+// The whole system for end-to-end tests: the real API on a real port, the real worker (same
+// factory as the worker process) on its own task queue against the dev server the test command
+// started, and a provider sandbox of its own whose webhooks reach that API. Only HTTP in and
+// out, as a client or a provider would see it.
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { DatabasePool } from 'slonik';
+import { createApp } from '../../src/api/app';
+import type { Config } from '../../src/config';
+import { createLogger } from '../../src/observability/logger';
+import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createAppPool } from './db';
+import { listen, request, type TestResponse, type TestServer } from './http';
+import { startTestSandbox, type SandboxHarness } from './sandbox';
+import { connectClient, quietTemporalRuntime } from './temporal';
+
+const silent = createLogger({ name: 'e2e', level: 'silent', pretty: false });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface E2E {
+  config: Config;
+  server: TestServer;
+  sandbox: SandboxHarness;
+  pool: DatabasePool;
+  temporal: Client;
+  call(method: string, path: string, options?: { json?: unknown; token?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(env: Record<string, string | undefined> = {}): Promise<E2E> {
+  quietTemporalRuntime();
+  const port = await freePort();
+  const taskQueue = `e2e-${randomUUID()}`;
+  const sandbox = await startTestSandbox({ PORT: String(port), TEMPORAL_TASK_QUEUE: taskQueue, ...env }, { apiUrl: `http://127.0.0.1:${port}` });
+  const config = sandbox.config;
+  const pool = await createAppPool(config.database.url);
+  const temporal = await connectClient(config);
+  const server = await listen(createApp({ config, pool, temporal, logger: silent }), port);
+
+  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | null = null;
+  const startWorker = async () => {
+    const connection = await NativeConnection.connect({ address: config.temporal.address });
+    const w = await createFrontdeskWorker({ config, pool, connection, logger: silent, taskQueue });
+    worker = { worker: w, running: w.run(), connection };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    const { worker: w, running, connection } = worker;
+    worker = null;
+    w.shutdown();
+    await running;
+    await connection.close();
+  };
+  await startWorker();
+
+  return {
+    config,
+    server,
+    sandbox,
+    pool,
+    temporal,
+    call: (method, path, options = {}) => request(server, method, path, options),
+    startWorker,
+    stopWorker,
+    async close() {
+      await stopWorker();
+      await server.close();
+      await sandbox.close();
+      await temporal.connection.close();
+      await pool.end();
+    },
+  };
+}
