@@ -81,7 +81,9 @@ export function createTwilio(config: Config, options: TwilioOptions = {}): Sms {
       try {
         // Newest first; a queued message has no date_sent yet, so the window is applied to date_created.
         const recent = await client.messages.list({ to, ...('from' in sender ? { from: sender.from } : {}), limit: 50 });
-        const match = recent.find((m) => m.body === body && m.direction.startsWith('outbound') && m.dateCreated >= since);
+        // Twilio's dates have whole seconds: a message created in the same second as `since` counts.
+        const from = Math.floor(since.getTime() / 1000) * 1000;
+        const match = recent.find((m) => m.body === body && m.direction.startsWith('outbound') && m.dateCreated.getTime() >= from);
         return match ? { sid: match.sid, status: match.status, to: match.to, from: match.from } : null;
       } catch (err) {
         throw classifyTwilioError({ operation: 'messages.list', creates: false }, err);

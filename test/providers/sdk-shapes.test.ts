@@ -181,6 +181,11 @@ describe('Twilio responses', () => {
       await client.messages.create({ to: '+15551230009', from: '+15005550006', body: 'hello' }),
     );
     expect(message.status).toBe('queued');
+
+    const listed = await client.messages.list({ to: '+15551230009', limit: 20 });
+    const listShape = z.array(shape.extend({ body: z.string(), direction: z.enum(['outbound-api', 'outbound-call', 'outbound-reply', 'inbound']) }));
+    const list: Pick<MessageInstance, 'sid' | 'status' | 'to' | 'from' | 'dateCreated' | 'numSegments' | 'body' | 'direction'>[] = listShape.parse(listed);
+    expect(list.map((m) => m.sid)).toEqual([message.sid]);
   });
 });
 

@@ -62,6 +62,16 @@ describe('Twilio through the sandbox', () => {
     expect((await upstreamFailure(sms.send({ to: '555-1234', body: 'x' }))).details).toMatchObject({ code: 'invalid_number', retryable: false });
   });
 
+  it('findSent finds a message created since a moment, by recipient and exact body, and nothing else', async () => {
+    const since = new Date();
+    const to = '+15551230003';
+    const sent = await sms.send({ to, body: 'Invoice #7 reminder' });
+    await expect(sms.findSent({ to, body: 'Invoice #7 reminder', since })).resolves.toMatchObject({ sid: sent.sid, to });
+    await expect(sms.findSent({ to, body: 'Invoice #8 reminder', since })).resolves.toBeNull();
+    await expect(sms.findSent({ to: '+15551230004', body: 'Invoice #7 reminder', since })).resolves.toBeNull();
+    await expect(sms.findSent({ to, body: 'Invoice #7 reminder', since: new Date(Date.now() + 5_000) })).resolves.toBeNull();
+  });
+
   it('a wrong auth token is auth_failed', async () => {
     const wrong = createTwilio({ ...h.config, twilio: { ...h.config.twilio, authToken: 'not-the-token' } });
     expect((await upstreamFailure(wrong.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'auth_failed', retryable: false, httpStatus: 401 });
@@ -103,6 +113,22 @@ describe('Twilio failures, classified', () => {
     expect((await upstreamFailure(quick.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'maybe_sent', retryable: false, ambiguous: true });
     await h.fault({ provider: 'twilio', status: 0, delayMs: 10 });
     expect((await upstreamFailure(sms.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'maybe_sent', retryable: false, ambiguous: true });
+  });
+
+  it('a 5xx after Twilio acted is maybe_sent, and findSent then shows the message went', async () => {
+    const since = new Date();
+    const to = '+15551230005';
+    await h.fault({ provider: 'twilio', status: 502, after: true });
+    const err = await upstreamFailure(sms.send({ to, body: 'Your appointment is tomorrow' }));
+    expect(err.details).toMatchObject({ code: 'maybe_sent', retryable: false, ambiguous: true });
+    const found = await sms.findSent({ to, body: 'Your appointment is tomorrow', since });
+    expect(found).not.toBeNull();
+    expect((await h.sent('twilio')).filter((s) => s.to === to).map((s) => s.sid)).toEqual([found!.sid]);
+  });
+
+  it('a failure while checking is classified like any read: 5xx retryable', async () => {
+    await h.fault({ provider: 'twilio', status: 503 });
+    expect((await upstreamFailure(sms.findSent({ to: CLIENT, body: 'x', since: new Date() }))).details).toMatchObject({ code: 'server_error', retryable: true });
   });
 
   it('a refused connection never reached Twilio: retryable, not ambiguous', async () => {
