@@ -35,6 +35,9 @@ import { emailDelivery } from './email-delivery';
 
 type Activities = ReturnType<typeof createPaymentReminderActivities>;
 
+/** After the last reminder the workflow waits this long for a payment, then ends as overdue. */
+const PAYMENT_WAIT_AFTER_LAST_REMINDER = '90 days';
+
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -46,6 +49,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
   let planVersion = 0;
   let paused = false;
   let outcome: PaymentReminderOutcome | null = null;
+  let remindersDone = false;
   let paymentUrl: string | null = null;
   const handled = new Set<number>();
   const sent: SentReminder[] = [];
@@ -64,9 +68,9 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
   setHandler(paymentReminderStatusQuery, () => status());
 
   function status(): PaymentReminderStatus {
-    const upcoming = outcome || paused ? undefined : pendingSteps()[0];
+    const upcoming = outcome || paused || remindersDone ? undefined : pendingSteps()[0];
     return {
-      state: outcome ? 'done' : paused ? 'paused' : 'scheduled',
+      state: outcome || remindersDone ? 'done' : paused ? 'paused' : 'scheduled',
       outcome,
       nextReminderAt: upcoming ? new Date(Math.max(Date.parse(upcoming.at), Date.now())).toISOString() : null,
       paymentUrl,
@@ -109,10 +113,12 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
       handled.add(step.step);
     }
 
+    remindersDone = true;
     if (outcome === null) {
-      outcome = 'overdue';
       const overdue = await acts.flagInvoiceOverdue({ tenantId, invoiceId, ownerEmailId: uuid4() });
       if (overdue.ownerEmailId) await deliverEmail(overdue.ownerEmailId);
+      // No more reminders, but a late payment still closes the invoice's story here.
+      if (!(await condition(() => outcome !== null, PAYMENT_WAIT_AFTER_LAST_REMINDER))) outcome = 'overdue';
     }
     return status();
   } catch (err) {

@@ -33,7 +33,7 @@ export interface E2E {
   sandbox: SandboxHarness;
   pool: DatabasePool;
   temporal: Client;
-  call(method: string, path: string, options?: { json?: unknown; token?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  call(method: string, path: string, options?: { json?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<TestResponse>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;

@@ -158,14 +158,19 @@ export function stripeRoutes(sb: Sandbox): Router {
   return router;
 }
 
-const eventSchema = z.object({ type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/), object: z.record(z.unknown()) });
+const eventSchema = z.object({
+  type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/),
+  object: z.record(z.unknown()),
+  /** Redeliver an event under the id it had, as Stripe does when it retries. */
+  id: z.string().regex(/^evt_[A-Za-z0-9]+$/).optional(),
+});
 
 export function stripeControlRoutes(sb: Sandbox): Router {
   const router = new Router();
 
   router.post('/_sandbox/stripe/events', async (ctx) => {
     const input = eventSchema.parse(await jsonBody(ctx));
-    ctx.body = await sendEvent(sb, input.type, input.object);
+    ctx.body = await sendEvent(sb, input.type, input.object, input.id);
   });
 
   /** Pays an open session, as a customer on the hosted page would, and sends checkout.session.completed. */
@@ -213,9 +218,9 @@ async function completeCheckout(sb: Sandbox, ctx: Context, redirect: boolean): P
 }
 
 /** A Stripe event signed like Stripe signs them (t=…,v1=HMAC-SHA256 of "t.payload"). */
-async function sendEvent(sb: Sandbox, type: string, object: Record<string, unknown>): Promise<{ eventId: string; status: number; error?: string }> {
+async function sendEvent(sb: Sandbox, type: string, object: Record<string, unknown>, id?: string): Promise<{ eventId: string; status: number; error?: string }> {
   const secret = sb.options.stripeWebhookSecret;
-  const eventId = stripeId('evt');
+  const eventId = id ?? stripeId('evt');
   if (!secret) return { eventId, status: 0, error: 'the sandbox has no STRIPE_WEBHOOK_SECRET to sign with' };
   const payload = JSON.stringify(
     {

@@ -1,0 +1,162 @@
+// Invoices end to end: HTTP in, the real worker and Temporal server, Stripe and Gmail as the
+// sandbox speaks them, Stripe's webhook signed by the sandbox with the configured secret.
+import { DateTime } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import { registerTenant, type SignedInUser } from '../helpers/auth';
+import { startE2E, type E2E } from '../helpers/e2e';
+import { eventually } from '../helpers/sandbox';
+
+let e2e: E2E;
+let owner: SignedInUser;
+
+/** A zone where 09:00 today has passed and today is not over: a due-today reminder goes at once. */
+function zoneAfterNineToday(): { zone: string; today: string } {
+  for (const zone of ['Pacific/Kiritimati', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/London', 'America/New_York', 'Pacific/Honolulu', 'Pacific/Pago_Pago']) {
+    const now = DateTime.now().setZone(zone);
+    if (now.hour >= 10 && now.hour <= 22) return { zone, today: now.toISODate() as string };
+  }
+  throw new Error('no zone found');
+}
+
+async function createClient(overrides: Record<string, unknown> = {}) {
+  const res = await e2e.call('POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Maya Client', email: `maya-${randomUUID()}@client.example`, ...overrides },
+  });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; email: string };
+}
+
+async function createInvoice(clientId: string, body: Record<string, unknown>) {
+  const res = await e2e.call('POST', '/api/invoices', {
+    token: owner.accessToken,
+    json: { clientId, amountCents: 8_400, currency: 'usd', description: 'Deep tissue massage', ...body },
+  });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; workflowId: string; status: string; paymentUrl: string | null };
+}
+
+const getInvoice = async (id: string) => (await e2e.call('GET', `/api/invoices/${id}`, { token: owner.accessToken })).body;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+  owner = await registerTenant(e2e.server, { businessName: 'Harbour Wellness' });
+});
+
+afterAll(() => e2e?.close());
+
+describe('an invoice due today with schedule [0]', () => {
+  let invoice: Awaited<ReturnType<typeof createInvoice>>;
+  let client: Awaited<ReturnType<typeof createClient>>;
+
+  beforeAll(async () => {
+    const { zone, today } = zoneAfterNineToday();
+    client = await createClient({ timezone: zone });
+    invoice = await createInvoice(client.id, { dueDate: today, scheduleDays: [0] });
+  });
+
+  it('answers 201 at once, with the workflow id and no payment link yet', () => {
+    expect(invoice).toMatchObject({ status: 'open', workflowId: `invoice:${owner.tenantId}:${invoice.id}`, paymentUrl: null });
+  });
+
+  it('sends one reminder email carrying the Stripe payment link, and shows it on the invoice', async () => {
+    const reminder = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === client.email), 30_000);
+    const detail = await eventually(async () => {
+      const d = await getInvoice(invoice.id);
+      return d.paymentUrl && d.reminders.sent.some((r: { status: string }) => r.status === 'sent') ? d : undefined;
+    }, 30_000);
+    expect(reminder.text).toContain(detail.paymentUrl);
+    expect(reminder.text).toContain('Harbour Wellness');
+    expect(reminder.text).toContain('$84.00');
+    expect(detail.reminders.sent).toEqual([expect.objectContaining({ step: 0, channel: 'email', status: 'sent' })]);
+    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === client.email)).toHaveLength(1);
+    // The Checkout Session was created once, with an idempotency key from the invoice id.
+    const sessions = (await e2e.sandbox.sent('stripe')).filter((s) => s.params?.metadata?.invoiceId === invoice.id);
+    expect(sessions).toEqual([expect.objectContaining({ idempotencyKey: `invoice-checkout-${invoice.id}`, params: expect.objectContaining({ metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } }) })]);
+  });
+
+  it('refuses a forged Stripe signature with 400 and changes nothing', async () => {
+    const res = await e2e.call('POST', '/api/stripe/webhook', {
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+      raw: JSON.stringify({ id: 'evt_forged', type: 'checkout.session.completed', data: { object: { object: 'checkout.session', payment_status: 'paid', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } } } }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect((await getInvoice(invoice.id)).status).toBe('open');
+  });
+
+  it('is paid by checkout.session.completed delivered 10 times at once, with one effect, and its workflow completes', async () => {
+    const object = {
+      id: `cs_test_${randomUUID().replace(/-/g, '')}`,
+      object: 'checkout.session',
+      payment_status: 'paid',
+      status: 'complete',
+      payment_intent: `pi_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+      metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
+    };
+    const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
+    const deliveries = await Promise.all(
+      Array.from({ length: 10 }, () => e2e.sandbox.control('POST', '/_sandbox/stripe/events', { type: 'checkout.session.completed', object, id: eventId })),
+    );
+    expect(deliveries.map((d) => d.body.status)).toEqual(Array(10).fill(200));
+
+    const paid = await getInvoice(invoice.id);
+    expect(paid).toMatchObject({ status: 'paid', paidMethod: 'stripe', paidAt: expect.any(String) });
+    const result = await e2e.temporal.workflow.getHandle(invoice.workflowId).result();
+    expect(result).toMatchObject({ outcome: 'paid' });
+    const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken });
+    expect(audit.body.items).toHaveLength(1);
+  });
+});
+
+describe('reminder controls', () => {
+  it('pauses and resumes, marks paid by hand, and refuses to void a paid invoice', async () => {
+    const client = await createClient();
+    const due = DateTime.now().plus({ days: 20 }).toISODate() as string;
+    const invoice = await createInvoice(client.id, { dueDate: due, scheduleDays: [-3, 0, 3] });
+    await eventually(async () => ((await getInvoice(invoice.id)).paymentUrl ? true : undefined), 30_000);
+
+    const paused = await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/pause`, { token: owner.accessToken });
+    expect(paused.status).toBe(200);
+    expect(paused.body.reminders).toMatchObject({ state: 'paused', nextReminderAt: null });
+    const resumed = await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/resume`, { token: owner.accessToken });
+    expect(resumed.body.reminders.state).toBe('scheduled');
+    expect(Date.parse(resumed.body.reminders.nextReminderAt)).toBeGreaterThan(Date.now());
+
+    const rescheduled = await e2e.call('POST', `/api/invoices/${invoice.id}/reschedule`, { token: owner.accessToken, json: { dueDate: DateTime.now().plus({ days: 40 }).toISODate() } });
+    expect(rescheduled.status).toBe(200);
+    await eventually(async () => {
+      const d = await getInvoice(invoice.id);
+      return Date.parse(d.reminders.nextReminderAt) > Date.now() + 30 * 86_400_000 ? true : undefined;
+    });
+
+    const paid = await e2e.call('POST', `/api/invoices/${invoice.id}/mark-paid`, { token: owner.accessToken, json: { method: 'cash', note: 'at the desk' } });
+    expect(paid.body).toMatchObject({ status: 'paid', paidMethod: 'cash' });
+    expect(await e2e.temporal.workflow.getHandle(invoice.workflowId).result()).toMatchObject({ outcome: 'paid' });
+    const voided = await e2e.call('POST', `/api/invoices/${invoice.id}/void`, { token: owner.accessToken });
+    expect(voided.status).toBe(409);
+  });
+
+  it('cancels the reminder workflow when an invoice is voided', async () => {
+    const client = await createClient();
+    const invoice = await createInvoice(client.id, { dueDate: DateTime.now().plus({ days: 10 }).toISODate() });
+    const voided = await e2e.call('POST', `/api/invoices/${invoice.id}/void`, { token: owner.accessToken });
+    expect(voided.body.status).toBe('void');
+    const description = await eventually(async () => {
+      const d = await e2e.temporal.workflow.getHandle(invoice.workflowId).describe();
+      return d.status.name === 'CANCELLED' ? d : undefined;
+    }, 30_000);
+    expect(description.status.name).toBe('CANCELLED');
+  });
+
+  it('answers 422 naming every bad field', async () => {
+    const res = await e2e.call('POST', '/api/invoices', {
+      token: owner.accessToken,
+      json: { clientId: 'nope', amountCents: -5, currency: 'dollars', dueDate: '2026-02-30', description: '', channels: ['fax'], scheduleDays: [1, 1] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { path: string }) => e.path.split('.')[0]).sort()).toEqual(
+      ['amountCents', 'channels', 'clientId', 'currency', 'description', 'dueDate', 'scheduleDays'],
+    );
+  });
+});
