@@ -119,7 +119,7 @@ const envSchema = z.object({
   SANDBOX_URL: optionalUrl,
 
   ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_MODEL: optionalString.transform((v) => v ?? 'claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: optionalString.transform((v) => v ?? 'claude-sonnet-5-5'),
   OPENAI_API_KEY: optionalString,
   GMAIL_WEBHOOK_URL: optionalUrl,
   GMAIL_PUBSUB_TOPIC: optionalString.refine((v) => v === undefined || /^projects\/[^/]+\/topics\/[^/]+$/.test(v), {

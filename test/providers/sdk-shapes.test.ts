@@ -3,7 +3,8 @@
 // field the SDK renames or retypes fails the typecheck, and a field the sandbox drops or
 // mistypes fails here at run time.
 import Anthropic from '@anthropic-ai/sdk';
-import { type calendar_v3, type gmail_v1, google } from 'googleapis';
+import { calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
+import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import Stripe from 'stripe';
 import twilio from 'twilio';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
@@ -25,7 +26,7 @@ afterAll(() => h.close());
 const nonEmpty = z.string().min(1);
 
 describe('Gmail responses', () => {
-  const gmail = () => google.gmail({ version: 'v1', auth, rootUrl: `${h.url}/`, retry: false, fetchImplementation: fetch });
+  const gmail = () => gmailApi({ version: 'v1', auth, rootUrl: `${h.url}/`, retry: false, fetchImplementation: fetch });
 
   it('messages.send, messages.get, messages.list, history.list, watch and getProfile', async () => {
     const api = gmail();
@@ -95,7 +96,7 @@ describe('Gmail responses', () => {
 
 describe('Calendar responses', () => {
   it('events.insert/patch/list and freebusy.query', async () => {
-    const api = google.calendar({ version: 'v3', auth, rootUrl: `${h.url}/`, retry: false, fetchImplementation: fetch });
+    const api = calendar({ version: 'v3', auth, rootUrl: `${h.url}/`, retry: false, fetchImplementation: fetch });
     const eventShape = z.object({
       id: nonEmpty,
       status: z.enum(['confirmed', 'tentative', 'cancelled']),

@@ -1,7 +1,8 @@
 // The part of the Google Calendar API Frontdesk uses (events and free/busy) for one tenant.
 // Callers pass their own event id (derived from the booking) on insert, so a retry after a lost
 // answer gets `already_exists` instead of a second event.
-import { type calendar_v3, google } from 'googleapis';
+// The Calendar module alone: the googleapis index pulls in every Google API's types.
+import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
 import type { Config } from '../../config';
 import { classifyGoogleError, type GoogleCallContext } from '../errors/google';
 import { upstream } from '../errors/upstream';
@@ -57,7 +58,7 @@ export function createCalendar(config: Config, options: GmailOptions): Calendar 
     createGoogleOAuth(config, options).clientFor(
       options.refreshToken ?? raise('createCalendar needs the tenant refresh token (or an OAuth2 client)'),
     );
-  const api = google.calendar({
+  const api = calendarApi({
     version: 'v3',
     auth,
     retry: false,

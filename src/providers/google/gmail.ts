@@ -2,7 +2,9 @@
 // UpstreamError (errors/google.ts). Messages are sent as `raw` in the JSON body rather than as a
 // media upload: uploads go to a fixed upload URL that ignores a client's rootUrl, so the sandbox
 // could not see them, and raw works the same against Gmail itself.
-import { type Auth, type gmail_v1, google } from 'googleapis';
+// The Gmail module alone: the googleapis index pulls in every Google API's types.
+import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
+import type { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../../config';
 import { classifyGoogleError, type GoogleCallContext } from '../errors/google';
 import { requireIntegration } from '../integration';
@@ -56,13 +58,13 @@ export interface Gmail {
 export interface GmailOptions extends GoogleClientOptions {
   /** The tenant's refresh token (opened from storage), or a ready client. */
   refreshToken?: string;
-  auth?: Auth.OAuth2Client;
+  auth?: OAuth2Client;
 }
 
 export function createGmail(config: Config, options: GmailOptions): Gmail {
   const mode = requireIntegration(config, 'gmail');
   const auth = options.auth ?? createGoogleOAuth(config, options).clientFor(requireToken(options.refreshToken));
-  const api = google.gmail({
+  const api = gmailApi({
     version: 'v1',
     auth,
     retry: false,

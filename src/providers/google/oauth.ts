@@ -1,7 +1,7 @@
 // Google OAuth for one tenant's mailbox: the consent URL (offline access, so Google issues a
 // refresh token), the code exchange, and an OAuth2 client built from a stored refresh token.
 // In sandbox mode the consent and token endpoints are the sandbox's; nothing else changes.
-import { type Auth, google } from 'googleapis';
+import { OAuth2Client, type Credentials } from 'google-auth-library';
 import type { Config } from '../../config';
 import { UpstreamError } from '../../errors';
 import { classifyGoogleError } from '../errors/google';
@@ -28,7 +28,7 @@ export interface GoogleOAuth {
   /** Trades the callback's code for tokens; the refresh token is what must be stored (encrypted). */
   exchangeCode(code: string): Promise<{ refreshToken: string; scopes: string[] }>;
   /** An authorised client for the mailbox whose refresh token this is; it refreshes access tokens itself. */
-  clientFor(refreshToken: string): Auth.OAuth2Client;
+  clientFor(refreshToken: string): OAuth2Client;
 }
 
 export function oauthCallbackUrl(config: Config): string {
@@ -43,8 +43,8 @@ export function createGoogleOAuth(config: Config, options: GoogleClientOptions =
   const clientSecret = config.google.clientSecret ?? (sandbox ? SANDBOX_CREDENTIALS.googleClientSecret : '');
   const redirectUri = oauthCallbackUrl(config);
 
-  const newClient = (): Auth.OAuth2Client => {
-    const client = new google.auth.OAuth2({
+  const newClient = (): OAuth2Client => {
+    const client = new OAuth2Client({
       clientId,
       clientSecret,
       redirectUri,
@@ -81,7 +81,7 @@ export function createGoogleOAuth(config: Config, options: GoogleClientOptions =
 
     async exchangeCode(code) {
       const ctx = { operation: 'oauth.token' };
-      let tokens: Auth.Credentials;
+      let tokens: Credentials;
       try {
         ({ tokens } = await newClient().getToken(code));
       } catch (err) {
