@@ -1,7 +1,7 @@
 // How the API starts the business workflows: ids derived from business ids (a second start for
 // the same email or invoice is refused by Temporal), search attributes for ops, the task queue
 // and retry settings from config.
-import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { ClientIdKey, EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
 import type { PaymentReminderInput } from '../workflows/definitions';
@@ -9,7 +9,16 @@ import type { PaymentReminderInput } from '../workflows/definitions';
 export const emailWorkflowId = (tenantId: string, emailId: string) => `email:${tenantId}:${emailId}`;
 export const invoiceWorkflowId = (tenantId: string, invoiceId: string) => `invoice:${tenantId}:${invoiceId}`;
 
-export async function startEmailDelivery(client: Client, config: Config, ids: { tenantId: string; emailId: string }): Promise<string> {
+/**
+ * `restart`: a failed email sent again (retry-failed). Its previous run may still be finishing
+ * (it records the failure just before it ends), so that run is replaced rather than refused.
+ */
+export async function startEmailDelivery(
+  client: Client,
+  config: Config,
+  ids: { tenantId: string; emailId: string },
+  options: { restart?: boolean } = {},
+): Promise<string> {
   const workflowId = emailWorkflowId(ids.tenantId, ids.emailId);
   await client.workflow.start('emailDelivery', {
     workflowId,
@@ -21,6 +30,7 @@ export async function startEmailDelivery(client: Client, config: Config, ids: { 
     ],
     // A failed email may be restarted (retry-failed) under the same id; a running one never twice.
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowIdConflictPolicy: options.restart ? WorkflowIdConflictPolicy.TERMINATE_EXISTING : WorkflowIdConflictPolicy.FAIL,
   });
   return workflowId;
 }

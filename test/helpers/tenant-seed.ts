@@ -11,11 +11,22 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     if (r.status >= 300) throw new Error(`seeding ${what} answered ${r.status}: ${r.text}`);
   };
   await createUser(server, owner, 'staff');
+  const client = await request(server, 'POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 202 555 0143', timezone: 'America/New_York', smsConsent: true },
+  });
+  await must('a client', Promise.resolve(client));
+  // Its reminder workflow starts on the default task queue, which no test worker polls: nothing
+  // changes behind the matrix's back.
   await must(
-    'a client',
-    request(server, 'POST', '/api/clients', {
+    'an invoice',
+    request(server, 'POST', '/api/invoices', {
       token: owner.accessToken,
-      json: { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 202 555 0143', timezone: 'America/New_York', smsConsent: true },
+      json: { clientId: client.body.id, amountCents: 4200, currency: 'usd', dueDate: '2030-01-15', description: 'Seeded invoice' },
     }),
+  );
+  await must(
+    'an email',
+    request(server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'grace@example.com', subject: 'Seeded', text: 'Seeded email' } }),
   );
 }

@@ -110,7 +110,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
       await assertMailboxReady(deps.config, db, auth.tenantId);
       const requeued = await requeueFailedEmails(db);
       for (const email of requeued) {
-        await startEmailDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, emailId: email.id });
+        await startEmailDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, emailId: email.id }, { restart: true });
       }
       await audit({ action: 'email.retry_failed', target: null, detail: { restarted: requeued.length } });
       return { status: 200, body: { restarted: requeued.length } };
