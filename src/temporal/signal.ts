@@ -28,13 +28,21 @@ export async function cancelIfRunning(client: Client, workflowId: string): Promi
   }
 }
 
-/** A running workflow's answer to a query, or null when it has closed or cannot answer now. */
+/** How long a read route waits for a query: a query needs a worker, and a GET must not hang. */
+const QUERY_DEADLINE_MS = 3_000;
+
+/**
+ * A running workflow's answer to a query, or null when it has closed or does not exist. Throws
+ * when it cannot answer in time (no worker polling, Temporal unreachable).
+ */
 export async function queryIfRunning<T>(client: Client, workflowId: string, query: string): Promise<T | null> {
   try {
-    const handle = client.workflow.getHandle(workflowId);
-    const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') return null;
-    return (await handle.query(query)) as T;
+    return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, async () => {
+      const handle = client.workflow.getHandle(workflowId);
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return null;
+      return (await handle.query(query)) as T;
+    });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;

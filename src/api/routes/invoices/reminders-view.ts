@@ -8,7 +8,11 @@ import type { PaymentReminderStatus } from '../../../workflows/definitions';
 import { presentReminder } from './schema';
 
 export async function remindersView(temporal: Client, invoice: Invoice, sent: InvoiceReminder[]) {
-  const status = invoice.status === 'open' ? await queryIfRunning<PaymentReminderStatus>(temporal, invoice.workflowId, 'status').catch(() => null) : null;
+  let status: Pick<PaymentReminderStatus, 'state' | 'nextReminderAt'> | null = null;
+  if (invoice.status === 'open') {
+    // When the workflow cannot answer right now, say what is known rather than fail the read.
+    status = await queryIfRunning<PaymentReminderStatus>(temporal, invoice.workflowId, 'status').catch(() => ({ state: 'scheduled' as const, nextReminderAt: null }));
+  }
   return {
     state: status?.state ?? 'done',
     nextReminderAt: status?.nextReminderAt ?? null,

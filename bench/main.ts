@@ -1,0 +1,172 @@
+// `npm run bench`: what the API adds on top of Temporal, measured against a baseline in the same
+// run, on the same Postgres and Temporal server (the stack started by scripts/stack/main.ts).
+//
+//   invoice creation   POST /api/invoices (validate, auth, rate limit, tenant transaction, insert,
+//                      audit, idempotency, workflow start)  vs  raw insert + workflow.start
+//   Stripe webhook     POST /api/stripe/webhook (signature, event-id claim, mark paid, audit,
+//                      signal)  vs  raw signal to the same kind of workflow
+//
+// Results are ratios (ours / baseline), written to bench/results/latest.json and printed.
+import { randomUUID, createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../src/api/app';
+import { loadConfig } from '../src/config';
+import { insertInvoice } from '../src/db/invoices';
+import { createPool } from '../src/db/pool';
+import { withTenant } from '../src/db/tenant-transaction';
+import { DEFAULT_EMAIL_RETRY } from '../src/domain/email';
+import { planReminders } from '../src/domain/reminder-schedule';
+import { createLogger } from '../src/observability/logger';
+import { createTemporalClient } from '../src/temporal/client';
+import { invoiceWorkflowId } from '../src/temporal/start-workflows';
+import { paidSignal } from '../src/workflows/definitions';
+import { listen, request } from '../test/helpers/http';
+
+const N = Number(process.env.BENCH_N ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+interface Run {
+  ops: number;
+  seconds: number;
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Runs `op` n times with `concurrency` in flight, timing each. */
+async function measure(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const t = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
+  return { ops: n, seconds: Math.round(seconds * 100) / 100, rate: Math.round((n / seconds) * 10) / 10, p50Ms: pct(0.5), p99Ms: pct(0.99) };
+}
+
+async function main(): Promise<void> {
+  // Rate limits are for clients, not for this measurement; the reminder workflows sit on a task
+  // queue no worker polls, so nothing but the API and Temporal's own work is timed.
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+    RATE_LIMIT_IP_POINTS: '1000000',
+    RATE_LIMIT_TENANT_POINTS: '1000000',
+  });
+  const logger = createLogger({ name: 'bench', level: 'silent', pretty: false });
+  const pool = await createPool({ url: config.database.url, maximumPoolSize: 20 });
+  const temporal = await createTemporalClient(config);
+  const server = await listen(createApp({ config, pool, temporal, logger }));
+
+  const reg = await request(server, 'POST', '/api/auth/register', {
+    json: { businessName: 'Bench Salon', email: `bench-${randomUUID()}@bench.example`, password: 'a long bench passphrase' },
+  });
+  const token = reg.body.accessToken as string;
+  const tenantId = reg.body.tenant.id as string;
+  const client = await request(server, 'POST', '/api/clients', { token, json: { name: 'Bench Client', email: 'client@bench.example', timezone: 'UTC' } });
+  const clientId = client.body.id as string;
+  const dueDate = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const invoiceBody = { clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Benchmark invoice' };
+
+  // Warm both paths (connections, JIT, prepared plans) before timing either.
+  for (let i = 0; i < 20; i++) await request(server, 'POST', '/api/invoices', { token, json: invoiceBody });
+
+  const baselineCreate = await measure(N, CONCURRENCY, async () => {
+    const id = randomUUID();
+    const workflowId = invoiceWorkflowId(tenantId, id);
+    await withTenant(pool, tenantId, (db) =>
+      insertInvoice(db, { id, tenantId, clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Benchmark invoice', channels: ['email'], scheduleDays: [0], workflowId }),
+    );
+    await temporal.workflow.start('paymentReminder', {
+      workflowId,
+      taskQueue: config.temporal.taskQueue,
+      args: [{ tenantId, invoiceId: id, clientId, channels: ['email'], plan: planReminders({ dueDate, scheduleDays: [0], timeZone: 'UTC', now: new Date() }), emailRetry: DEFAULT_EMAIL_RETRY }],
+    });
+  });
+  const created: string[] = [];
+  const apiCreate = await measure(N, CONCURRENCY, async () => {
+    const res = await request(server, 'POST', '/api/invoices', { token, json: invoiceBody });
+    if (res.status !== 201) throw new Error(`create answered ${res.status}: ${res.text}`);
+    created.push(res.body.id as string);
+  });
+
+  // Webhooks: each paid event finds its invoice, claims the event id, marks it paid, audits and
+  // signals; the baseline only signals.
+  const secret = config.stripe.webhookSecret as string;
+  const baselineSignal = await measure(N, CONCURRENCY, async (i) => {
+    await temporal.workflow.getHandle(invoiceWorkflowId(tenantId, created[i] as string)).signal(paidSignal, { method: 'stripe' });
+  });
+  // The baseline's signals did not change the database: the invoices are still open for the API run.
+  const apiWebhook = await measure(N, CONCURRENCY, async (i) => {
+    const payload = JSON.stringify({
+      id: `evt_${randomUUID().replace(/-/g, '')}`,
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: { object: { id: `cs_${i}`, object: 'checkout.session', payment_status: 'paid', metadata: { tenantId, invoiceId: created[i] } } },
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
+    const res = await request(server, 'POST', '/api/stripe/webhook', {
+      raw: payload,
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${signature}` },
+    });
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
+  });
+
+  const result = {
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    settings: { operations: N, concurrency: CONCURRENCY },
+    invoiceCreation: {
+      api: apiCreate,
+      baseline: baselineCreate,
+      rateRatio: Math.round((apiCreate.rate / baselineCreate.rate) * 100) / 100,
+      p99Ratio: Math.round((apiCreate.p99Ms / baselineCreate.p99Ms) * 100) / 100,
+    },
+    stripeWebhook: {
+      api: apiWebhook,
+      baseline: baselineSignal,
+      rateRatio: Math.round((apiWebhook.rate / baselineSignal.rate) * 100) / 100,
+      p99Ratio: Math.round((apiWebhook.p99Ms / baselineSignal.p99Ms) * 100) / 100,
+    },
+  };
+  const out = path.resolve(__dirname, 'results/latest.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+
+  const row = (name: string, r: Run) => `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
+  process.stdout.write(
+    [
+      `Benchmarks (${N} operations, ${CONCURRENCY} in flight; ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, ${process.version})`,
+      row('POST /api/invoices', apiCreate),
+      row('baseline: insert + workflow.start', baselineCreate),
+      `  → rate ratio ${result.invoiceCreation.rateRatio}, p99 ratio ${result.invoiceCreation.p99Ratio}`,
+      row('POST /api/stripe/webhook', apiWebhook),
+      row('baseline: signal', baselineSignal),
+      `  → rate ratio ${result.stripeWebhook.rateRatio}, p99 ratio ${result.stripeWebhook.p99Ratio}`,
+      `written to ${path.relative(process.cwd(), out)}`,
+      '',
+    ].join('\n'),
+  );
+
+  await server.close();
+  await temporal.connection.close();
+  await pool.end();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
