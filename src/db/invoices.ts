@@ -142,3 +142,9 @@ export async function setPaymentIntent(db: Db, id: string, paymentIntentId: stri
     UPDATE invoices SET stripe_payment_intent_id = ${paymentIntentId}, updated_at = now()
     WHERE id = ${id} AND stripe_payment_intent_id IS NULL`);
 }
+
+/** Which tenant's invoice a PaymentIntent paid, outside any tenant transaction (webhooks). */
+export async function tenantForPaymentIntent(db: Db, paymentIntentId: string): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.string().uuid().nullable() }))`
+    SELECT tenant_for_payment_intent(${paymentIntentId}) AS tenant_id`);
+}

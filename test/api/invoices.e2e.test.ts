@@ -160,3 +160,74 @@ describe('reminder controls', () => {
     );
   });
 });
+
+describe('after payment', () => {
+  async function paidByStripe() {
+    const client = await createClient();
+    const invoice = await createInvoice(client.id, { dueDate: DateTime.now().plus({ days: 15 }).toISODate() });
+    const paymentIntent = `pi_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const paid = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
+      type: 'payment_intent.succeeded',
+      object: { id: paymentIntent, object: 'payment_intent', amount: 8_400, currency: 'usd', status: 'succeeded', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } },
+    });
+    expect(paid.body.status).toBe(200);
+    expect((await getInvoice(invoice.id)).status).toBe('paid');
+    return { invoice, paymentIntent };
+  }
+
+  it('reopens an invoice refunded in full, found through its PaymentIntent', async () => {
+    const { invoice, paymentIntent } = await paidByStripe();
+    const partial = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
+      type: 'charge.refunded',
+      object: { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 2_000, payment_intent: paymentIntent, metadata: {} },
+    });
+    expect(partial.body.status).toBe(200);
+    expect((await getInvoice(invoice.id)).status).toBe('paid');
+    await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
+      type: 'charge.refunded',
+      object: { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 8_400, payment_intent: paymentIntent, metadata: {} },
+    });
+    expect(await getInvoice(invoice.id)).toMatchObject({ status: 'open', paidAt: null });
+  });
+
+  it('records a dispute and tells the owner by email', async () => {
+    const { invoice, paymentIntent } = await paidByStripe();
+    const res = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
+      type: 'charge.dispute.created',
+      object: { id: `dp_${randomUUID().slice(0, 8)}`, object: 'dispute', amount: 8_400, payment_intent: paymentIntent, reason: 'fraudulent', status: 'needs_response', metadata: {} },
+    });
+    expect(res.body.status).toBe(200);
+    const alert = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === owner.email && /disputed/i.test(m.subject)), 30_000);
+    expect(alert.text).toContain(invoice.id);
+  });
+
+  it('answers 200 to an event it does not handle, and to a repeat of one it did', async () => {
+    const ignored = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', { type: 'customer.created', object: { id: 'cus_123', object: 'customer', metadata: {} } });
+    expect(ignored.body.status).toBe(200);
+  });
+});
+
+describe('SMS reminders', () => {
+  it('texts a consenting client, and falls back to email once the client has opted out', async () => {
+    const { zone, today } = zoneAfterNineToday();
+    const phone = `+1415555${String(Math.floor(1000 + Math.random() * 8999))}`;
+    const client = await createClient({ phone, smsConsent: true, timezone: zone });
+    const first = await createInvoice(client.id, { dueDate: today, scheduleDays: [0], channels: ['sms'] });
+    const sms = await eventually(async () => (await e2e.sandbox.sent('twilio')).find((m) => m.to === phone), 30_000);
+    expect(sms.body).toContain('Harbour Wellness');
+    expect(sms.body).toContain('$84.00');
+    await eventually(async () => ((await getInvoice(first.id)).reminders.sent.some((r: { channel: string; status: string }) => r.channel === 'sms' && r.status === 'sent') ? true : undefined), 30_000);
+
+    // The client texts STOP: Twilio now refuses (21610) and the reminder goes by email instead.
+    await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', { from: phone, to: '+15005550006', body: 'STOP' });
+    const second = await createInvoice(client.id, { dueDate: today, scheduleDays: [0], channels: ['sms'] });
+    const detail = await eventually(async () => {
+      const d = await getInvoice(second.id);
+      return d.reminders.sent.some((r: { channel: string; status: string }) => r.channel === 'email' && r.status === 'sent') ? d : undefined;
+    }, 30_000);
+    expect(detail.reminders.sent).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'opted_out' })]));
+    const after = (await e2e.call('GET', `/api/clients/${client.id}`, { token: owner.accessToken })).body;
+    expect(after).toMatchObject({ smsConsent: false, smsConsentSource: 'twilio:21610' });
+    expect((await e2e.sandbox.sent('twilio')).filter((m) => m.to === phone)).toHaveLength(1);
+  });
+});

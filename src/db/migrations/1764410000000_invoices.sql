@@ -77,7 +77,17 @@ GRANT SELECT, INSERT, UPDATE ON invoices TO frontdesk_app;
 GRANT SELECT, INSERT, UPDATE ON invoice_reminders TO frontdesk_app;
 GRANT SELECT, INSERT, UPDATE ON stripe_events TO frontdesk_app;
 
+-- Refunds and disputes name only the PaymentIntent, with no tenant in their metadata: this answers
+-- "which tenant's invoice did it pay" and nothing else, as the table owner (RLS would hide the row
+-- before any tenant is known).
+CREATE FUNCTION tenant_for_payment_intent(p_payment_intent text) RETURNS uuid
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+  AS $$ SELECT tenant_id FROM invoices WHERE stripe_payment_intent_id = p_payment_intent LIMIT 1 $$;
+REVOKE ALL ON FUNCTION tenant_for_payment_intent(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenant_for_payment_intent(text) TO frontdesk_app;
+
 -- Down Migration
+DROP FUNCTION tenant_for_payment_intent(text);
 DROP TABLE stripe_events;
 DROP TABLE invoice_reminders;
 DROP TABLE invoices;

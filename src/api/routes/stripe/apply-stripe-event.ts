@@ -6,28 +6,33 @@ import { insertAuditEntry } from '../../../db/audit';
 import { findInvoice, findInvoiceByPaymentIntent, markInvoiceDisputed, markInvoicePaid, recordRefund, setPaymentIntent, type Invoice } from '../../../db/invoices';
 import type { Db } from '../../../db/sql';
 import { claimStripeEvent, recordStripeEventOutcome } from '../../../db/stripe-events';
+import type { Config } from '../../../config';
+import { formatMoney } from '../../../domain/money';
 import { signalIfRunning } from '../../../temporal/signal';
+import { alertOwner } from '../../owner-alert';
 import { paidSignal, pauseSignal } from '../../../workflows/definitions';
 
 export type StripeEventOutcome = 'paid' | 'already_settled' | 'refund_recorded' | 'reopened' | 'dispute_recorded' | 'ignored' | 'duplicate';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** tenantId and invoiceId from the object's metadata, when they look like ours. */
-export function invoiceRef(event: Stripe.Event): { tenantId: string | null; invoiceId: string | null } {
-  const metadata = (event.data.object as { metadata?: Record<string, string> | null }).metadata ?? {};
+/** tenantId and invoiceId from the object's metadata, when they look like ours, and its PaymentIntent. */
+export function invoiceRef(event: Stripe.Event): { tenantId: string | null; invoiceId: string | null; paymentIntentId: string | null } {
+  const object = event.data.object as { object?: string; id?: string; metadata?: Record<string, string> | null; payment_intent?: string | Stripe.PaymentIntent | null };
+  const metadata = object.metadata ?? {};
   const pick = (v: string | undefined) => (v && UUID.test(v) ? v.toLowerCase() : null);
-  return { tenantId: pick(metadata.tenantId), invoiceId: pick(metadata.invoiceId) };
+  const paymentIntentId = object.object === 'payment_intent' ? (object.id ?? null) : paymentIntentOf(object);
+  return { tenantId: pick(metadata.tenantId), invoiceId: pick(metadata.invoiceId), paymentIntentId };
 }
 
-function paymentIntentOf(object: { payment_intent?: string | Stripe.PaymentIntent | null }): string | null {
+export function paymentIntentOf(object: { payment_intent?: string | Stripe.PaymentIntent | null }): string | null {
   const pi = object.payment_intent;
   return typeof pi === 'string' ? pi : (pi?.id ?? null);
 }
 
 export async function applyStripeEvent(
   db: Db,
-  temporal: Client,
+  deps: { config: Config; temporal: Client },
   event: Stripe.Event,
   tenantId: string,
   invoiceId: string | null,
@@ -46,8 +51,14 @@ export async function applyStripeEvent(
       detail: { eventId: event.id, type: event.type },
     });
   }
-  if (invoice && outcome === 'paid') await signalIfRunning(temporal, invoice.workflowId, paidSignal, { method: 'stripe' });
-  if (invoice && outcome === 'dispute_recorded') await signalIfRunning(temporal, invoice.workflowId, pauseSignal);
+  if (invoice && outcome === 'paid') await signalIfRunning(deps.temporal, invoice.workflowId, paidSignal, { method: 'stripe' });
+  if (invoice && outcome === 'dispute_recorded') {
+    await signalIfRunning(deps.temporal, invoice.workflowId, pauseSignal);
+    await alertOwner(db, deps, tenantId, {
+      subject: `Payment disputed: ${formatMoney(invoice.amountCents, invoice.currency)}`,
+      text: `A customer disputed the card payment for invoice ${invoice.id} (${invoice.description}, due ${invoice.dueDate}). Its reminders are paused. Respond to the dispute in your Stripe dashboard.`,
+    });
+  }
   return outcome;
 }
 

@@ -3,6 +3,7 @@
 // ignored ones and repeats, so Stripe stops redelivering.
 import Router from '@koa/router';
 import coBody from 'co-body';
+import { tenantForPaymentIntent } from '../../../db/invoices';
 import { findTenant } from '../../../db/tenants';
 import { withTenant } from '../../../db/tenant-transaction';
 import { createStripeWebhookVerifier } from '../../../providers/stripe';
@@ -31,9 +32,11 @@ export function stripeRouter(deps: AppDeps): Router<AppState> {
       const raw = await coBody.text(ctx.req, { limit: deps.config.http.bodyLimitBytes });
       const event = verifier.verify(raw, ctx.get('Stripe-Signature') || undefined);
       const ref = invoiceRef(event);
-      const tenantId = ref.tenantId ?? deps.config.defaultTenantId;
+      // Refunds and disputes carry no metadata of ours: their PaymentIntent says whose invoice it was.
+      const byPaymentIntent = !ref.tenantId && ref.paymentIntentId ? await tenantForPaymentIntent(deps.pool, ref.paymentIntentId) : null;
+      const tenantId = ref.tenantId ?? byPaymentIntent ?? deps.config.defaultTenantId;
       const outcome = await withTenant(deps.pool, tenantId, async (db) =>
-        (await findTenant(db, tenantId)) ? applyStripeEvent(db, deps.temporal, event, tenantId, ref.invoiceId) : 'ignored',
+        (await findTenant(db, tenantId)) ? applyStripeEvent(db, deps, event, tenantId, ref.invoiceId) : 'ignored',
       );
       ctx.state.log.info({ stripeEventId: event.id, type: event.type, tenantId, invoiceId: ref.invoiceId, outcome }, 'stripe webhook');
       return { status: 200, body: { received: true as const } };
