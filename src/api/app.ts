@@ -20,12 +20,17 @@ import { authRouter } from './routes/auth/router';
 import { clientsRouter } from './routes/clients/router';
 import { docsRouter } from './routes/docs/router';
 import { emailsRouter } from './routes/emails/router';
+import { gmailRouter } from './routes/gmail/router';
 import { healthRouter } from './routes/health/router';
 import { invoicesRouter } from './routes/invoices/router';
 import { openapiRouter } from './routes/openapi/router';
 import { stripeRouter } from './routes/stripe/router';
 import { systemRouter } from './routes/system/router';
+import { threadsRouter } from './routes/threads/router';
+import { withCodecCors } from './routes/temporal-codec/cors';
+import { temporalCodecRouter } from './routes/temporal-codec/router';
 import { usersRouter } from './routes/users/router';
+import { workflowsRouter } from './routes/workflows/router';
 
 export interface AppDeps {
   config: Config;
@@ -35,7 +40,7 @@ export interface AppDeps {
 }
 
 /** Routes that read their own body: signed raw bytes or form posts. */
-const RAW_BODY_PATHS = ['/api/stripe/webhook', '/api/sms/webhook', '/api/sms/status'];
+const RAW_BODY_PATHS = ['/api/stripe/webhook', '/api/sms/webhook', '/api/sms/status', '/api/gmail/webhook'];
 
 export function createApp(deps: AppDeps): Koa<AppState> {
   // Behind TRUST_PROXY_HOPS proxies, ctx.ip is the address the nearest one saw: entries a client
@@ -48,9 +53,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(requestLog());
   app.use(errorHandler());
   app.use(securityHeaders());
-  app.use(cors(deps.config.http.corsOrigins));
+  // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
+  app.use(withCodecCors(cors(deps.config.http.corsOrigins), deps.config));
   const limits = rateLimitsFor(deps.config, deps.logger);
-  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health']));
+  // Pub/Sub pushes for every tenant's mailbox come from a few Google addresses, each one verified.
+  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health', '/api/gmail/webhook']));
   app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: RAW_BODY_PATHS }));
 
   for (const router of [
@@ -59,9 +66,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     usersRouter(deps),
     clientsRouter(deps),
     emailsRouter(deps),
+    gmailRouter(deps),
+    threadsRouter(deps),
     invoicesRouter(deps),
     stripeRouter(deps),
     auditRouter(deps),
+    workflowsRouter(deps),
+    temporalCodecRouter(deps),
     systemRouter(deps),
     openapiRouter(deps),
     docsRouter(),

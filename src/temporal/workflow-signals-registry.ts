@@ -1,0 +1,67 @@
+// What ops may do to each workflow type through POST /api/workflows/:id/signal, declared per type:
+// the signals it accepts from outside, with a zod schema for their arguments, and the query that
+// reports its state (`state` in GET /api/workflows/:id). A signal not declared here is refused
+// with 422, whatever the workflow itself would accept.
+//
+// Add an entry when you add a workflow type (one key per type, as registered by the worker).
+// Leave out signals that must move together with a database row: paid, void and reschedule of
+// paymentReminder change the invoice too, so they go through the invoices API (mark-paid, void,
+// reschedule), never a bare signal that would leave the invoice and its reminders disagreeing.
+import { z, type ZodTypeAny } from 'zod';
+import { pauseSignal, resumeSignal } from '../workflows/definitions';
+
+export interface DeclaredSignal {
+  /** What the signal does, for the OpenAPI description and the README runbook. */
+  description: string;
+  /** The signal's argument list (the `args` array of the request), as a zod tuple. */
+  args: ZodTypeAny;
+}
+
+export interface DeclaredWorkflow {
+  /** The query that reports the workflow's state, if it has one. */
+  statusQuery: string | null;
+  signals: Readonly<Record<string, DeclaredSignal>>;
+}
+
+/** A signal that takes no argument: `args` absent or `[]`. */
+const noArgs = z.tuple([], { invalid_type_error: 'must be an array' }).describe('no arguments');
+
+export const WORKFLOW_OPERATIONS = {
+  paymentReminder: {
+    statusQuery: 'status',
+    signals: {
+      [pauseSignal.name]: { description: 'Stops sending reminders until resumed; no step is lost.', args: noArgs },
+      [resumeSignal.name]: { description: 'Sends reminders again; a step that fell due while paused goes out at once, only the latest one.', args: noArgs },
+    },
+  },
+  emailDelivery: { statusQuery: 'status', signals: {} },
+  probe: { statusQuery: 'status', signals: {} },
+} as const satisfies Record<string, DeclaredWorkflow>;
+
+export type DeclaredWorkflowType = keyof typeof WORKFLOW_OPERATIONS;
+
+export const DECLARED_WORKFLOW_TYPES = Object.keys(WORKFLOW_OPERATIONS) as [DeclaredWorkflowType, ...DeclaredWorkflowType[]];
+
+export function declaredWorkflow(type: string): DeclaredWorkflow | null {
+  return Object.hasOwn(WORKFLOW_OPERATIONS, type) ? WORKFLOW_OPERATIONS[type as DeclaredWorkflowType] : null;
+}
+
+export type SignalCheck =
+  | { ok: true; args: unknown[] }
+  | { ok: false; problems: { path: string; message: string }[] };
+
+/** Whether `type` declares signal `name`, and its arguments parsed by the declared schema. */
+export function checkSignal(type: string, name: string, args: unknown): SignalCheck {
+  const declared = declaredWorkflow(type)?.signals[name];
+  if (!declared) {
+    const allowed = Object.keys(declaredWorkflow(type)?.signals ?? {});
+    const message = allowed.length > 0 ? `is not a signal ${type} accepts from ops (allowed: ${allowed.join(', ')})` : `${type} accepts no signal from ops`;
+    return { ok: false, problems: [{ path: 'name', message }] };
+  }
+  const parsed = declared.args.safeParse(args ?? []);
+  if (parsed.success) return { ok: true, args: parsed.data as unknown[] };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => ({ path: ['args', ...issue.path.map(String)].join('.'), message: issue.message })),
+  };
+}
