@@ -136,6 +136,23 @@ it('restarts only the failed emails in a bulk retry', async () => {
   expect(list.body.items.map((e: { id: string }) => e.id)).not.toEqual(expect.arrayContaining([failedA]));
 });
 
+it('threads a reply: same Gmail thread, In-Reply-To and References of the original, subject kept', async () => {
+  const original = await settled(await sendEmail('Booking for Friday'));
+  const replyId = await sendEmail('Re: Booking for Friday', { threadId: original.gmailThreadId, inReplyTo: original.messageId });
+  expect((await settled(replyId)).status).toBe('sent');
+  const reply = (await e2e.sandbox.sent('gmail')).find((m) => m.subject === 'Re: Booking for Friday');
+  expect(reply).toMatchObject({ threadId: original.gmailThreadId, inReplyTo: original.messageId });
+  expect(String(reply.references)).toContain(original.messageId);
+});
+
+it('sends a test email to the caller through the same workflow', async () => {
+  const res = await e2e.call('GET', '/api/email/test', { token: owner.accessToken });
+  expect(res.status).toBe(202);
+  expect(res.body).toEqual({ emailId: expect.any(String), workflowId: `email:${owner.tenantId}:${res.body.emailId}` });
+  expect((await settled(res.body.emailId)).status).toBe('sent');
+  expect((await e2e.sandbox.sent('gmail')).find((m) => m.subject === 'Frontdesk test email')).toMatchObject({ to: owner.email });
+});
+
 it('answers 422 naming each bad field', async () => {
   const res = await e2e.call('POST', '/api/emails', { token: owner.accessToken, json: { to: 'not-an-address', subject: '', inReplyTo: 'nope' } });
   expect(res.status).toBe(422);
