@@ -130,6 +130,12 @@ const envSchema = z.object({
   }),
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
+  // A sync pass runs at least this often per mailbox, also when no push came (Pub/Sub can drop them).
+  GMAIL_SYNC_FALLBACK_SECONDS: positiveInt(300),
+  // users.watch lasts 7 days; renewing daily leaves six days of slack.
+  GMAIL_WATCH_RENEW_HOURS: positiveInt(24),
+  // The most recent inbox messages a full sync reads (first connect, or history gone).
+  GMAIL_FULL_SYNC_MAX_MESSAGES: positiveInt(500),
   STRIPE_SECRET_KEY: optionalString.refine((v) => v === undefined || /^(sk|rk)_(test|live)_/.test(v), {
     message: 'must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_ key)',
   }),
@@ -257,6 +263,12 @@ function buildConfig(env: Env) {
       webhookUrl: env.GMAIL_WEBHOOK_URL ?? `${publicBaseUrl}/api/gmail/webhook`,
       pubsubTopic: env.GMAIL_PUBSUB_TOPIC ?? 'projects/frontdesk-local/topics/gmail',
       pubsubServiceAccount: env.GMAIL_PUBSUB_SERVICE_ACCOUNT ?? 'gmail-push@frontdesk-local.iam.gserviceaccount.com',
+    },
+    /** Inbound mail: the per-mailbox sync and watch workflows (passed into them at start). */
+    mailboxSync: {
+      fallbackIntervalMs: env.GMAIL_SYNC_FALLBACK_SECONDS * 1000,
+      watchRenewIntervalMs: env.GMAIL_WATCH_RENEW_HOURS * 3_600_000,
+      fullSyncMaxMessages: env.GMAIL_FULL_SYNC_MAX_MESSAGES,
     },
     stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET },
     twilio: {

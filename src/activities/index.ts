@@ -5,12 +5,17 @@ import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { insertAuditEntry } from '../db/audit';
 import { markGoogleAccountReauthRequired } from '../db/google-accounts';
+import type { Mailbox } from '../db/mailboxes';
 import { withTenant } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
+import { createGmail } from '../providers/google/gmail';
+import { openRefreshToken } from '../providers/google/refresh-token-vault';
 import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
 import { createEmailDeliveryActivities } from './email-delivery';
 import { emailGuardHolds } from './email-guards';
+import { createMailboxSyncActivities } from './mailbox-sync';
+import { createMailboxWatchActivities } from './mailbox-watch';
 import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
 import { tenantMailbox } from './tenant-mailbox';
@@ -23,6 +28,18 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const { config, pool, logger } = deps;
+  async function onReauthRequired(tenantId: string, detail: string): Promise<void> {
+    // Gmail itself is what broke, so the owner learns it from the connection's state (the
+    // guardian's report and GET /api/gmail status) and the audit log, not by email.
+    await withTenant(pool, tenantId, async (db) => {
+      await markGoogleAccountReauthRequired(db, tenantId, detail);
+      await insertAuditEntry(db, { tenantId, actorId: null, action: 'gmail.reauth_required', target: 'gmail', requestId: null, detail: { detail } });
+    });
+    logger.warn({ tenantId }, 'Gmail access revoked: the owner must connect Gmail again');
+  }
+  // A sync or watch call that hangs is cut off well inside its activity's heartbeat timeout.
+  const mailboxGmail = (mailbox: Mailbox) =>
+    createGmail(config, { refreshToken: openRefreshToken(config, mailbox.refreshTokenCiphertext), timeoutMs: 20_000 });
   return {
     ...createProbeActivities(deps),
     ...createEmailDeliveryActivities({
@@ -30,16 +47,16 @@ export function createActivities(deps: ActivityDeps) {
       logger,
       mailboxFor: (tenantId) => tenantMailbox(config, pool, tenantId),
       guardHolds: emailGuardHolds,
-      async onReauthRequired(tenantId, detail) {
-        // Gmail itself is what broke, so the owner learns it from the connection's state (the
-        // guardian's report and GET /api/gmail status) and the audit log, not by email.
-        await withTenant(pool, tenantId, async (db) => {
-          await markGoogleAccountReauthRequired(db, tenantId, detail);
-          await insertAuditEntry(db, { tenantId, actorId: null, action: 'gmail.reauth_required', target: 'gmail', requestId: null, detail: { detail } });
-        });
-        logger.warn({ tenantId }, 'Gmail access revoked: the owner must connect Gmail again');
-      },
+      onReauthRequired,
     }),
+    ...createMailboxSyncActivities({
+      pool,
+      logger,
+      gmailFor: mailboxGmail,
+      onReauthRequired,
+      fullSyncMaxMessages: config.mailboxSync.fullSyncMaxMessages,
+    }),
+    ...createMailboxWatchActivities({ pool, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),
     ...createPaymentReminderActivities({
       pool,
       logger,

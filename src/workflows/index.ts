@@ -2,3 +2,5 @@
 export { emailDelivery } from './email-delivery';
 export { paymentReminder } from './payment-reminder';
 export { probe } from './probe';
+export { mailboxSync } from './mailbox-sync';
+export { mailboxWatch } from './mailbox-watch';

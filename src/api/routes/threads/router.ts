@@ -1,0 +1,56 @@
+// Mail threads the mailbox sync stored, for the front desk to read (and, later, to answer).
+import Router from '@koa/router';
+import { z } from 'zod';
+import { listThreadMessages } from '../../../db/messages';
+import { findThread, listThreads } from '../../../db/threads';
+import { NotFoundError } from '../../../errors';
+import type { AppDeps } from '../../app';
+import type { AppState } from '../../context';
+import { endpointsFor } from '../../endpoint';
+import { decodeCursor, toPage } from '../../pagination';
+import { idParams, listThreadsQuery, presentThread, presentThreadMessage, threadPage, threadWithMessages } from './schema';
+
+const threadCursor = z.object({ at: z.string().datetime(), id: z.string().uuid() });
+
+export function threadsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/threads' });
+  const endpoint = endpointsFor(router, deps, 'Threads');
+
+  endpoint({
+    method: 'get',
+    path: '/',
+    summary: 'List mail threads',
+    description: 'Threads with inbound mail, most recent activity first. `unsafe=true` lists the ones the guardian flagged; `clientId` one client\'s.',
+    access: 'staff',
+    request: { query: listThreadsQuery },
+    responses: { 200: { description: 'A page of threads', schema: threadPage } },
+    async handler({ query, db }) {
+      const before = decodeCursor(query.cursor, threadCursor);
+      const rows = await listThreads(db, {
+        limit: query.limit,
+        ...(query.unsafe !== undefined ? { unsafe: query.unsafe } : {}),
+        ...(query.clientId ? { clientId: query.clientId } : {}),
+        ...(before ? { before } : {}),
+      });
+      return { status: 200, body: toPage(rows, query.limit, presentThread, (t) => ({ at: t.cursorAt, id: t.id })) };
+    },
+  });
+
+  endpoint({
+    method: 'get',
+    path: '/:id',
+    summary: 'One thread and its messages',
+    description: 'Messages oldest first, with their plain-text bodies and RFC Message-IDs (for replying in the thread).',
+    access: 'staff',
+    request: { params: idParams },
+    responses: { 200: { description: 'The thread', schema: threadWithMessages } },
+    async handler({ params, db }) {
+      const thread = await findThread(db, params.id);
+      if (!thread) throw new NotFoundError('No such thread');
+      const messages = await listThreadMessages(db, thread.id);
+      return { status: 200, body: { ...presentThread(thread), messages: messages.map(presentThreadMessage) } };
+    },
+  });
+
+  return router;
+}

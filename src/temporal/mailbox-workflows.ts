@@ -1,0 +1,54 @@
+// How the API reaches a mailbox's workflows: both are started or signalled in one call
+// (signal-with-start), so a push or a connect never needs to know whether one is running. Ids
+// carry the tenant and the mailbox id, and so do the search attributes: ids only, never the
+// address, since search attributes are stored in clear.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import { MailboxIdKey, TenantIdKey } from '../domain/search-attributes';
+import { mailboxChangedSignal, renewWatchSignal, type MailboxSyncInput, type MailboxWatchInput } from '../workflows/definitions';
+
+export const mailboxSyncWorkflowId = (tenantId: string, mailboxId: string) => `mailbox:${tenantId}:${mailboxId}`;
+export const mailboxWatchWorkflowId = (tenantId: string, mailboxId: string) => `mailbox-watch:${tenantId}:${mailboxId}`;
+
+interface MailboxIds {
+  tenantId: string;
+  mailboxId: string;
+}
+
+const searchAttributes = (ids: MailboxIds) => [
+  { key: TenantIdKey, value: ids.tenantId },
+  { key: MailboxIdKey, value: ids.mailboxId },
+];
+
+/**
+ * Tells the mailbox's sync workflow that the mailbox changed, starting it if it is not running.
+ * `historyId` (from a Gmail push) only lets the workflow ignore a repeat; without one a pass is due.
+ */
+export async function notifyMailboxSync(client: Client, config: Config, ids: MailboxIds, change: { historyId?: string } = {}): Promise<string> {
+  const workflowId = mailboxSyncWorkflowId(ids.tenantId, ids.mailboxId);
+  const input: MailboxSyncInput = { ...ids, fallbackIntervalMs: config.mailboxSync.fallbackIntervalMs };
+  await client.workflow.signalWithStart('mailboxSync', {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    signal: mailboxChangedSignal,
+    signalArgs: [change.historyId !== undefined ? { historyId: change.historyId } : {}],
+    typedSearchAttributes: searchAttributes(ids),
+  });
+  return workflowId;
+}
+
+/** Renews the mailbox's Gmail watch now, starting its renewal workflow if it is not running. */
+export async function renewMailboxWatchNow(client: Client, config: Config, ids: MailboxIds): Promise<string> {
+  const workflowId = mailboxWatchWorkflowId(ids.tenantId, ids.mailboxId);
+  const input: MailboxWatchInput = { ...ids, renewEveryMs: config.mailboxSync.watchRenewIntervalMs };
+  await client.workflow.signalWithStart('mailboxWatch', {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    signal: renewWatchSignal,
+    signalArgs: [],
+    typedSearchAttributes: searchAttributes(ids),
+  });
+  return workflowId;
+}
