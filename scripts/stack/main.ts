@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     METRICS_TOKEN: secrets.METRICS_TOKEN,
   };
   if (tools.TEMPORAL_TEST_SERVER_PATH) env.TEMPORAL_TEST_SERVER_PATH ??= tools.TEMPORAL_TEST_SERVER_PATH;
+  // For tests that start a dev server of their own (the Temporal UI browser test).
+  if (tools.TEMPORAL_CLI) env.TEMPORAL_CLI ??= tools.TEMPORAL_CLI;
   if (mode !== 'dev') {
     // Every test file calls the API from 127.0.0.1, in parallel: per-IP limits sized for real
     // clients would throttle the suite. Tests of the limits themselves set small ones.
@@ -112,6 +114,9 @@ async function main(): Promise<void> {
       port,
       uiPort,
       dbFile: mode === 'dev' ? path.join(dataDir, 'temporal.db') : null,
+      // The UI decrypts payloads through the API (same host as the UI, so the codec session
+      // cookie goes along); see the README's ops runbook.
+      ...(uiPort !== null ? { codecEndpoint: `${env.PUBLIC_BASE_URL}/api/temporal/codec` } : {}),
       quiet: mode !== 'dev',
     });
     env.TEMPORAL_ADDRESS = temporal.address;
@@ -159,7 +164,8 @@ async function runDev(env: NodeJS.ProcessEnv, apiPort: number): Promise<number> 
   log('');
   log('Frontdesk is up:');
   log(`  API          http://localhost:${apiPort}/api/health/`);
-  if (env.TEMPORAL_UI_URL) log(`  Temporal UI  ${env.TEMPORAL_UI_URL.replace('127.0.0.1', 'localhost')}`);
+  // Not rewritten to localhost: the UI must share the API's host for the codec session cookie.
+  if (env.TEMPORAL_UI_URL) log(`  Temporal UI  ${env.TEMPORAL_UI_URL} (payloads decrypted by ${env.PUBLIC_BASE_URL}/api/temporal/codec: README, ops runbook)`);
   log(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
   if (env.SANDBOX_URL) log(`  Sandbox      ${env.SANDBOX_URL.replace('127.0.0.1', 'localhost')}/_sandbox/sent`);
   log(`  Postgres     ${redactUrl(env.DATABASE_URL ?? '')}`);
