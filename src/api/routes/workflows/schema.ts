@@ -21,7 +21,9 @@ export const workflowIdParams = z.object({
   workflowId: z
     .string()
     .max(300)
-    .regex(/^[a-z][a-z0-9-]*:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:[A-Za-z0-9._:-]+)?$/, 'must be a workflow id like invoice:<tenant id>:<invoice id>')
+    // Any id that carries a UUID is looked up (and is a 404 unless it is the caller's workflow);
+    // what cannot be a workflow id of ours at all is a 422.
+    .regex(/^[A-Za-z0-9._:-]*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[A-Za-z0-9._:-]*$/, 'must be a workflow id like invoice:<tenant id>:<invoice id>')
     .openapi({ param: { description: 'The workflow id, `<kind>:<tenant id>:<business id>` (e.g. invoice:…:…)' }, example: 'invoice:7d1f…:3b2c…' }),
 });
 
