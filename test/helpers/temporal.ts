@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
 import { createLogger } from '../../src/observability/logger';
@@ -17,7 +17,12 @@ export function quietTemporalRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   // Activity failures that tests provoke on purpose log at WARN; only errors are shown.
-  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR') });
+  const level = (process.env.TEMPORAL_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR';
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    // The Rust core logs to the console on its own unless told otherwise.
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } },
+  });
 }
 
 /** A client like the API's: same connection settings and encrypting data converter. */
