@@ -8,7 +8,7 @@
 // paymentReminder change the invoice too, so they go through the invoices API (mark-paid, void,
 // reschedule), never a bare signal that would leave the invoice and its reminders disagreeing.
 import { z, type ZodTypeAny } from 'zod';
-import { pauseSignal, resumeSignal } from '../workflows/definitions';
+import { mailboxChangedSignal, pauseSignal, renewWatchSignal, resumeSignal } from '../workflows/definitions';
 
 export interface DeclaredSignal {
   /** What the signal does, for the OpenAPI description and the README runbook. */
@@ -35,6 +35,22 @@ export const WORKFLOW_OPERATIONS = {
     },
   },
   emailDelivery: { statusQuery: 'status', signals: {} },
+  mailboxSync: {
+    statusQuery: 'status',
+    signals: {
+      [mailboxChangedSignal.name]: {
+        description: 'Syncs the mailbox now, as a Gmail push would (no args, or [{}]); the pass reads from the stored cursor.',
+        args: z.union([
+          noArgs.transform(() => [{}]),
+          z.tuple([z.object({ historyId: z.string().regex(/^\d+$/, 'must be a Gmail history id').optional() }).strict()]),
+        ]),
+      },
+    },
+  },
+  mailboxWatch: {
+    statusQuery: 'status',
+    signals: { [renewWatchSignal.name]: { description: 'Renews the Gmail watch (users.watch) now.', args: noArgs } },
+  },
   probe: { statusQuery: 'status', signals: {} },
 } as const satisfies Record<string, DeclaredWorkflow>;
 

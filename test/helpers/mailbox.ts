@@ -3,11 +3,14 @@
 // redirect followed to the API's callback. Plus mail dropped into the sandbox mailbox, and the
 // mailbox's sync workflow as ops see it.
 import type { Client } from '@temporalio/client';
-import { mailboxSyncWorkflowId } from '../../src/temporal/mailbox-workflows';
-import { mailboxSyncStatusQuery, type MailboxSyncStatus } from '../../src/workflows/definitions';
+import { createApp } from '../../src/api/app';
+import { createLogger } from '../../src/observability/logger';
+import { mailboxSyncWorkflowId, mailboxWatchWorkflowId } from '../../src/temporal/mailbox-workflows';
+import { mailboxSyncStatusQuery, mailboxWatchStatusQuery, type MailboxSyncStatus } from '../../src/workflows/definitions';
 import type { SignedInUser } from './auth';
-import type { TestResponse } from './http';
-import type { SandboxHarness } from './sandbox';
+import type { E2E } from './e2e';
+import { listen, type TestResponse, type TestServer } from './http';
+import { eventually, type SandboxHarness } from './sandbox';
 
 type Call = (method: string, path: string, options?: { token?: string; json?: unknown; headers?: Record<string, string> }) => Promise<TestResponse>;
 
@@ -49,6 +52,19 @@ export async function syncStatus(temporal: Client, mailbox: { mailboxId: string 
   return temporal.workflow.getHandle(mailboxSyncWorkflowId(tenantId, mailbox.mailboxId)).query(mailboxSyncStatusQuery);
 }
 
+/**
+ * Waits until the mailbox's workflows have nothing in flight: the sync waits for news and owes no
+ * pass, the watch was renewed and waits for its next turn. Faults injected then reach the call
+ * the test means, not a renewal or pass still running from an earlier step.
+ */
+export async function mailboxIdle(temporal: Client, tenantId: string, mailbox: { mailboxId: string }): Promise<MailboxSyncStatus> {
+  return eventually(async () => {
+    const sync = await syncStatus(temporal, mailbox, tenantId);
+    const watch = await temporal.workflow.getHandle(mailboxWatchWorkflowId(tenantId, mailbox.mailboxId)).query(mailboxWatchStatusQuery);
+    return sync.state === 'waiting' && !sync.owed && sync.passes > 0 && watch.nextRenewalAt !== null ? sync : undefined;
+  }, 20_000);
+}
+
 /** Every thread of the caller's business, page by page. */
 export async function allThreads(call: Call, user: SignedInUser, query = ''): Promise<any[]> {
   const items: any[] = [];
@@ -61,4 +77,30 @@ export async function allThreads(call: Call, user: SignedInUser, query = ''): Pr
     cursor = res.body.nextCursor;
   } while (cursor);
   return items;
+}
+
+/**
+ * The API is down for a moment: the push Gmail sends meanwhile is lost, as Pub/Sub may lose one.
+ * `during` runs while nothing listens on the API's port; then a fresh API (same config, pool and
+ * Temporal client) listens there again, so `e2e.call` keeps working. Close what it returns.
+ */
+export async function whileApiIsDown<T>(e2e: E2E, during: () => Promise<T>): Promise<{ result: T; api: TestServer }> {
+  await e2e.server.close();
+  const port = Number(new URL(e2e.server.url).port);
+  const relisten = () =>
+    listen(createApp({ config: e2e.config, pool: e2e.pool, temporal: e2e.temporal, logger: createLogger({ name: 'e2e', level: 'silent', pretty: false }) }), port);
+  let result: T;
+  try {
+    result = await during();
+  } catch (err) {
+    await relisten();
+    throw err;
+  }
+  return { result, api: await relisten() };
+}
+
+/** A Pub/Sub push token signed by the sandbox's OIDC key, for pushes the sandbox would not send (bad envelopes). */
+export async function validPushToken(sandbox: SandboxHarness): Promise<string> {
+  const sb = sandbox.running.sandbox;
+  return sb.oidc.pushToken('valid', { audience: sb.options.gmailWebhookUrl, email: sb.options.pubsubServiceAccount });
 }

@@ -7,7 +7,7 @@ import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Config } from '../../../config';
 import { insertAuditEntry } from '../../../db/audit';
 import { redeemOAuthState } from '../../../db/gmail-oauth-states';
-import { connectMailbox, type Mailbox } from '../../../db/mailboxes';
+import { connectMailbox, findMailbox, type Mailbox } from '../../../db/mailboxes';
 import type { DatabasePool } from '../../../db/pool';
 import { withTenant } from '../../../db/tenant-transaction';
 import { findUser } from '../../../db/users';
@@ -16,7 +16,9 @@ import { BadRequestError, ServiceUnavailableError, UpstreamError, ValidationErro
 import { createGmail } from '../../../providers/google/gmail';
 import { createGoogleOAuth, GOOGLE_SCOPES } from '../../../providers/google/oauth';
 import { sealRefreshToken } from '../../../providers/google/refresh-token-vault';
-import { notifyMailboxSync, renewMailboxWatchNow } from '../../../temporal/mailbox-workflows';
+import { mailboxSyncWorkflowId, mailboxWatchWorkflowId, notifyMailboxSync, renewMailboxWatchNow } from '../../../temporal/mailbox-workflows';
+import { signalIfRunning } from '../../../temporal/signal';
+import { mailboxChangedSignal, renewWatchSignal } from '../../../workflows/definitions';
 import { FieldConflictError } from '../../field-conflict';
 import type { ConnectState } from './connect-state';
 
@@ -58,6 +60,7 @@ export async function completeGmailConnect(
   );
 
   return withTenant(pool, tenantId, async (db) => {
+    const previous = await findMailbox(db, tenantId);
     // A savepoint, so a mailbox another business connected is a clean 409.
     const mailbox = await db
       .transaction((sp) => connectMailbox(sp, { tenantId, email: emailAddress, refreshTokenCiphertext: sealRefreshToken(config, grant.refreshToken), scopes: grant.scopes }))
@@ -79,6 +82,11 @@ export async function completeGmailConnect(
     const ids = { tenantId, mailboxId: mailbox.id };
     const watchWorkflowId = await renewMailboxWatchNow(temporal, config, ids);
     const syncWorkflowId = await notifyMailboxSync(temporal, config, ids);
+    if (previous && previous.id !== mailbox.id) {
+      // Another address: the old mailbox's workflows look once more, find it gone, and end.
+      await signalIfRunning(temporal, mailboxSyncWorkflowId(tenantId, previous.id), mailboxChangedSignal, {});
+      await signalIfRunning(temporal, mailboxWatchWorkflowId(tenantId, previous.id), renewWatchSignal);
+    }
     return { mailbox, syncWorkflowId, watchWorkflowId };
   });
 }

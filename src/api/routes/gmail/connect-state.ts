@@ -9,7 +9,7 @@ import type { Config } from '../../../config';
 import { ValidationError } from '../../../errors';
 
 const ALGORITHM = 'HS256';
-const AUDIENCE = 'frontdesk-gmail-connect';
+export const CONNECT_STATE_AUDIENCE = 'frontdesk-gmail-connect';
 /** Long enough to pick an account and read the consent screen. */
 export const CONNECT_STATE_TTL_SECONDS = 10 * 60;
 
@@ -29,7 +29,7 @@ export async function signConnectState(auth: Config['auth'], who: { tenantId: st
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(who.userId)
     .setIssuer(auth.jwtIssuer)
-    .setAudience(AUDIENCE)
+    .setAudience(CONNECT_STATE_AUDIENCE)
     .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${CONNECT_STATE_TTL_SECONDS}s`)
@@ -39,7 +39,7 @@ export async function signConnectState(auth: Config['auth'], who: { tenantId: st
 /** The state's tenant, user and nonce; a 422 naming `state` when it is not one of ours or expired. */
 export async function verifyConnectState(auth: Config['auth'], state: string): Promise<ConnectState> {
   try {
-    const { payload } = await jwtVerify(state, keyOf(auth), { algorithms: [ALGORITHM], issuer: auth.jwtIssuer, audience: AUDIENCE });
+    const { payload } = await jwtVerify(state, keyOf(auth), { algorithms: [ALGORITHM], issuer: auth.jwtIssuer, audience: CONNECT_STATE_AUDIENCE });
     const parsed = claims.parse(payload);
     return { tenantId: parsed.tid, userId: parsed.sub, nonce: parsed.jti, expiresAt: new Date(parsed.exp * 1000) };
   } catch (err) {
