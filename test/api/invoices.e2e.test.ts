@@ -69,6 +69,10 @@ describe('an invoice due today with schedule [0]', () => {
     expect(reminder.text).toContain('Harbour Wellness');
     expect(reminder.text).toContain('$84.00');
     expect(detail.reminders.sent).toEqual([expect.objectContaining({ step: 0, channel: 'email', status: 'sent' })]);
+    // That was the last step: the invoice is flagged overdue and the owner told, once.
+    const overdueAlert = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === owner.email && m.text.includes(invoice.id)), 30_000);
+    expect(overdueAlert.subject).toMatch(/overdue/i);
+    expect((await getInvoice(invoice.id)).overdue).toBe(true);
     expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === client.email)).toHaveLength(1);
     // The Checkout Session was created once, with an idempotency key from the invoice id.
     const sessions = (await e2e.sandbox.sent('stripe')).filter((s) => s.params?.metadata?.invoiceId === invoice.id);
@@ -106,6 +110,7 @@ describe('an invoice due today with schedule [0]', () => {
     expect(result).toMatchObject({ outcome: 'paid' });
     const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken });
     expect(audit.body.items).toHaveLength(1);
+    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && m.text.includes(invoice.id))).toHaveLength(1);
   });
 });
 
