@@ -76,7 +76,7 @@ it('recovers every message through a full sync when Gmail no longer has the hist
 
   // The worker is away while mail arrives and Gmail forgets the history (as after a long outage).
   await e2e.stopWorker();
-  const dropped = [];
+  const dropped: Awaited<ReturnType<typeof dropMail>>[] = [];
   for (let i = 1; i <= 5; i += 1) dropped.push(await dropMail(e2e.sandbox, letter(owner, i)));
   expect((await e2e.sandbox.control('POST', '/_sandbox/gmail/expire-history', { emailAddress: owner.email })).status).toBe(200);
   await e2e.startWorker();
@@ -118,7 +118,7 @@ it('loses and duplicates nothing when the worker is killed in the middle of a pa
   const { owner, mailbox } = await connectedBusiness('Crash Bakery');
   const cursorBefore = (await withTenant(e2e.pool, owner.tenantId, (db) => findMailbox(db, owner.tenantId)))!.syncHistoryId;
   await e2e.stopWorker();
-  const dropped = [];
+  const dropped: Awaited<ReturnType<typeof dropMail>>[] = [];
   for (let i = 1; i <= 12; i += 1) dropped.push(await dropMail(e2e.sandbox, letter(owner, i)));
 
   // Another session holds message 7's thread uncommitted, so the pass stalls right there: the
