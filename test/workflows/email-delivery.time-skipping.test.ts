@@ -12,6 +12,7 @@ import { createLogger } from '../../src/observability/logger';
 import { emailDelivery } from '../../src/workflows/email-delivery';
 import { createAppPool, createTenant } from '../helpers/db';
 import { createQueuedEmail } from '../helpers/emails';
+import { recordHistory } from '../helpers/history-fixtures';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -65,6 +66,7 @@ it('retries with exponential backoff for the whole 24 h budget, then marks the e
   );
 
   expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/retry budget/) });
+  await recordHistory('emailDelivery--budget-spent', env.client.workflow.getHandle(email.workflowId));
   const row = await withTenant(pool, tenantId, (db) => findEmail(db, email.id));
   expect(row?.status).toBe('failed');
   expect(row?.lastError).toMatch(/retry budget.*unavailable: Gmail answered 503/);

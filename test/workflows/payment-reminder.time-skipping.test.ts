@@ -9,6 +9,7 @@ import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/a
 import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
 import { listAuditEntries } from '../../src/db/audit';
 import { findClient, insertClient } from '../../src/db/clients';
+import { listReminders } from '../../src/db/invoice-reminders';
 import { findInvoice, insertInvoice, markInvoicePaid } from '../../src/db/invoices';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
@@ -18,6 +19,7 @@ import { createLogger } from '../../src/observability/logger';
 import { paidSignal, pauseSignal, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/definitions';
 import { paymentReminder } from '../../src/workflows/payment-reminder';
 import { createAppPool, createTenant } from '../helpers/db';
+import { recordHistory } from '../helpers/history-fixtures';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -152,6 +154,9 @@ it('sends every step at 09:00 client time, across a DST change, then flags the i
   const { input, invoice, client } = await createInvoice({ dueDate: '2027-03-12', scheduleDays: [-3, 0, 3, 7, 14], timeZone: 'America/New_York' });
 
   const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }));
+  await recordHistory('paymentReminder--full-schedule-overdue', env.client.workflow.getHandle(invoice.workflowId));
+  const firstEmail = (await withTenant(pool, tenantId, (db) => listReminders(db, invoice.id)))[0]?.emailId;
+  if (firstEmail) await recordHistory('emailDelivery--sent', env.client.workflow.getHandle(`email:${tenantId}:${firstEmail}`));
 
   const reminderEmails = sent.filter((s) => s.to === client.email);
   expect(reminderEmails.map((s) => new Date(s.at).toISOString().slice(0, 16))).toEqual([
@@ -188,6 +193,7 @@ it('stops every later reminder once paid', async () => {
     await handle.signal(paidSignal, { method: 'cash' });
     const result = await handle.result();
     expect(result.outcome).toBe('paid');
+    await recordHistory('paymentReminder--paid-midway', handle);
   });
   expect(sent).toHaveLength(2);
 });
@@ -238,6 +244,7 @@ it('pauses, then on resume sends only the latest missed step at once and the res
     expect((await handle.query(paymentReminderStatusQuery)).sent.map((s) => s.step)).toEqual([2]);
     const result = await handle.result();
     expect(result.sent.map((s) => s.step)).toEqual([2, 10]);
+    await recordHistory('paymentReminder--pause-resume', handle);
   });
   expect(sent).toHaveLength(2);
   expect(new Date(sent[1]!.at).toISOString().slice(11, 16)).toBe('09:00');
@@ -257,6 +264,7 @@ it('follows a reschedule to a later due date', async () => {
     await handle.signal(rescheduleSignal, { dueDate: day(20), plan });
     expect((await handle.query(paymentReminderStatusQuery)).nextReminderAt).toBe(`${day(20)}T09:00:00.000Z`);
     await handle.result();
+    await recordHistory('paymentReminder--reschedule', handle);
   });
   expect(sent.map((s) => new Date(s.at).toISOString().slice(0, 16))).toEqual([`${day(20)}T09:00`, `${day(22)}T09:00`]);
 });
@@ -297,6 +305,7 @@ it('stops on cancel and records who cancelled', async () => {
     await env.sleep(DAY);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
+    await recordHistory('paymentReminder--cancelled', handle);
     await env.sleep(10 * DAY);
   });
   expect(sent).toEqual([]);
