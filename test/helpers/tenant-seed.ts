@@ -2,8 +2,12 @@
 // The tenant-isolation matrix (test/api/tenant-isolation.test.ts) walks every route that takes
 // an id and needs, for each, at least one id of this tenant that the route really reaches: when
 // you add a resource, add one of it here (or the matrix fails, naming the route).
+import { storeInboundMessage } from '../../src/db/messages';
+import { withTenant } from '../../src/db/tenant-transaction';
 import { request, type TestServer } from './http';
 import { createUser, type SignedInUser } from './auth';
+import { createAppPool } from './db';
+import { connectGmail } from './mailbox';
 
 export async function seedTenantRecords(server: TestServer, owner: SignedInUser): Promise<void> {
   const must = async (what: string, res: Promise<{ status: number; text: string }>) => {
@@ -29,4 +33,35 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     'an email',
     request(server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'grace@example.com', subject: 'Seeded', text: 'Seeded email' } }),
   );
+  // Gmail connected through the consent flow; its workflows wait on the default task queue.
+  // Threads come only from a sync pass in a worker, so one inbound message is stored the way the
+  // sync activity stores it.
+  const mailbox = await connectGmail((method, path, options) => request(server, method, path, options), owner);
+  const pool = await createAppPool();
+  try {
+    await withTenant(pool, owner.tenantId, (db) =>
+      storeInboundMessage(db, owner.tenantId, {
+        mailboxId: mailbox.mailboxId,
+        gmailMessageId: `seed-${owner.tenantId}`,
+        gmailThreadId: `seed-${owner.tenantId}`,
+        rfcMessageId: `<seed-${owner.tenantId}@client.example>`,
+        inReplyTo: null,
+        references: null,
+        fromHeader: 'Grace Hopper <grace@example.com>',
+        fromEmail: 'grace@example.com',
+        fromName: 'Grace Hopper',
+        toHeader: owner.email,
+        ccHeader: null,
+        subject: 'Seeded thread',
+        sentAt: null,
+        receivedAt: new Date(),
+        snippet: 'Seeded',
+        bodyText: 'Seeded message',
+        labelIds: ['INBOX'],
+        historyId: null,
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
 }
