@@ -107,7 +107,7 @@ async function signedInBrowser(user: SignedInUser): Promise<BrowserContext> {
   await page.getByLabel('Codec Server browser endpoint').fill(`${api.url}/api/temporal/codec`);
   await page.getByText('Include cross-origin credentials').click();
   await page.getByRole('button', { name: 'Apply' }).click();
-  await eventually(async () => ((await page.evaluate(() => localStorage.getItem('includeCredentials'))) === 'true' ? true : undefined), 5_000);
+  await eventually(async () => ((await page.evaluate("localStorage.getItem('includeCredentials')")) === 'true' ? true : undefined), 5_000);
   await page.close();
   return context;
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ConflictError, ValidationError } from '../../../errors';
-import { checkSignal, declaredWorkflow } from '../../../temporal/workflow-signals-registry';
+import { checkSignal, declaredWorkflow, WORKFLOW_OPERATIONS } from '../../../temporal/workflow-signals-registry';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
@@ -43,6 +43,12 @@ async function whileRunning<T>(fn: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+function declaredSignalsText(): string {
+  return Object.entries(WORKFLOW_OPERATIONS)
+    .map(([type, declared]) => `${type}: ${Object.keys(declared.signals).join(', ') || 'none'}`)
+    .join('; ');
 }
 
 async function stateOf(temporal: Client, d: WorkflowExecutionDescription, ctx: AppContext): Promise<unknown> {
@@ -128,7 +134,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/:workflowId/signal',
     summary: 'Send a signal the workflow type declares',
-    description: 'Only the signals declared for the workflow type (see the README runbook), with their arguments checked: 422 otherwise; 409 once the workflow has closed.',
+    description: `Only the signals declared for the workflow type, with their arguments checked: 422 otherwise; 409 once the workflow has closed. Declared: ${declaredSignalsText()}.`,
     access: 'admin',
     request: { params: workflowIdParams, body: signalBody },
     responses: { 202: { description: 'The signal was delivered to the running workflow', schema: workflowActionAccepted } },
