@@ -171,6 +171,19 @@ const envSchema = z.object({
     .transform((v) => (v === undefined ? 2 : Number(v))),
   EMAIL_RETRY_MAX_INTERVAL_SECONDS: positiveInt(3600),
   EMAIL_RETRY_BUDGET_HOURS: positiveInt(24),
+
+  // The guardian: one workflow per tenant that checks integrations and screens inbound mail.
+  GUARDIAN_INTERVAL_MINUTES: positiveInt(5),
+  // Continue-as-new at least this often, so a guardian's history stays small.
+  GUARDIAN_PASSES_PER_RUN: positiveInt(50),
+  GUARDIAN_STUCK_EMAIL_MINUTES: positiveInt(30),
+  GUARDIAN_FAILED_EMAILS_THRESHOLD: positiveInt(3),
+  GUARDIAN_FAILED_EMAILS_WINDOW_HOURS: positiveInt(24),
+  GUARDIAN_WATCH_RENEW_WITHIN_HOURS: positiveInt(24),
+  GUARDIAN_SCREEN_BATCH: positiveInt(25),
+  GUARDIAN_INVOICES_PER_PASS: positiveInt(200),
+  // Provider answers are the same for every tenant: a worker reuses a good one this long.
+  GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS: positiveInt(240),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -297,6 +310,18 @@ function buildConfig(env: Env) {
       backoffCoefficient: env.EMAIL_RETRY_BACKOFF,
       maximumIntervalMs: env.EMAIL_RETRY_MAX_INTERVAL_SECONDS * 1000,
       budgetMs: env.EMAIL_RETRY_BUDGET_HOURS * 3_600_000,
+    },
+    /** The per-tenant guardian workflow (interval and run length passed into it at start). */
+    guardian: {
+      intervalMs: env.GUARDIAN_INTERVAL_MINUTES * 60_000,
+      passesPerRun: env.GUARDIAN_PASSES_PER_RUN,
+      stuckEmailMinutes: env.GUARDIAN_STUCK_EMAIL_MINUTES,
+      failedEmailsThreshold: env.GUARDIAN_FAILED_EMAILS_THRESHOLD,
+      failedEmailsWindowHours: env.GUARDIAN_FAILED_EMAILS_WINDOW_HOURS,
+      watchRenewWithinMs: env.GUARDIAN_WATCH_RENEW_WITHIN_HOURS * 3_600_000,
+      screenBatch: env.GUARDIAN_SCREEN_BATCH,
+      invoicesPerPass: env.GUARDIAN_INVOICES_PER_PASS,
+      providerCheckReuseMs: env.GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS * 1000,
     },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

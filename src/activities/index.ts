@@ -8,11 +8,14 @@ import { markGoogleAccountReauthRequired } from '../db/google-accounts';
 import type { Mailbox } from '../db/mailboxes';
 import { withTenant } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
+import { createClaude } from '../providers/claude';
 import { createGmail } from '../providers/google/gmail';
 import { openRefreshToken } from '../providers/google/refresh-token-vault';
 import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
 import { createEmailDeliveryActivities } from './email-delivery';
+import { createGuardianActivities } from './guardian-activities';
+import { providerProbes } from './guardian-providers';
 import { emailGuardHolds } from './email-guards';
 import { createMailboxSyncActivities } from './mailbox-sync';
 import { createMailboxWatchActivities } from './mailbox-watch';
@@ -62,6 +65,15 @@ export function createActivities(deps: ActivityDeps) {
       logger,
       publicBaseUrl: config.http.publicBaseUrl,
       payments: () => createStripe(config),
+      sms: () => createTwilio(config),
+    }),
+    ...createGuardianActivities({
+      config,
+      pool,
+      logger,
+      probes: providerProbes(config),
+      // Each screening call is cut off well inside the screening activity's heartbeat timeout.
+      claude: () => createClaude(config, { timeoutMs: 30_000 }),
       sms: () => createTwilio(config),
     }),
   };

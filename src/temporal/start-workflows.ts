@@ -35,10 +35,15 @@ export async function startEmailDelivery(
   return workflowId;
 }
 
+/**
+ * `restart`: the guardian starts the reminders again for an open invoice whose run is gone, failed
+ * or timed out. Temporal still refuses while a run is open or after one completed.
+ */
 export async function startPaymentReminder(
   client: Client,
   config: Config,
   input: Omit<PaymentReminderInput, 'emailRetry'>,
+  options: { restart?: boolean } = {},
 ): Promise<string> {
   const workflowId = invoiceWorkflowId(input.tenantId, input.invoiceId);
   await client.workflow.start('paymentReminder', {
@@ -50,7 +55,7 @@ export async function startPaymentReminder(
       { key: InvoiceIdKey, value: input.invoiceId },
       { key: ClientIdKey, value: input.clientId },
     ],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowIdReusePolicy: options.restart ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY : WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   return workflowId;
 }

@@ -2,6 +2,7 @@
 // Imported by the workflow bundle, so nothing here may do I/O.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { EmailRetryPolicy, EmailStatus } from '../domain/email';
+import type { GuardianReport, MessageCheckpoint } from '../domain/guardian';
 import type { PlannedReminder } from '../domain/reminder-schedule';
 
 export interface ProbeInput {
@@ -158,3 +159,48 @@ export interface MailboxWatchStatus {
 /** Renew the watch now (a reconnect, or ops). */
 export const renewWatchSignal = defineSignal('renewWatch');
 export const mailboxWatchStatusQuery = defineQuery<MailboxWatchStatus>('status');
+
+// --- guardian (one per tenant: checks and content safety) -----------------------------------
+
+/** What a run hands to the next one at continue-as-new: nothing a pass learned is lost. */
+export interface GuardianCarry {
+  paused: boolean;
+  /** A runNow that arrived while the last run was finishing. */
+  runNowPending: boolean;
+  passes: number;
+  /** When the next scheduled pass is due (ISO). */
+  nextDueAt: string;
+  checkpoint: MessageCheckpoint | null;
+  /** findingKey() of every open finding the owner was alerted about: never alerted twice. */
+  alerted: string[];
+  lastReport: GuardianReport | null;
+}
+
+export interface GuardianInput {
+  tenantId: string;
+  /** From config (GUARDIAN_INTERVAL_MINUTES): the time between scheduled passes. */
+  intervalMs: number;
+  /** From config (GUARDIAN_PASSES_PER_RUN): continue-as-new after at most this many passes. */
+  passesPerRun: number;
+  /** For the owner alerts' emailDelivery children (EMAIL_RETRY_*). */
+  emailRetry: EmailRetryPolicy;
+  carried?: GuardianCarry;
+}
+
+export interface GuardianStatus {
+  state: 'running' | 'paused';
+  /** `checking` while a pass runs. */
+  phase: 'waiting' | 'checking';
+  /** Passes completed, across continue-as-new. */
+  passes: number;
+  lastRunAt: string | null;
+  /** The next scheduled pass; null while paused. */
+  nextRunAt: string | null;
+  checkpoint: MessageCheckpoint | null;
+  lastReport: GuardianReport | null;
+}
+
+/** Runs one pass at once (also while paused: pausing stops the schedule, not an explicit ask). */
+export const guardianRunNowSignal = defineSignal('runNow');
+/** pause / resume are the shared pauseSignal / resumeSignal: the schedule stops and restarts. */
+export const guardianReportQuery = defineQuery<GuardianStatus>('report');

@@ -4,3 +4,4 @@ export { paymentReminder } from './payment-reminder';
 export { probe } from './probe';
 export { mailboxSync } from './mailbox-sync';
 export { mailboxWatch } from './mailbox-watch';
+export { guardian } from './guardian';

@@ -1,0 +1,146 @@
+// The owner hears about each unsafe thread once: an email written to the outbox here (purpose
+// owner_alert) and delivered by an emailDelivery child of the guardian, plus a text message for a
+// high-severity finding when the business set an alert phone. The finding's row records what was
+// done, so a retried activity or a restarted guardian never sends a second alert.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { DatabasePool } from 'slonik';
+import type { Config } from '../config';
+import { insertEmail } from '../db/emails';
+import { findGuardianSettings } from '../db/guardian-settings';
+import type { Db } from '../db/sql';
+import { withTenant } from '../db/tenant-transaction';
+import { findTenant } from '../db/tenants';
+import { findThread } from '../db/threads';
+import { claimAlertEmail, findUnsafeThread, markFindingAlerted, recordAlertSms } from '../db/unsafe-threads';
+import { listOwnerEmails } from '../db/users';
+import { rfcMessageId } from '../domain/email';
+import { unsafeThreadAlertMessage } from '../domain/guardian-alert';
+import { UpstreamError } from '../errors';
+import type { Logger } from '../observability/logger';
+import { IntegrationUnconfiguredError } from '../providers/integration';
+import type { Sms } from '../providers/twilio';
+
+export interface GuardianAlertDeps {
+  config: Config;
+  pool: DatabasePool;
+  logger: Logger;
+  /** Throws IntegrationUnconfiguredError when Twilio is not configured. */
+  sms: () => Pick<Sms, 'send' | 'findSent'>;
+}
+
+export interface PreparedAlert {
+  /** The outbox email to deliver; null when there is nothing to send (see `note`). */
+  emailId: string | null;
+  /** False when an earlier attempt already queued this alert's email: it is not delivered twice. */
+  deliver: boolean;
+  /** A high-severity finding: text the owner too. */
+  sms: boolean;
+  note: string | null;
+}
+
+export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
+  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+
+  async function alertText(db: Db, tenantId: string, findingId: string) {
+    const finding = await findUnsafeThread(db, findingId);
+    if (!finding) return null;
+    const [tenant, thread] = await Promise.all([findTenant(db, tenantId), findThread(db, finding.threadId)]);
+    const message = unsafeThreadAlertMessage({
+      businessName: tenant?.name ?? 'your business',
+      category: finding.category,
+      severity: finding.severity,
+      reason: finding.reason,
+      subject: thread?.subject ?? '',
+      from: thread?.lastFrom ?? null,
+      threadId: finding.threadId,
+      unsafeThreadId: finding.id,
+      publicBaseUrl: deps.config.http.publicBaseUrl,
+    });
+    return { finding, message };
+  }
+
+  return {
+    /** The email id comes from the workflow, so a retry of this activity reuses the same outbox row. */
+    async prepareUnsafeThreadAlert(input: { tenantId: string; findingId: string; emailId: string }): Promise<PreparedAlert> {
+      return tx(input.tenantId, async (db) => {
+        const found = await alertText(db, input.tenantId, input.findingId);
+        if (!found || found.finding.status !== 'open') return { emailId: null, deliver: false, sms: false, note: 'the finding was resolved before the alert went out' };
+        const sms = found.finding.severity === 'high';
+        const [owner] = await listOwnerEmails(db);
+        if (!owner) return { emailId: null, deliver: false, sms, note: 'the business has no owner with an email address' };
+        const claim = await claimAlertEmail(db, input.findingId, input.emailId);
+        if (!claim.claimed) return { emailId: claim.emailId, deliver: false, sms, note: 'already queued by an earlier attempt' };
+        await insertEmail(db, {
+          id: input.emailId,
+          tenantId: input.tenantId,
+          purpose: 'owner_alert',
+          to: owner,
+          subject: found.message.subject,
+          text: found.message.text,
+          messageId: rfcMessageId(input.emailId),
+          workflowId: `email:${input.tenantId}:${input.emailId}`,
+        });
+        return { emailId: input.emailId, deliver: true, sms, note: null };
+      });
+    },
+
+    /**
+     * Texts the owner's alert phone. Skipped (and recorded why) without a phone or without Twilio;
+     * a send whose answer was lost is looked for before a retry sends again.
+     */
+    async sendUnsafeThreadAlertSms(input: { tenantId: string; findingId: string }): Promise<{ status: 'sent' | 'skipped' | 'failed'; detail: string | null }> {
+      const prepared = await tx(input.tenantId, async (db) => {
+        const found = await alertText(db, input.tenantId, input.findingId);
+        const settings = await findGuardianSettings(db);
+        return { found, phone: settings?.alertPhone ?? null };
+      });
+      if (!prepared.found) return { status: 'skipped', detail: 'the finding is gone' };
+      const { finding, message } = prepared.found;
+      if (finding.alertSmsStatus === 'sent') return { status: 'sent', detail: finding.alertSmsDetail };
+      const record = async (status: 'sent' | 'skipped' | 'failed', detail: string | null) => {
+        await tx(input.tenantId, (db) => recordAlertSms(db, input.findingId, { status, detail }));
+        return { status, detail };
+      };
+      if (!prepared.phone) return record('skipped', 'no alert phone is set (PUT /api/guardian/settings { alertPhone })');
+      let sms: Pick<Sms, 'send' | 'findSent'>;
+      try {
+        sms = deps.sms();
+      } catch (err) {
+        if (err instanceof IntegrationUnconfiguredError) return record('skipped', err.message);
+        throw err;
+      }
+      const info = Context.current().info;
+      if (info.attempt > 1) {
+        const found = await sms.findSent({ to: prepared.phone, body: message.sms, since: new Date(info.scheduledTimestampMs - 60_000) }).catch(asTemporalFailure);
+        if (found) return record('sent', `found after an ambiguous failure (${found.sid})`);
+      }
+      try {
+        const sent = await sms.send({ to: prepared.phone, body: message.sms });
+        return record('sent', sent.sid);
+      } catch (err) {
+        if (err instanceof UpstreamError && !err.retryable) {
+          deps.logger.warn({ tenantId: input.tenantId, code: err.code }, 'guardian alert SMS failed');
+          return record('failed', `${err.code}: ${err.message}`.slice(0, 300));
+        }
+        return asTemporalFailure(err);
+      }
+    },
+
+    async markUnsafeThreadAlerted(input: { tenantId: string; findingId: string }): Promise<void> {
+      await tx(input.tenantId, (db) => markFindingAlerted(db, input.findingId));
+    },
+  };
+}
+
+/** Provider failures leave as Temporal failures: permanent ones are never retried. */
+function asTemporalFailure(err: unknown): never {
+  if (err instanceof UpstreamError) {
+    throw ApplicationFailure.create({
+      message: `${err.code}: ${err.message}`,
+      type: err.code,
+      nonRetryable: !err.retryable,
+      ...(err.details.retryAfterMs ? { nextRetryDelay: err.details.retryAfterMs } : {}),
+    });
+  }
+  throw err;
+}

@@ -1,0 +1,191 @@
+// The guardian's checks that read Postgres and Temporal: is the database there, is Gmail connected
+// with a live watch, is the outbox moving, does every open invoice have its reminders running.
+// Each returns a check (ok / warn / fail with one line of detail) instead of throwing, so one
+// broken part never hides the others in the report.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { DatabasePool } from 'slonik';
+import type { Config } from '../config';
+import { findClient } from '../db/clients';
+import { outboxHealth } from '../db/guardian-outbox';
+import { listOpenInvoices, remindersCancelledByHand } from '../db/guardian-invoices';
+import { listReminders } from '../db/invoice-reminders';
+import type { Invoice } from '../db/invoices';
+import { findMailbox } from '../db/mailboxes';
+import { sql, type Db } from '../db/sql';
+import { withTenant } from '../db/tenant-transaction';
+import { findTenant } from '../db/tenants';
+import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/guardian';
+import { planReminders } from '../domain/reminder-schedule';
+import type { Logger } from '../observability/logger';
+import { missingVariables } from '../providers/integration';
+import { startPaymentReminder } from '../temporal/start-workflows';
+import { describeFailure } from './guardian-providers';
+
+export interface GuardianThresholds {
+  /** A queued or sending email older than this is stuck (GUARDIAN_STUCK_EMAIL_MINUTES). */
+  stuckEmailMinutes: number;
+  /** Failed emails in the window that make the check fail (GUARDIAN_FAILED_EMAILS_THRESHOLD). */
+  failedEmailsThreshold: number;
+  failedEmailsWindowHours: number;
+  /** Renew the Gmail watch when it expires within this (GUARDIAN_WATCH_RENEW_WITHIN_HOURS). */
+  watchRenewWithinMs: number;
+  /** Open invoices checked per pass. */
+  invoicesPerPass: number;
+}
+
+export interface GuardianCheckDeps {
+  config: Config;
+  pool: DatabasePool;
+  logger: Logger;
+  thresholds: GuardianThresholds;
+  /** The Temporal client the invoice check asks (the activity's own, by default). */
+  temporal?: () => Client;
+}
+
+export interface GmailCheckResult {
+  check: GuardianCheck;
+  /** Set when the watch must be renewed now: the workflow calls renewMailboxWatch for it. */
+  renew: { mailboxId: string; expiresAt: string | null } | null;
+}
+
+/** Reminder runs the guardian starts again: gone, failed or timed out, never a deliberate stop. */
+const RESTARTABLE = new Set(['NOT_FOUND', 'FAILED', 'TIMED_OUT']);
+
+export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
+  const { config, pool, thresholds } = deps;
+  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(pool, tenantId, fn);
+  const temporal = deps.temporal ?? (() => Context.current().client);
+
+  async function reminderRunStatus(client: Client, workflowId: string, running: ReadonlySet<string>): Promise<string> {
+    if (running.has(workflowId)) return 'RUNNING';
+    try {
+      return (await client.workflow.getHandle(workflowId).describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+      throw err;
+    }
+  }
+
+  /** Starts an invoice's reminders again, from the steps not yet sent, as the API would. */
+  async function restartReminders(client: Client, invoice: Invoice, at: Date): Promise<void> {
+    const { plan } = await tx(invoice.tenantId, async (db) => {
+      const [client_, tenant, sent] = await Promise.all([findClient(db, invoice.clientId), findTenant(db, invoice.tenantId), listReminders(db, invoice.id)]);
+      return {
+        plan: planReminders({
+          dueDate: invoice.dueDate,
+          scheduleDays: invoice.scheduleDays,
+          timeZone: client_?.timezone ?? tenant?.timezone ?? 'UTC',
+          now: at,
+          alreadySent: sent.filter((r) => r.status === 'sent' || r.status === 'queued').map((r) => r.step),
+        }),
+      };
+    });
+    await startPaymentReminder(
+      client,
+      config,
+      { tenantId: invoice.tenantId, invoiceId: invoice.id, clientId: invoice.clientId, channels: invoice.channels, plan },
+      { restart: true },
+    );
+  }
+
+  return {
+    async guardianCheckPostgres(): Promise<GuardianCheck> {
+      const started = Date.now();
+      try {
+        await pool.query(sql.unsafe`SELECT 1`);
+        return { name: 'postgres', status: 'ok', detail: `Reachable (${Date.now() - started} ms)` };
+      } catch (err) {
+        return { name: 'postgres', status: 'fail', detail: `Not reachable: ${describeFailure(err)}` };
+      }
+    },
+
+    /** Judged from the mailbox row: every sync and send updates it, so no Gmail call is needed here. */
+    async guardianCheckGmail(input: { tenantId: string; at: string }): Promise<GmailCheckResult> {
+      if (config.integrations.gmail === 'unconfigured') {
+        return { check: { name: 'gmail', status: 'warn', detail: `Gmail is not configured: set ${missingVariables(config, 'gmail').join(', ')}` }, renew: null };
+      }
+      const mailbox = await tx(input.tenantId, (db) => findMailbox(db, input.tenantId));
+      if (!mailbox) return { check: { name: 'gmail', status: 'warn', detail: 'Gmail is not connected: connect it at GET /api/gmail/connect' }, renew: null };
+      if (mailbox.status === 'reauth_required') {
+        return { check: { name: 'gmail', status: 'fail', detail: `Gmail access was revoked (${mailbox.statusDetail ?? 'invalid_grant'}): connect it again` }, renew: null };
+      }
+      const at = new Date(input.at);
+      if (watchNeedsRenewal(mailbox.watchExpiresAt, at, thresholds.watchRenewWithinMs)) {
+        const expiresAt = mailbox.watchExpiresAt?.toISOString() ?? null;
+        const detail = expiresAt ? `The Gmail watch expires at ${expiresAt}: renewing it` : 'Gmail has no watch: starting one';
+        return { check: { name: 'gmail', status: 'warn', detail }, renew: { mailboxId: mailbox.id, expiresAt } };
+      }
+      const watch = `watch until ${mailbox.watchExpiresAt?.toISOString()}`;
+      if (mailbox.lastSyncError) {
+        return { check: { name: 'gmail', status: 'warn', detail: `Connected as ${mailbox.email}, ${watch}; the last sync failed: ${mailbox.lastSyncError.slice(0, 200)}` }, renew: null };
+      }
+      const synced = mailbox.lastSyncedAt ? `last synced ${mailbox.lastSyncedAt.toISOString()}` : 'not synced yet';
+      return { check: { name: 'gmail', status: 'ok', detail: `Connected as ${mailbox.email}, ${watch}, ${synced}` }, renew: null };
+    },
+
+    async guardianCheckEmails(input: { tenantId: string; at: string }): Promise<GuardianCheck> {
+      const at = new Date(input.at);
+      const stuckBefore = new Date(at.getTime() - thresholds.stuckEmailMinutes * 60_000);
+      const failedSince = new Date(at.getTime() - thresholds.failedEmailsWindowHours * 3_600_000);
+      const health = await tx(input.tenantId, (db) => outboxHealth(db, { stuckBefore, failedSince }));
+      return emailCheck({
+        stuck: health.stuck,
+        oldestStuckMinutes: health.oldestStuckAt ? Math.round((at.getTime() - health.oldestStuckAt.getTime()) / 60_000) : null,
+        failed: health.failed,
+        windowHours: thresholds.failedEmailsWindowHours,
+        failedThreshold: thresholds.failedEmailsThreshold,
+        stuckMinutes: thresholds.stuckEmailMinutes,
+      });
+    },
+
+    /**
+     * Every open invoice should have its paymentReminder running, or have finished its schedule
+     * (flagged overdue). One whose run is gone, failed or timed out is started again through the
+     * same start function the API uses; one a person cancelled or terminated is only reported.
+     */
+    async guardianCheckInvoices(input: { tenantId: string; at: string }): Promise<GuardianCheck> {
+      const invoices = await tx(input.tenantId, (db) => listOpenInvoices(db, thresholds.invoicesPerPass));
+      if (invoices.length === 0) return { name: 'invoices', status: 'ok', detail: 'No open invoices' };
+      const client = temporal();
+      // One visibility query for the common case; each invoice not in it is described on its own
+      // (visibility lags a just-started run).
+      const running = new Set<string>();
+      const query = `WorkflowType = 'paymentReminder' AND ExecutionStatus = 'Running' AND TenantId = '${input.tenantId}'`;
+      try {
+        for await (const execution of client.workflow.list({ query })) running.add(execution.workflowId);
+      } catch (err) {
+        // A server without advanced visibility: describing each one still answers.
+        deps.logger.debug({ err: describeFailure(err) }, 'guardian: listing running reminders failed; describing each');
+      }
+
+      const restarted: string[] = [];
+      const stopped: string[] = [];
+      const broken: string[] = [];
+      for (const invoice of invoices) {
+        Context.current().heartbeat();
+        const status = await reminderRunStatus(client, invoice.workflowId, running);
+        if (status === 'RUNNING' || status === 'COMPLETED' || status === 'CONTINUED_AS_NEW') continue;
+        if (status === 'NOT_FOUND' && invoice.overdueAt) continue; // its schedule finished; the run has aged out
+        const byHand = status === 'CANCELLED' || status === 'TERMINATED' || (await tx(input.tenantId, (db) => remindersCancelledByHand(db, invoice.id)));
+        if (byHand || !RESTARTABLE.has(status)) {
+          stopped.push(invoice.id);
+          continue;
+        }
+        try {
+          await restartReminders(client, invoice, new Date(input.at));
+          restarted.push(invoice.id);
+          deps.logger.warn({ tenantId: input.tenantId, invoiceId: invoice.id, was: status }, 'guardian restarted the reminders of an open invoice');
+        } catch (err) {
+          broken.push(`${invoice.id} (${describeFailure(err)})`);
+        }
+      }
+      const parts: string[] = [];
+      if (restarted.length) parts.push(`restarted the reminders of ${restarted.length} invoice${restarted.length === 1 ? '' : 's'}: ${restarted.join(', ')}`);
+      if (stopped.length) parts.push(`reminders stopped by hand on ${stopped.length} open invoice${stopped.length === 1 ? '' : 's'}: ${stopped.join(', ')}`);
+      if (broken.length) parts.push(`could not restart the reminders of ${broken.join('; ')}`);
+      if (parts.length === 0) return { name: 'invoices', status: 'ok', detail: `${invoices.length} open invoice${invoices.length === 1 ? '' : 's'}, reminders running for each` };
+      return { name: 'invoices', status: broken.length ? 'fail' : 'warn', detail: parts.join('; ').slice(0, 1000) };
+    },
+  };
+}
