@@ -218,7 +218,18 @@ describe('receiving mail', () => {
     });
   });
 
-  it('answers 204 to a push for a mailbox no business connected, and stores nothing', async () => {
+  it('receives mail for a business the sandbox connected on its first send, without a consent', async () => {
+    const sender = await registerTenant(e2e.server, { businessName: 'Sends First' });
+    const sent = await e2e.call('POST', '/api/emails', { token: sender.accessToken, json: { to: 'z@client.example', subject: 'Hello', text: 'Hi' } });
+    expect(sent.status).toBe(202);
+    await eventually(async () => ((await e2e.call('GET', '/api/gmail', { token: sender.accessToken })).body.status === 'connected' ? true : undefined), 30_000);
+    const dropped = await dropMail(e2e.sandbox, { to: sender.email, from: 'z@client.example', subject: 'Re: Hello', text: 'Hi back' });
+    expect(dropped.push.status).toBe(204);
+    const thread = await eventually(async () => (await allThreads(e2e.call, sender)).find((t) => t.gmailThreadId === dropped.threadId), 15_000);
+    expect(thread).toMatchObject({ subject: 'Re: Hello', messageCount: 1 });
+  });
+
+  it('answers 204 to a push for a mailbox no business connected, so Pub/Sub stops redelivering it', async () => {
     const res = await push({ emailAddress: 'stranger@nowhere.example', token: 'valid' });
     expect(res.body.status).toBe(204);
   });
@@ -252,6 +263,8 @@ describe('the push endpoint', () => {
     const res = await e2e.call('POST', '/api/gmail/webhook', { json: { message: { data: 'e30=' } }, headers: { Authorization: 'Bearer not.a.jwt' } });
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.text).not.toContain(e2e.config.google.pubsubServiceAccount);
+    expect(res.text).not.toContain(e2e.config.google.webhookUrl);
   });
 
   it('answers 422 naming the field for an envelope that is not a Gmail notification, 400 for one that is not JSON', async () => {
