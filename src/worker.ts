@@ -1,7 +1,12 @@
 // The worker process: config → pool → Temporal native connection → Worker. On SIGTERM/SIGINT the
 // Temporal runtime stops polling, in-flight activities drain (up to WORKER_SHUTDOWN_GRACE_MS),
 // then the pool and connection close and the process exits 0.
+import type { DatabasePool } from 'slonik';
 import { bootCommon } from './boot';
+import type { Config } from './config';
+import type { Logger } from './observability/logger';
+import { createTemporalClient } from './temporal/client';
+import { ensureGuardiansForAllTenants } from './temporal/guardian-workflow';
 import { createFrontdeskWorker } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
@@ -15,11 +20,28 @@ async function main(): Promise<void> {
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, address: config.temporal.address },
     'worker started',
   );
-  await worker.run(); // resolves once a shutdown signal has drained the worker
+  // run() resolves once a shutdown signal has drained the worker; the sweep runs beside it.
+  await Promise.all([worker.run(), startMissingGuardians(config, pool, logger)]);
   await pool.end();
   await connection.close();
   logger.info('worker stopped');
   process.exit(0);
+}
+
+/** Every tenant without a running guardian gets one (tenants from before it existed, or after a terminate). */
+async function startMissingGuardians(config: Config, pool: DatabasePool, logger: Logger): Promise<void> {
+  try {
+    const client = await createTemporalClient(config);
+    try {
+      const result = await ensureGuardiansForAllTenants({ client, config, pool, logger });
+      logger.info(result, 'guardians checked for every tenant');
+    } finally {
+      await client.connection.close();
+    }
+  } catch (err) {
+    // Not fatal: the worker still serves every workflow; the next boot tries again.
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not start the missing guardians');
+  }
 }
 
 main().catch((err: unknown) => {

@@ -21,6 +21,7 @@ import { clientsRouter } from './routes/clients/router';
 import { docsRouter } from './routes/docs/router';
 import { emailsRouter } from './routes/emails/router';
 import { gmailRouter } from './routes/gmail/router';
+import { guardianRouter } from './routes/guardian/router';
 import { healthRouter } from './routes/health/router';
 import { invoicesRouter } from './routes/invoices/router';
 import { openapiRouter } from './routes/openapi/router';
@@ -29,6 +30,7 @@ import { systemRouter } from './routes/system/router';
 import { threadsRouter } from './routes/threads/router';
 import { withCodecCors } from './routes/temporal-codec/cors';
 import { temporalCodecRouter } from './routes/temporal-codec/router';
+import { unsafeThreadsRouter } from './routes/unsafe-threads/router';
 import { usersRouter } from './routes/users/router';
 import { workflowsRouter } from './routes/workflows/router';
 
@@ -68,6 +70,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     emailsRouter(deps),
     gmailRouter(deps),
     threadsRouter(deps),
+    guardianRouter(deps),
+    unsafeThreadsRouter(deps),
     invoicesRouter(deps),
     stripeRouter(deps),
     auditRouter(deps),

@@ -8,7 +8,7 @@
 // paymentReminder change the invoice too, so they go through the invoices API (mark-paid, void,
 // reschedule), never a bare signal that would leave the invoice and its reminders disagreeing.
 import { z, type ZodTypeAny } from 'zod';
-import { mailboxChangedSignal, pauseSignal, renewWatchSignal, resumeSignal } from '../workflows/definitions';
+import { guardianReportQuery, guardianRunNowSignal, mailboxChangedSignal, pauseSignal, renewWatchSignal, resumeSignal } from '../workflows/definitions';
 
 export interface DeclaredSignal {
   /** What the signal does, for the OpenAPI description and the README runbook. */
@@ -52,6 +52,14 @@ export const WORKFLOW_OPERATIONS = {
     signals: { [renewWatchSignal.name]: { description: 'Renews the Gmail watch (users.watch) now.', args: noArgs } },
   },
   probe: { statusQuery: 'status', signals: {} },
+  guardian: {
+    statusQuery: guardianReportQuery.name,
+    signals: {
+      [pauseSignal.name]: { description: 'Stops the scheduled passes (the same as POST /api/guardian/pause, which also records it).', args: noArgs },
+      [resumeSignal.name]: { description: 'Starts the scheduled passes again; a pass that fell due while paused runs at once.', args: noArgs },
+      [guardianRunNowSignal.name]: { description: 'Runs one pass at once, also while paused; the schedule does not move.', args: noArgs },
+    },
+  },
 } as const satisfies Record<string, DeclaredWorkflow>;
 
 export type DeclaredWorkflowType = keyof typeof WORKFLOW_OPERATIONS;

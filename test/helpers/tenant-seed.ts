@@ -2,7 +2,8 @@
 // The tenant-isolation matrix (test/api/tenant-isolation.test.ts) walks every route that takes
 // an id and needs, for each, at least one id of this tenant that the route really reaches: when
 // you add a resource, add one of it here (or the matrix fails, naming the route).
-import { storeInboundMessage } from '../../src/db/messages';
+import { listThreadMessages, storeInboundMessage } from '../../src/db/messages';
+import { flagUnsafeThread } from '../../src/db/unsafe-threads';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { request, type TestServer } from './http';
 import { createUser, type SignedInUser } from './auth';
@@ -39,7 +40,7 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
   const mailbox = await connectGmail((method, path, options) => request(server, method, path, options), owner);
   const pool = await createAppPool();
   try {
-    await withTenant(pool, owner.tenantId, (db) =>
+    const stored = await withTenant(pool, owner.tenantId, (db) =>
       storeInboundMessage(db, owner.tenantId, {
         mailboxId: mailbox.mailboxId,
         gmailMessageId: `seed-${owner.tenantId}`,
@@ -61,6 +62,18 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
         historyId: null,
       }),
     );
+    // Unsafe threads come only from a guardian pass; one is flagged the way its screening does.
+    await withTenant(pool, owner.tenantId, async (db) => {
+      const [message] = await listThreadMessages(db, stored.threadId);
+      await flagUnsafeThread(db, {
+        tenantId: owner.tenantId,
+        threadId: stored.threadId,
+        messageId: message!.id,
+        category: 'harassment',
+        severity: 'medium',
+        reason: 'Seeded finding',
+      });
+    });
   } finally {
     await pool.end();
   }

@@ -9,6 +9,7 @@ import { withTenant } from '../../../db/tenant-transaction';
 import { findTenant, insertTenant } from '../../../db/tenants';
 import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail } from '../../../db/users';
 import { ForbiddenError, UnauthorizedError } from '../../../errors';
+import { ensureGuardian } from '../../../temporal/guardian-workflow';
 import type { AppDeps } from '../../app';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';
@@ -28,6 +29,18 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   const endpoint = endpointsFor(router, deps, 'Auth');
   const { config, pool } = deps;
+
+  /**
+   * Every tenant gets its guardian at once. Idempotent (a running one is kept). A Temporal outage
+   * does not undo a sign-up: the worker's boot sweep, run-now and resume start a missing guardian.
+   */
+  async function startTenantGuardian(tenantId: string): Promise<void> {
+    try {
+      await ensureGuardian(deps.temporal, config, tenantId);
+    } catch (err) {
+      deps.logger.warn({ tenantId, err: err instanceof Error ? err.message : String(err) }, 'could not start the guardian of a new tenant');
+    }
+  }
 
   endpoint({
     method: 'post',
@@ -56,6 +69,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
           });
           return { tenant, user, tokens };
         });
+        await startTenantGuardian(tenantId);
         return {
           status: 201,
           body: { tenant: presentTenant(created.tenant), user: presentUser(created.user), ...created.tokens },

@@ -1,0 +1,78 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { CHECK_STATUSES, GUARDIAN_CHECKS, UNSAFE_CATEGORIES, UNSAFE_SEVERITIES } from '../../../domain/guardian';
+import { instant } from '../../openapi/common';
+import { z } from '../../openapi/zod';
+
+export const guardianCheckSchema = z
+  .object({
+    name: z.enum(GUARDIAN_CHECKS),
+    status: z.enum(CHECK_STATUSES),
+    detail: z.string().openapi({ description: 'What was found, in one line' }),
+  })
+  .openapi('GuardianCheck');
+
+export const flaggedThreadSchema = z
+  .object({
+    id: z.string().uuid().openapi({ description: 'The unsafe thread (GET /api/unsafe-threads)' }),
+    threadId: z.string().uuid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
+    category: z.enum(UNSAFE_CATEGORIES),
+    severity: z.enum(UNSAFE_SEVERITIES),
+    reason: z.string(),
+    flaggedAt: instant,
+  })
+  .openapi('GuardianFlaggedThread');
+
+export const guardianReportSchema = z
+  .object({
+    pass: z.number().int().openapi({ description: 'Counts every pass of this guardian' }),
+    trigger: z.enum(['schedule', 'runNow']),
+    startedAt: instant,
+    finishedAt: instant,
+    checks: z.array(guardianCheckSchema),
+    flaggedThreads: z.array(flaggedThreadSchema).openapi({ description: 'Threads this pass found unsafe' }),
+  })
+  .openapi('GuardianReport');
+
+export const guardianViewSchema = z
+  .object({
+    workflowId: z.string(),
+    state: z.enum(['running', 'paused', 'stopped']).openapi({
+      description: 'stopped: no guardian workflow runs (the worker starts one at boot; run-now and resume start it too)',
+    }),
+    lastRunAt: instant.nullable(),
+    nextRunAt: instant.nullable().openapi({ description: 'The next scheduled pass; null while paused or stopped' }),
+    lastReport: guardianReportSchema.nullable(),
+    answering: z.boolean().openapi({
+      description: 'Whether the workflow answered just now; false: no worker is polling, and the state and report are the last ones stored',
+    }),
+  })
+  .openapi('Guardian');
+
+export const runNowAccepted = z
+  .object({ workflowId: z.string(), requested: z.literal('runNow') })
+  .openapi('GuardianRunNow');
+
+export const guardianSettingsSchema = z
+  .object({
+    alertPhone: z.string().nullable().openapi({ description: 'E.164; high-severity findings are also texted here' }),
+  })
+  .openapi('GuardianSettings');
+
+export const guardianSettingsBody = z
+  .object({
+    alertPhone: z
+      .string()
+      .trim()
+      .max(40)
+      // Any international way of writing it in, E.164 stored (what Twilio takes).
+      .transform((raw, ctx) => {
+        const parsed = parsePhoneNumberFromString(raw.replace(/^00/, '+'));
+        if (parsed?.isValid()) return parsed.number;
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an international phone number with its country code, e.g. +1 415 555 2671' });
+        return z.NEVER;
+      })
+      .nullable()
+      .openapi({ type: 'string', example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
+  })
+  .strict()
+  .openapi('GuardianSettingsUpdate', { example: { alertPhone: '+15551234567' } });
