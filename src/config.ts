@@ -184,6 +184,8 @@ const envSchema = z.object({
   GUARDIAN_INVOICES_PER_PASS: positiveInt(200),
   // Provider answers are the same for every tenant: a worker reuses a good one this long.
   GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS: positiveInt(240),
+  // At boot the worker starts a guardian for every tenant lacking one.
+  GUARDIAN_BOOT_SWEEP: flag(true),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -322,6 +324,7 @@ function buildConfig(env: Env) {
       screenBatch: env.GUARDIAN_SCREEN_BATCH,
       invoicesPerPass: env.GUARDIAN_INVOICES_PER_PASS,
       providerCheckReuseMs: env.GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS * 1000,
+      bootSweep: env.GUARDIAN_BOOT_SWEEP,
     },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

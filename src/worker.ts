@@ -4,9 +4,10 @@
 import type { DatabasePool } from 'slonik';
 import { bootCommon } from './boot';
 import type { Config } from './config';
+import { listTenantIds } from './db/guardian-tenants';
 import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
-import { ensureGuardiansForAllTenants } from './temporal/guardian-workflow';
+import { ensureGuardians } from './temporal/guardian-workflow';
 import { createFrontdeskWorker } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
@@ -20,8 +21,13 @@ async function main(): Promise<void> {
     { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, address: config.temporal.address },
     'worker started',
   );
-  // run() resolves once a shutdown signal has drained the worker; the sweep runs beside it.
-  await Promise.all([worker.run(), startMissingGuardians(config, pool, logger)]);
+  // run() resolves once a shutdown signal has drained the worker; the sweep runs beside it and
+  // stops early on shutdown.
+  let stopping = false;
+  const running = worker.run().finally(() => {
+    stopping = true;
+  });
+  await Promise.all([running, config.guardian.bootSweep ? startMissingGuardians(config, pool, logger, () => stopping) : null]);
   await pool.end();
   await connection.close();
   logger.info('worker stopped');
@@ -29,11 +35,11 @@ async function main(): Promise<void> {
 }
 
 /** Every tenant without a running guardian gets one (tenants from before it existed, or after a terminate). */
-async function startMissingGuardians(config: Config, pool: DatabasePool, logger: Logger): Promise<void> {
+async function startMissingGuardians(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
   try {
     const client = await createTemporalClient(config);
     try {
-      const result = await ensureGuardiansForAllTenants({ client, config, pool, logger });
+      const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
       logger.info(result, 'guardians checked for every tenant');
     } finally {
       await client.connection.close();

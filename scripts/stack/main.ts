@@ -78,6 +78,9 @@ async function main(): Promise<void> {
     env.RATE_LIMIT_IP_POINTS ??= '1000000';
     env.RATE_LIMIT_TENANT_POINTS ??= '1000000';
     env.LOGIN_MAX_FAILURES_PER_IP ??= '1000000';
+    // The test database is shared by parallel test files: a worker process one of them spawns
+    // must not start guardians for every other file's tenants on its own task queue.
+    env.GUARDIAN_BOOT_SWEEP ??= '0';
   }
 
   // Postgres.

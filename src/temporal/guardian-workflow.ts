@@ -3,9 +3,7 @@
 // the worker's boot sweep and the routes can all "make sure it runs" without a race.
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
-import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
-import { listTenantIds } from '../db/guardian-tenants';
 import { TenantIdKey } from '../domain/search-attributes';
 import type { Logger } from '../observability/logger';
 import type { GuardianInput } from '../workflows/definitions';
@@ -47,17 +45,24 @@ export async function signalGuardian(client: Client, config: Config, tenantId: s
 }
 
 /**
- * At worker boot: a guardian for every tenant lacking one (tenants created before the guardian
- * existed, or whose guardian was terminated). A few starts at a time; one tenant's failure is
- * logged and does not stop the others.
+ * At worker boot: a guardian for each of these tenants that lacks one (tenants from before the
+ * guardian existed, or whose guardian was terminated). A few starts at a time; one tenant's failure
+ * is logged and does not stop the others; `stopping` ends the sweep early (a shutdown).
  */
-export async function ensureGuardiansForAllTenants(deps: { client: Client; config: Config; pool: DatabasePool; logger: Logger; concurrency?: number }): Promise<{ tenants: number; started: number; failed: number }> {
-  const ids = await listTenantIds(deps.pool);
+export async function ensureGuardians(deps: {
+  client: Client;
+  config: Config;
+  logger: Logger;
+  tenantIds: readonly string[];
+  concurrency?: number;
+  stopping?: () => boolean;
+}): Promise<{ tenants: number; started: number; failed: number }> {
+  const ids = deps.tenantIds;
   let started = 0;
   let failed = 0;
   let next = 0;
   const lane = async () => {
-    while (next < ids.length) {
+    while (next < ids.length && !deps.stopping?.()) {
       const tenantId = ids[next++] as string;
       try {
         if (await ensureGuardian(deps.client, deps.config, tenantId)) started += 1;
