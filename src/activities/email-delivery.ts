@@ -105,8 +105,10 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
     const summary = `${code}: ${message}`.slice(0, 500);
 
     if (!retryable) {
-      await tx(tenantId, (db) => markEmailFailed(db, emailId, summary));
+      // The connection is marked before the email shows failed, so whoever sees the failure also
+      // sees why.
       if (code === 'reauth_required') await deps.onReauthRequired(tenantId, message);
+      await tx(tenantId, (db) => markEmailFailed(db, emailId, summary));
       log.warn({ code }, 'email failed permanently');
       return ApplicationFailure.create({ message: summary, type: code, nonRetryable: true });
     }

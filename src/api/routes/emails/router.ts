@@ -5,6 +5,8 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { findClient } from '../../../db/clients';
 import { findEmail, insertEmail, listEmails, requeueFailedEmails } from '../../../db/emails';
+import { insertAuditEntry } from '../../../db/audit';
+import { withTenant } from '../../../db/tenant-transaction';
 import { findUser } from '../../../db/users';
 import { rfcMessageId } from '../../../domain/email';
 import { NotFoundError, ValidationError } from '../../../errors';
@@ -106,13 +108,26 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
     description: 'Restarts delivery of every failed email in one batch; queued and sent ones are not touched.',
     access: 'admin',
     responses: { 200: { description: 'How many were restarted', schema: retryFailedResult } },
-    async handler({ db, auth, audit }) {
-      await assertMailboxReady(deps.config, db, auth.tenantId);
-      const requeued = await requeueFailedEmails(db);
+    // The batch is committed before the workflows start: a restarted workflow must see the email
+    // queued again, not the failed state it is replacing.
+    transaction: false,
+    async handler({ auth, ctx }) {
+      const requeued = await withTenant(deps.pool, auth.tenantId, async (db) => {
+        await assertMailboxReady(deps.config, db, auth.tenantId);
+        const emails = await requeueFailedEmails(db);
+        await insertAuditEntry(db, {
+          tenantId: auth.tenantId,
+          actorId: auth.userId,
+          action: 'email.retry_failed',
+          target: null,
+          requestId: ctx.state.requestId,
+          detail: { restarted: emails.length },
+        });
+        return emails;
+      });
       for (const email of requeued) {
         await startEmailDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, emailId: email.id }, { restart: true });
       }
-      await audit({ action: 'email.retry_failed', target: null, detail: { restarted: requeued.length } });
       return { status: 200, body: { restarted: requeued.length } };
     },
   });
