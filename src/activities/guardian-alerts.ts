@@ -31,7 +31,7 @@ export interface GuardianAlertDeps {
 export interface PreparedAlert {
   /** The outbox email to deliver; null when there is nothing to send (see `note`). */
   emailId: string | null;
-  /** False when an earlier attempt already queued this alert's email: it is not delivered twice. */
+  /** Whether to start (or start again) the email's delivery; it is sent once either way. */
   deliver: boolean;
   /** A high-severity finding: text the owner too. */
   sms: boolean;
@@ -69,7 +69,9 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
         const [owner] = await listOwnerEmails(db);
         if (!owner) return { emailId: null, deliver: false, sms, note: 'the business has no owner with an email address' };
         const claim = await claimAlertEmail(db, input.findingId, input.emailId);
-        if (!claim.claimed) return { emailId: claim.emailId, deliver: false, sms, note: 'already queued by an earlier attempt' };
+        // Queued by an earlier attempt whose delivery may not have started: delivering it again is
+        // safe, since emailDelivery never sends an email that is already sent.
+        if (!claim.claimed) return { emailId: claim.emailId, deliver: claim.emailId !== null, sms, note: 'queued by an earlier attempt' };
         await insertEmail(db, {
           id: input.emailId,
           tenantId: input.tenantId,

@@ -10,7 +10,7 @@ import { countUnscreenedMessages, listUnscreenedMessages, recordScreening, type 
 import type { Db } from '../db/sql';
 import { withTenant } from '../db/tenant-transaction';
 import { flagUnsafeThread, listOpenFindingRefs, listUnalertedFindings, type UnsafeThread } from '../db/unsafe-threads';
-import { findingKey, type Finding, type MessageCheckpoint, type UnsafeCategory, type UnsafeSeverity } from '../domain/guardian';
+import { findingKey, isOwnOutboxMessage, type Finding, type MessageCheckpoint, type UnsafeCategory, type UnsafeSeverity } from '../domain/guardian';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Classification, Claude } from '../providers/claude';
@@ -83,6 +83,21 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
     });
   }
 
+  type Outcome = { verdict: Classification; called: boolean } | { unconfigured: string } | { error: string; code: string };
+
+  async function classify(message: UnscreenedMessage): Promise<Outcome> {
+    if (isOwnOutboxMessage(message.rfcMessageId)) {
+      return { verdict: { safe: true, category: null, severity: 'none', reason: 'Sent by Frontdesk itself (its own Message-ID); not screened' }, called: false };
+    }
+    try {
+      return { verdict: await deps.claude().classify({ from: message.from, subject: message.subject, text: message.text }), called: true };
+    } catch (err) {
+      if (err instanceof IntegrationUnconfiguredError) return { unconfigured: err.message };
+      if (err instanceof UpstreamError) return { error: describeFailure(err), code: err.code };
+      throw err;
+    }
+  }
+
   return {
     async screenInboundMessages(input: { tenantId: string; checkpoint: MessageCheckpoint | null; alerted: string[] }): Promise<ScreeningResult> {
       const { tenantId } = input;
@@ -104,20 +119,18 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
         for (const message of batch) {
           if (Date.now() - started > deps.timeBudgetMs) break;
           Context.current().heartbeat({ screened });
-          let verdict: Classification;
-          try {
-            called = true;
-            verdict = await deps.claude().classify({ from: message.from, subject: message.subject, text: message.text });
-          } catch (err) {
-            if (err instanceof IntegrationUnconfiguredError) {
-              unconfigured = err.message;
-              break;
-            }
-            if (!(err instanceof UpstreamError)) throw err;
-            error = describeFailure(err);
-            log.warn({ code: err.code, retryable: err.retryable }, 'guardian: Claude failed; the remaining messages wait for the next pass');
+          const outcome = await classify(message);
+          if ('unconfigured' in outcome) {
+            unconfigured = outcome.unconfigured;
             break;
           }
+          if ('error' in outcome) {
+            error = outcome.error;
+            log.warn({ code: outcome.code }, 'guardian: Claude failed; the remaining messages wait for the next pass');
+            break;
+          }
+          called ||= outcome.called;
+          const verdict = outcome.verdict;
           const flagged = await record(tenantId, message, verdict);
           screened += 1;
           if (!verdict.safe) unsafe += 1;

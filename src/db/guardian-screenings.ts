@@ -15,6 +15,7 @@ export const unscreenedMessageRow = z.object({
   id: z.string().uuid(),
   threadId: z.string().uuid(),
   from: z.string(),
+  rfcMessageId: z.string().nullable(),
   subject: z.string(),
   text: z.string(),
   storedAt: z.string(),
@@ -32,7 +33,7 @@ export async function listUnscreenedMessages(
   query: { checkpoint: MessageCheckpoint | null; limit: number; maxTextChars: number },
 ): Promise<readonly UnscreenedMessage[]> {
   return db.any(sql.type(unscreenedMessageRow)`
-    SELECT m.id, m.thread_id AS "threadId", m.from_header AS "from", m.subject,
+    SELECT m.id, m.thread_id AS "threadId", m.from_header AS "from", m.rfc_message_id AS "rfcMessageId", m.subject,
            left(coalesce(nullif(m.body_text, ''), m.snippet), ${query.maxTextChars}) AS text,
            ${cursorAt('created_at')} AS "storedAt"
       FROM messages m

@@ -64,6 +64,15 @@ export interface MessageCheckpoint {
   messageId: string;
 }
 
+/**
+ * Mail Frontdesk sent itself (an owner alert to the connected address, say) carries the Message-ID
+ * the outbox gives it (domain/email.ts rfcMessageId). It is never screened: an alert quoting a
+ * threat must not be flagged as one, and alert again.
+ */
+export function isOwnOutboxMessage(rfcMessageId: string | null): boolean {
+  return rfcMessageId !== null && /^<[0-9a-f-]{36}@frontdesk\.mail>$/i.test(rfcMessageId);
+}
+
 /** The worst status of a set of checks: the one that needs attention first. */
 export function worstStatus(statuses: readonly CheckStatus[]): CheckStatus {
   if (statuses.includes('fail')) return 'fail';

@@ -208,6 +208,21 @@ it('restarts the reminders of an open invoice whose workflow is missing', async 
   expect(check(next, 'invoices')).toMatchObject({ status: 'ok' });
 });
 
+it('reports, but does not undo, reminders a person stopped on an open invoice', async () => {
+  const client = await e2e.call('POST', '/api/clients', { token: owner.accessToken, json: { name: 'Stopped Client', email: 'stopped@client.example' } });
+  const dueDate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+  const invoice = await e2e.call('POST', '/api/invoices', {
+    token: owner.accessToken,
+    json: { clientId: client.body.id, amountCents: 4_000, currency: 'usd', dueDate, description: 'Trim' },
+  });
+  expect(invoice.status).toBe(201);
+  const handle = e2e.temporal.workflow.getHandle(invoice.body.workflowId);
+  await handle.terminate('ops stopped these reminders');
+  const view = await runPass();
+  expect(check(view, 'invoices')).toEqual({ name: 'invoices', status: 'warn', detail: `reminders stopped by hand on 1 open invoice: ${invoice.body.id}` });
+  expect((await handle.describe()).status.name).toBe('TERMINATED');
+});
+
 it('pauses and resumes through the API (admin only); a paused guardian still runs on run-now', async () => {
   expect((await e2e.call('POST', '/api/guardian/pause', { token: staff.accessToken })).status).toBe(403);
   const paused = await e2e.call('POST', '/api/guardian/pause', { token: owner.accessToken });
