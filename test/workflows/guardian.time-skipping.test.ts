@@ -26,6 +26,7 @@ import { guardianReportQuery, guardianRunNowSignal, pauseSignal, resumeSignal, t
 import { guardian } from '../../src/workflows/guardian';
 import { testConfig } from '../helpers/config';
 import { createAppPool, createTenant } from '../helpers/db';
+import { recordHistory } from '../helpers/history-fixtures';
 import { eventually } from '../helpers/sandbox';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
@@ -133,7 +134,7 @@ async function startGuardian(world: World, taskQueue: string, options: { interva
  */
 async function withGuardian(
   world: World,
-  options: { intervalMs?: number; passesPerRun?: number },
+  options: { intervalMs?: number; passesPerRun?: number; history: string },
   body: (handle: Awaited<ReturnType<typeof startGuardian>>, startedAt: number) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `guardian-${randomUUID()}`;
@@ -143,6 +144,8 @@ async function withGuardian(
     const handle = await startGuardian(world, taskQueue, options);
     try {
       await body(handle, startedAt);
+      // The run as it stands, for the replay test (RECORD_HISTORIES=1).
+      await recordHistory(`guardian--${options.history}`, env.client.workflow.getHandle(handle.workflowId));
     } finally {
       await handle.terminate('test over').catch(() => undefined);
     }
@@ -197,7 +200,7 @@ afterAll(async () => {
 
 it('runs a pass every interval, on the cadence of the first, and reports every check', async () => {
   const world = await newTenant('Cadence Salon');
-  await withGuardian(world, {}, async (handle, started) => {
+  await withGuardian(world, { history: 'scheduled-passes' }, async (handle, started) => {
     const fresh = await status(handle);
     expect(fresh).toMatchObject({ state: 'running', phase: 'waiting', passes: 0, lastRunAt: null, lastReport: null });
     expect(Math.abs(Date.parse(fresh.nextRunAt as string) - (started + 5 * MINUTE))).toBeLessThan(5_000);
@@ -218,7 +221,7 @@ it('runs a pass every interval, on the cadence of the first, and reports every c
 
 it('stops passes while paused, restarts them on resume, and runs one at once on runNow', async () => {
   const world = await newTenant('Pause Salon');
-  await withGuardian(world, {}, async (handle) => {
+  await withGuardian(world, { history: 'pause-resume-run-now' }, async (handle) => {
     await handle.signal(pauseSignal);
     expect(await status(handle)).toMatchObject({ state: 'paused', nextRunAt: null });
     await env.sleep(30 * MINUTE);
@@ -254,7 +257,7 @@ it('flags a threatening thread once, pauses its auto-replies, and alerts the own
   const world = await newTenant('Threat Salon');
   const threat = await receive(world, 'I know where you live and I will hurt you.');
   await receive(world, 'Can I book a haircut on Tuesday?');
-  await withGuardian(world, { passesPerRun: 2 }, async (handle) => {
+  await withGuardian(world, { passesPerRun: 2, history: 'unsafe-thread-alerted-continued' }, async (handle) => {
     const firstRunId = handle.firstExecutionRunId;
     await env.sleep(5 * MINUTE + 10_000);
     const afterFirst = await status(handle);
@@ -293,7 +296,7 @@ it('leaves messages for the next pass while Claude fails, and classifies them wh
   await receive(world, 'Watch your back, I will hurt you.');
   await receive(world, 'Thanks for the lovely colour!');
   world.claudeFailures = 2;
-  await withGuardian(world, {}, async (handle) => {
+  await withGuardian(world, { history: 'claude-outage' }, async (handle) => {
     await env.sleep(10 * MINUTE + 10_000);
     const failing = await status(handle);
     expect(failing.passes).toBe(2);
@@ -329,7 +332,7 @@ it('renews a Gmail watch that would lapse within 24 hours, before it lapses', as
     await recordWatch(db, mailbox.id, { historyId: '900', expiresAt: new Date(lapsesAt) });
     return mailbox.id;
   });
-  await withGuardian(world, { intervalMs: HOUR }, async (handle) => {
+  await withGuardian(world, { intervalMs: HOUR, history: 'watch-renewed' }, async (handle) => {
     await env.sleep(5 * HOUR + 10_000);
     expect(world.watches).toEqual([]);
     expect((await status(handle)).lastReport?.checks.find((c) => c.name === 'gmail')?.status).toBe('ok');
