@@ -33,7 +33,8 @@ const call = (method: string, path: string, json?: unknown) => request(server, m
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   const taskQueue = `ops-cancel-${randomUUID()}`;
-  sandbox = await startTestSandbox({ TEMPORAL_TASK_QUEUE: taskQueue });
+  // The guardian a sign-up starts would otherwise run a pass every 5 minutes of skipped time.
+  sandbox = await startTestSandbox({ TEMPORAL_TASK_QUEUE: taskQueue, GUARDIAN_INTERVAL_MINUTES: '100000' });
   const config = sandbox.config;
   pool = await createAppPool(config.database.url);
   // The API's client on the time-skipping server, with the same encrypting data converter.
