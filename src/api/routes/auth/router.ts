@@ -36,7 +36,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
    */
   async function startTenantGuardian(tenantId: string): Promise<void> {
     try {
-      await ensureGuardian(deps.temporal, config, tenantId);
+      // Bounded: an unreachable Temporal must not hold the sign-up answer.
+      await deps.temporal.connection.withDeadline(Date.now() + 5_000, () => ensureGuardian(deps.temporal, config, tenantId));
     } catch (err) {
       deps.logger.warn({ tenantId, err: err instanceof Error ? err.message : String(err) }, 'could not start the guardian of a new tenant');
     }
