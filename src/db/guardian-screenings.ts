@@ -4,7 +4,7 @@
 // with an earlier created_at, and must still be seen. The verdict rows keep that overlap from
 // classifying anything twice.
 import { z } from 'zod';
-import { UNSAFE_CATEGORIES, type MessageCheckpoint, type UnsafeCategory } from '../domain/guardian';
+import type { MessageCheckpoint, UnsafeCategory } from '../domain/guardian';
 import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
@@ -67,17 +67,4 @@ export async function recordScreening(db: Db, s: Screening): Promise<boolean> {
     VALUES (${s.messageId}, ${s.tenantId}, ${s.threadId}, ${s.safe}, ${s.category}, ${s.severity}, ${s.reason.slice(0, 1000)})
     ON CONFLICT (message_id) DO NOTHING`);
   return result.rowCount === 1;
-}
-
-export const screeningRow = z.object({
-  messageId: z.string().uuid(),
-  safe: z.boolean(),
-  category: z.enum(UNSAFE_CATEGORIES).nullable(),
-  severity: z.enum(['none', 'low', 'medium', 'high']),
-  reason: z.string(),
-});
-
-export async function findScreening(db: Db, messageId: string): Promise<z.infer<typeof screeningRow> | null> {
-  return db.maybeOne(sql.type(screeningRow)`
-    SELECT message_id AS "messageId", safe, category, severity, reason FROM message_screenings WHERE message_id = ${messageId}`);
 }

@@ -120,10 +120,6 @@ export async function listUnsafeThreads(
      LIMIT ${query.limit}`);
 }
 
-export async function countOpenUnsafeThreads(db: Db): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ n: z.number().int() }))`SELECT count(*)::int AS n FROM unsafe_threads WHERE status = 'open'`);
-}
-
 /**
  * Resolves an open finding; null when it is not open (already resolved). Resolved as safe, the
  * thread gets its automatic replies back, unless another finding on it is still open or its

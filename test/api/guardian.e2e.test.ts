@@ -76,6 +76,7 @@ it('flags a threatening thread with its category, pauses its auto-replies and al
   ]);
   expect(view.lastReport.checks.map((c: { name: string }) => c.name)).toEqual(['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'contentSafety']);
   expect(check(view, 'contentSafety')).toEqual({ name: 'contentSafety', status: 'warn', detail: 'Screened 1 new message, 1 unsafe' });
+  expect(view.lastReport.status).toBe('warn');
   for (const name of ['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices']) expect(check(view, name)).toMatchObject({ status: 'ok' });
   expect(check(view, 'stripe').detail).toMatch(/^Stripe answered in sandbox mode/);
 

@@ -40,7 +40,14 @@ it('answers from Postgres while no worker polls: the last stored report and the 
     flaggedThreads: [],
   };
   await withTenant(api.pool, owner.tenantId, (db) => insertGuardianReport(db, owner.tenantId, report, '2026-11-20T10:05:00.000Z'));
-  expect(await view()).toMatchObject({ state: 'running', lastRunAt: report.finishedAt, nextRunAt: '2026-11-20T10:05:00.000Z', lastReport: report, answering: false });
+  expect(await view()).toEqual({
+    workflowId: guardianWorkflowId(owner.tenantId),
+    state: 'running',
+    lastRunAt: report.finishedAt,
+    nextRunAt: '2026-11-20T10:05:00.000Z',
+    lastReport: { ...report, status: 'fail' },
+    answering: false,
+  });
 
   const paused = await request(api.server, 'POST', '/api/guardian/pause', { token: owner.accessToken });
   expect(paused.status).toBe(200);

@@ -28,6 +28,7 @@ export const guardianReportSchema = z
     trigger: z.enum(['schedule', 'runNow']),
     startedAt: instant,
     finishedAt: instant,
+    status: z.enum(CHECK_STATUSES).openapi({ description: 'The worst status of its checks: what needs attention first' }),
     checks: z.array(guardianCheckSchema),
     flaggedThreads: z.array(flaggedThreadSchema).openapi({ description: 'Threads this pass found unsafe' }),
   })

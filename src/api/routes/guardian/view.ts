@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { latestGuardianReport } from '../../../db/guardian-reports';
 import { findGuardianSettings } from '../../../db/guardian-settings';
 import type { Db } from '../../../db/sql';
-import type { GuardianReport } from '../../../domain/guardian';
+import { worstStatus, type GuardianReport } from '../../../domain/guardian';
 import { guardianWorkflowId } from '../../../temporal/guardian-workflow';
 import { queryIfRunning } from '../../../temporal/signal';
 import { guardianReportQuery, type GuardianStatus } from '../../../workflows/definitions';
@@ -25,10 +25,17 @@ export async function guardianView(temporal: Client, db: Db, tenantId: string): 
   return { workflowId, state: live.state, lastRunAt: live.lastRunAt, nextRunAt: live.nextRunAt, lastReport: presentReport(live.lastReport), answering: true };
 }
 
-/** Findings carry their flaggedAt to the microsecond (it names them); responses use milliseconds. */
-function presentReport(report: GuardianReport | null): GuardianReport | null {
+/**
+ * The report with its overall status. Findings carry their flaggedAt to the microsecond (it names
+ * them); responses use milliseconds.
+ */
+function presentReport(report: GuardianReport | null): GuardianView['lastReport'] {
   if (!report) return null;
-  return { ...report, flaggedThreads: report.flaggedThreads.map((f) => ({ ...f, flaggedAt: new Date(f.flaggedAt).toISOString() })) };
+  return {
+    ...report,
+    status: worstStatus(report.checks.map((c) => c.status)),
+    flaggedThreads: report.flaggedThreads.map((f) => ({ ...f, flaggedAt: new Date(f.flaggedAt).toISOString() })),
+  };
 }
 
 /** The workflow is running but nobody answers (no worker), or it is not running at all. */
