@@ -15,10 +15,6 @@ export interface PlannedReminder {
   status: 'scheduled' | 'skipped';
 }
 
-export function isValidTimeZone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid;
-}
-
 /** 09:00 local on dueDate + offsetDays, as a UTC instant. */
 export function reminderInstant(dueDate: string, offsetDays: number, timeZone: string): DateTime {
   const day = DateTime.fromISO(dueDate, { zone: timeZone });

@@ -1,11 +1,9 @@
 // Email delivery end to end: HTTP in, the real worker and Temporal server, Gmail's API as the
 // sandbox speaks it (through googleapis), faults injected at the sandbox.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { findGoogleAccount } from '../../src/db/google-accounts';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
-import { startE2E, type E2E } from '../helpers/e2e';
+import { startE2E, startWorkerProcess, type E2E } from '../helpers/e2e';
 import { eventually } from '../helpers/sandbox';
 
 let e2e: E2E;
@@ -161,31 +159,14 @@ it('answers 422 naming each bad field', async () => {
 
 it('sends exactly one message when the worker is killed mid-send and restarted', async () => {
   await e2e.stopWorker();
-  const ROOT = path.resolve(__dirname, '../..');
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/worker.ts')], {
-    env: {
-      ...process.env,
-      SANDBOX: '1',
-      SANDBOX_URL: e2e.config.sandbox.url,
-      TEMPORAL_TASK_QUEUE: e2e.config.temporal.taskQueue,
-      PUBLIC_BASE_URL: e2e.config.http.publicBaseUrl,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await eventually(() => (output.includes('worker started') ? true : undefined), 60_000);
+  const worker = startWorkerProcess(e2e);
+  await eventually(() => (worker.output().includes('worker started') ? true : undefined), 60_000);
 
   // Gmail takes the message, then the answer never comes: the worker dies waiting for it.
   await e2e.sandbox.fault({ provider: 'gmail', status: 0, delayMs: 120_000, after: true, count: 1 });
   const id = await sendEmail('Sent while the worker died');
   await eventually(async () => ((await e2e.sandbox.sent('gmail')).some((m) => m.subject === 'Sent while the worker died') ? true : undefined), 30_000);
-  process.kill(-child.pid!, 'SIGKILL');
-  await exited;
+  await worker.kill();
 
   await e2e.startWorker();
   const email = await settled(id, 150_000);

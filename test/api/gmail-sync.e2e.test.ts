@@ -1,19 +1,16 @@
 // Inbound mail stays exactly once whatever Pub/Sub and the machines do: repeated pushes, Gmail's
 // history running out, a burst of mail, a worker killed in the middle of a pass. End to end: the
 // API, the real worker (also as its own process), Temporal and the sandbox's Gmail.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
 import { findMailbox } from '../../src/db/mailboxes';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
-import { startE2E, type E2E } from '../helpers/e2e';
+import { startE2E, startWorkerProcess, type E2E } from '../helpers/e2e';
 import { allThreads, connectGmail, dropMail, mailboxIdle, syncStatus, type ConnectedMailbox } from '../helpers/mailbox';
 import { eventually } from '../helpers/sandbox';
 
-const ROOT = path.resolve(__dirname, '../..');
 
 let e2e: E2E;
 
@@ -133,33 +130,17 @@ it('loses and duplicates nothing when the worker is killed in the middle of a pa
     stalled.threadId,
   ]);
 
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/worker.ts')], {
-    env: {
-      ...process.env,
-      SANDBOX: '1',
-      SANDBOX_URL: e2e.config.sandbox.url,
-      TEMPORAL_TASK_QUEUE: e2e.config.temporal.taskQueue,
-      PUBLIC_BASE_URL: e2e.config.http.publicBaseUrl,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const worker = startWorkerProcess(e2e);
   try {
     await eventually(async () => {
       const counts = await storedCounts(owner.tenantId);
       const waiting = await blocker.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
       return counts.size === 11 && waiting.rows[0]!.n > 0 ? true : undefined;
     }, 90_000).catch((err: unknown) => {
-      throw new Error(`the pass did not stall as planned: ${String(err)}\n${output.slice(-2000)}`);
+      throw new Error(`the pass did not stall as planned: ${String(err)}\n${worker.output().slice(-2000)}`);
     });
   } finally {
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
+    await worker.kill();
     await blocker.query('ROLLBACK');
     await blocker.end();
   }

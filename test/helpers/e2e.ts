@@ -2,7 +2,9 @@
 // factory as the worker process) on its own task queue against the dev server the test command
 // started, and a provider sandbox of its own whose webhooks reach that API. Only HTTP in and
 // out, as a client or a provider would see it.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import net from 'node:net';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -80,6 +82,37 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
       await sandbox.close();
       await temporal.connection.close();
       await pool.end();
+    },
+  };
+}
+
+/**
+ * The worker as a separate process (src/worker.ts) on this stack's task queue and sandbox, so a
+ * test can SIGKILL it mid-activity the way a crash or a redeploy would.
+ */
+export function startWorkerProcess(e2e: E2E): { output: () => string; kill: () => Promise<void> } {
+  const root = path.resolve(__dirname, '../..');
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/worker.ts')], {
+    env: {
+      ...process.env,
+      SANDBOX: '1',
+      SANDBOX_URL: e2e.config.sandbox.url,
+      TEMPORAL_TASK_QUEUE: e2e.config.temporal.taskQueue,
+      PUBLIC_BASE_URL: e2e.config.http.publicBaseUrl,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    output: () => output,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+      await exited;
     },
   };
 }
