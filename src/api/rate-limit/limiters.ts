@@ -37,6 +37,10 @@ export function createRateLimits(config: Config, logger: Logger): RateLimits {
       storeType: 'pool',
       tableName: TABLE,
       tableCreated: true, // by the migration, as the owner role; the app role cannot create tables
+      // The library's own purge is a 5-minute timer per limiter that nothing can stop, so a
+      // closed app (a test, a draining instance) would still query a pool it no longer owns.
+      // Expired counters are purged by the housekeeping workflow instead.
+      clearExpiredByTimeout: false,
       keyPrefix,
       points,
       duration,
