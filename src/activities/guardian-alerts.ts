@@ -2,7 +2,6 @@
 // owner_alert) and delivered by an emailDelivery child of the guardian, plus a text message for a
 // high-severity finding when the business set an alert phone. The finding's row records what was
 // done, so a retried activity or a restarted guardian never sends a second alert.
-import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { insertEmail } from '../db/emails';
@@ -19,6 +18,7 @@ import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { IntegrationUnconfiguredError } from '../providers/integration';
 import type { Sms } from '../providers/twilio';
+import { sendTextOnce } from './send-text-once';
 
 export interface GuardianAlertDeps {
   config: Config;
@@ -111,20 +111,15 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
         if (err instanceof IntegrationUnconfiguredError) return record('skipped', err.message);
         throw err;
       }
-      const info = Context.current().info;
-      if (info.attempt > 1) {
-        const found = await sms.findSent({ to: prepared.phone, body: message.sms, since: new Date(info.scheduledTimestampMs - 60_000) }).catch(asTemporalFailure);
-        if (found) return record('sent', `found after an ambiguous failure (${found.sid})`);
-      }
       try {
-        const sent = await sms.send({ to: prepared.phone, body: message.sms });
-        return record('sent', sent.sid);
+        const sent = await sendTextOnce(sms, { to: prepared.phone, body: message.sms });
+        return record('sent', sent.recovered ? `found after an ambiguous failure (${sent.sid})` : sent.sid);
       } catch (err) {
         if (err instanceof UpstreamError && !err.retryable) {
           deps.logger.warn({ tenantId: input.tenantId, code: err.code }, 'guardian alert SMS failed');
           return record('failed', `${err.code}: ${err.message}`.slice(0, 300));
         }
-        return asTemporalFailure(err);
+        throw err;
       }
     },
 
@@ -134,15 +129,3 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
   };
 }
 
-/** Provider failures leave as Temporal failures: permanent ones are never retried. */
-function asTemporalFailure(err: unknown): never {
-  if (err instanceof UpstreamError) {
-    throw ApplicationFailure.create({
-      message: `${err.code}: ${err.message}`,
-      type: err.code,
-      nonRetryable: !err.retryable,
-      ...(err.details.retryAfterMs ? { nextRetryDelay: err.details.retryAfterMs } : {}),
-    });
-  }
-  throw err;
-}

@@ -21,6 +21,7 @@ import { createMailboxSyncActivities } from './mailbox-sync';
 import { createMailboxWatchActivities } from './mailbox-watch';
 import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
+import { createSmsDeliveryActivities } from './sms-delivery';
 import { tenantMailbox } from './tenant-mailbox';
 
 export interface ActivityDeps {
@@ -60,6 +61,12 @@ export function createActivities(deps: ActivityDeps) {
       fullSyncMaxMessages: config.mailboxSync.fullSyncMaxMessages,
     }),
     ...createMailboxWatchActivities({ pool, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),
+    ...createSmsDeliveryActivities({
+      pool,
+      logger,
+      sms: () => createTwilio(config),
+      publicBaseUrl: config.http.publicBaseUrl,
+    }),
     ...createPaymentReminderActivities({
       pool,
       logger,

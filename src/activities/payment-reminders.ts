@@ -4,7 +4,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../db/audit';
-import { findClient, updateClient } from '../db/clients';
+import { findClient } from '../db/clients';
+import { setSmsConsentByPhone } from '../db/sms-consent';
 import { insertEmail } from '../db/emails';
 import { findInvoice, markInvoiceOverdue, setPaymentLink, type Invoice } from '../db/invoices';
 import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
@@ -19,6 +20,8 @@ import type { Logger } from '../observability/logger';
 import type { Payments } from '../providers/stripe';
 import type { Sms } from '../providers/twilio';
 import { rowNotVisible } from './row-not-visible';
+import { sendTextOnce, smsStatusCallbackUrl } from './send-text-once';
+import { asTemporalFailure } from './temporal-failure';
 
 /** The narrow parts of Stripe and Twilio the reminders need (src/providers implements them). */
 export type PaymentLinks = Pick<Payments, 'createCheckoutSession'>;
@@ -165,27 +168,21 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
         await record('skipped', client.phone ? 'no SMS consent' : 'client has no phone number');
         return { status: 'skipped', invoiceClosed: null };
       }
-      const sms = deps.sms();
-      const info = Context.current().info;
-      if (info.attempt > 1) {
-        const since = new Date(info.scheduledTimestampMs - 60_000);
-        const found = await sms.findSent({ to: client.phone, body, since }).catch(asTemporalFailure);
-        if (found) {
-          await record('sent', 'found after an ambiguous failure', found.sid);
-          return { status: 'sent', invoiceClosed: null };
-        }
-      }
       // Re-read right before sending: a payment that arrived while we prepared still wins.
       const recheck = await tx(input.tenantId, (db) => findInvoice(db, input.invoiceId));
       const closedNow = closedOutcome(recheck);
       if (closedNow) return { status: 'skipped', invoiceClosed: closedNow };
+      const phone = client.phone;
+      // The row exists before the send, so a status callback that beats our own record finds it.
+      await tx(input.tenantId, (db) => recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'sms', status: 'queued' }));
+      const statusCallback = smsStatusCallbackUrl(deps.publicBaseUrl, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: String(input.step) });
       try {
-        const sent = await sms.send({ to: client.phone, body, statusCallback: `${deps.publicBaseUrl}/api/sms/status` });
-        await record('sent', null, sent.sid);
+        const sent = await sendTextOnce(deps.sms(), { to: phone, body, statusCallback });
+        await record('sent', sent.recovered ? 'found after an ambiguous failure' : null, sent.sid);
         return { status: 'sent', invoiceClosed: null };
       } catch (err) {
         if (err instanceof UpstreamError && err.code === 'recipient_opted_out') {
-          await tx(input.tenantId, (db) => updateClient(db, client.id, { smsConsent: { granted: false, source: 'twilio:21610' } }));
+          await tx(input.tenantId, (db) => setSmsConsentByPhone(db, { tenantId: input.tenantId, phone, granted: false, source: 'twilio:21610' }));
           await record('opted_out', 'the recipient has opted out (Twilio 21610)');
           return { status: 'opted_out', invoiceClosed: null };
         }
@@ -193,7 +190,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           await record('failed', `${err.code}: ${err.message}`.slice(0, 300));
           return { status: 'failed', invoiceClosed: null };
         }
-        return asTemporalFailure(err);
+        throw err;
       }
     },
 
@@ -249,15 +246,3 @@ async function cancelRequestOf(workflowId: string, runId: string): Promise<{ ide
   return { identity: attrs?.identity || null, reason: attrs?.cause || null };
 }
 
-/** Provider failures leave as Temporal failures: permanent ones are never retried. */
-function asTemporalFailure(err: unknown): never {
-  if (err instanceof UpstreamError) {
-    throw ApplicationFailure.create({
-      message: `${err.code}: ${err.message}`,
-      type: err.code,
-      nonRetryable: !err.retryable,
-      ...(err.details.retryAfterMs ? { nextRetryDelay: err.details.retryAfterMs } : {}),
-    });
-  }
-  throw err;
-}

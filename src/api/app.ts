@@ -26,6 +26,7 @@ import { healthRouter } from './routes/health/router';
 import { invoicesRouter } from './routes/invoices/router';
 import { openapiRouter } from './routes/openapi/router';
 import { stripeRouter } from './routes/stripe/router';
+import { smsRouter } from './routes/sms/router';
 import { systemRouter } from './routes/system/router';
 import { threadsRouter } from './routes/threads/router';
 import { withCodecCors } from './routes/temporal-codec/cors';
@@ -58,8 +59,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
   app.use(withCodecCors(cors(deps.config.http.corsOrigins), deps.config));
   const limits = rateLimitsFor(deps.config, deps.logger);
-  // Pub/Sub pushes for every tenant's mailbox come from a few Google addresses, each one verified.
-  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health', '/api/gmail/webhook']));
+  // Pub/Sub pushes and Twilio's webhooks carry every tenant's traffic from a few provider
+  // addresses; each one is verified by its signature instead.
+  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health', '/api/gmail/webhook', '/api/sms/webhook', '/api/sms/status']));
   app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: RAW_BODY_PATHS }));
 
   for (const router of [
@@ -73,6 +75,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     guardianRouter(deps),
     unsafeThreadsRouter(deps),
     invoicesRouter(deps),
+    smsRouter(deps),
     stripeRouter(deps),
     auditRouter(deps),
     workflowsRouter(deps),

@@ -98,3 +98,8 @@ export async function deleteClient(db: Db, id: string): Promise<boolean> {
   const result = await db.query(sql.unsafe`DELETE FROM clients WHERE id = ${id}`);
   return result.rowCount > 0;
 }
+
+/** The tenant's clients at this number (E.164), oldest first. */
+export async function findClientsByPhone(db: Db, phone: string): Promise<readonly Client[]> {
+  return db.any(sql.type(clientRow)`SELECT ${COLUMNS} FROM clients WHERE phone = ${phone} ORDER BY created_at, id`);
+}

@@ -11,6 +11,8 @@ export const reminderRow = z.object({
   emailId: z.string().uuid().nullable(),
   smsSid: z.string().nullable(),
   detail: z.string().nullable(),
+  /** For a text: where Twilio's status callbacks say it got (sent, delivered, undelivered, failed). */
+  deliveryStatus: z.enum(['sent', 'delivered', 'undelivered', 'failed']).nullable(),
   at: z.date(),
 });
 export type InvoiceReminder = z.infer<typeof reminderRow>;
@@ -34,7 +36,7 @@ export async function recordReminder(
 export async function listReminders(db: Db, invoiceId: string): Promise<InvoiceReminder[]> {
   return [
     ...(await db.any(sql.type(reminderRow)`
-      SELECT step, channel, status, email_id AS "emailId", sms_sid AS "smsSid", detail, at
+      SELECT step, channel, status, email_id AS "emailId", sms_sid AS "smsSid", detail, delivery_status AS "deliveryStatus", at
       FROM invoice_reminders WHERE invoice_id = ${invoiceId} ORDER BY at, step, channel`)),
   ];
 }

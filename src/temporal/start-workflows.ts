@@ -7,6 +7,7 @@ import { ClientIdKey, EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/se
 import type { PaymentReminderInput } from '../workflows/definitions';
 
 export const emailWorkflowId = (tenantId: string, emailId: string) => `email:${tenantId}:${emailId}`;
+export const smsWorkflowId = (tenantId: string, smsId: string) => `sms:${tenantId}:${smsId}`;
 export const invoiceWorkflowId = (tenantId: string, invoiceId: string) => `invoice:${tenantId}:${invoiceId}`;
 
 /**
@@ -56,6 +57,26 @@ export async function startPaymentReminder(
       { key: ClientIdKey, value: input.clientId },
     ],
     workflowIdReusePolicy: options.restart ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY : WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+  return workflowId;
+}
+
+/** A text sent by its own workflow; ClientId too when it goes to a client, so ops can filter. */
+export async function startSmsDelivery(
+  client: Client,
+  config: Config,
+  ids: { tenantId: string; smsId: string; clientId: string | null },
+): Promise<string> {
+  const workflowId = smsWorkflowId(ids.tenantId, ids.smsId);
+  await client.workflow.start('smsDelivery', {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [{ tenantId: ids.tenantId, smsId: ids.smsId, retry: config.emailRetry }],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: ids.tenantId },
+      ...(ids.clientId ? [{ key: ClientIdKey, value: ids.clientId }] : []),
+    ],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   return workflowId;
 }

@@ -35,6 +35,7 @@ export const WORKFLOW_OPERATIONS = {
     },
   },
   emailDelivery: { statusQuery: 'status', signals: {} },
+  smsDelivery: { statusQuery: 'status', signals: {} },
   mailboxSync: {
     statusQuery: 'status',
     signals: {

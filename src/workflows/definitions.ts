@@ -4,6 +4,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { EmailRetryPolicy, EmailStatus } from '../domain/email';
 import type { GuardianReport, MessageCheckpoint } from '../domain/guardian';
 import type { PlannedReminder } from '../domain/reminder-schedule';
+import type { SmsStatus } from '../domain/sms';
 
 export interface ProbeInput {
   /** Workflow time to sleep before answering; lets tests prove durable timers. */
@@ -37,6 +38,24 @@ export interface EmailDeliveryResult {
 }
 
 export const emailDeliveryStatusQuery = defineQuery<{ phase: 'sending' | 'done'; result: EmailDeliveryResult | null }>('status');
+
+// --- smsDelivery ---------------------------------------------------------------------------
+
+export interface SmsDeliveryInput {
+  tenantId: string;
+  smsId: string;
+  /** The same policy as email (EMAIL_RETRY_*), from config at start. */
+  retry: EmailRetryPolicy;
+}
+
+export interface SmsDeliveryResult {
+  smsId: string;
+  status: SmsStatus;
+  twilioSid?: string;
+  error?: string;
+}
+
+export const smsDeliveryStatusQuery = defineQuery<{ phase: 'sending' | 'done'; result: SmsDeliveryResult | null }>('status');
 
 // --- paymentReminder -----------------------------------------------------------------------
 

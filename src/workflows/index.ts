@@ -5,3 +5,4 @@ export { probe } from './probe';
 export { mailboxSync } from './mailbox-sync';
 export { mailboxWatch } from './mailbox-watch';
 export { guardian } from './guardian';
+export { smsDelivery } from './sms-delivery';

@@ -221,16 +221,37 @@ describe('SMS reminders', () => {
     const sms = await eventually(async () => (await e2e.sandbox.sent('twilio')).find((m) => m.to === phone), 30_000);
     expect(sms.body).toContain('Harbour Wellness');
     expect(sms.body).toContain('$84.00');
-    await eventually(async () => ((await getInvoice(first.id)).reminders.sent.some((r: { channel: string; status: string }) => r.channel === 'sms' && r.status === 'sent') ? true : undefined), 30_000);
+    // Twilio's status callbacks reach the reminder's record too.
+    await eventually(
+      async () =>
+        (await getInvoice(first.id)).reminders.sent.some(
+          (r: { channel: string; status: string; deliveryStatus: string | null }) => r.channel === 'sms' && r.status === 'sent' && r.deliveryStatus === 'delivered',
+        )
+          ? true
+          : undefined,
+      30_000,
+    );
 
-    // The client texts STOP: Twilio now refuses (21610) and the reminder goes by email instead.
-    await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', { from: phone, to: '+15005550006', body: 'STOP' });
+    // The client texts STOP: the SMS webhook withdraws the consent at once, and the next
+    // reminder goes by email instead.
+    const stop = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', { from: phone, to: '+15005550006', body: 'STOP' });
+    expect(stop.body.status).toBe(200);
+    const afterStop = (await e2e.call('GET', `/api/clients/${client.id}`, { token: owner.accessToken })).body;
+    expect(afterStop).toMatchObject({ smsConsent: false, smsConsentSource: 'sms:STOP' });
+    const emailSentFor = (invoiceId: string) =>
+      eventually(async () => {
+        const d = await getInvoice(invoiceId);
+        return d.reminders.sent.some((r: { channel: string; status: string }) => r.channel === 'email' && r.status === 'sent') ? d : undefined;
+      }, 30_000);
     const second = await createInvoice(client.id, { dueDate: today, scheduleDays: [0], channels: ['sms'] });
-    const detail = await eventually(async () => {
-      const d = await getInvoice(second.id);
-      return d.reminders.sent.some((r: { channel: string; status: string }) => r.channel === 'email' && r.status === 'sent') ? d : undefined;
-    }, 30_000);
-    expect(detail.reminders.sent).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'opted_out' })]));
+    expect((await emailSentFor(second.id)).reminders.sent).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'skipped' })]));
+
+    // Staff record consent again, but Twilio still holds the opt-out (only START lifts it): it
+    // refuses with 21610, the consent is withdrawn again, and the reminder goes by email.
+    const regranted = await e2e.call('PATCH', `/api/clients/${client.id}`, { token: owner.accessToken, json: { smsConsent: true } });
+    expect(regranted.status).toBe(200);
+    const third = await createInvoice(client.id, { dueDate: today, scheduleDays: [0], channels: ['sms'] });
+    expect((await emailSentFor(third.id)).reminders.sent).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'opted_out' })]));
     const after = (await e2e.call('GET', `/api/clients/${client.id}`, { token: owner.accessToken })).body;
     expect(after).toMatchObject({ smsConsent: false, smsConsentSource: 'twilio:21610' });
     expect((await e2e.sandbox.sent('twilio')).filter((m) => m.to === phone)).toHaveLength(1);

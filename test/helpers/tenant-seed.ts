@@ -34,6 +34,10 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     'an email',
     request(server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'grace@example.com', subject: 'Seeded', text: 'Seeded email' } }),
   );
+  await must(
+    'an SMS',
+    request(server, 'POST', '/api/sms', { token: owner.accessToken, json: { clientId: client.body.id, body: 'Seeded text' } }),
+  );
   // Gmail connected through the consent flow; its workflows wait on the default task queue.
   // Threads come only from a sync pass in a worker, so one inbound message is stored the way the
   // sync activity stores it.

@@ -1,31 +1,11 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Client } from '../../../db/clients';
+import { phoneField } from '../../fields/phone';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
 import { timeZoneField } from '../auth/schema';
 
 export { idParams };
-
-/** Any common way of writing an international number in, E.164 out (+447700900123). */
-const phoneField = z
-  .string()
-  .trim()
-  .max(40)
-  .transform((raw, ctx) => {
-    const parsed = parsePhoneNumberFromString(raw.replace(/^00/, '+'));
-    if (!parsed?.isValid()) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: raw.startsWith('+') || raw.startsWith('00')
-          ? 'is not a valid phone number'
-          : 'must be an international phone number with its country code, e.g. +44 7911 123456',
-      });
-      return z.NEVER;
-    }
-    return parsed.number;
-  })
-  .openapi({ type: 'string', example: '+44 7911 123456', description: 'Stored and returned in E.164 (+447911123456)' });
 
 const fields = {
   name: z.string().trim().min(1).max(200).openapi({ example: 'Ada Lovelace' }),

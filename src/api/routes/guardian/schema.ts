@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { phoneField } from '../../fields/phone';
 import { CHECK_STATUSES, GUARDIAN_CHECKS, UNSAFE_CATEGORIES, UNSAFE_SEVERITIES } from '../../../domain/guardian';
 import { instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
@@ -61,19 +61,8 @@ export const guardianSettingsSchema = z
 
 export const guardianSettingsBody = z
   .object({
-    alertPhone: z
-      .string()
-      .trim()
-      .max(40)
-      // Any international way of writing it in, E.164 stored (what Twilio takes).
-      .transform((raw, ctx) => {
-        const parsed = parsePhoneNumberFromString(raw.replace(/^00/, '+'));
-        if (parsed?.isValid()) return parsed.number;
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an international phone number with its country code, e.g. +1 415 555 2671' });
-        return z.NEVER;
-      })
-      .nullable()
-      .openapi({ type: 'string', example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
+    // Any international way of writing it in, E.164 stored (what Twilio takes).
+    alertPhone: phoneField.nullable().openapi({ type: 'string', example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
   })
   .strict()
   .openapi('GuardianSettingsUpdate', { example: { alertPhone: '+15551234567' } });

@@ -70,6 +70,10 @@ const sentReminder = z.object({
   channel: z.enum(['email', 'sms']),
   at: instant,
   status: z.string(),
+  deliveryStatus: z
+    .enum(['sent', 'delivered', 'undelivered', 'failed'])
+    .nullable()
+    .openapi({ description: "For a text: what Twilio's delivery callbacks reported; null for email or before any callback" }),
 });
 
 export const remindersSchema = z.object({
@@ -122,5 +126,5 @@ export function presentInvoice(i: Invoice): z.infer<typeof invoiceSchema> {
 }
 
 export function presentReminder(r: InvoiceReminder): z.infer<typeof sentReminder> {
-  return { step: r.step, channel: r.channel, at: r.at.toISOString(), status: r.status };
+  return { step: r.step, channel: r.channel, at: r.at.toISOString(), status: r.status, deliveryStatus: r.deliveryStatus };
 }

@@ -1,0 +1,107 @@
+// smsDelivery on the time-skipping server, with the real activities on Postgres and a fake of the
+// narrow Sms interface: a Twilio that never recovers is retried for the whole budget, then the
+// text is failed; a lost answer is found by the next attempt instead of being sent twice.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { DatabasePool } from 'slonik';
+import { createSmsDeliveryActivities } from '../../src/activities/sms-delivery';
+import { findSms, insertOutboundSms } from '../../src/db/sms-messages';
+import { withTenant } from '../../src/db/tenant-transaction';
+import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
+import { UpstreamError } from '../../src/errors';
+import { createLogger } from '../../src/observability/logger';
+import type { SentSms, Sms } from '../../src/providers/twilio';
+import { smsDelivery } from '../../src/workflows/sms-delivery';
+import { createAppPool, createTenant } from '../helpers/db';
+import { recordHistory } from '../helpers/history-fixtures';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let pool: DatabasePool;
+let tenantId: string;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  pool = await createAppPool();
+  tenantId = await createTenant(pool);
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  await pool?.end();
+});
+
+async function queuedText() {
+  const id = randomUUID();
+  const workflowId = `sms:${tenantId}:${id}`;
+  await withTenant(pool, tenantId, (db) => insertOutboundSms(db, { id, tenantId, clientId: null, to: '+14155550100', body: `text ${id}`, workflowId }));
+  return { id, workflowId };
+}
+
+async function run(taskQueue: string, sms: Pick<Sms, 'send' | 'findSent'>, fixture: string) {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities: createSmsDeliveryActivities({ pool, logger: createLogger({ name: 'test', level: 'silent', pretty: false }), sms: () => sms, publicBaseUrl: 'https://api.example.com' }),
+  });
+  const text = await queuedText();
+  const result = await worker.runUntil(
+    env.client.workflow.execute(smsDelivery, { workflowId: text.workflowId, taskQueue, args: [{ tenantId, smsId: text.id, retry: DEFAULT_EMAIL_RETRY }] }),
+  );
+  await recordHistory(fixture, env.client.workflow.getHandle(text.workflowId));
+  const row = await withTenant(pool, tenantId, (db) => findSms(db, text.id));
+  return { result, row };
+}
+
+it('retries a Twilio that keeps failing for the whole budget, then marks the text failed', async () => {
+  let sends = 0;
+  const down: Pick<Sms, 'send' | 'findSent'> = {
+    send: async () => {
+      sends += 1;
+      throw new UpstreamError('Twilio answered 429', { provider: 'twilio', code: 'rate_limited', retryable: true, httpStatus: 429 });
+    },
+    findSent: async () => null,
+  };
+  const startedAt = await env.currentTimeMs();
+  const { result, row } = await run('sms-budget', down, 'smsDelivery--budget-spent');
+  expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/retry budget/) });
+  expect(row).toMatchObject({ status: 'failed', attempts: sends, lastError: expect.stringMatching(/retry budget.*Twilio answered 429/) });
+  // Backoff from 30 s doubling to 1 h between tries: far fewer tries than minutes in 24 h.
+  expect(sends).toBeGreaterThan(20);
+  expect(sends).toBeLessThan(40);
+  expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(DEFAULT_EMAIL_RETRY.budgetMs - 60 * 60_000);
+});
+
+it('a lost answer is retried, and the retry finds the text in Twilio instead of sending it again', async () => {
+  const created: SentSms[] = [];
+  const twilio: Pick<Sms, 'send' | 'findSent'> = {
+    send: async ({ to }) => {
+      const sms = { sid: `SM${created.length + 1}`, status: 'queued', to, from: '+15005550006' };
+      created.push(sms);
+      // Twilio took it; the answer never came back.
+      throw new UpstreamError('Twilio answered 502', { provider: 'twilio', code: 'maybe_sent', retryable: false, ambiguous: true, httpStatus: 502 });
+    },
+    findSent: async () => created[0] ?? null,
+  };
+  const { result, row } = await run('sms-maybe-sent', twilio, 'smsDelivery--recovered');
+  expect(created).toHaveLength(1);
+  expect(result).toMatchObject({ status: 'sent', twilioSid: 'SM1', recovered: true });
+  expect(row).toMatchObject({ status: 'sent', attempts: 2, twilioSid: 'SM1', lastError: null });
+});
+
+it('a permanent error fails the text after one attempt', async () => {
+  let sends = 0;
+  const landline: Pick<Sms, 'send' | 'findSent'> = {
+    send: async () => {
+      sends += 1;
+      throw new UpstreamError('21614 not a mobile number', { provider: 'twilio', code: 'not_mobile_number', retryable: false, httpStatus: 400 });
+    },
+    findSent: async () => null,
+  };
+  const { result, row } = await run('sms-permanent', landline, 'smsDelivery--permanent');
+  expect(sends).toBe(1);
+  expect(result).toMatchObject({ status: 'failed', error: expect.stringContaining('not_mobile_number') });
+  expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+});
