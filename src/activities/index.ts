@@ -13,6 +13,7 @@ import { createGmail } from '../providers/google/gmail';
 import { openRefreshToken } from '../providers/google/refresh-token-vault';
 import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
+import { createCalendarActivities } from './calendar';
 import { createEmailDeliveryActivities } from './email-delivery';
 import { createGuardianActivities } from './guardian-activities';
 import { providerProbes } from './guardian-providers';
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     createGmail(config, { refreshToken: openRefreshToken(config, mailbox.refreshTokenCiphertext), timeoutMs: 20_000 });
   return {
     ...createProbeActivities(deps),
+    ...createCalendarActivities({ config, pool }),
     ...createEmailDeliveryActivities({
       pool,
       logger,

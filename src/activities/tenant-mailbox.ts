@@ -15,20 +15,38 @@ import { requireIntegration } from '../providers/integration';
 import type { OutgoingMailbox } from './email-delivery';
 
 export async function tenantMailbox(config: Config, pool: DatabasePool, tenantId: string): Promise<OutgoingMailbox> {
-  const mode = requireIntegration(config, 'gmail');
+  const grant = await tenantGoogleGrant(config, pool, tenantId, 'gmail');
+  return { address: grant.address, gmail: createGmail(config, { refreshToken: grant.refreshToken }) };
+}
+
+/**
+ * The tenant's Google account (the one Gmail and Calendar are reached through) and its refresh
+ * token, opened. Not connected, or access revoked, is a permanent failure naming what to do.
+ */
+export async function tenantGoogleGrant(
+  config: Config,
+  pool: DatabasePool,
+  tenantId: string,
+  integration: 'gmail' | 'calendar',
+): Promise<{ address: string; refreshToken: string }> {
+  const mode = requireIntegration(config, integration);
   let account = await withTenant(pool, tenantId, (db) => findGoogleAccount(db, tenantId));
   if (!account && mode === 'sandbox') account = await connectSandboxMailbox(config, pool, tenantId);
   if (!account) {
-    throw new UpstreamError('Gmail is not connected for this business', { provider: 'gmail', code: 'gmail_not_connected', retryable: false });
+    throw new UpstreamError('Google is not connected for this business: connect it through GET /api/gmail/connect', {
+      provider: 'gmail',
+      code: 'gmail_not_connected',
+      retryable: false,
+    });
   }
   if (account.status === 'reauth_required') {
-    throw new UpstreamError(`Gmail needs to be connected again: ${account.status_detail ?? 'access was revoked'}`, {
+    throw new UpstreamError(`Google needs to be connected again: ${account.status_detail ?? 'access was revoked'}`, {
       provider: 'gmail',
       code: 'reauth_required',
       retryable: false,
     });
   }
-  return { address: account.email, gmail: createGmail(config, { refreshToken: openRefreshToken(config, account.refresh_token_ciphertext) }) };
+  return { address: account.email, refreshToken: openRefreshToken(config, account.refresh_token_ciphertext) };
 }
 
 /** Sandbox only: the owner "consents" (the sandbox approves at once) and the grant is stored as in live. */

@@ -17,6 +17,7 @@ import { rateLimitByIp } from './middleware/rate-limit';
 import { rateLimitsFor } from './rate-limit/per-config';
 import { auditRouter } from './routes/audit/router';
 import { authRouter } from './routes/auth/router';
+import { calendarRouter } from './routes/calendar/router';
 import { clientsRouter } from './routes/clients/router';
 import { docsRouter } from './routes/docs/router';
 import { emailsRouter } from './routes/emails/router';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     guardianRouter(deps),
     unsafeThreadsRouter(deps),
     invoicesRouter(deps),
+    calendarRouter(deps),
     smsRouter(deps),
     stripeRouter(deps),
     auditRouter(deps),

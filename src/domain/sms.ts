@@ -62,3 +62,24 @@ export const keywordConsentSource = (keyword: 'stop' | 'start') => `sms:${keywor
  * nothing may be sent to a number that just opted out.
  */
 export const SMS_HELP_REPLY = 'You are receiving texts from a business that uses Frontdesk. Reply STOP to stop receiving them, START to receive them again.';
+
+/**
+ * Twilio error codes the business logic acts on (https://www.twilio.com/docs/api/errors); any
+ * other 4xx is a permanent rejection. The same codes come back later as the ErrorCode of a
+ * status callback for a text that was not delivered.
+ */
+export const TWILIO_PERMANENT_CODES: Readonly<Record<number, string>> = {
+  21610: 'recipient_opted_out', // the recipient replied STOP
+  21211: 'invalid_number', // not a valid phone number
+  21614: 'not_mobile_number', // valid number, cannot receive SMS
+  21635: 'not_mobile_number', // landline number
+  30006: 'unreachable_number', // landline or unreachable carrier
+  21408: 'region_not_enabled', // geo permission missing for the destination
+  21606: 'invalid_sender', // From is not an SMS-capable number of the account
+  20003: 'auth_failed',
+};
+
+/** What a status callback's ErrorCode means, in the same codes as a failed send. */
+export function twilioDeliveryErrorCode(errorCode: number | string): string {
+  return TWILIO_PERMANENT_CODES[Number(errorCode)] ?? 'undelivered';
+}

@@ -53,6 +53,7 @@ export const WORKFLOW_OPERATIONS = {
     signals: { [renewWatchSignal.name]: { description: 'Renews the Gmail watch (users.watch) now.', args: noArgs } },
   },
   probe: { statusQuery: 'status', signals: {} },
+  calendarPing: { statusQuery: null, signals: {} },
   guardian: {
     statusQuery: guardianReportQuery.name,
     signals: {

@@ -21,6 +21,17 @@ export interface ProbeResult {
 
 export const probeStatusQuery = defineQuery<{ phase: 'sleeping' | 'checking' | 'done' }>('status');
 
+// --- calendarPing --------------------------------------------------------------------------
+
+export interface CalendarPingInput {
+  tenantId: string;
+}
+
+export interface CalendarPingResult {
+  status: 'ok';
+  calendarId: string;
+}
+
 // --- emailDelivery -------------------------------------------------------------------------
 
 export interface EmailDeliveryInput {

@@ -6,3 +6,4 @@ export { mailboxSync } from './mailbox-sync';
 export { mailboxWatch } from './mailbox-watch';
 export { guardian } from './guardian';
 export { smsDelivery } from './sms-delivery';
+export { calendarPing } from './calendar-ping';

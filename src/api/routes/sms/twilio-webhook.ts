@@ -15,8 +15,7 @@ import {
   tenantsWithClientPhone,
 } from '../../../db/sms-messages';
 import { withTenant } from '../../../db/tenant-transaction';
-import { deliveryStatusOf, keywordConsentSource, smsKeywordOf, type SmsKeyword } from '../../../domain/sms';
-import { twilioDeliveryErrorCode } from '../../../providers/errors/twilio';
+import { deliveryStatusOf, keywordConsentSource, smsKeywordOf, twilioDeliveryErrorCode, type SmsKeyword } from '../../../domain/sms';
 
 export interface InboundText {
   sid: string;
