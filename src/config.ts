@@ -164,6 +164,11 @@ const envSchema = z.object({
   TEMPORAL_UI_URL: optionalUrl,
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
+  // host:port where the worker serves the Temporal SDK's own Prometheus metrics (task latencies,
+  // activity failures, sticky cache); unset serves none.
+  WORKER_METRICS_BIND_ADDRESS: optionalString.refine((v) => v === undefined || /^[^\s:]+:\d{1,5}$/.test(v), {
+    message: 'must be host:port, e.g. 0.0.0.0:9464',
+  }),
 
   EMAIL_RETRY_INITIAL_SECONDS: positiveInt(30),
   EMAIL_RETRY_BACKOFF: optionalString
@@ -305,6 +310,7 @@ function buildConfig(env: Env) {
           ? { cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }
           : undefined,
       uiUrl: env.TEMPORAL_UI_URL,
+      workerMetricsBindAddress: env.WORKER_METRICS_BIND_ADDRESS,
     },
     /** Backoff for every email send (emailDelivery), passed into each workflow at start. */
     emailRetry: {

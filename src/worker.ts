@@ -14,11 +14,16 @@ import { createWorkerConnection } from './temporal/worker-connection';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');
-  installTemporalRuntimeLogger(logger);
+  installTemporalRuntimeLogger(logger, config.temporal.workerMetricsBindAddress);
   const connection = await createWorkerConnection(config.temporal);
   const worker = await createFrontdeskWorker({ config, pool, connection, logger });
   logger.info(
-    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, address: config.temporal.address },
+    {
+      taskQueue: config.temporal.taskQueue,
+      namespace: config.temporal.namespace,
+      address: config.temporal.address,
+      metrics: config.temporal.workerMetricsBindAddress ? `http://${config.temporal.workerMetricsBindAddress}/metrics` : null,
+    },
     'worker started',
   );
   // run() resolves once a shutdown signal has drained the worker; the sweep runs beside it and

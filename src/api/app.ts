@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger';
 import type { AppState } from './context';
 import { cors } from './middleware/cors';
 import { errorHandler } from './middleware/error-handler';
+import { httpMetrics } from './middleware/http-metrics';
 import { jsonBody } from './middleware/json-body';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
@@ -25,6 +26,7 @@ import { gmailRouter } from './routes/gmail/router';
 import { guardianRouter } from './routes/guardian/router';
 import { healthRouter } from './routes/health/router';
 import { invoicesRouter } from './routes/invoices/router';
+import { metricsRouter } from './routes/metrics/router';
 import { openapiRouter } from './routes/openapi/router';
 import { stripeRouter } from './routes/stripe/router';
 import { smsRouter } from './routes/sms/router';
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   app.use(requestId(deps.logger));
   app.use(requestLog());
+  app.use(httpMetrics());
   app.use(errorHandler());
   app.use(securityHeaders());
   // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     workflowsRouter(deps),
     temporalCodecRouter(deps),
     systemRouter(deps),
+    metricsRouter(deps),
     openapiRouter(deps),
     docsRouter(),
   ]) {

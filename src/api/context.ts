@@ -15,6 +15,8 @@ export interface AppState {
   db?: TenantTx;
   /** The request's params, query and body after the route's zod schemas (validate middleware). */
   input?: { params: unknown; query: unknown; body: unknown };
+  /** What a provider webhook did with the request (applied, duplicate, ignored…), for metrics. */
+  webhookOutcome?: string;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

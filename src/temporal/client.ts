@@ -2,10 +2,16 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { connectionOptions } from './connection-options';
+import { countWorkflowStarts } from './count-workflow-starts';
 import { createDataConverter } from './data-converter';
 
 export async function createTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKey' | 'previousEncryptionKeys'>): Promise<Client> {
   const t = config.temporal;
   const connection = await Connection.connect({ ...connectionOptions(t), connectTimeout: '5 seconds' });
-  return new Client({ connection, namespace: t.namespace, dataConverter: createDataConverter(config) });
+  return new Client({
+    connection,
+    namespace: t.namespace,
+    dataConverter: createDataConverter(config),
+    interceptors: { workflow: [countWorkflowStarts()] },
+  });
 }

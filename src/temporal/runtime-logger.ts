@@ -11,7 +11,11 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-export function installTemporalRuntimeLogger(logger: Logger): void {
+/**
+ * `metricsBindAddress`: where the SDK serves its own Prometheus metrics (GET /metrics there), for
+ * the worker process; the API process serves its metrics itself.
+ */
+export function installTemporalRuntimeLogger(logger: Logger, metricsBindAddress?: string): void {
   const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]](meta ?? {}, message);
   const adapter: TemporalLogger = {
     log,
@@ -23,6 +27,9 @@ export function installTemporalRuntimeLogger(logger: Logger): void {
   };
   Runtime.install({
     logger: adapter,
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsBindAddress ? { metrics: { prometheus: { bindAddress: metricsBindAddress, countersTotalSuffix: true } } } : {}),
+    },
   });
 }

@@ -20,7 +20,7 @@ import { connectClient, quietTemporalRuntime } from './temporal';
 
 const silent = createLogger({ name: 'e2e', level: 'silent', pretty: false });
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as net.AddressInfo;
@@ -90,7 +90,7 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
  * The worker as a separate process (src/worker.ts) on this stack's task queue and sandbox, so a
  * test can SIGKILL it mid-activity the way a crash or a redeploy would.
  */
-export function startWorkerProcess(e2e: E2E): { output: () => string; kill: () => Promise<void> } {
+export function startWorkerProcess(e2e: E2E, env: Record<string, string> = {}): { output: () => string; kill: () => Promise<void> } {
   const root = path.resolve(__dirname, '../..');
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/worker.ts')], {
     env: {
@@ -100,6 +100,7 @@ export function startWorkerProcess(e2e: E2E): { output: () => string; kill: () =
       TEMPORAL_TASK_QUEUE: e2e.config.temporal.taskQueue,
       PUBLIC_BASE_URL: e2e.config.http.publicBaseUrl,
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -106,15 +106,18 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
       if (!tenantId) {
         // The address stays out of the logs; its hash tells ops whether pushes repeat for one mailbox.
         log.info({ mailboxHash: hashOf(notification.emailAddress) }, 'gmail push for a mailbox no business has connected; ignored');
+        ctx.state.webhookOutcome = 'ignored';
         return { status: 204 };
       }
       const mailbox = await withTenant(deps.pool, tenantId, (db) => findMailbox(db, tenantId));
       if (!mailbox || mailbox.status !== 'connected') {
         log.info({ tenantId, status: mailbox?.status ?? 'gone' }, 'gmail push for a mailbox that needs connecting again; ignored');
+        ctx.state.webhookOutcome = 'ignored';
         return { status: 204 };
       }
       const workflowId = await notifyMailboxSync(deps.temporal, deps.config, { tenantId, mailboxId: mailbox.id }, { historyId: notification.historyId });
       log.info({ tenantId, mailboxId: mailbox.id, historyId: notification.historyId, workflowId }, 'gmail push');
+      ctx.state.webhookOutcome = 'applied';
       return { status: 204 };
     },
   });

@@ -135,6 +135,7 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
     async handler({ ctx }) {
       const form = inboundSmsForm.parse(await signedForm(ctx));
       const result = await receiveInboundText(deps.pool, { sid: form.MessageSid, from: form.From, to: form.To, body: form.Body }, ctx.state.requestId);
+      ctx.state.webhookOutcome = result.tenants > 0 ? 'applied' : 'ignored';
       ctx.state.log.info({ twilioSid: form.MessageSid, keyword: result.keyword, tenants: result.tenants }, 'inbound sms');
       return { status: 200, body: twiml(result.keyword === 'help' ? SMS_HELP_REPLY : null), headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
     },
@@ -164,6 +165,7 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         target,
         ctx.state.requestId,
       );
+      ctx.state.webhookOutcome = outcome;
       ctx.state.log.info({ twilioSid: form.MessageSid, status: form.MessageStatus, errorCode: form.ErrorCode, outcome }, 'sms status callback');
       return { status: 204 };
     },

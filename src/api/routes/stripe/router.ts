@@ -38,6 +38,7 @@ export function stripeRouter(deps: AppDeps): Router<AppState> {
       const outcome = await withTenant(deps.pool, tenantId, async (db) =>
         (await findTenant(db, tenantId)) ? applyStripeEvent(db, deps, event, tenantId, ref.invoiceId) : 'ignored',
       );
+      ctx.state.webhookOutcome = outcome;
       ctx.state.log.info({ stripeEventId: event.id, type: event.type, tenantId, invoiceId: ref.invoiceId, outcome }, 'stripe webhook');
       return { status: 200, body: { received: true as const } };
     },
