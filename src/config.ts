@@ -191,6 +191,10 @@ const envSchema = z.object({
   GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS: positiveInt(240),
   // At boot the worker starts a guardian for every tenant lacking one.
   GUARDIAN_BOOT_SWEEP: flag(true),
+
+  // Expired rate-limit counters, refresh tokens, connect links and Idempotency-Keys are purged
+  // this often by the one housekeeping workflow (started by the worker at boot when none runs).
+  HOUSEKEEPING_INTERVAL_MINUTES: positiveInt(60),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -332,6 +336,7 @@ function buildConfig(env: Env) {
       providerCheckReuseMs: env.GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS * 1000,
       bootSweep: env.GUARDIAN_BOOT_SWEEP,
     },
+    housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MINUTES * 60_000, passesPerRun: 24 },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,

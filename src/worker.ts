@@ -8,6 +8,7 @@ import { listTenantIds } from './db/guardian-tenants';
 import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
 import { ensureGuardians } from './temporal/guardian-workflow';
+import { ensureHousekeeping } from './temporal/housekeeping-workflow';
 import { createFrontdeskWorker } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
@@ -32,26 +33,32 @@ async function main(): Promise<void> {
   const running = worker.run().finally(() => {
     stopping = true;
   });
-  await Promise.all([running, config.guardian.bootSweep ? startMissingGuardians(config, pool, logger, () => stopping) : null]);
+  await Promise.all([running, startPlatformWorkflows(config, pool, logger, () => stopping)]);
   await pool.end();
   await connection.close();
   logger.info('worker stopped');
   process.exit(0);
 }
 
-/** Every tenant without a running guardian gets one (tenants from before it existed, or after a terminate). */
-async function startMissingGuardians(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
+/**
+ * What must always run: the housekeeping workflow, and (GUARDIAN_BOOT_SWEEP) a guardian for every
+ * tenant without one (tenants from before it existed, or after a terminate).
+ */
+async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
   try {
     const client = await createTemporalClient(config);
     try {
-      const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
-      logger.info(result, 'guardians checked for every tenant');
+      await ensureHousekeeping(client, config);
+      if (config.guardian.bootSweep) {
+        const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
+        logger.info(result, 'guardians checked for every tenant');
+      }
     } finally {
       await client.connection.close();
     }
   } catch (err) {
     // Not fatal: the worker still serves every workflow; the next boot tries again.
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not start the missing guardians');
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not start the housekeeping workflow or the missing guardians');
   }
 }
 

@@ -16,6 +16,7 @@ import { createTwilio } from '../providers/twilio';
 import { createCalendarActivities } from './calendar';
 import { createEmailDeliveryActivities } from './email-delivery';
 import { createGuardianActivities } from './guardian-activities';
+import { createHousekeepingActivities } from './housekeeping';
 import { providerProbes } from './guardian-providers';
 import { emailGuardHolds } from './email-guards';
 import { createMailboxSyncActivities } from './mailbox-sync';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProbeActivities(deps),
     ...createCalendarActivities({ config, pool }),
+    ...createHousekeepingActivities(deps),
     ...createEmailDeliveryActivities({
       pool,
       logger,

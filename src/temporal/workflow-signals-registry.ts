@@ -8,7 +8,7 @@
 // paymentReminder change the invoice too, so they go through the invoices API (mark-paid, void,
 // reschedule), never a bare signal that would leave the invoice and its reminders disagreeing.
 import { z, type ZodTypeAny } from 'zod';
-import { guardianReportQuery, guardianRunNowSignal, mailboxChangedSignal, pauseSignal, renewWatchSignal, resumeSignal } from '../workflows/definitions';
+import { guardianReportQuery, guardianRunNowSignal, housekeepingRunNowSignal, housekeepingStatusQuery, mailboxChangedSignal, pauseSignal, renewWatchSignal, resumeSignal } from '../workflows/definitions';
 
 export interface DeclaredSignal {
   /** What the signal does, for the OpenAPI description and the README runbook. */
@@ -54,6 +54,11 @@ export const WORKFLOW_OPERATIONS = {
   },
   probe: { statusQuery: 'status', signals: {} },
   calendarPing: { statusQuery: null, signals: {} },
+  // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
+  housekeeping: {
+    statusQuery: housekeepingStatusQuery.name,
+    signals: { [housekeepingRunNowSignal.name]: { description: 'Purges expired records now; the cadence does not move.', args: noArgs } },
+  },
   guardian: {
     statusQuery: guardianReportQuery.name,
     signals: {

@@ -234,3 +234,21 @@ export interface GuardianStatus {
 export const guardianRunNowSignal = defineSignal('runNow');
 /** pause / resume are the shared pauseSignal / resumeSignal: the schedule stops and restarts. */
 export const guardianReportQuery = defineQuery<GuardianStatus>('report');
+
+// --- housekeeping --------------------------------------------------------------------------
+
+export interface HousekeepingInput {
+  intervalMs: number;
+  /** Continue-as-new after this many passes, so the history stays small. */
+  passesPerRun: number;
+  /** Carried over continue-as-new, so the status query still shows it. */
+  lastPass?: HousekeepingPass | null;
+}
+
+export interface HousekeepingPass {
+  at: string;
+  purged: { rateLimits: number; refreshTokens: number; oauthStates: number; idempotencyKeys: number };
+}
+
+export const housekeepingStatusQuery = defineQuery<{ passes: number; lastPass: HousekeepingPass | null; nextPassAt: string | null }>('status');
+export const housekeepingRunNowSignal = defineSignal('runNow');

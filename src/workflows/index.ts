@@ -7,3 +7,4 @@ export { mailboxWatch } from './mailbox-watch';
 export { guardian } from './guardian';
 export { smsDelivery } from './sms-delivery';
 export { calendarPing } from './calendar-ping';
+export { housekeeping } from './housekeeping';

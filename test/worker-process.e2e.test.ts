@@ -1,5 +1,6 @@
-// The worker process (src/worker.ts) serves the Temporal SDK's Prometheus metrics when
-// WORKER_METRICS_BIND_ADDRESS is set: ops scrape task latencies and failures from there.
+// The worker process (src/worker.ts): it serves the Temporal SDK's Prometheus metrics when
+// WORKER_METRICS_BIND_ADDRESS is set (ops scrape task latencies and failures from there), and it
+// makes sure the platform's housekeeping workflow runs.
 import { startE2E, freePort, startWorkerProcess, type E2E } from './helpers/e2e';
 import { eventually } from './helpers/sandbox';
 
@@ -12,7 +13,7 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.close());
 
-it('serves Prometheus metrics that count the workflows it completed', async () => {
+it('serves Prometheus metrics that count the workflows it completed, and keeps housekeeping running', async () => {
   const port = await freePort();
   const worker = startWorkerProcess(e2e, { WORKER_METRICS_BIND_ADDRESS: `127.0.0.1:${port}` });
   try {
@@ -23,6 +24,13 @@ it('serves Prometheus metrics that count the workflows it completed', async () =
       return /^temporal_workflow_completed_total\{.*task_queue="[^"]+".*\} [1-9]/m.test(body) ? body : undefined;
     }, 20_000);
     expect(text).toMatch(/^temporal_activity_execution_latency/m);
+    // Started at boot when none ran (the dev server is shared by the test files: any worker
+    // process may have been first, and a second one keeps it).
+    const housekeeping = await eventually(async () => {
+      const d = await e2e.temporal.workflow.getHandle('housekeeping').describe().catch(() => null);
+      return d?.status.name === 'RUNNING' ? d : undefined;
+    }, 20_000);
+    expect(housekeeping.type).toBe('housekeeping');
   } catch (err) {
     throw new Error(`${(err as Error).message}\nworker output:\n${worker.output().slice(-2000)}`, { cause: err });
   } finally {
