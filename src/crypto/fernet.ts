@@ -10,7 +10,7 @@ const HMAC_LENGTH = 32;
 const MAX_CLOCK_SKEW_SECONDS = 60;
 
 export class InvalidFernetToken extends Error {
-  constructor(reason: string) {
+  constructor(readonly reason: string) {
     super(`Invalid Fernet token: ${reason}`);
     this.name = 'InvalidFernetToken';
   }

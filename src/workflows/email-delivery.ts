@@ -3,6 +3,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createEmailDeliveryActivities } from '../activities/email-delivery';
 import { emailDeliveryStatusQuery, type EmailDeliveryInput, type EmailDeliveryResult } from './definitions';
+import { RECORD_ACTIVITY_OPTIONS, sendActivityOptions } from './delivery-retry';
 
 type EmailActivities = ReturnType<typeof createEmailDeliveryActivities>;
 
@@ -11,21 +12,8 @@ export async function emailDelivery(input: EmailDeliveryInput): Promise<EmailDel
   let result: EmailDeliveryResult | null = null;
   setHandler(emailDeliveryStatusQuery, () => ({ phase, result }));
 
-  const { sendEmail } = proxyActivities<EmailActivities>({
-    // A Gmail call that hangs is cut off, and a dead worker noticed, well before the next try.
-    startToCloseTimeout: '2 minutes',
-    heartbeatTimeout: '45 seconds',
-    scheduleToCloseTimeout: input.retry.budgetMs,
-    retry: {
-      initialInterval: input.retry.initialIntervalMs,
-      backoffCoefficient: input.retry.backoffCoefficient,
-      maximumInterval: input.retry.maximumIntervalMs,
-    },
-  });
-  const { recordEmailGaveUp, recordEmailCancelled } = proxyActivities<EmailActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { maximumInterval: '1 minute' },
-  });
+  const { sendEmail } = proxyActivities<EmailActivities>(sendActivityOptions(input.retry, '2 minutes'));
+  const { recordEmailGaveUp, recordEmailCancelled } = proxyActivities<EmailActivities>(RECORD_ACTIVITY_OPTIONS);
 
   try {
     const sent = await sendEmail({ tenantId: input.tenantId, emailId: input.emailId, retry: input.retry });

@@ -4,6 +4,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createSmsDeliveryActivities } from '../activities/sms-delivery';
 import { smsDeliveryStatusQuery, type SmsDeliveryInput, type SmsDeliveryResult } from './definitions';
+import { RECORD_ACTIVITY_OPTIONS, sendActivityOptions } from './delivery-retry';
 
 type SmsActivities = ReturnType<typeof createSmsDeliveryActivities>;
 
@@ -12,20 +13,8 @@ export async function smsDelivery(input: SmsDeliveryInput): Promise<SmsDeliveryR
   let result: SmsDeliveryResult | null = null;
   setHandler(smsDeliveryStatusQuery, () => ({ phase, result }));
 
-  const { sendSms } = proxyActivities<SmsActivities>({
-    startToCloseTimeout: '1 minute',
-    heartbeatTimeout: '45 seconds',
-    scheduleToCloseTimeout: input.retry.budgetMs,
-    retry: {
-      initialInterval: input.retry.initialIntervalMs,
-      backoffCoefficient: input.retry.backoffCoefficient,
-      maximumInterval: input.retry.maximumIntervalMs,
-    },
-  });
-  const { recordSmsGaveUp, recordSmsCancelled } = proxyActivities<SmsActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { maximumInterval: '1 minute' },
-  });
+  const { sendSms } = proxyActivities<SmsActivities>(sendActivityOptions(input.retry, '1 minute'));
+  const { recordSmsGaveUp, recordSmsCancelled } = proxyActivities<SmsActivities>(RECORD_ACTIVITY_OPTIONS);
 
   const { tenantId, smsId } = input;
   try {
