@@ -31,6 +31,7 @@ import { openapiRouter } from './routes/openapi/router';
 import { stripeRouter } from './routes/stripe/router';
 import { smsRouter } from './routes/sms/router';
 import { systemRouter } from './routes/system/router';
+import { tenantRouter } from './routes/tenant/router';
 import { threadsRouter } from './routes/threads/router';
 import { withCodecCors } from './routes/temporal-codec/cors';
 import { temporalCodecRouter } from './routes/temporal-codec/router';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     healthRouter(deps),
     authRouter(deps),
     usersRouter(deps),
+    tenantRouter(deps),
     clientsRouter(deps),
     emailsRouter(deps),
     gmailRouter(deps),

@@ -7,8 +7,12 @@ export const tenantRow = z.object({
   id: z.string().uuid(),
   name: z.string(),
   timezone: z.string(),
+  /** Days from the due date; null means the default schedule. */
+  reminder_schedule_days: z.array(z.number().int()).nullable(),
   created_at: z.date(),
 });
+
+const COLUMNS = sql.fragment`id, name, timezone, reminder_schedule_days, created_at`;
 export type Tenant = z.infer<typeof tenantRow>;
 
 /** Inside a transaction whose app.tenant_id is this tenant's id (RLS checks it on insert). */
@@ -16,11 +20,11 @@ export async function insertTenant(db: Db, tenant: { id: string; name: string; t
   return db.one(sql.type(tenantRow)`
     INSERT INTO tenants (id, name, timezone)
     VALUES (${tenant.id}, ${tenant.name}, ${tenant.timezone})
-    RETURNING id, name, timezone, created_at`);
+    RETURNING ${COLUMNS}`);
 }
 
 export async function findTenant(db: Db, id: string): Promise<Tenant | null> {
-  return db.maybeOne(sql.type(tenantRow)`SELECT id, name, timezone, created_at FROM tenants WHERE id = ${id}`);
+  return db.maybeOne(sql.type(tenantRow)`SELECT ${COLUMNS} FROM tenants WHERE id = ${id}`);
 }
 
 /** The seed tenant (DEFAULT_TENANT_ID) exists after every boot; a no-op when it already does. */
@@ -37,4 +41,19 @@ export async function tenantReminderSchedule(db: Db, id: string): Promise<number
   const days = await db.maybeOneFirst(sql.type(z.object({ days: z.array(z.number().int()).nullable() }))`
     SELECT reminder_schedule_days AS days FROM tenants WHERE id = ${id}`);
   return days ?? null;
+}
+
+/** Changes only the fields given; reminderScheduleDays null goes back to the default schedule. */
+export async function updateTenant(
+  db: Db,
+  id: string,
+  patch: { name?: string; timezone?: string; reminderScheduleDays?: number[] | null },
+): Promise<Tenant | null> {
+  const sets = [sql.fragment`updated_at = now()`];
+  if (patch.name !== undefined) sets.push(sql.fragment`name = ${patch.name}`);
+  if (patch.timezone !== undefined) sets.push(sql.fragment`timezone = ${patch.timezone}`);
+  if (patch.reminderScheduleDays !== undefined) {
+    sets.push(sql.fragment`reminder_schedule_days = ${patch.reminderScheduleDays === null ? null : sql.array(patch.reminderScheduleDays, 'int4')}`);
+  }
+  return db.maybeOne(sql.type(tenantRow)`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${id} RETURNING ${COLUMNS}`);
 }

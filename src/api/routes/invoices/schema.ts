@@ -5,6 +5,7 @@ import type { InvoiceReminder } from '../../../db/invoice-reminders';
 import { isKnownCurrency } from '../../../domain/money';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
+import { scheduleDaysField } from '../../fields/schedule-days';
 import { pageOf, pageQuery } from '../../pagination';
 
 export { idParams };
@@ -14,13 +15,6 @@ const calendarDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01')
   .refine((v) => DateTime.fromISO(v, { zone: 'UTC' }).isValid, 'is not a real calendar date')
   .openapi({ example: '2026-12-01' });
-
-const scheduleDaysField = z
-  .array(z.number().int().min(-60).max(365))
-  .min(1)
-  .max(10)
-  .refine((days) => new Set(days).size === days.length, 'must not repeat a day')
-  .openapi({ description: 'Offsets in days from the due date; each reminder goes at 09:00 client time', example: [-3, 0, 3, 7, 14] });
 
 const channelsField = z
   .array(z.enum(['email', 'sms']))

@@ -18,7 +18,16 @@ export const userSchema = z
   .openapi('User');
 
 export const tenantSchema = z
-  .object({ id: z.string().uuid(), name: z.string(), timezone: z.string(), createdAt: instant })
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    timezone: z.string(),
+    reminderScheduleDays: z
+      .array(z.number().int())
+      .nullable()
+      .openapi({ description: 'The business\'s reminder schedule for new invoices (days from the due date); null: the default [-3, 0, 3, 7, 14]' }),
+    createdAt: instant,
+  })
   .openapi('Tenant');
 
 export const createUserBody = z
@@ -34,5 +43,11 @@ export function presentUser(user: User): z.infer<typeof userSchema> {
 }
 
 export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
-  return { id: tenant.id, name: tenant.name, timezone: tenant.timezone, createdAt: tenant.created_at.toISOString() };
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    timezone: tenant.timezone,
+    reminderScheduleDays: tenant.reminder_schedule_days,
+    createdAt: tenant.created_at.toISOString(),
+  };
 }
