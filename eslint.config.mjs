@@ -56,4 +56,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The API validates, writes and talks to Temporal; workers call the providers (design.md).
+    // Allowed from providers/: the integration-mode check, webhook signature verifiers, and the
+    // Google OAuth callback's code exchange (the person waits in the browser for its outcome).
+    files: ['src/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)activities(/.*)?$', message: 'The API never imports activities: start or signal a workflow instead.' },
+            {
+              regex:
+                '(^|/)providers/(?!integration$|stripe$|twilio$|google/pubsub-push-verifier$|google/oauth$|google/gmail$|google/refresh-token-vault$).*',
+              message: 'The API calls no provider: a workflow activity does (signature checks and the OAuth callback excepted).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
