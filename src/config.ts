@@ -56,7 +56,7 @@ function isPostgresUrl(v: string): boolean {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: optionalString
     .refine((v) => v === undefined || ['development', 'test', 'production'].includes(v), {
       message: 'must be development, test or production',
