@@ -69,7 +69,7 @@ export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
       Context.current().heartbeat();
       const statusCallback = smsStatusCallbackUrl(deps.publicBaseUrl, { tenantId, smsId });
       const sent = await sendTextOnce(deps.sms(), { to: sms.to, body: sms.body, statusCallback });
-      await tx(tenantId, (db) => markSmsSent(db, smsId, sent.sid));
+      await tx(tenantId, (db) => markSmsSent(db, smsId, { twilioSid: sent.sid, from: sent.from }));
       log.info({ twilioSid: sent.sid, recovered: sent.recovered }, sent.recovered ? 'sms found already sent; not sending again' : 'sms sent');
       return { status: 'sent', twilioSid: sent.sid, ...(sent.recovered ? { recovered: true } : {}) };
     } catch (err) {

@@ -73,6 +73,7 @@ describe('sending', () => {
       status: 'delivered',
       clientId: client.id,
       to: phone,
+      from: OUR_NUMBER,
       body: 'Your appointment is confirmed for Tuesday at 10:00.',
       attempts: 1,
       lastError: null,
@@ -240,7 +241,7 @@ describe("Twilio's webhooks", () => {
       const id = randomUUID();
       await withTenant(e2e.pool, owner.tenantId, async (db) => {
         await insertOutboundSms(db, { id, tenantId: owner.tenantId, clientId: client.id, to: phone, body: `text ${sid}`, workflowId: `sms:${owner.tenantId}:${id}` });
-        await markSmsSent(db, id, sid);
+        await markSmsSent(db, id, { twilioSid: sid, from: OUR_NUMBER });
       });
       return id;
     };
