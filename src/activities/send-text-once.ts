@@ -20,13 +20,8 @@ export interface TextToSend {
  * leaves as a retryable Temporal failure.
  */
 export async function sendTextOnce(sms: Pick<Sms, 'send' | 'findSent'>, text: TextToSend): Promise<SentSms & { recovered: boolean }> {
-  const info = Context.current().info;
-  if (info.attempt > 1) {
-    // Twilio's dates have whole seconds and clocks differ a little: look from a minute before.
-    const since = new Date(info.scheduledTimestampMs - 60_000);
-    const found = await sms.findSent({ to: text.to, body: text.body, since }).catch(asTemporalFailure);
-    if (found) return { ...found, recovered: true };
-  }
+  const earlier = await sentByEarlierAttempt(sms, text);
+  if (earlier) return { ...earlier, recovered: true };
   try {
     return { ...(await sms.send(text)), recovered: false };
   } catch (err) {
@@ -36,6 +31,15 @@ export async function sendTextOnce(sms: Pick<Sms, 'send' | 'findSent'>, text: Te
     if (err instanceof UpstreamError && !err.retryable) throw err;
     return asTemporalFailure(err);
   }
+}
+
+/** On an attempt after the first: the text, if an earlier attempt of this activity sent it. */
+export async function sentByEarlierAttempt(sms: Pick<Sms, 'findSent'>, text: Pick<TextToSend, 'to' | 'body'>): Promise<SentSms | null> {
+  const info = Context.current().info;
+  if (info.attempt <= 1) return null;
+  // Twilio's dates have whole seconds and clocks differ a little: look from a minute before.
+  const since = new Date(info.scheduledTimestampMs - 60_000);
+  return sms.findSent({ to: text.to, body: text.body, since }).catch(asTemporalFailure);
 }
 
 /**

@@ -15,7 +15,7 @@ import { AppError, UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Sms } from '../providers/twilio';
 import { rowNotVisible } from './row-not-visible';
-import { sendTextOnce, smsStatusCallbackUrl } from './send-text-once';
+import { sendTextOnce, sentByEarlierAttempt, smsStatusCallbackUrl } from './send-text-once';
 
 export interface SmsDeliveryDeps {
   pool: DatabasePool;
@@ -59,6 +59,12 @@ export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
     const sms = begun.sms;
     const log = deps.logger.child({ tenantId, smsId, attempt: sms.attempts });
     if (!begun.consent) {
+      // An earlier attempt may have sent it before the answer was lost: the record says so then.
+      const found = await sentByEarlierAttempt(deps.sms(), sms);
+      if (found) {
+        await tx(tenantId, (db) => markSmsSent(db, smsId, { twilioSid: found.sid, from: found.from }));
+        return { status: 'sent', twilioSid: found.sid, recovered: true };
+      }
       const reason = 'not sent: the client no longer consents to SMS (or their number changed)';
       await tx(tenantId, (db) => markSmsCancelled(db, smsId, reason));
       log.info('sms cancelled: consent withdrawn before it went out');

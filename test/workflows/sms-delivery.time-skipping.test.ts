@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createSmsDeliveryActivities } from '../../src/activities/sms-delivery';
+import { insertClient, updateClient } from '../../src/db/clients';
 import { findSms, insertOutboundSms } from '../../src/db/sms-messages';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
@@ -32,26 +33,36 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function queuedText() {
+async function queuedText(clientId: string | null = null, to = '+14155550100') {
   const id = randomUUID();
   const workflowId = `sms:${tenantId}:${id}`;
-  await withTenant(pool, tenantId, (db) => insertOutboundSms(db, { id, tenantId, clientId: null, to: '+14155550100', body: `text ${id}`, workflowId }));
+  await withTenant(pool, tenantId, (db) => insertOutboundSms(db, { id, tenantId, clientId, to, body: `text ${id}`, workflowId }));
   return { id, workflowId };
 }
 
-async function run(taskQueue: string, sms: Pick<Sms, 'send' | 'findSent'>, fixture: string) {
+async function consentingClient() {
+  const phone = `+1415555${String(1000 + Math.floor(Math.random() * 8999))}`;
+  const client = await withTenant(pool, tenantId, (db) =>
+    insertClient(db, tenantId, { name: 'Sam', email: null, phone, timezone: null, notes: null, smsConsent: { granted: true, source: 'test' } }),
+  );
+  return client;
+}
+
+const withdraw = (clientId: string) => withTenant(pool, tenantId, (db) => updateClient(db, clientId, { smsConsent: { granted: false, source: 'sms:STOP' } }));
+
+async function run(taskQueue: string, sms: Pick<Sms, 'send' | 'findSent'>, fixture: string | null, text?: { id: string; workflowId: string }) {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
     activities: createSmsDeliveryActivities({ pool, logger: createLogger({ name: 'test', level: 'silent', pretty: false }), sms: () => sms, publicBaseUrl: 'https://api.example.com' }),
   });
-  const text = await queuedText();
+  const queued = text ?? (await queuedText());
   const result = await worker.runUntil(
-    env.client.workflow.execute(smsDelivery, { workflowId: text.workflowId, taskQueue, args: [{ tenantId, smsId: text.id, retry: DEFAULT_EMAIL_RETRY }] }),
+    env.client.workflow.execute(smsDelivery, { workflowId: queued.workflowId, taskQueue, args: [{ tenantId, smsId: queued.id, retry: DEFAULT_EMAIL_RETRY }] }),
   );
-  await recordHistory(fixture, env.client.workflow.getHandle(text.workflowId));
-  const row = await withTenant(pool, tenantId, (db) => findSms(db, text.id));
+  if (fixture) await recordHistory(fixture, env.client.workflow.getHandle(queued.workflowId));
+  const row = await withTenant(pool, tenantId, (db) => findSms(db, queued.id));
   return { result, row };
 }
 
@@ -104,4 +115,38 @@ it('a permanent error fails the text after one attempt', async () => {
   expect(sends).toBe(1);
   expect(result).toMatchObject({ status: 'failed', error: expect.stringContaining('not_mobile_number') });
   expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+});
+
+it('consent withdrawn while the text waits for a retry: not sent, the text cancelled', async () => {
+  const client = await consentingClient();
+  let sends = 0;
+  const flaky: Pick<Sms, 'send' | 'findSent'> = {
+    send: async () => {
+      sends += 1;
+      await withdraw(client.id); // the client texts STOP between the two tries
+      throw new UpstreamError('Twilio answered 429', { provider: 'twilio', code: 'rate_limited', retryable: true, httpStatus: 429 });
+    },
+    findSent: async () => null,
+  };
+  const { result, row } = await run('sms-consent-withdrawn', flaky, null, await queuedText(client.id, client.phone as string));
+  expect(sends).toBe(1);
+  expect(result).toMatchObject({ status: 'cancelled' });
+  expect(row).toMatchObject({ status: 'cancelled', attempts: 2, lastError: expect.stringContaining('no longer consents') });
+});
+
+it('consent withdrawn after a lost answer: the text that did go out is recorded sent, not cancelled', async () => {
+  const client = await consentingClient();
+  const created: SentSms[] = [];
+  const lost: Pick<Sms, 'send' | 'findSent'> = {
+    send: async ({ to }) => {
+      created.push({ sid: 'SMlost', status: 'queued', to, from: '+15005550006' });
+      await withdraw(client.id);
+      throw new UpstreamError('Twilio answered 502', { provider: 'twilio', code: 'maybe_sent', retryable: false, ambiguous: true, httpStatus: 502 });
+    },
+    findSent: async () => created[0] ?? null,
+  };
+  const { result, row } = await run('sms-consent-after-lost', lost, null, await queuedText(client.id, client.phone as string));
+  expect(created).toHaveLength(1);
+  expect(result).toMatchObject({ status: 'sent', twilioSid: 'SMlost', recovered: true });
+  expect(row).toMatchObject({ status: 'sent', twilioSid: 'SMlost', from: '+15005550006' });
 });
