@@ -8,7 +8,7 @@ import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { findClient } from '../db/clients';
 import { outboxHealth } from '../db/guardian-outbox';
-import { listOpenInvoices, remindersCancelledByHand } from '../db/guardian-invoices';
+import { listOpenInvoices, markRemindersChecked, remindersCancelledByHand } from '../db/guardian-invoices';
 import { listReminders } from '../db/invoice-reminders';
 import type { Invoice } from '../db/invoices';
 import { findMailbox } from '../db/mailboxes';
@@ -180,6 +180,7 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
           broken.push(`${invoice.id} (${describeFailure(err)})`);
         }
       }
+      await tx(input.tenantId, (db) => markRemindersChecked(db, invoices.map((i) => i.id)));
       const parts: string[] = [];
       if (restarted.length) parts.push(`restarted the reminders of ${restarted.length} invoice${restarted.length === 1 ? '' : 's'}: ${restarted.join(', ')}`);
       if (stopped.length) parts.push(`reminders stopped by hand on ${stopped.length} open invoice${stopped.length === 1 ? '' : 's'}: ${stopped.join(', ')}`);
