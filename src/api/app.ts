@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { AppState } from './context';
+import { WEBHOOK_PATHS } from './webhooks';
 import { cors } from './middleware/cors';
 import { errorHandler } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
@@ -46,8 +47,6 @@ export interface AppDeps {
   logger: Logger;
 }
 
-/** Routes that read their own body: signed raw bytes or form posts. */
-const RAW_BODY_PATHS = ['/api/stripe/webhook', '/api/sms/webhook', '/api/sms/status', '/api/gmail/webhook'];
 
 export function createApp(deps: AppDeps): Koa<AppState> {
   // Behind TRUST_PROXY_HOPS proxies, ctx.ip is the address the nearest one saw: entries a client
@@ -64,10 +63,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
   app.use(withCodecCors(cors(deps.config.http.corsOrigins), deps.config));
   const limits = rateLimitsFor(deps.config, deps.logger);
-  // Pub/Sub pushes and Twilio's webhooks carry every tenant's traffic from a few provider
-  // addresses; each one is verified by its signature instead.
-  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health', '/api/gmail/webhook', '/api/sms/webhook', '/api/sms/status']));
-  app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: RAW_BODY_PATHS }));
+  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health', ...WEBHOOK_PATHS]));
+  // Webhooks read their own body: signed raw bytes or a signed form.
+  app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: WEBHOOK_PATHS }));
 
   for (const router of [
     healthRouter(deps),

@@ -13,12 +13,15 @@ export type StoredIdempotentResponse = z.infer<typeof idempotencyRow>;
 /**
  * Takes the key for this request. When another transaction holds the same key, Postgres makes
  * this insert wait for it: if that one commits, the key is taken (false); if it rolls back, this
- * request gets the key (true).
+ * request gets the key (true). A key older than the retention window is taken over as new: a
+ * retry after that is a new request (the housekeeping workflow deletes such keys in bulk).
  */
-export async function claimIdempotencyKey(db: Db, tenantId: string, key: string, requestHash: string): Promise<boolean> {
+export async function claimIdempotencyKey(db: Db, tenantId: string, key: string, requestHash: string, ttlHours: number): Promise<boolean> {
   const claimed = await db.maybeOne(sql.type(z.object({ key: z.string() }))`
     INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES (${tenantId}, ${key}, ${requestHash})
-    ON CONFLICT (tenant_id, key) DO NOTHING
+    ON CONFLICT (tenant_id, key) DO UPDATE
+      SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL, response_location = NULL, created_at = now()
+      WHERE idempotency_keys.created_at < now() - make_interval(hours => ${ttlHours})
     RETURNING key`);
   return claimed !== null;
 }
@@ -42,10 +45,4 @@ export async function storeIdempotentResponse(
 
 export async function releaseIdempotencyKey(db: Db, key: string): Promise<void> {
   await db.query(sql.unsafe`DELETE FROM idempotency_keys WHERE key = ${key}`);
-}
-
-/** Keys older than the retention window are forgotten: a retry after that is a new request. */
-export async function deleteExpiredIdempotencyKeys(db: Db, olderThanHours: number): Promise<void> {
-  await db.query(sql.unsafe`
-    DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => ${olderThanHours})`);
 }

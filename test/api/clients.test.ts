@@ -1,6 +1,7 @@
 // Clients through HTTP: create, list with search and pages, get, update, delete; validation,
 // E.164 phones, IANA zones, SMS consent with time and source, Idempotency-Key, audit entries.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { startApi, type RunningApi } from '../helpers/api';
 import { createUser, registerTenant, type SignedInUser } from '../helpers/auth';
 import { request } from '../helpers/http';
@@ -145,6 +146,25 @@ describe('Idempotency-Key', () => {
     expect((await post({ name: '' }, { 'Idempotency-Key': retryKey })).status).toBe(422);
     const retried = await post({ name: 'Fixed' }, { 'Idempotency-Key': retryKey });
     expect(retried.status).toBe(201);
+  });
+
+  it('treats a key older than its retention (IDEMPOTENCY_KEY_TTL_HOURS, 24) as new', async () => {
+    const key = randomUUID();
+    const first = await post({ name: 'Ada Old' }, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    const tableOwner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+    await tableOwner.connect();
+    try {
+      await tableOwner.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [key]);
+    } finally {
+      await tableOwner.end();
+    }
+    const later = await post({ name: 'Ada New' }, { 'Idempotency-Key': key });
+    expect(later.status).toBe(201);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(later.body.id).not.toBe(first.body.id);
+    // The key now belongs to the new request: its repeat replays the new answer.
+    expect((await post({ name: 'Ada New' }, { 'Idempotency-Key': key })).body.id).toBe(later.body.id);
   });
 
   it('answers 422 to a key that is not printable ASCII', async () => {

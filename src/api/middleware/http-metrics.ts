@@ -6,13 +6,7 @@
 import type { Next } from 'koa';
 import { metrics } from '../../observability/metrics';
 import type { AppContext } from '../context';
-
-const WEBHOOK_PROVIDERS: Record<string, string> = {
-  '/api/stripe/webhook': 'stripe',
-  '/api/gmail/webhook': 'gmail',
-  '/api/sms/webhook': 'twilio_inbound',
-  '/api/sms/status': 'twilio_status',
-};
+import { WEBHOOKS } from '../webhooks';
 
 export function httpMetrics() {
   return async function httpMetricsMiddleware(ctx: AppContext, next: Next): Promise<void> {
@@ -23,7 +17,7 @@ export function httpMetrics() {
       // The error handler runs inside this middleware, so ctx.status is the final status here.
       const matched = (ctx as AppContext & { _matchedRoute?: string | RegExp })._matchedRoute;
       stop({ method: ctx.method, route: typeof matched === 'string' ? matched : 'unmatched', status: String(ctx.status) });
-      const provider = ctx.method === 'POST' ? WEBHOOK_PROVIDERS[ctx.path] : undefined;
+      const provider = ctx.method === 'POST' ? WEBHOOKS[ctx.path] : undefined;
       if (provider) {
         const outcome = ctx.state.webhookOutcome ?? (ctx.status < 300 ? 'accepted' : ctx.status < 500 ? 'rejected' : 'error');
         metrics().webhookOutcomes.inc({ provider, outcome });

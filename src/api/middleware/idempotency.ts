@@ -8,7 +8,6 @@ import type { Next } from 'koa';
 import { ValidationError } from '../../errors';
 import {
   claimIdempotencyKey,
-  deleteExpiredIdempotencyKeys,
   findIdempotencyKey,
   releaseIdempotencyKey,
   storeIdempotentResponse,
@@ -47,8 +46,7 @@ export function idempotency(options: { ttlHours: number }) {
     }
 
     const requestHash = fingerprint(ctx);
-    await deleteExpiredIdempotencyKeys(db, options.ttlHours);
-    if (!(await claimIdempotencyKey(db, auth.tenantId, key, requestHash))) {
+    if (!(await claimIdempotencyKey(db, auth.tenantId, key, requestHash, options.ttlHours))) {
       const stored = await findIdempotencyKey(db, key);
       if (!stored || stored.response_status === null) {
         throw new FieldConflictError('Idempotency-Key', 'is in use by a request that has not finished; retry shortly');
