@@ -86,15 +86,20 @@ export async function beginSmsAttempt(db: Db, id: string): Promise<SmsMessage | 
     RETURNING ${columns}`);
 }
 
-/** Twilio took the text: its SID and the number (or Messaging Service) it went from. */
+/**
+ * Twilio took the text: its SID and the number (or Messaging Service) it went from. A status
+ * callback may have come first and moved the row on; the sender and SID are recorded either way.
+ */
 export async function markSmsSent(db: Db, id: string, sent: { twilioSid: string; from: string | null }): Promise<void> {
-  // A status callback may have come first and moved the row on: the sender is still recorded.
   await db.query(sql.unsafe`
-    UPDATE sms_messages SET from_number = COALESCE(from_number, ${sent.from}), twilio_sid = COALESCE(twilio_sid, ${sent.twilioSid}), updated_at = now()
+    UPDATE sms_messages
+       SET from_number = COALESCE(from_number, ${sent.from}),
+           twilio_sid = COALESCE(twilio_sid, ${sent.twilioSid}),
+           last_error = CASE WHEN status IN ('queued', 'sending') THEN NULL ELSE last_error END,
+           status = CASE WHEN status IN ('queued', 'sending') THEN 'sent' ELSE status END,
+           sent_at = COALESCE(sent_at, now()),
+           updated_at = now()
      WHERE id = ${id}`);
-  await db.query(sql.unsafe`
-    UPDATE sms_messages SET status = 'sent', last_error = NULL, sent_at = COALESCE(sent_at, now()), updated_at = now()
-     WHERE id = ${id} AND status IN ('queued', 'sending')`);
 }
 
 /** A retryable failure: back in the queue with the error shown, until the next try. */
