@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   installTemporalRuntimeLogger(logger, config.temporal.workerMetricsBindAddress);
   const connection = await createWorkerConnection(config.temporal);
   const worker = await createFrontdeskWorker({ config, pool, connection, logger });
+  keepDrainingOnRepeatedSignals(logger);
   logger.info(
     {
       taskQueue: config.temporal.taskQueue,
@@ -38,6 +39,22 @@ async function main(): Promise<void> {
   await connection.close();
   logger.info('worker stopped');
   process.exit(0);
+}
+
+/**
+ * The Temporal runtime stops listening after the first SIGTERM/SIGINT; without a listener of our
+ * own a second one (a supervisor signalling the process group and the process, an impatient
+ * Ctrl-C) would kill the process mid-drain with 143. A hard stop is SIGKILL's job.
+ */
+function keepDrainingOnRepeatedSignals(logger: Logger): void {
+  let told = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (told) return;
+    told = true;
+    logger.info({ signal }, 'shutdown requested: draining in-flight activities');
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /**

@@ -12,7 +12,7 @@ import { migrateUp } from '../../src/db/migrate';
 import { localSecrets } from './local-secrets';
 import { freePort, portOpen, waitFor } from './ports';
 import { postgresDataDir, startLocalPostgres } from './postgres';
-import { start, stop } from './processes';
+import { start, stop, typescriptEntry } from './processes';
 import { startSandboxProcess } from './sandbox';
 import { startTemporalDevServer } from './temporal';
 
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
   }
 
   // Postgres.
+  let stopPostgres = () => {};
   if (!process.env.DATABASE_URL) {
     if (!tools.PG_BIN_DIR) throw new Error('PostgreSQL binaries unknown: run scripts/bootstrap.sh, or set DATABASE_URL');
     const port = await choosePort('PGPORT', 54329, mode);
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
       passwords: { superuser: secrets.PG_SUPERUSER_PASSWORD!, owner: secrets.PG_OWNER_PASSWORD!, app: secrets.PG_APP_PASSWORD! },
       fast: mode !== 'dev',
     });
+    stopPostgres = pg.stop;
     env.DATABASE_URL = pg.appUrl;
     env.MIGRATION_DATABASE_URL = pg.ownerUrl;
     env.PG_ADMIN_URL = pg.adminUrl;
@@ -153,15 +155,16 @@ async function main(): Promise<void> {
 
   if (sandboxChild) await stop(sandboxChild);
   await temporal?.stop();
+  // Before its directory goes: pg_ctl needs the cluster's postmaster.pid to stop it.
+  stopPostgres();
   if (mode !== 'dev') fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
   process.exit(exitCode);
 }
 
 async function runDev(env: NodeJS.ProcessEnv, apiPort: number): Promise<number> {
-  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
   const devEnv = { ...env, LOG_PRETTY: env.LOG_PRETTY ?? '1', LOG_LEVEL: env.LOG_LEVEL ?? 'info' };
-  const worker = start('worker', tsx, [path.join(ROOT, 'src/worker.ts')], { cwd: ROOT, env: devEnv });
-  const api = start('api', tsx, [path.join(ROOT, 'src/api/server.ts')], { cwd: ROOT, env: devEnv });
+  const worker = start('worker', ...typescriptEntry(path.join(ROOT, 'src/worker.ts')), { cwd: ROOT, env: devEnv });
+  const api = start('api', ...typescriptEntry(path.join(ROOT, 'src/api/server.ts')), { cwd: ROOT, env: devEnv });
   await waitFor('API', () => portOpen(apiPort), 120_000);
 
   log('');

@@ -3,7 +3,7 @@
 // it answers. Its URL reaches everything else as SANDBOX_URL.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { start } from './processes';
+import { start, typescriptEntry } from './processes';
 
 export async function startSandboxProcess(options: {
   root: string;
@@ -13,7 +13,7 @@ export async function startSandboxProcess(options: {
   quiet: boolean;
 }): Promise<{ url: string; child: ChildProcess }> {
   const url = `http://127.0.0.1:${options.port}`;
-  const child = start('sandbox', path.join(options.root, 'node_modules/.bin/tsx'), [path.join(options.root, 'src/sandbox/main.ts')], {
+  const child = start('sandbox', ...typescriptEntry(path.join(options.root, 'src/sandbox/main.ts')), {
     cwd: options.root,
     quiet: options.quiet,
     env: {

@@ -4,7 +4,6 @@ import net from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -16,7 +15,9 @@ function freePort(): Promise<number> {
 }
 
 function run(script: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(TSX, [path.join(ROOT, script)], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One node process with tsx's loader, as `node dist/...` runs in production: the tsx CLI would
+  // put a signal-relaying parent in between.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -54,9 +55,11 @@ it('serves health and exits 0 on SIGTERM', async () => {
   expect(proc.output()).not.toContain(password);
 });
 
-it('runs the worker and drains it on SIGTERM with exit 0', async () => {
+it('runs the worker and drains it on SIGTERM with exit 0, a repeated SIGTERM not cutting the drain short', async () => {
   const proc = run('src/worker.ts', { TEMPORAL_TASK_QUEUE: `sigterm-${Date.now()}` });
   await waitForOutput(proc, /worker started/);
+  proc.child.kill('SIGTERM');
+  await waitForOutput(proc, /shutdown requested/);
   proc.child.kill('SIGTERM');
   expect(await proc.exited).toBe(0);
   expect(proc.output()).toMatch(/worker stopped/);
