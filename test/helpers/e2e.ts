@@ -92,7 +92,8 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
  */
 export function startWorkerProcess(e2e: E2E, env: Record<string, string> = {}): { output: () => string; kill: () => Promise<void> } {
   const root = path.resolve(__dirname, '../..');
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'src/worker.ts')], {
+  // One node process with tsx's loader (not the tsx CLI, which would add a second process).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
     env: {
       ...process.env,
       SANDBOX: '1',

@@ -76,7 +76,8 @@ it('sweeps a list of tenants: starts the missing guardians only, and stops early
 it('the worker process starts a guardian at boot for a tenant lacking one', async () => {
   const tenantId = await createTenant(pool, 'Boot Salon');
   const taskQueue = `guardian-boot-${randomUUID()}`;
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/worker.ts')], {
+  // One node process with tsx's loader: the tsx CLI's signal relay could turn SIGTERM into a kill.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/worker.ts')], {
     env: { ...process.env, LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: taskQueue, GUARDIAN_BOOT_SWEEP: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
