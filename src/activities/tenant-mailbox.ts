@@ -3,7 +3,7 @@
 // and token endpoints, so the same code path (stored encrypted refresh token → OAuth client →
 // Gmail) runs in sandbox and live.
 import type { Config } from '../config';
-import { findGoogleAccount, saveGoogleAccount } from '../db/google-accounts';
+import { connectMailbox, findMailbox } from '../db/mailboxes';
 import { withTenant } from '../db/tenant-transaction';
 import { listOwnerEmails } from '../db/users';
 import type { DatabasePool } from '../db/pool';
@@ -30,7 +30,7 @@ export async function tenantGoogleGrant(
   integration: 'gmail' | 'calendar',
 ): Promise<{ address: string; refreshToken: string }> {
   const mode = requireIntegration(config, integration);
-  let account = await withTenant(pool, tenantId, (db) => findGoogleAccount(db, tenantId));
+  let account = await withTenant(pool, tenantId, (db) => findMailbox(db, tenantId));
   if (!account && mode === 'sandbox') account = await connectSandboxMailbox(config, pool, tenantId);
   if (!account) {
     throw new UpstreamError('Google is not connected for this business: connect it through GET /api/gmail/connect', {
@@ -40,13 +40,13 @@ export async function tenantGoogleGrant(
     });
   }
   if (account.status === 'reauth_required') {
-    throw new UpstreamError(`Google needs to be connected again: ${account.status_detail ?? 'access was revoked'}`, {
+    throw new UpstreamError(`Google needs to be connected again: ${account.statusDetail ?? 'access was revoked'}`, {
       provider: 'gmail',
       code: 'reauth_required',
       retryable: false,
     });
   }
-  return { address: account.email, refreshToken: openRefreshToken(config, account.refresh_token_ciphertext) };
+  return { address: account.email, refreshToken: openRefreshToken(config, account.refreshTokenCiphertext) };
 }
 
 /** Sandbox only: the owner "consents" (the sandbox approves at once) and the grant is stored as in live. */
@@ -59,7 +59,7 @@ async function connectSandboxMailbox(config: Config, pool: DatabasePool, tenantI
   if (!code) throw new UpstreamError('the sandbox consent gave no code', { provider: 'google-oauth', code: 'sandbox_consent_failed', retryable: true });
   const { refreshToken, scopes } = await oauth.exchangeCode(code);
   return withTenant(pool, tenantId, async (db) =>
-    (await findGoogleAccount(db, tenantId)) ??
-    saveGoogleAccount(db, { tenantId, email: address, refreshTokenCiphertext: sealRefreshToken(config, refreshToken), scopes }),
+    (await findMailbox(db, tenantId)) ??
+    connectMailbox(db, { tenantId, email: address, refreshTokenCiphertext: sealRefreshToken(config, refreshToken), scopes }),
   );
 }

@@ -1,6 +1,6 @@
-// The tenant's connected Gmail mailbox as the watch and the sync see it: the google_accounts row
-// (db/google-accounts.ts holds its connection basics) with its mailbox id, users.watch state and
-// sync cursor. History ids are uint64 decimal strings, compared as numbers in SQL.
+// The tenant's connected Google mailbox: the google_accounts row with its grant (refresh token as
+// ciphertext), mailbox id, users.watch state and sync cursor (db/google-accounts.ts marks a
+// revoked grant and finds a tenant by address). History ids are uint64 decimal strings, compared as numbers in SQL.
 import { z } from 'zod';
 import { sql, type Db } from './sql';
 

@@ -1,6 +1,6 @@
 // Email delivery end to end: HTTP in, the real worker and Temporal server, Gmail's API as the
 // sandbox speaks it (through googleapis), faults injected at the sandbox.
-import { findGoogleAccount } from '../../src/db/google-accounts';
+import { findMailbox } from '../../src/db/mailboxes';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
 import { startE2E, startWorkerProcess, type E2E } from '../helpers/e2e';
@@ -107,7 +107,7 @@ it('fails at once on invalid_grant and marks the Gmail connection for re-authori
     return r.body.status === 'failed' ? r.body : undefined;
   }, 30_000);
   expect(failed).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/reauth_required/) });
-  const account = await withTenant(e2e.pool, other.tenantId, (db) => findGoogleAccount(db, other.tenantId));
+  const account = await withTenant(e2e.pool, other.tenantId, (db) => findMailbox(db, other.tenantId));
   expect(account?.status).toBe('reauth_required');
 });
 

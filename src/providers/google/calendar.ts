@@ -4,11 +4,8 @@
 // The Calendar module alone: the googleapis index pulls in every Google API's types.
 import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar';
 import type { Config } from '../../config';
-import { classifyGoogleError, type GoogleCallContext } from '../errors/google';
 import { upstream } from '../errors/upstream';
-import { requireIntegration } from '../integration';
-import type { GmailOptions } from './gmail';
-import { createGoogleOAuth, DEFAULT_GOOGLE_TIMEOUT_MS } from './oauth';
+import { googleServiceClient, type GoogleServiceOptions } from './service-client';
 
 export interface CalendarEventInput {
   /** 5–1024 characters of base32hex (a–v, 0–9): Calendar's rule for client-chosen ids. */
@@ -51,29 +48,9 @@ export interface Calendar {
   freeBusy(input: { timeMin: Date; timeMax: Date; calendarIds: string[] }): Promise<Record<string, BusyInterval[]>>;
 }
 
-export function createCalendar(config: Config, options: GmailOptions): Calendar {
-  const mode = requireIntegration(config, 'calendar');
-  const auth =
-    options.auth ??
-    createGoogleOAuth(config, options).clientFor(
-      options.refreshToken ?? raise('createCalendar needs the tenant refresh token (or an OAuth2 client)'),
-    );
-  const api = calendarApi({
-    version: 'v3',
-    auth,
-    retry: false,
-    timeout: options.timeoutMs ?? DEFAULT_GOOGLE_TIMEOUT_MS,
-    fetchImplementation: fetch,
-    ...(mode === 'sandbox' ? { rootUrl: `${config.sandbox.url}/` } : {}),
-  });
-
-  async function call<T>(ctx: GoogleCallContext, fn: () => Promise<{ data: T }>): Promise<T> {
-    try {
-      return (await fn()).data;
-    } catch (err) {
-      throw classifyGoogleError('calendar', ctx, err);
-    }
-  }
+export function createCalendar(config: Config, options: GoogleServiceOptions): Calendar {
+  const { apiOptions, call } = googleServiceClient(config, 'calendar', options);
+  const api = calendarApi({ version: 'v3', ...apiOptions });
 
   return {
     async insertEvent(calendarId, event) {

@@ -4,12 +4,9 @@
 // could not see them, and raw works the same against Gmail itself.
 // The Gmail module alone: the googleapis index pulls in every Google API's types.
 import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import type { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../../config';
-import { classifyGoogleError, type GoogleCallContext } from '../errors/google';
-import { requireIntegration } from '../integration';
 import { composeMime, type OutgoingEmail } from './mime';
-import { createGoogleOAuth, DEFAULT_GOOGLE_TIMEOUT_MS, type GoogleClientOptions } from './oauth';
+import { googleServiceClient, type GoogleServiceOptions } from './service-client';
 
 export type { OutgoingEmail } from './mime';
 
@@ -55,31 +52,11 @@ export interface Gmail {
   findByMessageId(rfcMessageId: string): Promise<GmailMessageRef | null>;
 }
 
-export interface GmailOptions extends GoogleClientOptions {
-  /** The tenant's refresh token (opened from storage), or a ready client. */
-  refreshToken?: string;
-  auth?: OAuth2Client;
-}
+export type GmailOptions = GoogleServiceOptions;
 
 export function createGmail(config: Config, options: GmailOptions): Gmail {
-  const mode = requireIntegration(config, 'gmail');
-  const auth = options.auth ?? createGoogleOAuth(config, options).clientFor(requireToken(options.refreshToken));
-  const api = gmailApi({
-    version: 'v1',
-    auth,
-    retry: false,
-    timeout: options.timeoutMs ?? DEFAULT_GOOGLE_TIMEOUT_MS,
-    fetchImplementation: fetch,
-    ...(mode === 'sandbox' ? { rootUrl: `${config.sandbox.url}/` } : {}),
-  });
-
-  async function call<T>(ctx: GoogleCallContext, fn: () => Promise<{ data: T }>): Promise<T> {
-    try {
-      return (await fn()).data;
-    } catch (err) {
-      throw classifyGoogleError('gmail', ctx, err);
-    }
-  }
+  const { apiOptions, call } = googleServiceClient(config, 'gmail', options);
+  const api = gmailApi({ version: 'v1', ...apiOptions });
 
   const userId = 'me';
 
@@ -161,10 +138,6 @@ export function createGmail(config: Config, options: GmailOptions): Gmail {
   };
 }
 
-function requireToken(token: string | undefined): string {
-  if (!token) throw new Error('createGmail needs the tenant refresh token (or an OAuth2 client)');
-  return token;
-}
 
 function required<T>(value: T | null | undefined, field: string): T {
   if (value === null || value === undefined) throw new Error(`Gmail answered without ${field}`);
