@@ -9,7 +9,7 @@ import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
 import { ensureGuardians } from './temporal/guardian-workflow';
 import { ensureHousekeeping } from './temporal/housekeeping-workflow';
-import { createFrontdeskWorker } from './temporal/create-worker';
+import { createFrontdeskWorker, workflowSource } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
 
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       namespace: config.temporal.namespace,
       address: config.temporal.address,
+      workflowCode: 'workflowBundle' in workflowSource() ? 'pre-built bundle' : 'bundled at start',
       metrics: config.temporal.workerMetricsBindAddress ? `http://${config.temporal.workerMetricsBindAddress}/metrics` : null,
     },
     'worker started',

@@ -2,10 +2,7 @@
 // factory as the worker process) on its own task queue against the dev server the test command
 // started, and a provider sandbox of its own whose webhooks reach that API. Only HTTP in and
 // out, as a client or a provider would see it.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import net from 'node:net';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
@@ -15,19 +12,13 @@ import { createLogger } from '../../src/observability/logger';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
 import { createAppPool } from './db';
 import { listen, request, type TestResponse, type TestServer } from './http';
+import { freePort, runEntryPoint } from './process';
 import { startTestSandbox, type SandboxHarness } from './sandbox';
 import { connectClient, quietTemporalRuntime } from './temporal';
 
 const silent = createLogger({ name: 'e2e', level: 'silent', pretty: false });
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface E2E {
   config: Config;
@@ -91,30 +82,18 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
  * test can SIGKILL it mid-activity the way a crash or a redeploy would.
  */
 export function startWorkerProcess(e2e: E2E, env: Record<string, string> = {}): { output: () => string; kill: () => Promise<void> } {
-  const root = path.resolve(__dirname, '../..');
-  // One node process with tsx's loader (not the tsx CLI, which would add a second process).
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
-    env: {
-      ...process.env,
-      SANDBOX: '1',
-      SANDBOX_URL: e2e.config.sandbox.url,
-      TEMPORAL_TASK_QUEUE: e2e.config.temporal.taskQueue,
-      PUBLIC_BASE_URL: e2e.config.http.publicBaseUrl,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  const worker = runEntryPoint('src/worker.ts', {
+    SANDBOX: '1',
+    SANDBOX_URL: e2e.config.sandbox.url,
+    TEMPORAL_TASK_QUEUE: e2e.config.temporal.taskQueue,
+    PUBLIC_BASE_URL: e2e.config.http.publicBaseUrl,
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
   return {
-    output: () => output,
+    output: worker.output,
     kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
-      await exited;
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      await worker.exited;
     },
   };
 }

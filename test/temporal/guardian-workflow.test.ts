@@ -1,8 +1,6 @@
 // Starting guardians: once per tenant whatever the number of callers, a new one after the last was
 // terminated, and at worker boot for every tenant that lacks one (the worker process itself).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { DatabasePool } from 'slonik';
 import { listTenantIds } from '../../src/db/guardian-tenants';
@@ -10,9 +8,9 @@ import { createLogger } from '../../src/observability/logger';
 import { ensureGuardian, ensureGuardians, guardianWorkflowId } from '../../src/temporal/guardian-workflow';
 import { testConfig } from '../helpers/config';
 import { createAppPool, createTenant } from '../helpers/db';
+import { runEntryPoint } from '../helpers/process';
 import { connectClient } from '../helpers/temporal';
 
-const ROOT = path.resolve(__dirname, '../..');
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
 // A queue no worker polls: the guardians started here stay idle.
 const config = testConfig({ TEMPORAL_TASK_QUEUE: `guardian-start-${randomUUID()}` });
@@ -76,26 +74,14 @@ it('sweeps a list of tenants: starts the missing guardians only, and stops early
 it('the worker process starts a guardian at boot for a tenant lacking one', async () => {
   const tenantId = await createTenant(pool, 'Boot Salon');
   const taskQueue = `guardian-boot-${randomUUID()}`;
-  // One node process with tsx's loader: the tsx CLI's signal relay could turn SIGTERM into a kill.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/worker.ts')], {
-    env: { ...process.env, LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: taskQueue, GUARDIAN_BOOT_SWEEP: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const worker = runEntryPoint('src/worker.ts', { TEMPORAL_TASK_QUEUE: taskQueue, GUARDIAN_BOOT_SWEEP: '1' });
   try {
-    for (let i = 0; i < 600 && !/guardians checked for every tenant/.test(output); i++) {
-      if (child.exitCode !== null) throw new Error(`the worker exited early:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(output).toMatch(/guardians checked for every tenant/);
+    await worker.waitForOutput(/guardians checked for every tenant/);
     const description = await describeGuardian(tenantId);
     expect(description).toMatchObject({ type: 'guardian', taskQueue, status: { name: 'RUNNING' } });
     expect(description.searchAttributes).toMatchObject({ TenantId: [tenantId] });
   } finally {
-    child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
   }
-  expect(await exited).toBe(0);
+  expect(await worker.exited).toBe(0);
 }, 90_000);
