@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     const [command, args] =
       mode === 'test'
         ? [path.join(ROOT, 'node_modules/.bin/jest'), passthrough]
-        : [path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/main.ts'), ...passthrough]];
+        : typescriptEntry(path.join(ROOT, 'bench/main.ts'), passthrough);
     exitCode = await new Promise<number>((resolve) => {
       const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' });
       child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

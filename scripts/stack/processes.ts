@@ -14,8 +14,8 @@ export function onExit(fn: () => void): void {
  * a child and relays signals with a 30 ms handshake, and on a loaded machine a late handshake makes
  * it send the signal twice and then SIGKILL, cutting a graceful drain short.
  */
-export function typescriptEntry(script: string): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', script]];
+export function typescriptEntry(script: string, args: string[] = []): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', script, ...args]];
 }
 
 export function start(name: string, command: string, args: string[], options: SpawnOptions & { quiet?: boolean } = {}): ChildProcess {

@@ -1,44 +1,21 @@
 // `npm run sandbox` runs the sandbox alone and prints its URL; its defaults agree with the API's.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { DEFAULT_PUBSUB_SERVICE_ACCOUNT, sandboxOptionsFromEnv } from '../../src/sandbox/options';
 import { testConfig } from '../helpers/config';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { runEntryPoint } from '../helpers/process';
 
 describe('the sandbox command', () => {
-  it('prints the URL it listens on, and answers there', async () => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/sandbox/main.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, SANDBOX_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group: tsx and the node it starts stop together
-    });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  it('prints the URL it listens on, answers there, and exits 0 on SIGTERM', async () => {
+    const sandbox = runEntryPoint('src/sandbox/main.ts', { SANDBOX_PORT: '0' });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const m = /listening on (http:\/\/\S+)/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`sandbox exited ${code}`));
-        });
-      });
+      await sandbox.waitForOutput(/listening on http:\/\/\S+/, 30_000);
+      const url = /listening on (http:\/\/\S+)/.exec(sandbox.output())?.[1];
       const res = await fetch(`${url}/_sandbox/health`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ok', url });
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
-      await exited;
+      sandbox.child.kill('SIGTERM');
     }
+    expect(await sandbox.exited).toBe(0);
   });
 
   it('defaults to the same webhook audience, service account and Twilio signing URL as the API config', () => {
