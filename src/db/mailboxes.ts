@@ -1,6 +1,7 @@
 // The tenant's connected Google mailbox: the google_accounts row with its grant (refresh token as
 // ciphertext), mailbox id, users.watch state and sync cursor (db/google-accounts.ts marks a
-// revoked grant and finds a tenant by address). History ids are uint64 decimal strings, compared as numbers in SQL.
+// revoked grant and finds a tenant by address). History ids are uint64 decimal strings, compared
+// as numbers in SQL.
 import { z } from 'zod';
 import { sql, type Db } from './sql';
 

@@ -138,7 +138,6 @@ export function createGmail(config: Config, options: GmailOptions): Gmail {
   };
 }
 
-
 function required<T>(value: T | null | undefined, field: string): T {
   if (value === null || value === undefined) throw new Error(`Gmail answered without ${field}`);
   return value;
