@@ -1,4 +1,5 @@
-// The web process as deployed: refuses bad config before listening, and exits 0 on SIGTERM.
+// The web and worker processes as deployed: the API refuses bad config before listening, and both
+// exit 0 on SIGTERM (the worker after draining).
 import { freePort, runEntryPoint as run } from '../helpers/process';
 
 it('stops before listening when the config is bad, naming every variable and no secret', async () => {
