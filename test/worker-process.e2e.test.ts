@@ -1,7 +1,8 @@
 // The worker process (src/worker.ts): it serves the Temporal SDK's Prometheus metrics when
 // WORKER_METRICS_BIND_ADDRESS is set (ops scrape task latencies and failures from there), and it
 // makes sure the platform's housekeeping workflow runs.
-import { startE2E, freePort, startWorkerProcess, type E2E } from './helpers/e2e';
+import { startE2E, startWorkerProcess, type E2E } from './helpers/e2e';
+import { freePort } from './helpers/process';
 import { eventually } from './helpers/sandbox';
 
 let e2e: E2E;

@@ -84,11 +84,11 @@ async function main(): Promise<void> {
   }
 
   // Postgres.
-  let stopPostgres = () => {};
+  let pg: Awaited<ReturnType<typeof startLocalPostgres>> | null = null;
   if (!process.env.DATABASE_URL) {
     if (!tools.PG_BIN_DIR) throw new Error('PostgreSQL binaries unknown: run scripts/bootstrap.sh, or set DATABASE_URL');
     const port = await choosePort('PGPORT', 54329, mode);
-    const pg = await startLocalPostgres({
+    pg = await startLocalPostgres({
       binDir: tools.PG_BIN_DIR,
       dataDir: postgresDataDir(path.join(runDir, 'pg')),
       port,
@@ -96,7 +96,6 @@ async function main(): Promise<void> {
       passwords: { superuser: secrets.PG_SUPERUSER_PASSWORD!, owner: secrets.PG_OWNER_PASSWORD!, app: secrets.PG_APP_PASSWORD! },
       fast: mode !== 'dev',
     });
-    stopPostgres = pg.stop;
     env.DATABASE_URL = pg.appUrl;
     env.MIGRATION_DATABASE_URL = pg.ownerUrl;
     env.PG_ADMIN_URL = pg.adminUrl;
@@ -156,7 +155,7 @@ async function main(): Promise<void> {
   if (sandboxChild) await stop(sandboxChild);
   await temporal?.stop();
   // Before its directory goes: pg_ctl needs the cluster's postmaster.pid to stop it.
-  stopPostgres();
+  pg?.stop();
   if (mode !== 'dev') fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
   process.exit(exitCode);
 }

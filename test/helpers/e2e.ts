@@ -18,8 +18,6 @@ import { connectClient, quietTemporalRuntime } from './temporal';
 
 const silent = createLogger({ name: 'e2e', level: 'silent', pretty: false });
 
-export { freePort };
-
 export interface E2E {
   config: Config;
   server: TestServer;

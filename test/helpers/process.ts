@@ -1,9 +1,11 @@
 // A Frontdesk entry point run as its own process, the way a host runs it: `node <built file>`, or
-// for TypeScript sources one node process with tsx's loader (not the tsx CLI, whose signal relay
-// can turn a SIGTERM into a kill on a loaded machine). Output is collected for assertions.
+// a TypeScript source the way the stack runs it (scripts/stack/processes.ts: typescriptEntry).
+// Output is collected for assertions.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { typescriptEntry } from '../../scripts/stack/processes';
+
+export { freePort } from '../../scripts/stack/ports';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -18,8 +20,8 @@ export interface RunningProcess {
 
 export function runEntryPoint(relativePath: string, env: NodeJS.ProcessEnv = {}): RunningProcess {
   const file = path.join(ROOT, relativePath);
-  const args = file.endsWith('.ts') ? ['--import', 'tsx', file] : [file];
-  const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, args] = file.endsWith('.ts') ? typescriptEntry(file) : [process.execPath, [file]];
+  const child = spawn(command, args, { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -37,13 +39,4 @@ export function runEntryPoint(relativePath: string, env: NodeJS.ProcessEnv = {})
       }
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }

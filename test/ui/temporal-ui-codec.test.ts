@@ -4,11 +4,11 @@
 // at the API; the admin opens the sign-in link and ticks "Include cross-origin credentials" in the
 // UI's Codec Server dialog. Another business's admin, signed in the same way, sees no clear text.
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { DatabasePool } from 'slonik';
+import { freePort } from '../../scripts/stack/ports';
 import { startTemporalDevServer, type LocalTemporal } from '../../scripts/stack/temporal';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/observability/logger';
@@ -22,15 +22,6 @@ import { connectClient, quietTemporalRuntime } from '../helpers/temporal';
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let temporalServer: LocalTemporal;
 let sandbox: SandboxHarness;

@@ -52,9 +52,7 @@ export interface Gmail {
   findByMessageId(rfcMessageId: string): Promise<GmailMessageRef | null>;
 }
 
-export type GmailOptions = GoogleServiceOptions;
-
-export function createGmail(config: Config, options: GmailOptions): Gmail {
+export function createGmail(config: Config, options: GoogleServiceOptions): Gmail {
   const { apiOptions, call } = googleServiceClient(config, 'gmail', options);
   const api = gmailApi({ version: 'v1', ...apiOptions });
 
