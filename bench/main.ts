@@ -18,9 +18,9 @@ import { createPool } from '../src/db/pool';
 import { withTenant } from '../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../src/domain/email';
 import { planReminders } from '../src/domain/reminder-schedule';
+import { invoiceWorkflowId } from '../src/domain/workflow-ids';
 import { createLogger } from '../src/observability/logger';
 import { createTemporalClient } from '../src/temporal/client';
-import { invoiceWorkflowId } from '../src/temporal/start-workflows';
 import { paidSignal } from '../src/workflows/definitions';
 import { listen, request } from '../test/helpers/http';
 

@@ -14,6 +14,7 @@ import { claimAlertEmail, findUnsafeThread, markFindingAlerted, recordAlertSms }
 import { listOwnerEmails } from '../db/users';
 import { rfcMessageId } from '../domain/email';
 import { unsafeThreadAlertMessage } from '../domain/guardian-alert';
+import { emailWorkflowId } from '../domain/workflow-ids';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { IntegrationUnconfiguredError } from '../providers/integration';
@@ -80,7 +81,7 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
           subject: found.message.subject,
           text: found.message.text,
           messageId: rfcMessageId(input.emailId),
-          workflowId: `email:${input.tenantId}:${input.emailId}`,
+          workflowId: emailWorkflowId(input.tenantId, input.emailId),
         });
         return { emailId: input.emailId, deliver: true, sms, note: null };
       });

@@ -15,6 +15,7 @@ import { withTenant } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
 import { rfcMessageId } from '../domain/email';
 import { overdueAlertMessage, reminderMessage } from '../domain/reminder-message';
+import { emailWorkflowId } from '../domain/workflow-ids';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Payments } from '../providers/stripe';
@@ -118,7 +119,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           clientId: client.id,
           messageId: rfcMessageId(input.emailId),
           guard: { kind: 'invoice_open', invoiceId: input.invoiceId },
-          workflowId: `email:${input.tenantId}:${input.emailId}`,
+          workflowId: emailWorkflowId(input.tenantId, input.emailId),
         });
         await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'queued', emailId: input.emailId });
         return { emailId: input.emailId, invoiceClosed: null };
@@ -221,7 +222,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           subject: alert.subject,
           text: alert.text,
           messageId: rfcMessageId(input.ownerEmailId),
-          workflowId: `email:${input.tenantId}:${input.ownerEmailId}`,
+          workflowId: emailWorkflowId(input.tenantId, input.ownerEmailId),
         });
         return { ownerEmailId: input.ownerEmailId };
       });

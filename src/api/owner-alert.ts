@@ -7,7 +7,8 @@ import { insertEmail } from '../db/emails';
 import type { Db } from '../db/sql';
 import { listOwnerEmails } from '../db/users';
 import { rfcMessageId } from '../domain/email';
-import { emailWorkflowId, startEmailDelivery } from '../temporal/start-workflows';
+import { emailWorkflowId } from '../domain/workflow-ids';
+import { startEmailDelivery } from '../temporal/start-workflows';
 
 export async function alertOwner(
   db: Db,

@@ -5,10 +5,9 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError,
 import type { SignalDefinition } from '@temporalio/common';
 import type { Config } from '../config';
 import { TenantIdKey } from '../domain/search-attributes';
+import { guardianWorkflowId } from '../domain/workflow-ids';
 import type { Logger } from '../observability/logger';
 import type { GuardianInput } from '../workflows/definitions';
-
-export const guardianWorkflowId = (tenantId: string) => `guardian:${tenantId}`;
 
 function guardianOptions(config: Config, tenantId: string) {
   const input: GuardianInput = {

@@ -3,9 +3,8 @@
 // failed) is replaced.
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { HOUSEKEEPING_WORKFLOW_ID } from '../domain/workflow-ids';
 import type { HousekeepingInput } from '../workflows/definitions';
-
-export const HOUSEKEEPING_WORKFLOW_ID = 'housekeeping';
 
 export async function ensureHousekeeping(client: Client, config: Config): Promise<void> {
   const input: HousekeepingInput = { intervalMs: config.housekeeping.intervalMs, passesPerRun: config.housekeeping.passesPerRun };

@@ -5,10 +5,8 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { MailboxIdKey, TenantIdKey } from '../domain/search-attributes';
+import { mailboxSyncWorkflowId, mailboxWatchWorkflowId } from '../domain/workflow-ids';
 import { mailboxChangedSignal, renewWatchSignal, type MailboxSyncInput, type MailboxWatchInput } from '../workflows/definitions';
-
-export const mailboxSyncWorkflowId = (tenantId: string, mailboxId: string) => `mailbox:${tenantId}:${mailboxId}`;
-export const mailboxWatchWorkflowId = (tenantId: string, mailboxId: string) => `mailbox-watch:${tenantId}:${mailboxId}`;
 
 interface MailboxIds {
   tenantId: string;

@@ -11,7 +11,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, type SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { tenantOfContext } from './workflow-tenant';
+import { tenantOfWorkflowId } from '../domain/workflow-ids';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -73,7 +73,8 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
-    return this.encodeForTenant(tenantOfContext(context), payloads);
+    // The workflow's (or its activity's) id names the tenant: see domain/workflow-ids.ts.
+    return this.encodeForTenant(context?.workflowId ? tenantOfWorkflowId(context.workflowId) : null, payloads);
   }
 
   /** Encrypts for `tenantId` (null: for no tenant); what encode() does once it knows the tenant. */

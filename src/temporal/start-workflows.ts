@@ -4,11 +4,8 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { ClientIdKey, EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
+import { emailWorkflowId, invoiceWorkflowId, smsWorkflowId } from '../domain/workflow-ids';
 import type { PaymentReminderInput } from '../workflows/definitions';
-
-export const emailWorkflowId = (tenantId: string, emailId: string) => `email:${tenantId}:${emailId}`;
-export const smsWorkflowId = (tenantId: string, smsId: string) => `sms:${tenantId}:${smsId}`;
-export const invoiceWorkflowId = (tenantId: string, invoiceId: string) => `invoice:${tenantId}:${invoiceId}`;
 
 /**
  * `restart`: a failed email sent again (retry-failed). Its previous run may still be finishing

@@ -21,6 +21,7 @@ import type { GuardianActivities } from '../activities/guardian-activities';
 import type { createMailboxWatchActivities } from '../activities/mailbox-watch';
 import { findingKey, nextPassDue, type Finding, type GuardianCheck, type GuardianCheckName, type GuardianReport, type MessageCheckpoint } from '../domain/guardian';
 import { EmailIdKey, TenantIdKey } from '../domain/search-attributes';
+import { emailWorkflowId } from '../domain/workflow-ids';
 import {
   guardianReportQuery,
   guardianRunNowSignal,
@@ -232,7 +233,7 @@ export async function guardian(input: GuardianInput): Promise<void> {
   async function deliverEmail(emailId: string): Promise<void> {
     try {
       await startChild(emailDelivery, {
-        workflowId: `email:${tenantId}:${emailId}`,
+        workflowId: emailWorkflowId(tenantId, emailId),
         args: [{ tenantId, emailId, retry: input.emailRetry }],
         typedSearchAttributes: [
           { key: TenantIdKey, value: tenantId },

@@ -17,6 +17,7 @@ import {
 import type { createPaymentReminderActivities } from '../activities/payment-reminders';
 import type { PlannedReminder } from '../domain/reminder-schedule';
 import { EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
+import { emailWorkflowId } from '../domain/workflow-ids';
 import {
   paidSignal,
   pauseSignal,
@@ -153,7 +154,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      workflowId: `email:${tenantId}:${emailId}`,
+      workflowId: emailWorkflowId(tenantId, emailId),
       args: [{ tenantId, emailId, retry: input.emailRetry }],
       typedSearchAttributes: [
         { key: TenantIdKey, value: tenantId },

@@ -3,7 +3,7 @@
 import { insertGuardianReport } from '../../src/db/guardian-reports';
 import { withTenant } from '../../src/db/tenant-transaction';
 import type { GuardianReport } from '../../src/domain/guardian';
-import { guardianWorkflowId } from '../../src/temporal/guardian-workflow';
+import { guardianWorkflowId } from '../../src/domain/workflow-ids';
 import { startApi, type RunningApi } from '../helpers/api';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
 import { request } from '../helpers/http';

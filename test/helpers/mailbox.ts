@@ -4,8 +4,8 @@
 // mailbox's sync workflow as ops see it.
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
+import { mailboxSyncWorkflowId, mailboxWatchWorkflowId } from '../../src/domain/workflow-ids';
 import { createLogger } from '../../src/observability/logger';
-import { mailboxSyncWorkflowId, mailboxWatchWorkflowId } from '../../src/temporal/mailbox-workflows';
 import { mailboxSyncStatusQuery, mailboxWatchStatusQuery, type MailboxSyncStatus } from '../../src/workflows/definitions';
 import type { SignedInUser } from './auth';
 import type { E2E } from './e2e';

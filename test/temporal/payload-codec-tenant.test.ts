@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
 import { Fernet } from '../../src/crypto/fernet';
+import { tenantOfWorkflowId } from '../../src/domain/workflow-ids';
 import { EncryptionCodec, PayloadIntegrityError, payloadOwner, TENANT_METADATA } from '../../src/temporal/payload-codec';
-import { tenantOfWorkflowId } from '../../src/temporal/workflow-tenant';
 
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString();
 const payload: Payload = { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('"maya@client.example"') };

@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TimeoutFailure } from '@temporalio/common';
 import { TenantIdKey } from '../../../domain/search-attributes';
+import { calendarPingWorkflowId } from '../../../domain/workflow-ids';
 import { ServiceUnavailableError } from '../../../errors';
 import { requireIntegration } from '../../../providers/integration';
 import type { CalendarPingInput, CalendarPingResult } from '../../../workflows/definitions';
@@ -36,7 +37,7 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
       const input: CalendarPingInput = { tenantId: auth.tenantId };
       try {
         const result = await deps.temporal.workflow.execute<(i: CalendarPingInput) => Promise<CalendarPingResult>>('calendarPing', {
-          workflowId: `calendar-ping:${auth.tenantId}:${randomUUID()}`,
+          workflowId: calendarPingWorkflowId(auth.tenantId, randomUUID()),
           taskQueue: deps.config.temporal.taskQueue,
           args: [input],
           typedSearchAttributes: [{ key: TenantIdKey, value: auth.tenantId }],

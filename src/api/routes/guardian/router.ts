@@ -3,7 +3,8 @@
 // read; every check and alert happens in the workflow.
 import Router from '@koa/router';
 import { findGuardianSettings, saveGuardianSettings } from '../../../db/guardian-settings';
-import { guardianWorkflowId, signalGuardian } from '../../../temporal/guardian-workflow';
+import { guardianWorkflowId } from '../../../domain/workflow-ids';
+import { signalGuardian } from '../../../temporal/guardian-workflow';
 import { guardianRunNowSignal, pauseSignal, resumeSignal } from '../../../workflows/definitions';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';

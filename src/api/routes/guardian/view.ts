@@ -5,7 +5,7 @@ import { latestGuardianReport } from '../../../db/guardian-reports';
 import { findGuardianSettings } from '../../../db/guardian-settings';
 import type { Db } from '../../../db/sql';
 import { worstStatus, type GuardianReport } from '../../../domain/guardian';
-import { guardianWorkflowId } from '../../../temporal/guardian-workflow';
+import { guardianWorkflowId } from '../../../domain/workflow-ids';
 import { queryIfRunning } from '../../../temporal/signal';
 import { guardianReportQuery, type GuardianStatus } from '../../../workflows/definitions';
 import type { z } from '../../openapi/zod';

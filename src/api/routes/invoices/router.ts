@@ -10,9 +10,10 @@ import { findInvoice, insertInvoice, listInvoices, markInvoicePaid, rescheduleIn
 import type { TenantTx } from '../../../db/sql';
 import { findTenant, tenantReminderSchedule } from '../../../db/tenants';
 import { DEFAULT_SCHEDULE_DAYS, planReminders } from '../../../domain/reminder-schedule';
+import { invoiceWorkflowId } from '../../../domain/workflow-ids';
 import { ConflictError, NotFoundError, ValidationError } from '../../../errors';
 import { cancelIfRunning, signalIfRunning } from '../../../temporal/signal';
-import { invoiceWorkflowId, startPaymentReminder } from '../../../temporal/start-workflows';
+import { startPaymentReminder } from '../../../temporal/start-workflows';
 import { paidSignal, pauseSignal, rescheduleSignal, resumeSignal } from '../../../workflows/definitions';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';

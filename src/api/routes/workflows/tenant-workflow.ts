@@ -3,8 +3,8 @@
 // carries no TenantId) is the same 404, so ids cannot be probed across tenants.
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { TenantIdKey } from '../../../domain/search-attributes';
+import { tenantOfWorkflowId } from '../../../domain/workflow-ids';
 import { NotFoundError } from '../../../errors';
-import { tenantOfWorkflowId } from '../../../temporal/workflow-tenant';
 
 export async function describeTenantWorkflow(temporal: Client, tenantId: string, workflowId: string): Promise<WorkflowExecutionDescription> {
   // The id names its tenant; an id of another tenant is refused before Temporal is asked.

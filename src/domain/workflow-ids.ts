@@ -1,0 +1,38 @@
+// Every workflow id, built and read here only. A tenant's workflow id is
+// `<kind>:<tenant id>[:<business id>]`:
+// - derived from business ids, so a second start for the same email or invoice is refused by
+//   Temporal instead of running twice, and a webhook finds its workflow without a lookup;
+// - naming its tenant, so the payload codec binds each payload to that tenant from the id alone
+//   (before any search attribute or row is at hand) and the workflow routes refuse another
+//   tenant's id before asking Temporal;
+// - made of ids only, never an address or a name: Temporal keeps workflow ids in clear.
+// Pure, so workflow code imports it to name its children.
+
+export const emailWorkflowId = (tenantId: string, emailId: string) => `email:${tenantId}:${emailId}`;
+export const smsWorkflowId = (tenantId: string, smsId: string) => `sms:${tenantId}:${smsId}`;
+export const invoiceWorkflowId = (tenantId: string, invoiceId: string) => `invoice:${tenantId}:${invoiceId}`;
+/** One per tenant, for as long as the tenant exists. */
+export const guardianWorkflowId = (tenantId: string) => `guardian:${tenantId}`;
+export const mailboxSyncWorkflowId = (tenantId: string, mailboxId: string) => `mailbox:${tenantId}:${mailboxId}`;
+export const mailboxWatchWorkflowId = (tenantId: string, mailboxId: string) => `mailbox-watch:${tenantId}:${mailboxId}`;
+/** A fresh id per ping: each GET /api/calendar/ping is its own short run. */
+export const calendarPingWorkflowId = (tenantId: string, pingId: string) => `calendar-ping:${tenantId}:${pingId}`;
+export const probeWorkflowId = (tenantId: string, probeId: string) => `probe:${tenantId}:${probeId}`;
+
+// Reserved for the workflows being built next, so they start in this shape.
+/** A client's booking, from request to after the appointment. */
+export const bookingWorkflowId = (tenantId: string, bookingId: string) => `booking:${tenantId}:${bookingId}`;
+/** The assistant working one email thread. */
+export const agentWorkflowId = (tenantId: string, threadId: string) => `agent:${tenantId}:${threadId}`;
+/** Keeps the connected Google account's calendar in step, as mailbox sync does its mail. */
+export const calendarSyncWorkflowId = (tenantId: string, googleAccountId: string) => `calendar-sync:${tenantId}:${googleAccountId}`;
+
+/** Platform-wide: belongs to no tenant. */
+export const HOUSEKEEPING_WORKFLOW_ID = 'housekeeping';
+
+const TENANT_WORKFLOW_ID = /^[a-z][a-z0-9-]*:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::|$)/;
+
+/** The tenant a workflow id names; null for a platform workflow or an id of any other shape. */
+export function tenantOfWorkflowId(workflowId: string): string | null {
+  return TENANT_WORKFLOW_ID.exec(workflowId)?.[1] ?? null;
+}
