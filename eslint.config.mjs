@@ -6,6 +6,15 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// Outside the bundle a workflow function is a type only (start<typeof paymentReminder>(…)), so
+// the API and the worker never load workflow code; its contract, the definitions callers signal
+// and query with, is imported as is.
+const workflowAsTypeOnly = {
+  regex: '^(\\.\\./)+workflows(/(?![a-z-]+\\.contract$)[^/]*)?$',
+  allowTypeImports: true,
+  message: 'Import a workflow with `import type` only; its signals, queries and input types come from its .contract file.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'workflow-bundle.js', 'jest.config.js', 'eslint.config.mjs'] },
   js.configs.recommended,
@@ -57,6 +66,29 @@ export default tseslint.config(
     },
   },
   {
+    // A contract is what callers and the workflow share: definitions and types, nothing that runs.
+    files: ['src/workflows/**/*.contract.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@temporalio/workflow$|\\.\\./domain/|\\./[a-z-]+\\.contract$).*',
+              message: 'A contract may import only @temporalio/workflow (define*), domain types and other contracts.',
+            },
+            { regex: '^(\\.\\./domain/|\\./).*', allowTypeImports: true, message: 'A contract imports domain modules and other contracts as types only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/workflows/**', 'src/api/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [workflowAsTypeOnly] }] },
+  },
+  {
     // The API validates, writes and talks to Temporal; workers call the providers (design.md).
     // Allowed from providers/: the integration-mode check, webhook signature verifiers, and the
     // Google OAuth callback's code exchange (the person waits in the browser for its outcome).
@@ -72,6 +104,7 @@ export default tseslint.config(
                 '(^|/)providers/(?!integration$|stripe$|twilio$|google/pubsub-push-verifier$|google/oauth$|google/gmail$|google/refresh-token-vault$).*',
               message: 'The API calls no provider: a workflow activity does (signature checks and the OAuth callback excepted).',
             },
+            workflowAsTypeOnly,
           ],
         },
       ],

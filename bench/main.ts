@@ -21,7 +21,8 @@ import { planReminders } from '../src/domain/reminder-schedule';
 import { invoiceWorkflowId } from '../src/domain/workflow-ids';
 import { createLogger } from '../src/observability/logger';
 import { createTemporalClient } from '../src/temporal/client';
-import { paidSignal } from '../src/workflows/definitions';
+import type { paymentReminder } from '../src/workflows/payment-reminder';
+import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
 
 const N = Number(process.env.BENCH_N ?? 300);
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     await withTenant(pool, tenantId, (db) =>
       insertInvoice(db, { id, tenantId, clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Benchmark invoice', channels: ['email'], scheduleDays: [0], workflowId }),
     );
-    await temporal.workflow.start('paymentReminder', {
+    await temporal.workflow.start<typeof paymentReminder>('paymentReminder', {
       workflowId,
       taskQueue: config.temporal.taskQueue,
       args: [{ tenantId, invoiceId: id, clientId, channels: ['email'], plan: planReminders({ dueDate, scheduleDays: [0], timeZone: 'UTC', now: new Date() }), emailRetry: DEFAULT_EMAIL_RETRY }],

@@ -7,11 +7,11 @@ import type { Config } from './config';
 import { listTenantIds } from './db/guardian-tenants';
 import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
-import { ensureGuardians } from './temporal/guardian-workflow';
-import { ensureHousekeeping } from './temporal/housekeeping-workflow';
 import { createFrontdeskWorker, workflowSource } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
+import { ensureGuardians } from './workflow-starters/guardian';
+import { ensureHousekeeping } from './workflow-starters/housekeeping';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');

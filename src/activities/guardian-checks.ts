@@ -19,7 +19,7 @@ import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/gua
 import { planReminders } from '../domain/reminder-schedule';
 import type { Logger } from '../observability/logger';
 import { missingVariables } from '../providers/integration';
-import { startPaymentReminder } from '../temporal/start-workflows';
+import { startPaymentReminder } from '../workflow-starters/payment-reminder';
 import { describeFailure } from './guardian-providers';
 
 export interface GuardianThresholds {

@@ -14,7 +14,7 @@ import { withTenant } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail, GmailMessageRef } from '../providers/google/gmail';
-import type { MailboxPassResult } from '../workflows/definitions';
+import type { MailboxPassResult } from '../workflows/mailbox-sync.contract';
 import { isInbound, toInboundMessage } from './mailbox-message';
 
 /** What a pass needs from the tenant's Gmail. */

@@ -9,7 +9,7 @@ import { withTenant } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail } from '../providers/google/gmail';
-import type { MailboxWatchRenewal } from '../workflows/definitions';
+import type { MailboxWatchRenewal } from '../workflows/mailbox-watch.contract';
 
 export interface MailboxWatchDeps {
   pool: DatabasePool;

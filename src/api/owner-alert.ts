@@ -8,7 +8,7 @@ import type { Db } from '../db/sql';
 import { listOwnerEmails } from '../db/users';
 import { rfcMessageId } from '../domain/email';
 import { emailWorkflowId } from '../domain/workflow-ids';
-import { startEmailDelivery } from '../temporal/start-workflows';
+import { startEmailDelivery } from '../workflow-starters/email-delivery';
 
 export async function alertOwner(
   db: Db,

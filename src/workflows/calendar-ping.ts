@@ -2,7 +2,7 @@
 // itself). Short-lived: two quick tries, then the API answers 503 with the reason.
 import { proxyActivities } from '@temporalio/workflow';
 import type { createCalendarActivities } from '../activities/calendar';
-import type { CalendarPingInput, CalendarPingResult } from './definitions';
+import type { CalendarPingInput, CalendarPingResult } from './calendar-ping.contract';
 
 const { pingCalendar } = proxyActivities<ReturnType<typeof createCalendarActivities>>({
   startToCloseTimeout: '15 seconds',

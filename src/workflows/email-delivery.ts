@@ -2,7 +2,7 @@
 // with exponential backoff inside a total budget; the activity makes each try safe to repeat.
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createEmailDeliveryActivities } from '../activities/email-delivery';
-import { emailDeliveryStatusQuery, type EmailDeliveryInput, type EmailDeliveryResult } from './definitions';
+import { emailDeliveryStatusQuery, type EmailDeliveryInput, type EmailDeliveryResult } from './email-delivery.contract';
 import { RECORD_ACTIVITY_OPTIONS, sendActivityOptions } from './delivery-retry';
 
 type EmailActivities = ReturnType<typeof createEmailDeliveryActivities>;

@@ -30,7 +30,7 @@ import {
   type GuardianCarry,
   type GuardianInput,
   type GuardianStatus,
-} from './definitions';
+} from './guardian.contract';
 import { emailDelivery } from './email-delivery';
 
 type WatchActivities = ReturnType<typeof createMailboxWatchActivities>;

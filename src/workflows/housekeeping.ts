@@ -3,7 +3,7 @@
 // redeemed Gmail connect links, Idempotency-Keys. Signal runNow for a pass at once; query status.
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createHousekeepingActivities } from '../activities/housekeeping';
-import { housekeepingRunNowSignal, housekeepingStatusQuery, type HousekeepingInput, type HousekeepingPass } from './definitions';
+import { housekeepingRunNowSignal, housekeepingStatusQuery, type HousekeepingInput, type HousekeepingPass } from './housekeeping.contract';
 
 const { purgeExpired } = proxyActivities<ReturnType<typeof createHousekeepingActivities>>({
   startToCloseTimeout: '5 minutes',

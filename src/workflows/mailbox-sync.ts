@@ -13,7 +13,7 @@ import {
   type MailboxSyncCarry,
   type MailboxSyncInput,
   type MailboxSyncStatus,
-} from './definitions';
+} from './mailbox-sync.contract';
 
 type SyncActivities = ReturnType<typeof createMailboxSyncActivities>;
 

@@ -11,7 +11,7 @@ import {
   type MailboxWatchInput,
   type MailboxWatchRenewal,
   type MailboxWatchStatus,
-} from './definitions';
+} from './mailbox-watch.contract';
 
 type WatchActivities = ReturnType<typeof createMailboxWatchActivities>;
 

@@ -25,14 +25,14 @@ import {
   rescheduleSignal,
   resumeSignal,
   voidSignal,
-  type EmailDeliveryResult,
   type PaymentReminderInput,
   type PaymentReminderOutcome,
   type PaymentReminderStatus,
   type ReminderChannel,
   type SentReminder,
-} from './definitions';
+} from './payment-reminder.contract';
 import { emailDelivery } from './email-delivery';
+import type { EmailDeliveryResult } from './email-delivery.contract';
 
 type Activities = ReturnType<typeof createPaymentReminderActivities>;
 

@@ -2,7 +2,7 @@
 // API → Temporal → worker → database wiring end to end.
 import { proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createProbeActivities } from '../activities/probe';
-import { probeStatusQuery, type ProbeInput, type ProbeResult } from './definitions';
+import { probeStatusQuery, type ProbeInput, type ProbeResult } from './probe.contract';
 
 const { checkDatabase } = proxyActivities<ReturnType<typeof createProbeActivities>>({
   startToCloseTimeout: '10 seconds',

@@ -3,7 +3,7 @@
 // makes each try safe to repeat (consent re-read, a lost answer looked for before a resend).
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createSmsDeliveryActivities } from '../activities/sms-delivery';
-import { smsDeliveryStatusQuery, type SmsDeliveryInput, type SmsDeliveryResult } from './definitions';
+import { smsDeliveryStatusQuery, type SmsDeliveryInput, type SmsDeliveryResult } from './sms-delivery.contract';
 import { RECORD_ACTIVITY_OPTIONS, sendActivityOptions } from './delivery-retry';
 
 type SmsActivities = ReturnType<typeof createSmsDeliveryActivities>;

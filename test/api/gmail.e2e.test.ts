@@ -6,7 +6,7 @@ import { listAuditEntries } from '../../src/db/audit';
 import { findMailbox } from '../../src/db/mailboxes';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { openRefreshToken } from '../../src/providers/google/refresh-token-vault';
-import { mailboxWatchStatusQuery } from '../../src/workflows/definitions';
+import { mailboxWatchStatusQuery } from '../../src/workflows/mailbox-watch.contract';
 import { createUser, registerTenant, type SignedInUser } from '../helpers/auth';
 import { startE2E, type E2E } from '../helpers/e2e';
 import type { TestServer } from '../helpers/http';

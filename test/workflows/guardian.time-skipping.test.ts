@@ -22,7 +22,7 @@ import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
 import type { Classification } from '../../src/providers/claude';
-import { guardianReportQuery, guardianRunNowSignal, pauseSignal, resumeSignal, type GuardianInput, type GuardianStatus } from '../../src/workflows/definitions';
+import { guardianReportQuery, guardianRunNowSignal, pauseSignal, resumeSignal, type GuardianInput, type GuardianStatus } from '../../src/workflows/guardian.contract';
 import { guardian } from '../../src/workflows/guardian';
 import { testConfig } from '../helpers/config';
 import { createAppPool, createTenant } from '../helpers/db';

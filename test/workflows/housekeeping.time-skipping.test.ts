@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { DatabasePool } from 'slonik';
 import { createHousekeepingActivities } from '../../src/activities/housekeeping';
 import { createLogger } from '../../src/observability/logger';
-import { housekeepingRunNowSignal, housekeepingStatusQuery } from '../../src/workflows/definitions';
+import { housekeepingRunNowSignal, housekeepingStatusQuery } from '../../src/workflows/housekeeping.contract';
 import { housekeeping } from '../../src/workflows/housekeeping';
 import { testConfig } from '../helpers/config';
 import { createAppPool } from '../helpers/db';

@@ -5,16 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import {
-  mailboxChangedSignal,
-  mailboxSyncStatusQuery,
-  mailboxWatchStatusQuery,
-  renewWatchSignal,
-  type MailboxPassResult,
-  type MailboxSyncStatus,
-  type MailboxWatchRenewal,
-} from '../../src/workflows/definitions';
 import { PASSES_PER_RUN } from '../../src/workflows/mailbox-sync';
+import { mailboxChangedSignal, mailboxSyncStatusQuery, type MailboxPassResult, type MailboxSyncStatus } from '../../src/workflows/mailbox-sync.contract';
+import { mailboxWatchStatusQuery, renewWatchSignal, type MailboxWatchRenewal } from '../../src/workflows/mailbox-watch.contract';
 import { eventually } from '../helpers/sandbox';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 

@@ -16,7 +16,7 @@ import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { planReminders } from '../../src/domain/reminder-schedule';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
-import { paidSignal, pauseSignal, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/definitions';
+import { paidSignal, pauseSignal, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/payment-reminder.contract';
 import { paymentReminder } from '../../src/workflows/payment-reminder';
 import { createAppPool, createTenant } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';

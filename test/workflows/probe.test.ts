@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DatabasePool } from 'slonik';
 import { TenantIdKey } from '../../src/domain/search-attributes';
-import { probeStatusQuery } from '../../src/workflows/definitions';
+import { probeStatusQuery } from '../../src/workflows/probe.contract';
 import { testConfig } from '../helpers/config';
 import { createAppPool } from '../helpers/db';
 import { connectClient, startTestWorker } from '../helpers/temporal';

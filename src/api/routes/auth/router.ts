@@ -9,7 +9,7 @@ import { withTenant } from '../../../db/tenant-transaction';
 import { findTenant, insertTenant } from '../../../db/tenants';
 import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail } from '../../../db/users';
 import { ForbiddenError, UnauthorizedError } from '../../../errors';
-import { ensureGuardian } from '../../../temporal/guardian-workflow';
+import { ensureGuardian } from '../../../workflow-starters/guardian';
 import type { AppDeps } from '../../app';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';

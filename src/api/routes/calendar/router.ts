@@ -1,15 +1,12 @@
 // GET /api/calendar/ping: whether the Google Calendar API answers for this business. The API
 // calls no provider itself: a short calendarPing workflow makes the call on a worker, and its
 // outcome (or that no worker took it in time) becomes the answer.
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TimeoutFailure } from '@temporalio/common';
-import { TenantIdKey } from '../../../domain/search-attributes';
-import { calendarPingWorkflowId } from '../../../domain/workflow-ids';
 import { ServiceUnavailableError } from '../../../errors';
 import { requireIntegration } from '../../../providers/integration';
-import type { CalendarPingInput, CalendarPingResult } from '../../../workflows/definitions';
+import { pingCalendar } from '../../../workflow-starters/calendar-ping';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
@@ -34,16 +31,8 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'Calendar answered', schema: pingResult } },
     async handler({ auth }) {
       requireIntegration(deps.config, 'calendar');
-      const input: CalendarPingInput = { tenantId: auth.tenantId };
       try {
-        const result = await deps.temporal.workflow.execute<(i: CalendarPingInput) => Promise<CalendarPingResult>>('calendarPing', {
-          workflowId: calendarPingWorkflowId(auth.tenantId, randomUUID()),
-          taskQueue: deps.config.temporal.taskQueue,
-          args: [input],
-          typedSearchAttributes: [{ key: TenantIdKey, value: auth.tenantId }],
-          workflowExecutionTimeout: `${PING_TIMEOUT_S} seconds`,
-        });
-        return { status: 200, body: result };
+        return { status: 200, body: await pingCalendar(deps.temporal, deps.config, auth.tenantId, PING_TIMEOUT_S) };
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
         if (err.cause instanceof TimeoutFailure) {

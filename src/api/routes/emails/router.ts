@@ -11,7 +11,7 @@ import { findUser } from '../../../db/users';
 import { rfcMessageId } from '../../../domain/email';
 import { emailWorkflowId } from '../../../domain/workflow-ids';
 import { NotFoundError, ValidationError } from '../../../errors';
-import { startEmailDelivery } from '../../../temporal/start-workflows';
+import { startEmailDelivery } from '../../../workflow-starters/email-delivery';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';

@@ -17,9 +17,10 @@ import { BadRequestError, ServiceUnavailableError, UpstreamError, ValidationErro
 import { createGmail } from '../../../providers/google/gmail';
 import { createGoogleOAuth, GOOGLE_SCOPES } from '../../../providers/google/oauth';
 import { sealRefreshToken } from '../../../providers/google/refresh-token-vault';
-import { notifyMailboxSync, renewMailboxWatchNow } from '../../../temporal/mailbox-workflows';
-import { signalIfRunning } from '../../../temporal/signal';
-import { mailboxChangedSignal, renewWatchSignal } from '../../../workflows/definitions';
+import { signalIfRunning } from '../../../temporal/if-running';
+import { mailboxChangedSignal } from '../../../workflows/mailbox-sync.contract';
+import { renewWatchSignal } from '../../../workflows/mailbox-watch.contract';
+import { notifyMailboxSync, renewMailboxWatchNow } from '../../../workflow-starters/mailbox';
 import { FieldConflictError } from '../../field-conflict';
 import type { ConnectState } from './connect-state';
 

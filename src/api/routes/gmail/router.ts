@@ -13,7 +13,7 @@ import { BadRequestError, NotFoundError, ValidationError } from '../../../errors
 import { createGoogleOAuth } from '../../../providers/google/oauth';
 import { createPubsubPushVerifier, type PubsubPushVerifier } from '../../../providers/google/pubsub-push-verifier';
 import { requireIntegration } from '../../../providers/integration';
-import { notifyMailboxSync } from '../../../temporal/mailbox-workflows';
+import { notifyMailboxSync } from '../../../workflow-starters/mailbox';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';

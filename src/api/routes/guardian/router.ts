@@ -4,8 +4,8 @@
 import Router from '@koa/router';
 import { findGuardianSettings, saveGuardianSettings } from '../../../db/guardian-settings';
 import { guardianWorkflowId } from '../../../domain/workflow-ids';
-import { signalGuardian } from '../../../temporal/guardian-workflow';
-import { guardianRunNowSignal, pauseSignal, resumeSignal } from '../../../workflows/definitions';
+import { guardianRunNowSignal, pauseSignal, resumeSignal } from '../../../workflows/guardian.contract';
+import { signalGuardian } from '../../../workflow-starters/guardian';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';

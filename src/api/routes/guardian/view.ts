@@ -6,8 +6,8 @@ import { findGuardianSettings } from '../../../db/guardian-settings';
 import type { Db } from '../../../db/sql';
 import { worstStatus, type GuardianReport } from '../../../domain/guardian';
 import { guardianWorkflowId } from '../../../domain/workflow-ids';
-import { queryIfRunning } from '../../../temporal/signal';
-import { guardianReportQuery, type GuardianStatus } from '../../../workflows/definitions';
+import { queryIfRunning } from '../../../temporal/if-running';
+import { guardianReportQuery, type GuardianStatus } from '../../../workflows/guardian.contract';
 import type { z } from '../../openapi/zod';
 import type { guardianViewSchema } from './schema';
 
@@ -17,7 +17,7 @@ export async function guardianView(temporal: Client, db: Db, tenantId: string): 
   const workflowId = guardianWorkflowId(tenantId);
   let live: GuardianStatus | null;
   try {
-    live = await queryIfRunning<GuardianStatus>(temporal, workflowId, guardianReportQuery.name);
+    live = await queryIfRunning(temporal, workflowId, guardianReportQuery);
   } catch {
     return fromDatabase(db, workflowId, 'running');
   }

@@ -3,15 +3,15 @@
 import type { Client } from '@temporalio/client';
 import type { Invoice } from '../../../db/invoices';
 import type { InvoiceReminder } from '../../../db/invoice-reminders';
-import { queryIfRunning } from '../../../temporal/signal';
-import type { PaymentReminderStatus } from '../../../workflows/definitions';
+import { queryIfRunning } from '../../../temporal/if-running';
+import { paymentReminderStatusQuery, type PaymentReminderStatus } from '../../../workflows/payment-reminder.contract';
 import { presentReminder } from './schema';
 
 export async function remindersView(temporal: Client, invoice: Invoice, sent: InvoiceReminder[]) {
   let status: Pick<PaymentReminderStatus, 'state' | 'nextReminderAt'> | null = null;
   if (invoice.status === 'open') {
     // When the workflow cannot answer right now, say what is known rather than fail the read.
-    status = await queryIfRunning<PaymentReminderStatus>(temporal, invoice.workflowId, 'status').catch(() => ({ state: 'scheduled' as const, nextReminderAt: null }));
+    status = await queryIfRunning(temporal, invoice.workflowId, paymentReminderStatusQuery).catch(() => ({ state: 'scheduled' as const, nextReminderAt: null }));
   }
   return {
     state: status?.state ?? 'done',

@@ -12,7 +12,7 @@ import { smsWorkflowId } from '../../../domain/workflow-ids';
 import { ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../../errors';
 import { requireIntegration } from '../../../providers/integration';
 import { createTwilioSignatureValidator } from '../../../providers/twilio';
-import { startSmsDelivery } from '../../../temporal/start-workflows';
+import { startSmsDelivery } from '../../../workflow-starters/sms-delivery';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';

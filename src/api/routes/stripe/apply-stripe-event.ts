@@ -8,9 +8,9 @@ import type { Db } from '../../../db/sql';
 import { claimStripeEvent, recordStripeEventOutcome } from '../../../db/stripe-events';
 import type { Config } from '../../../config';
 import { formatMoney } from '../../../domain/money';
-import { signalIfRunning } from '../../../temporal/signal';
+import { signalIfRunning } from '../../../temporal/if-running';
 import { alertOwner } from '../../owner-alert';
-import { paidSignal, pauseSignal } from '../../../workflows/definitions';
+import { paidSignal, pauseSignal } from '../../../workflows/payment-reminder.contract';
 
 export type StripeEventOutcome = 'paid' | 'already_settled' | 'refund_recorded' | 'reopened' | 'dispute_recorded' | 'ignored' | 'duplicate';
 

@@ -1,5 +1,5 @@
 // Workflow operations for a tenant's admins: list and inspect its executions, send the signals
-// each workflow type declares (workflow-signals-registry.ts), cancel, and (owners) terminate.
+// each workflow type declares (declared-workflows.ts), cancel, and (owners) terminate.
 // Every execution is reached through its TenantId search attribute; the reasons given for cancel
 // and terminate go to the audit log, and Temporal only hears ids (its history is not encrypted
 // for fields like a cancel reason).
@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ConflictError, ValidationError } from '../../../errors';
-import { checkSignal, declaredWorkflow, WORKFLOW_OPERATIONS } from '../../../temporal/workflow-signals-registry';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
+import { checkSignal, declaredWorkflow, WORKFLOW_OPERATIONS } from './declared-workflows';
 import { customSearchAttributes, pendingActivitiesOf, summaryOfDescription, summaryOfRaw } from './execution';
 import {
   cancelBody,
@@ -47,7 +47,7 @@ async function whileRunning<T>(fn: () => Promise<T>): Promise<T> {
 
 function declaredSignalsText(): string {
   return Object.entries(WORKFLOW_OPERATIONS)
-    .map(([type, declared]) => `${type}: ${Object.keys(declared.signals).join(', ') || 'none'}`)
+    .map(([type, declared]) => `${type}: ${declared.signals.map((s) => s.definition.name).join(', ') || 'none'}`)
     .join('; ');
 }
 
@@ -143,7 +143,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       const check = checkSignal(d.type, body.name, body.args);
       if (!check.ok) throw new ValidationError(check.problems);
       runningOrConflict(d);
-      await whileRunning(() => temporal.workflow.getHandle(d.workflowId, d.runId).signal(body.name, ...check.args));
+      await whileRunning(() => temporal.workflow.getHandle(d.workflowId, d.runId).signal(check.signal, ...check.args));
       await audit({ action: 'workflow.signalled', target: `workflow:${d.workflowId}`, detail: { type: d.type, runId: d.runId, signal: body.name } });
       return { status: 202, body: { workflowId: d.workflowId, runId: d.runId, action: 'signal', signal: body.name } };
     },

@@ -1,7 +1,7 @@
-import { DECLARED_WORKFLOW_TYPES } from '../../../temporal/workflow-signals-registry';
 import { instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
+import { DECLARED_WORKFLOW_TYPES } from './declared-workflows';
 
 /** The statuses the API shows, and the ExecutionStatus each is called in a visibility query. */
 export const WORKFLOW_STATUSES = {

@@ -6,7 +6,7 @@ import type { DatabasePool } from 'slonik';
 import { listTenantIds } from '../../src/db/guardian-tenants';
 import { guardianWorkflowId } from '../../src/domain/workflow-ids';
 import { createLogger } from '../../src/observability/logger';
-import { ensureGuardian, ensureGuardians } from '../../src/temporal/guardian-workflow';
+import { ensureGuardian, ensureGuardians } from '../../src/workflow-starters/guardian';
 import { testConfig } from '../helpers/config';
 import { createAppPool, createTenant } from '../helpers/db';
 import { runEntryPoint } from '../helpers/process';

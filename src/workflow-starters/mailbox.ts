@@ -6,7 +6,10 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { MailboxIdKey, TenantIdKey } from '../domain/search-attributes';
 import { mailboxSyncWorkflowId, mailboxWatchWorkflowId } from '../domain/workflow-ids';
-import { mailboxChangedSignal, renewWatchSignal, type MailboxSyncInput, type MailboxWatchInput } from '../workflows/definitions';
+import type { mailboxSync } from '../workflows/mailbox-sync';
+import { mailboxChangedSignal, type MailboxSyncInput } from '../workflows/mailbox-sync.contract';
+import type { mailboxWatch } from '../workflows/mailbox-watch';
+import { renewWatchSignal, type MailboxWatchInput } from '../workflows/mailbox-watch.contract';
 
 interface MailboxIds {
   tenantId: string;
@@ -25,7 +28,7 @@ const searchAttributes = (ids: MailboxIds) => [
 export async function notifyMailboxSync(client: Client, config: Config, ids: MailboxIds, change: { historyId?: string } = {}): Promise<string> {
   const workflowId = mailboxSyncWorkflowId(ids.tenantId, ids.mailboxId);
   const input: MailboxSyncInput = { ...ids, fallbackIntervalMs: config.mailboxSync.fallbackIntervalMs };
-  await client.workflow.signalWithStart('mailboxSync', {
+  await client.workflow.signalWithStart<typeof mailboxSync, [{ historyId?: string }]>('mailboxSync', {
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [input],
@@ -40,7 +43,7 @@ export async function notifyMailboxSync(client: Client, config: Config, ids: Mai
 export async function renewMailboxWatchNow(client: Client, config: Config, ids: MailboxIds): Promise<string> {
   const workflowId = mailboxWatchWorkflowId(ids.tenantId, ids.mailboxId);
   const input: MailboxWatchInput = { ...ids, renewEveryMs: config.mailboxSync.watchRenewIntervalMs };
-  await client.workflow.signalWithStart('mailboxWatch', {
+  await client.workflow.signalWithStart<typeof mailboxWatch, []>('mailboxWatch', {
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [input],

@@ -1,4 +1,4 @@
-// How the API and the worker reach a tenant's guardian (workflowId guardian:<tenant>). Starting is
+// How the API and the worker start a tenant's guardian (workflowId guardian:<tenant>). Starting is
 // idempotent: a running guardian is kept (USE_EXISTING), a closed one is replaced, so registration,
 // the worker's boot sweep and the routes can all "make sure it runs" without a race.
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -7,7 +7,8 @@ import type { Config } from '../config';
 import { TenantIdKey } from '../domain/search-attributes';
 import { guardianWorkflowId } from '../domain/workflow-ids';
 import type { Logger } from '../observability/logger';
-import type { GuardianInput } from '../workflows/definitions';
+import type { guardian } from '../workflows/guardian';
+import type { GuardianInput } from '../workflows/guardian.contract';
 
 function guardianOptions(config: Config, tenantId: string) {
   const input: GuardianInput = {
@@ -34,13 +35,13 @@ export async function ensureGuardian(client: Client, config: Config, tenantId: s
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
   // Another caller may start it in between: USE_EXISTING makes that a no-op, not an error.
-  await client.workflow.start('guardian', { ...guardianOptions(config, tenantId), workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+  await client.workflow.start<typeof guardian>('guardian', { ...guardianOptions(config, tenantId), workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
   return true;
 }
 
 /** Signals the guardian, starting it first when none is running (signal-with-start). */
 export async function signalGuardian(client: Client, config: Config, tenantId: string, signal: SignalDefinition<[]>): Promise<void> {
-  await client.workflow.signalWithStart('guardian', { ...guardianOptions(config, tenantId), signal, signalArgs: [] });
+  await client.workflow.signalWithStart<typeof guardian, []>('guardian', { ...guardianOptions(config, tenantId), signal, signalArgs: [] });
 }
 
 /**

@@ -1,7 +1,9 @@
-// Signals and cancels from the API to workflows that may already have finished (an invoice paid
-// after its reminders ended, say): a closed or missing workflow is not an error there.
+// Signals, queries and cancels from the API to workflows that may already have finished (an
+// invoice paid after its reminders ended, say): a closed or missing workflow is not an error there.
+// Signals and queries are the workflow contract's definitions (workflows/<name>.contract.ts), so
+// their names and argument types come from one place.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { SignalDefinition } from '@temporalio/common';
+import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
 
 export async function signalIfRunning<Args extends unknown[]>(
   client: Client,
@@ -35,13 +37,13 @@ const QUERY_DEADLINE_MS = 3_000;
  * A running workflow's answer to a query, or null when it has closed or does not exist. Throws
  * when it cannot answer in time (no worker polling, Temporal unreachable).
  */
-export async function queryIfRunning<T>(client: Client, workflowId: string, query: string): Promise<T | null> {
+export async function queryIfRunning<T>(client: Client, workflowId: string, query: QueryDefinition<T, []>): Promise<T | null> {
   try {
     return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, async () => {
       const handle = client.workflow.getHandle(workflowId);
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') return null;
-      return (await handle.query(query)) as T;
+      return await handle.query(query);
     });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;

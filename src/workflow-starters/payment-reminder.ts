@@ -1,0 +1,33 @@
+// Starts an invoice's paymentReminder workflow (invoice:<tenant>:<invoice>): a second start for the
+// same invoice is refused by Temporal; search attributes let ops find it by invoice and client.
+import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Config } from '../config';
+import { ClientIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
+import { invoiceWorkflowId } from '../domain/workflow-ids';
+import type { paymentReminder } from '../workflows/payment-reminder';
+import type { PaymentReminderInput } from '../workflows/payment-reminder.contract';
+
+/**
+ * `restart`: the guardian starts the reminders again for an open invoice whose run is gone, failed
+ * or timed out. Temporal still refuses while a run is open or after one completed.
+ */
+export async function startPaymentReminder(
+  client: Client,
+  config: Config,
+  input: Omit<PaymentReminderInput, 'emailRetry'>,
+  options: { restart?: boolean } = {},
+): Promise<string> {
+  const workflowId = invoiceWorkflowId(input.tenantId, input.invoiceId);
+  await client.workflow.start<typeof paymentReminder>('paymentReminder', {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [{ ...input, emailRetry: config.emailRetry }],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: input.tenantId },
+      { key: InvoiceIdKey, value: input.invoiceId },
+      { key: ClientIdKey, value: input.clientId },
+    ],
+    workflowIdReusePolicy: options.restart ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY : WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+  return workflowId;
+}
