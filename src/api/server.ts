@@ -1,9 +1,9 @@
 // The web process: boot, listen on 0.0.0.0:PORT, and on SIGTERM stop accepting, let in-flight
 // requests finish (bounded), close the pool and the Temporal connection, exit 0.
-import http from 'node:http';
 import { bootCommon } from '../boot';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
+import { createHttpServer } from './http-server';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -11,8 +11,7 @@ async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('api');
   const temporal = await createTemporalClient(config);
   const app = createApp({ config, pool, temporal, logger });
-  const server = http.createServer(app.callback());
-  server.keepAliveTimeout = 65_000; // longer than typical proxy idle timeouts
+  const server = createHttpServer(app.callback());
 
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   logger.info({ port: config.port, env: config.env }, `API listening on http://0.0.0.0:${config.port}`);

@@ -19,7 +19,7 @@ const PATH = /(?:^|[\s`(])((?:dist\/)?(?:src|test|scripts|docs|bench|http)\/[A-Z
 
 function pathsNamedIn(markdown: string): string[] {
   const spans = [...markdown.matchAll(/`[^`\n]+`|\]\([^)\s]+\)/g)].map((m) => m[0]);
-  return spans.flatMap((span) => [...span.matchAll(PATH)].map((m) => m[1].replace(/[.,:]+$/, '')));
+  return spans.flatMap((span) => [...span.matchAll(PATH)].map((m) => (m[1] ?? '').replace(/[.,:]+$/, '')));
 }
 
 /** `dir/*.sql` and jest path prefixes (`test/workflows/email-delivery`) name files by pattern. */
