@@ -15,6 +15,7 @@ import { smsWorkflowId, startSmsDelivery } from '../../../temporal/start-workflo
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
+import { whyNotTextable } from '../../fields/phone';
 import { decodeCursor, toPage } from '../../pagination';
 import { applyDeliveryStatus, receiveInboundText } from './twilio-webhook';
 import {
@@ -69,6 +70,8 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         const client = await findClient(db, body.clientId);
         if (!client) throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
         if (!client.phone) throw new ValidationError([{ path: 'clientId', message: 'this client has no phone number' }]);
+        const notTextable = whyNotTextable(client.phone);
+        if (notTextable) throw new ValidationError([{ path: 'clientId', message: `this client's phone ${notTextable}` }]);
         if (!client.sms_consent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
         to = client.phone;
         clientId = client.id;

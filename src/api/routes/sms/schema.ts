@@ -1,6 +1,6 @@
 import type { SmsMessage } from '../../../db/sms-messages';
 import { SMS_STATUSES } from '../../../domain/sms';
-import { phoneField } from '../../fields/phone';
+import { textablePhoneField } from '../../fields/phone';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
@@ -10,7 +10,7 @@ export { idParams };
 export const sendSmsBody = z
   .object({
     clientId: z.string().uuid().optional().openapi({ description: "A client who consented to SMS: sent to the client's phone" }),
-    to: phoneField.optional().openapi({ description: 'A phone number instead of a client; refused (409) when it is a client who has not consented' }),
+    to: textablePhoneField.optional().openapi({ description: 'A phone number instead of a client; refused (409) when it is a client who has not consented' }),
     // 1600 characters is Twilio's limit for one message (it splits it into segments).
     body: z.string().trim().min(1).max(1600).openapi({ example: 'Your appointment is confirmed for Tuesday at 10:00.' }),
   })
