@@ -54,6 +54,33 @@ describe('request bodies', () => {
   });
 });
 
+describe('text Postgres cannot store', () => {
+  const problemPaths = (res: { body: { errors?: { path: string }[] } }) => res.body.errors?.map((e) => e.path);
+
+  it.each([
+    ['a NUL in a name', '{"name":"a\\u0000b"}', ['name']],
+    ['a NUL in a phone, which the number parser would drop', '{"name":"Ok","phone":"+1 415 555\\u00002671"}', ['phone']],
+    ['a lone surrogate', '{"name":"a\\ud800b"}', ['name']],
+    ['a NUL in a key', '{"name":"Ok","no\\u0000te":"x"}', ['no\u0000te']],
+  ])('%s is a 422 naming the field, and nothing is stored', async (_case, raw, paths) => {
+    const before = await request(api.server, 'GET', '/api/clients?limit=100', { token: owner.accessToken });
+    const res = await request(api.server, 'POST', '/api/clients', { token: owner.accessToken, raw, headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(422);
+    expect(problemPaths(res)).toEqual(paths);
+    const after = await request(api.server, 'GET', '/api/clients?limit=100', { token: owner.accessToken });
+    expect(after.body.items).toHaveLength(before.body.items.length);
+  });
+
+  it('in a query parameter and in an email too: one rule for every route', async () => {
+    const search = await request(api.server, 'GET', '/api/clients?search=a%00b', { token: owner.accessToken });
+    expect(search.status).toBe(422);
+    expect(problemPaths(search)).toEqual(['search']);
+    const email = await request(api.server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'a@example.com', subject: 'Hi\u0000', text: 'x' } });
+    expect(email.status).toBe(422);
+    expect(problemPaths(email)).toEqual(['subject']);
+  });
+});
+
 /** Writes bytes on a raw socket and reads the whole answer: fetch cannot send broken HTTP. */
 function rawExchange(bytes: string): Promise<{ status: number; headers: string; body: string }> {
   const { hostname, port } = new URL(api.server.url);

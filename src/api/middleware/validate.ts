@@ -4,6 +4,7 @@ import type { Next } from 'koa';
 import type { ZodIssue, ZodTypeAny } from 'zod';
 import { ValidationError, type FieldProblem } from '../../errors';
 import type { AppContext } from '../context';
+import { unstorableText } from '../unstorable-text';
 
 export interface RequestSchemas {
   params?: ZodTypeAny;
@@ -31,6 +32,11 @@ export function validate(schemas: RequestSchemas) {
     const parse = (part: 'params' | 'query' | 'body', raw: unknown): unknown => {
       const schema = schemas[part];
       if (!schema) return undefined;
+      const unstorable = unstorableText(raw);
+      if (unstorable.length > 0) {
+        problems.push(...unstorable);
+        return undefined;
+      }
       const result = schema.safeParse(raw);
       if (result.success) return result.data;
       problems.push(...problemsOf(result.error.issues, part));
