@@ -99,17 +99,23 @@ export const envSchema = z.object({
       message: 'must be a comma-separated list of origins (https://app.example.com)',
     }),
   BODY_LIMIT_BYTES: positiveInt(1_000_000),
-  // How many proxies in front of the API append to X-Forwarded-For (Railway: 1). The client IP
-  // used for rate limits is the one the nearest trusted proxy saw; 0 ignores the header.
+  // How many proxies in front of the API append to X-Forwarded-For (Railway: 1, set in its
+  // deploy config). The client IP used for rate limits is the one the nearest trusted proxy saw.
+  // 0, the default, ignores the header: a client that reaches the API directly cannot choose
+  // its own address by writing one.
   TRUST_PROXY_HOPS: optionalString
     .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 10), { message: 'must be a whole number from 0 to 10' })
-    .transform((v) => (v === undefined ? 1 : Number(v))),
+    .transform((v) => (v === undefined ? 0 : Number(v))),
   RATE_LIMIT_IP_POINTS: positiveInt(300),
   RATE_LIMIT_IP_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_TENANT_POINTS: positiveInt(1200),
   RATE_LIMIT_TENANT_WINDOW_SECONDS: positiveInt(60),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  // OWASP's throttling: a few failures of one account from one address, more from one address
+  // across accounts, and a much higher ceiling per account from everywhere (which also alerts
+  // its owner), so a stranger cannot lock the owner out by guessing.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: positiveInt(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(100),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt(900),
   REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24),
@@ -268,8 +274,9 @@ function buildConfig(env: Env) {
       ip: { points: env.RATE_LIMIT_IP_POINTS, windowSeconds: env.RATE_LIMIT_IP_WINDOW_SECONDS },
       tenant: { points: env.RATE_LIMIT_TENANT_POINTS, windowSeconds: env.RATE_LIMIT_TENANT_WINDOW_SECONDS },
       login: {
-        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerAccountIp: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
         maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
       },
     },
