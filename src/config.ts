@@ -168,6 +168,9 @@ export const envSchema = z.object({
   TEMPORAL_TLS_CERT: optionalString,
   TEMPORAL_TLS_KEY: optionalString,
   TEMPORAL_UI_URL: optionalUrl,
+  // Every Temporal call one API request makes shares this deadline: an unreachable server is a
+  // 503 within seconds, not after the SDK's ~20 s of retries.
+  TEMPORAL_REQUEST_DEADLINE_MS: positiveInt(5_000),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
   // host:port where the worker serves the Temporal SDK's own Prometheus metrics (task latencies,
@@ -321,6 +324,7 @@ function buildConfig(env: Env) {
           ? { cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }
           : undefined,
       uiUrl: env.TEMPORAL_UI_URL,
+      requestDeadlineMs: env.TEMPORAL_REQUEST_DEADLINE_MS,
       workerMetricsBindAddress: env.WORKER_METRICS_BIND_ADDRESS,
     },
     /** Backoff for every email send (emailDelivery), passed into each workflow at start. */

@@ -15,6 +15,7 @@ import { noRoute } from './middleware/no-route';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { temporalDeadline } from './middleware/temporal-deadline';
 import { rateLimitByIp } from './middleware/rate-limit';
 import { rateLimitsFor } from './rate-limit/per-config';
 import { auditRouter } from './routes/audit/router';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(requestLog());
   app.use(httpMetrics());
   app.use(errorHandler());
+  app.use(temporalDeadline(deps.temporal, deps.config.temporal.requestDeadlineMs));
   app.use(securityHeaders());
   // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
   app.use(withCodecCors(cors(deps.config.http.corsOrigins), deps.config));

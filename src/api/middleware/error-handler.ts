@@ -6,7 +6,10 @@ import { ZodError } from 'zod';
 import { AppError, RateLimitedError, ValidationError, type FieldProblem } from '../../errors';
 import type { AppContext } from '../context';
 import { sendProblem } from '../problem';
+import { isTemporalUnreachable } from '../temporal-unavailable';
 import { zodIssuesToProblems } from '../validation';
+
+const TEMPORAL_RETRY_AFTER_S = 5;
 
 /** Errors from co-body/raw-body carry an http status and a type. */
 interface HttpLikeError {
@@ -51,6 +54,12 @@ export function errorHandler() {
         const title = status === 413 ? 'Payload too large' : status === 415 ? 'Unsupported media type' : 'Bad request';
         const type = status === 413 ? 'payload-too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request';
         sendProblem(ctx, { type, title, status, detail });
+        return;
+      }
+      if (isTemporalUnreachable(err)) {
+        ctx.state.log.warn({ err: { message: (err as Error).message } }, 'Temporal unreachable');
+        ctx.set('Retry-After', String(TEMPORAL_RETRY_AFTER_S));
+        sendProblem(ctx, { type: 'service-unavailable', title: 'Service unavailable', status: 503, detail: 'Temporal is not reachable; try again shortly' });
         return;
       }
       ctx.state.log.error({ err }, 'unhandled error');

@@ -35,13 +35,16 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
       requireIntegration(deps.config, 'calendar');
       const input: CalendarPingInput = { tenantId: auth.tenantId };
       try {
-        const result = await deps.temporal.workflow.execute<(i: CalendarPingInput) => Promise<CalendarPingResult>>('calendarPing', {
-          workflowId: `calendar-ping:${auth.tenantId}:${randomUUID()}`,
-          taskQueue: deps.config.temporal.taskQueue,
-          args: [input],
-          typedSearchAttributes: [{ key: TenantIdKey, value: auth.tenantId }],
-          workflowExecutionTimeout: `${PING_TIMEOUT_S} seconds`,
-        });
+        // Waits for the worker's answer: longer than the request-wide Temporal deadline.
+        const result = await deps.temporal.connection.withDeadline(Date.now() + (PING_TIMEOUT_S + 5) * 1000, () =>
+          deps.temporal.workflow.execute<(i: CalendarPingInput) => Promise<CalendarPingResult>>('calendarPing', {
+            workflowId: `calendar-ping:${auth.tenantId}:${randomUUID()}`,
+            taskQueue: deps.config.temporal.taskQueue,
+            args: [input],
+            typedSearchAttributes: [{ key: TenantIdKey, value: auth.tenantId }],
+            workflowExecutionTimeout: `${PING_TIMEOUT_S} seconds`,
+          }),
+        );
         return { status: 200, body: result };
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
