@@ -16,10 +16,13 @@ const EXAMPLE = {
   payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"world"}').toString('base64') }],
 };
 
+// The CLI sends `{}` (proto3 JSON leaves an empty list out) for a command with no payloads, such
+// as a query or signal without input; that is an empty list, answered with an empty list.
 export const codecRequestBody = z
-  .object({ payloads: z.array(payloadJson).max(1000) })
+  .object({ payloads: z.array(payloadJson).max(1000).default([]) })
   .strict()
-  .openapi('CodecPayloads', { example: EXAMPLE, description: 'Temporal remote-codec request' });
+  .optional()
+  .openapi('CodecPayloads', { example: EXAMPLE, description: 'Temporal remote-codec request; `payloads` absent or empty (and no body at all) is an empty list' });
 
 export const codecResponseBody = z.object({ payloads: z.array(payloadJson) }).openapi('CodecPayloadsResult');
 
