@@ -3,7 +3,7 @@
 // seed asks for the pass with run-now rather than waiting for the schedule (every 5 minutes).
 import type { Owner } from './account';
 import { type HttpClient, SeedError, waitUntil } from './http-client';
-import { findThread, type SeededThread } from './mailbox';
+import type { SeededThread } from './mailbox';
 
 interface GuardianView {
   lastReport: { pass: number; checks: { name: string; status: string; detail: string }[] } | null;
@@ -20,24 +20,23 @@ const PASSES_TRIED = 3;
 
 export async function flagUnsafeThread(api: HttpClient, owner: Owner, thread: SeededThread): Promise<SeededFinding> {
   const token = owner.accessToken;
-  let flagged = thread.unsafe;
+  // Any finding counts, resolved ones too: the owner may have dealt with it since an earlier run.
+  const findingOf = async () => (await api.all<SeededFinding>('/api/unsafe-threads', token)).find((f) => f.threadId === thread.id);
+  let finding = await findingOf();
   let report: GuardianView['lastReport'] = null;
   // A pass that was already under way when the mail was stored may have read past it; the next one screens it.
-  for (let pass = 0; !flagged && pass < PASSES_TRIED; pass++) {
+  for (let pass = 0; !finding && pass < PASSES_TRIED; pass++) {
     const before = (await api.call<GuardianView>('GET', '/api/guardian', { token })).body.lastReport?.pass ?? 0;
     await api.call('POST', '/api/guardian/run-now', { token, accept: [202] });
     report = await waitUntil('a guardian pass', async () => {
       const view = (await api.call<GuardianView>('GET', '/api/guardian', { token })).body;
       return view.lastReport && view.lastReport.pass > before ? view.lastReport : undefined;
     });
-    flagged = (await findThread(api, owner, thread.subject))?.unsafe ?? false;
+    finding = await findingOf();
   }
-  if (!flagged) {
+  if (!finding) {
     const screening = report?.checks.find((c) => c.name === 'contentSafety');
     throw new SeedError(`the guardian did not flag "${thread.subject}" after ${PASSES_TRIED} passes (content safety: ${screening?.detail ?? 'no report'})`);
   }
-  const findings = await api.all<SeededFinding>('/api/unsafe-threads', token);
-  const finding = findings.find((f) => f.threadId === thread.id);
-  if (!finding) throw new SeedError(`the thread "${thread.subject}" is flagged unsafe but no finding lists it`);
   return finding;
 }

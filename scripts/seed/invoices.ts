@@ -13,6 +13,7 @@ export interface SeededInvoice {
   outcome: InvoiceOutcome;
   status: string;
   overdue: boolean;
+  paidMethod: string | null;
   workflowId: string;
   description: string;
 }
@@ -24,6 +25,7 @@ interface InvoiceView {
   amountCents: number;
   status: string;
   overdue: boolean;
+  paidMethod: string | null;
   workflowId: string;
 }
 
@@ -41,7 +43,15 @@ export async function seedInvoices(
     if (!client) throw new SeedError(`the demo invoice "${demo.description}" names ${demo.client}, who is not a demo client`);
     const invoice = existing.find((i) => i.clientId === client.id && i.description === demo.description) ?? (await createInvoice(api, owner, client, demo));
     const settled = await bringTo(targets, owner, invoice, demo.outcome);
-    seeded.push({ id: settled.id, outcome: demo.outcome, status: settled.status, overdue: settled.overdue, workflowId: settled.workflowId, description: demo.description });
+    seeded.push({
+      id: settled.id,
+      outcome: demo.outcome,
+      status: settled.status,
+      overdue: settled.overdue,
+      paidMethod: settled.paidMethod,
+      workflowId: settled.workflowId,
+      description: demo.description,
+    });
   }
   return seeded;
 }

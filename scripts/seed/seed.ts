@@ -48,9 +48,9 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
 
   const thread = await receiveMail(targets, owner, mailbox, DEMO_INBOUND_MAIL);
   const unsafeThread = await receiveMail(targets, owner, mailbox, DEMO_UNSAFE_MAIL);
-  log(`threads "${thread.subject}" and "${unsafeThread.subject}" received`);
+  log(`threads "${thread.subject}" and "${unsafeThread.subject}" in the inbox`);
   const finding = await flagUnsafeThread(api, owner, unsafeThread);
-  log(`the guardian flagged "${unsafeThread.subject}" (${finding.category}, ${finding.severity})`);
+  log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
 
-  return { owner, mailbox, clients: [...clients.values()], invoices, thread, unsafeThread: { ...unsafeThread, unsafe: true }, finding };
+  return { owner, mailbox, clients: [...clients.values()], invoices, thread, unsafeThread, finding };
 }

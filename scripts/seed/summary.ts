@@ -32,13 +32,14 @@ export function httpVariables(options: SeedOptions, result: SeedResult, extra: E
 
 export function summary(options: SeedOptions, result: SeedResult, extra: ExtraIds = {}): string {
   const { owner } = result;
-  const count = (outcome: string) => result.invoices.filter((i) => i.outcome === outcome).length;
+  // As they stand now: a request file may have moved one since an earlier run made it.
+  const states = result.invoices.map((i) => (i.overdue && i.status === 'open' ? 'overdue' : i.paidMethod ? `${i.status} (${i.paidMethod})` : i.status));
   const variables = Object.entries(httpVariables(options, result, extra)).map(([name, value]) => `  @${name} = ${value}`);
   return [
     '',
     `${owner.businessName} is ready (tenant ${owner.tenantId}):`,
-    `  ${result.clients.length} clients, ${result.invoices.length} invoices (open ${count('open')}, paid by hand ${count('paid_by_hand')}, void ${count('void')}, paid through Stripe ${count('paid_by_stripe')}, overdue ${count('overdue')}),`,
-    `  Gmail ${result.mailbox.email} connected, threads "${result.thread.subject}" and "${result.unsafeThread.subject}" (flagged ${result.finding.category})`,
+    `  ${result.clients.length} clients, ${result.invoices.length} invoices: ${states.join(', ')}`,
+    `  Gmail ${result.mailbox.email} connected: threads "${result.thread.subject}" and "${result.unsafeThread.subject}" (flagged: ${result.finding.category})`,
     '',
     'Sign in:',
     `  email        ${owner.email}`,

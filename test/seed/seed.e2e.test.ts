@@ -35,6 +35,7 @@ it('prints how to sign in: email, password, the API, the Temporal UI and a worki
   expect(output).toContain(password);
   expect(output).toContain(`API          ${e2e.server.url}`);
   expect(output).toContain(`Temporal UI  ${TEMPORAL_UI_URL}`);
+  expect(output).toContain(`${DEMO_CLIENTS.length} clients, 5 invoices: open, paid (cash), void, paid (stripe), overdue`);
   token = /@accessToken = (\S+)/.exec(output)?.[1] ?? '';
   const me = await e2e.call('GET', '/api/auth/me', { token });
   expect(me.status).toBe(200);
