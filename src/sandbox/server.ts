@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import Koa, { type Context, type Next } from 'koa';
 import { ZodError } from 'zod';
 import type { Sandbox } from './context';
+import { CalendarStore } from './calendar-store';
 import { controlRoutes } from './control';
 import { FaultQueue, type FaultProvider } from './faults';
 import { GoogleDirectory } from './gmail-mailbox';
@@ -12,7 +13,7 @@ import { OidcSigner } from './oidc';
 import { type SandboxOptions, sandboxOptions } from './options';
 import { faultResponse } from './provider-errors';
 import { anthropicRoutes } from './providers/anthropic';
-import { CalendarStore, calendarRoutes } from './providers/calendar';
+import { calendarControlRoutes, calendarRoutes } from './providers/calendar';
 import { gmailControlRoutes, gmailRoutes } from './providers/gmail';
 import { googleOAuthRoutes } from './providers/google-oauth';
 import { StripeStore, stripeControlRoutes, stripeRoutes } from './providers/stripe';
@@ -56,6 +57,7 @@ export async function startSandbox(given: Partial<SandboxOptions> & Pick<Sandbox
   for (const router of [
     controlRoutes(sb),
     gmailControlRoutes(sb),
+    calendarControlRoutes(sb),
     stripeControlRoutes(sb),
     twilioControlRoutes(sb),
     googleOAuthRoutes(sb),
