@@ -168,6 +168,9 @@ export const envSchema = z.object({
   TEMPORAL_TLS_CERT: optionalString,
   TEMPORAL_TLS_KEY: optionalString,
   TEMPORAL_UI_URL: optionalUrl,
+  // Dev stack only: the Temporal UI on this machine decodes every payload with no sign-in (the dev
+  // server's UI cannot send credentials by itself). Only calls from loopback; refused in production.
+  TEMPORAL_CODEC_LOCAL_DEV: flag(false),
   // Every Temporal call one API request makes shares this deadline: an unreachable server is a
   // 503 within seconds, not after the SDK's ~20 s of retries.
   TEMPORAL_REQUEST_DEADLINE_MS: positiveInt(5_000),
@@ -325,6 +328,7 @@ function buildConfig(env: Env) {
           : undefined,
       uiUrl: env.TEMPORAL_UI_URL,
       requestDeadlineMs: env.TEMPORAL_REQUEST_DEADLINE_MS,
+      codecLocalDev: env.TEMPORAL_CODEC_LOCAL_DEV,
       workerMetricsBindAddress: env.WORKER_METRICS_BIND_ADDRESS,
     },
     /** Backoff for every email send (emailDelivery), passed into each workflow at start. */
@@ -381,6 +385,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && /^(1|true|yes)$/i.test(source.SANDBOX ?? '')) {
     problems.push({ variable: 'SANDBOX', message: 'must not be enabled in production (the sandbox fakes every provider)' });
+  }
+  if (isProduction && /^(1|true|yes)$/i.test(source.TEMPORAL_CODEC_LOCAL_DEV ?? '')) {
+    problems.push({ variable: 'TEMPORAL_CODEC_LOCAL_DEV', message: 'must not be enabled in production (it decodes every payload without sign-in)' });
   }
   if (raw('TEMPORAL_TLS_CERT') !== raw('TEMPORAL_TLS_KEY')) {
     problems.push({ variable: raw('TEMPORAL_TLS_CERT') ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', message: 'must be set together with its pair (mTLS needs both)' });

@@ -72,6 +72,9 @@ async function main(): Promise<void> {
   if (tools.TEMPORAL_TEST_SERVER_PATH) env.TEMPORAL_TEST_SERVER_PATH ??= tools.TEMPORAL_TEST_SERVER_PATH;
   // For tests that start a dev server of their own (the Temporal UI browser test).
   if (tools.TEMPORAL_CLI) env.TEMPORAL_CLI ??= tools.TEMPORAL_CLI;
+  // The dev server's UI cannot send credentials to the codec: in dev, the API decodes for it
+  // without sign-in (from this machine only; the config refuses it in production).
+  if (mode === 'dev') env.TEMPORAL_CODEC_LOCAL_DEV ??= '1';
   if (mode !== 'dev') {
     // Every test file calls the API from 127.0.0.1, in parallel: per-IP limits sized for real
     // clients would throttle the suite. Tests of the limits themselves set small ones.
