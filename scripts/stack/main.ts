@@ -43,7 +43,20 @@ async function choosePort(variable: string, fallback: number, mode: Mode): Promi
   return mode === 'dev' ? fallback : freePort();
 }
 
+/** The stack runs on the Node the project is tested and deployed on (.nvmrc), never the machine's older one. */
+function checkNodeMajor(): void {
+  const wanted = fs.readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim().replace(/^v/, '');
+  const running = process.versions.node.split('.')[0];
+  if (running !== wanted) {
+    throw new Error(
+      `the stack runs on Node ${wanted}, this is Node ${process.versions.node}: start it through npm (npm test, npm run dev), ` +
+        'or source scripts/use-node.sh first (. scripts/use-node.sh && node --import tsx scripts/stack/main.ts …)',
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  checkNodeMajor();
   const mode = process.argv[2] as Mode;
   if (!['dev', 'test', 'bench'].includes(mode)) throw new Error('usage: stack dev|test|bench [args…]');
   const passthrough = process.argv.slice(3);

@@ -3,9 +3,8 @@
 import { bootCommon } from '../boot';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
+import { API_DRAIN_TIMEOUT_MS } from './drain';
 import { createHttpServer } from './http-server';
-
-const DRAIN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('api');
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'draining in-flight requests');
-    const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
+    const force = setTimeout(() => server.closeAllConnections(), API_DRAIN_TIMEOUT_MS).unref();
     server.close(() => {
       clearTimeout(force);
       void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => {

@@ -17,7 +17,7 @@ export const faultSchema = z
   /** The error body to answer with; the provider's own format for the status by default. */
   body: z.unknown().optional(),
   /** Extra response headers; null removes a default (e.g. `{"retry-after": null}` for a 429 without it). */
-  headers: z.record(z.string().nullable()).optional(),
+  headers: z.record(z.string(), z.string().nullable()).optional(),
   /**
    * The call takes effect first (the email is sent, the SMS created), then the answer is replaced
    * by the fault: the ambiguous failure where the provider acted but the reply was lost.

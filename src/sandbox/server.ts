@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Context, type Next } from 'koa';
 import { ZodError } from 'zod';
+import '../zod-messages';
 import type { Sandbox } from './context';
 import { CalendarStore } from './calendar-store';
 import { controlRoutes } from './control';

@@ -7,14 +7,14 @@
 // Leave out signals that must move together with a database row: paid, void and reschedule of
 // paymentReminder change the invoice too, so they go through the invoices API (mark-paid, void,
 // reschedule), never a bare signal that would leave the invoice and its reminders disagreeing.
-import { z, type ZodTypeAny } from 'zod';
+import { z, type ZodType } from 'zod';
 import { guardianReportQuery, guardianRunNowSignal, housekeepingRunNowSignal, housekeepingStatusQuery, mailboxChangedSignal, pauseSignal, renewWatchSignal, resumeSignal } from '../workflows/definitions';
 
 export interface DeclaredSignal {
   /** What the signal does, for the OpenAPI description and the README runbook. */
   description: string;
   /** The signal's argument list (the `args` array of the request), as a zod tuple. */
-  args: ZodTypeAny;
+  args: ZodType;
 }
 
 export interface DeclaredWorkflow {
@@ -24,7 +24,7 @@ export interface DeclaredWorkflow {
 }
 
 /** A signal that takes no argument: `args` absent or `[]`. */
-const noArgs = z.tuple([], { invalid_type_error: 'must be an array' }).describe('no arguments');
+const noArgs = z.tuple([], { error: (issue) => (issue.code === 'invalid_type' ? 'must be an array' : undefined) }).describe('no arguments');
 
 export const WORKFLOW_OPERATIONS = {
   paymentReminder: {

@@ -11,11 +11,14 @@ export const phoneField = z
     const parsed = parsePhoneNumberFromString(raw.replace(/^00/, '+'));
     if (!parsed?.isValid()) {
       ctx.addIssue({
-        code: z.ZodIssueCode.custom,
+        code: 'custom',
         message:
           raw.startsWith('+') || raw.startsWith('00')
             ? 'is not a valid phone number'
             : 'must be an international phone number with its country code, e.g. +44 7911 123456',
+        // The body's own rules (e.g. "give either clientId or to") are still checked and reported
+        // beside this one, as zod 3 did: zod 4 would otherwise stop at the first transform issue.
+        continue: true,
       });
       return z.NEVER;
     }

@@ -13,8 +13,8 @@ export const guardianCheckSchema = z
 
 export const flaggedThreadSchema = z
   .object({
-    id: z.string().uuid().openapi({ description: 'The unsafe thread (GET /api/unsafe-threads)' }),
-    threadId: z.string().uuid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
+    id: z.guid().openapi({ description: 'The unsafe thread (GET /api/unsafe-threads)' }),
+    threadId: z.guid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
     category: z.enum(UNSAFE_CATEGORIES),
     severity: z.enum(UNSAFE_SEVERITIES),
     reason: z.string(),

@@ -32,7 +32,7 @@ import {
 } from './schema';
 import { twiml } from './twiml';
 
-const smsCursor = z.object({ createdAt: z.string().datetime(), id: z.string().uuid() });
+const smsCursor = z.object({ createdAt: z.iso.datetime(), id: z.guid() });
 
 export function smsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/sms' });

@@ -7,7 +7,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 
 const payloadJson = z
   .object({
-    metadata: z.record(base64).default({}),
+    metadata: z.record(z.string(), base64).default({}),
     data: base64.default(''),
   })
   .openapi('CodecPayload', { description: 'A Temporal Payload in proto3 JSON: byte fields in base64' });
@@ -28,8 +28,8 @@ export const codecResponseBody = z.object({ payloads: z.array(payloadJson) }).op
 
 export const codecSignInLink = z
   .object({
-    signInUrl: z.string().url().openapi({ description: 'Open in the browser you use the Temporal UI in, within two minutes' }),
-    expiresAt: z.string().datetime(),
+    signInUrl: z.url().openapi({ description: 'Open in the browser you use the Temporal UI in, within two minutes' }),
+    expiresAt: z.iso.datetime(),
     sessionHours: z.number().int(),
   })
   .openapi('CodecSignInLink');
