@@ -4,17 +4,9 @@
 // with one point in a short window, polling with a deadline rather than sleeping a fixed time.
 import { startApi, type RunningApi } from '../helpers/api';
 import { registerTenant } from '../helpers/auth';
-import { request, type TestResponse } from '../helpers/http';
+import { request } from '../helpers/http';
+import { pollUntil } from '../helpers/eventually';
 
-async function pollUntil(what: string, probe: () => Promise<TestResponse>, done: (r: TestResponse) => boolean): Promise<TestResponse> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const res = await probe();
-    if (done(res)) return res;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last status ${res.status})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const uniqueIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 

@@ -137,16 +137,7 @@ export async function startTestSandbox(env: Record<string, string | undefined> =
   };
 }
 
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually } from './eventually';
 
 /** The UpstreamError a promise rejects with (fails the test if it resolves). */
 export async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {

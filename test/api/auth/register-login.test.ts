@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startApi, type RunningApi } from '../../helpers/api';
 import { registerTenant, TEST_PASSWORD, uniqueEmail } from '../../helpers/auth';
 import { request } from '../../helpers/http';
+import { pollUntil } from '../../helpers/eventually';
 
 let api: RunningApi;
 beforeAll(async () => {
@@ -13,15 +14,6 @@ afterAll(() => api.close());
 
 const isProblem = (res: { headers: Record<string, string> }) => /application\/problem\+json/.test(res.headers['content-type'] ?? '');
 
-async function pollUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, deadlineMs = 15_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('POST /api/auth/register', () => {
   it('creates the business and its owner, signed in', async () => {
