@@ -26,8 +26,9 @@ beforeAll(async () => {
   stack = await startChaosStack({
     EMAIL_RETRY_INITIAL_SECONDS: '1',
     EMAIL_RETRY_MAX_INTERVAL_SECONDS: '2',
-    // A dead worker's send is tried again after this; production waits 45 s.
-    SEND_HEARTBEAT_TIMEOUT_SECONDS: '3',
+    // A dead worker's send is tried again after this (production: 45 s); long enough that no
+    // send is retried while the test is still arranging the moment of the kill.
+    SEND_HEARTBEAT_TIMEOUT_SECONDS: '10',
   });
   worker = stack.startWorker();
   business = await signUpBusiness(stack);
