@@ -188,6 +188,8 @@ export const envSchema = z.object({
     .transform((v) => (v === undefined ? 2 : Number(v))),
   EMAIL_RETRY_MAX_INTERVAL_SECONDS: positiveInt(3600),
   EMAIL_RETRY_BUDGET_HOURS: positiveInt(24),
+  // A send (email or SMS) whose worker died is tried again once this passes without a heartbeat.
+  SEND_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(45),
 
   // The guardian: one workflow per tenant that checks integrations and screens inbound mail.
   GUARDIAN_INTERVAL_MINUTES: positiveInt(5),
@@ -337,6 +339,7 @@ function buildConfig(env: Env) {
       backoffCoefficient: env.EMAIL_RETRY_BACKOFF,
       maximumIntervalMs: env.EMAIL_RETRY_MAX_INTERVAL_SECONDS * 1000,
       budgetMs: env.EMAIL_RETRY_BUDGET_HOURS * 3_600_000,
+      heartbeatTimeoutMs: env.SEND_HEARTBEAT_TIMEOUT_SECONDS * 1000,
     },
     /** The per-tenant guardian workflow (interval and run length passed into it at start). */
     guardian: {

@@ -15,22 +15,12 @@ import { postgresDataDir, startLocalPostgres } from './postgres';
 import { start, stop, typescriptEntry } from './processes';
 import { startSandboxProcess } from './sandbox';
 import { startTemporalDevServer } from './temporal';
+import { readToolsEnv } from './tools-env';
 
 type Mode = 'dev' | 'test' | 'bench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOOPBACK = '127.0.0.1,localhost,::1';
-
-function readToolsEnv(dataDir: string): Record<string, string> {
-  const file = path.join(dataDir, 'tools.env');
-  const tools: Record<string, string> = {};
-  if (!fs.existsSync(file)) return tools;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (m?.[1] && m[2]) tools[m[1]] = m[2];
-  }
-  return tools;
-}
 
 function log(message: string): void {
   process.stderr.write(`[stack] ${message}\n`);

@@ -32,6 +32,8 @@ export type Fault = z.infer<typeof faultSchema>;
 
 export class FaultQueue {
   private readonly queues = new Map<FaultProvider, { fault: Fault; remaining: number }[]>();
+  /** The delays in progress, each ended early by release(). */
+  private readonly hangs = new Set<() => void>();
 
   add(fault: Fault): void {
     const queue = this.queues.get(fault.provider) ?? [];
@@ -57,5 +59,22 @@ export class FaultQueue {
 
   clear(): void {
     this.queues.clear();
+  }
+
+  /** Registers a delay in progress; returns how to forget it once it ended by itself. */
+  onRelease(end: () => void): () => void {
+    this.hangs.add(end);
+    return () => this.hangs.delete(end);
+  }
+
+  /**
+   * Ends every delay in progress now: each call goes on as its fault says (a hang drops the
+   * connection, an error status answers). A test picks the moment a hung call comes back.
+   */
+  release(): number {
+    const ends = [...this.hangs];
+    this.hangs.clear();
+    for (const end of ends) end();
+    return ends.length;
   }
 }
