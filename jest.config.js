@@ -8,9 +8,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // ESM-only packages (jose, p-limit…) are compiled to CommonJS for jest's module system;
-  // outside jest, Node >= 20.19 loads them natively through require(esm).
-  transformIgnorePatterns: ['/node_modules/(?!(jose|p-limit|yocto-queue|serialize-error|@slonik)/)'],
+  // ESM-only packages (jose, slonik and its own packages, p-limit…) are compiled to CommonJS for
+  // jest's module system; outside jest, Node 24 loads them natively through require(esm).
+  transformIgnorePatterns: ['/node_modules/(?!(jose|p-limit|yocto-queue|serialize-error|slonik|@slonik|p-queue|p-timeout)/)'],
   testTimeout: 60_000,
   // CI runs on a 2-core machine where each end-to-end file drives a worker, the API and a
   // sandbox: one file at a time keeps their timing honest there; locally two run side by side.

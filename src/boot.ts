@@ -5,6 +5,7 @@ import { assertConnectedAsAppRole } from './db/app-role-check';
 import { createPool, type DatabasePool } from './db/pool';
 import { ensureDefaultTenant } from './db/tenants';
 import { createLogger, type Logger } from './observability/logger';
+import './zod-messages';
 
 export function loadConfigOrExit(): Config {
   try {

@@ -99,17 +99,23 @@ export const envSchema = z.object({
       message: 'must be a comma-separated list of origins (https://app.example.com)',
     }),
   BODY_LIMIT_BYTES: positiveInt(1_000_000),
-  // How many proxies in front of the API append to X-Forwarded-For (Railway: 1). The client IP
-  // used for rate limits is the one the nearest trusted proxy saw; 0 ignores the header.
+  // How many proxies in front of the API append to X-Forwarded-For (Railway: 1, set in its
+  // deploy config). The client IP used for rate limits is the one the nearest trusted proxy saw.
+  // 0, the default, ignores the header: a client that reaches the API directly cannot choose
+  // its own address by writing one.
   TRUST_PROXY_HOPS: optionalString
     .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 10), { message: 'must be a whole number from 0 to 10' })
-    .transform((v) => (v === undefined ? 1 : Number(v))),
+    .transform((v) => (v === undefined ? 0 : Number(v))),
   RATE_LIMIT_IP_POINTS: positiveInt(300),
   RATE_LIMIT_IP_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_TENANT_POINTS: positiveInt(1200),
   RATE_LIMIT_TENANT_WINDOW_SECONDS: positiveInt(60),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  // OWASP's throttling: a few failures of one account from one address, more from one address
+  // across accounts, and a much higher ceiling per account from everywhere (which also alerts
+  // its owner), so a stranger cannot lock the owner out by guessing.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: positiveInt(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(100),
   LOGIN_FAILURE_WINDOW_SECONDS: positiveInt(900),
   REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24),
@@ -162,6 +168,12 @@ export const envSchema = z.object({
   TEMPORAL_TLS_CERT: optionalString,
   TEMPORAL_TLS_KEY: optionalString,
   TEMPORAL_UI_URL: optionalUrl,
+  // Dev stack only: the Temporal UI on this machine decodes every payload with no sign-in (the dev
+  // server's UI cannot send credentials by itself). Only calls from loopback; refused in production.
+  TEMPORAL_CODEC_LOCAL_DEV: flag(false),
+  // Every Temporal call one API request makes shares this deadline: an unreachable server is a
+  // 503 within seconds, not after the SDK's ~20 s of retries.
+  TEMPORAL_REQUEST_DEADLINE_MS: positiveInt(5_000),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
   // host:port where the worker serves the Temporal SDK's own Prometheus metrics (task latencies,
@@ -176,6 +188,8 @@ export const envSchema = z.object({
     .transform((v) => (v === undefined ? 2 : Number(v))),
   EMAIL_RETRY_MAX_INTERVAL_SECONDS: positiveInt(3600),
   EMAIL_RETRY_BUDGET_HOURS: positiveInt(24),
+  // A send (email or SMS) whose worker died is tried again once this passes without a heartbeat.
+  SEND_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(45),
 
   // The guardian: one workflow per tenant that checks integrations and screens inbound mail.
   GUARDIAN_INTERVAL_MINUTES: positiveInt(5),
@@ -268,8 +282,9 @@ function buildConfig(env: Env) {
       ip: { points: env.RATE_LIMIT_IP_POINTS, windowSeconds: env.RATE_LIMIT_IP_WINDOW_SECONDS },
       tenant: { points: env.RATE_LIMIT_TENANT_POINTS, windowSeconds: env.RATE_LIMIT_TENANT_WINDOW_SECONDS },
       login: {
-        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerAccountIp: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
         maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
       },
     },
@@ -314,6 +329,8 @@ function buildConfig(env: Env) {
           ? { cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }
           : undefined,
       uiUrl: env.TEMPORAL_UI_URL,
+      requestDeadlineMs: env.TEMPORAL_REQUEST_DEADLINE_MS,
+      codecLocalDev: env.TEMPORAL_CODEC_LOCAL_DEV,
       workerMetricsBindAddress: env.WORKER_METRICS_BIND_ADDRESS,
     },
     /** Backoff for every email send (emailDelivery), passed into each workflow at start. */
@@ -322,6 +339,7 @@ function buildConfig(env: Env) {
       backoffCoefficient: env.EMAIL_RETRY_BACKOFF,
       maximumIntervalMs: env.EMAIL_RETRY_MAX_INTERVAL_SECONDS * 1000,
       budgetMs: env.EMAIL_RETRY_BUDGET_HOURS * 3_600_000,
+      heartbeatTimeoutMs: env.SEND_HEARTBEAT_TIMEOUT_SECONDS * 1000,
     },
     /** The per-tenant guardian workflow (interval and run length passed into it at start). */
     guardian: {
@@ -370,6 +388,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && /^(1|true|yes)$/i.test(source.SANDBOX ?? '')) {
     problems.push({ variable: 'SANDBOX', message: 'must not be enabled in production (the sandbox fakes every provider)' });
+  }
+  if (isProduction && /^(1|true|yes)$/i.test(source.TEMPORAL_CODEC_LOCAL_DEV ?? '')) {
+    problems.push({ variable: 'TEMPORAL_CODEC_LOCAL_DEV', message: 'must not be enabled in production (it decodes every payload without sign-in)' });
   }
   if (raw('TEMPORAL_TLS_CERT') !== raw('TEMPORAL_TLS_KEY')) {
     problems.push({ variable: raw('TEMPORAL_TLS_CERT') ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', message: 'must be set together with its pair (mTLS needs both)' });

@@ -54,6 +54,12 @@ export class NotFoundError extends AppError {
   readonly title = 'Not found';
 }
 
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405;
+  readonly type = 'method-not-allowed';
+  readonly title = 'Method not allowed';
+}
+
 export class ConflictError extends AppError {
   readonly status = 409;
   readonly type = 'conflict';

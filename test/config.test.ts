@@ -74,6 +74,12 @@ describe('config', () => {
     expect(err.problems).toEqual([expect.objectContaining({ variable: 'SANDBOX' })]);
   });
 
+  it('refuses the local-dev codec (decoding without sign-in) in production, and defaults it off', () => {
+    const err = problemsOf({ ...production, TEMPORAL_CODEC_LOCAL_DEV: '1' });
+    expect(err.problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_CODEC_LOCAL_DEV' })]);
+    expect(loadConfig(production).temporal.codecLocalDev).toBe(false);
+  });
+
   it('never prints a secret that fails validation', () => {
     const secret = 'sk_live_' + 'z'.repeat(10);
     const err = problemsOf({ ...base, JWT_SECRET_KEY: 'tiny', STRIPE_WEBHOOK_SECRET: secret });

@@ -15,22 +15,12 @@ import { postgresDataDir, startLocalPostgres } from './postgres';
 import { start, stop, typescriptEntry } from './processes';
 import { startSandboxProcess } from './sandbox';
 import { startTemporalDevServer } from './temporal';
+import { readToolsEnv } from './tools-env';
 
 type Mode = 'dev' | 'test' | 'bench';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOOPBACK = '127.0.0.1,localhost,::1';
-
-function readToolsEnv(dataDir: string): Record<string, string> {
-  const file = path.join(dataDir, 'tools.env');
-  const tools: Record<string, string> = {};
-  if (!fs.existsSync(file)) return tools;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (m?.[1] && m[2]) tools[m[1]] = m[2];
-  }
-  return tools;
-}
 
 function log(message: string): void {
   process.stderr.write(`[stack] ${message}\n`);
@@ -43,7 +33,20 @@ async function choosePort(variable: string, fallback: number, mode: Mode): Promi
   return mode === 'dev' ? fallback : freePort();
 }
 
+/** The stack runs on the Node the project is tested and deployed on (.nvmrc), never the machine's older one. */
+function checkNodeMajor(): void {
+  const wanted = fs.readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim().replace(/^v/, '');
+  const running = process.versions.node.split('.')[0];
+  if (running !== wanted) {
+    throw new Error(
+      `the stack runs on Node ${wanted}, this is Node ${process.versions.node}: start it through npm (npm test, npm run dev), ` +
+        'or source scripts/use-node.sh first (. scripts/use-node.sh && node --import tsx scripts/stack/main.ts …)',
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  checkNodeMajor();
   const mode = process.argv[2] as Mode;
   if (!['dev', 'test', 'bench'].includes(mode)) throw new Error('usage: stack dev|test|bench [args…]');
   const passthrough = process.argv.slice(3);
@@ -72,6 +75,9 @@ async function main(): Promise<void> {
   if (tools.TEMPORAL_TEST_SERVER_PATH) env.TEMPORAL_TEST_SERVER_PATH ??= tools.TEMPORAL_TEST_SERVER_PATH;
   // For tests that start a dev server of their own (the Temporal UI browser test).
   if (tools.TEMPORAL_CLI) env.TEMPORAL_CLI ??= tools.TEMPORAL_CLI;
+  // The dev server's UI cannot send credentials to the codec: in dev, the API decodes for it
+  // without sign-in (from this machine only; the config refuses it in production).
+  if (mode === 'dev') env.TEMPORAL_CODEC_LOCAL_DEV ??= '1';
   if (mode !== 'dev') {
     // Every test file calls the API from 127.0.0.1, in parallel: per-IP limits sized for real
     // clients would throttle the suite. Tests of the limits themselves set small ones.

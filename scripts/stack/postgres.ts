@@ -17,7 +17,8 @@ export interface LocalPostgres {
   adminUrl: string;
   ownerUrl: string;
   appUrl: string;
-  stop(): void;
+  /** pg_ctl stop: `fast` (the default) rolls back and disconnects clients; `immediate` aborts, as a crash would. */
+  stop(mode?: 'fast' | 'immediate'): void;
 }
 
 /** As root, the data dir must be reachable by the postgres user; /root is not, for example. */
@@ -74,16 +75,16 @@ export async function startLocalPostgres(options: {
     user: SERVER_USER,
   });
   let stopped = false;
-  const stop = () => {
+  const stop = (mode: 'fast' | 'immediate' = 'fast') => {
     if (stopped) return;
     stopped = true;
     try {
-      runSync(bin('pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { user: SERVER_USER });
+      runSync(bin('pg_ctl'), ['-D', dataDir, '-m', mode, '-w', 'stop'], { user: SERVER_USER });
     } catch {
       /* already stopped */
     }
   };
-  onExit(stop);
+  onExit(() => stop());
 
   // Roles and database, idempotently, through the unix socket as the superuser.
   const admin = new pg.Client({ host: socketDir, port, user: 'postgres', database: 'postgres' });

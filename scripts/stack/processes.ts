@@ -52,6 +52,18 @@ export async function stop(child: ChildProcess, graceMs = 10_000): Promise<void>
   clearTimeout(timer);
 }
 
+/** SIGKILL to a child's process group, and waits for it to exit. */
+export async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  await exited;
+}
+
 export function runSync(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; user?: string } = {}): string {
   const [cmd, argv] = options.user && process.getuid?.() === 0 ? ['runuser', ['-u', options.user, '--', command, ...args]] : [command, args];
   const result = spawnSync(cmd, argv, { env: options.env ?? process.env, encoding: 'utf8' });

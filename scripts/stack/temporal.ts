@@ -2,13 +2,15 @@
 // attributes registered.
 import { Connection } from '@temporalio/client';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
-import { start, stop } from './processes';
+import { kill, start, stop } from './processes';
 import { waitFor } from './ports';
 
 export interface LocalTemporal {
   address: string;
   uiUrl: string | null;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: no shutdown, whatever was not yet written to its database is lost. */
+  kill(): Promise<void>;
 }
 
 export async function startTemporalDevServer(options: {
@@ -45,5 +47,6 @@ export async function startTemporalDevServer(options: {
     address,
     uiUrl: options.uiPort === null ? null : `http://127.0.0.1:${options.uiPort}`,
     stop: () => stop(child),
+    kill: () => kill(child),
   };
 }

@@ -4,7 +4,6 @@ import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
-import { NotFoundError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { AppState } from './context';
 import { WEBHOOK_PATHS } from './webhooks';
@@ -12,9 +11,11 @@ import { cors } from './middleware/cors';
 import { errorHandler } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
 import { jsonBody } from './middleware/json-body';
+import { noRoute } from './middleware/no-route';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { temporalDeadline } from './middleware/temporal-deadline';
 import { rateLimitByIp } from './middleware/rate-limit';
 import { rateLimitsFor } from './rate-limit/per-config';
 import { auditRouter } from './routes/audit/router';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(requestLog());
   app.use(httpMetrics());
   app.use(errorHandler());
+  app.use(temporalDeadline(deps.temporal, deps.config.temporal.requestDeadlineMs));
   app.use(securityHeaders());
   // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
   app.use(withCodecCors(cors(deps.config.http.corsOrigins), deps.config));
@@ -67,7 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Webhooks read their own body: signed raw bytes or a signed form.
   app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: WEBHOOK_PATHS }));
 
-  for (const router of [
+  const routers = [
     healthRouter(deps),
     authRouter(deps),
     usersRouter(deps),
@@ -89,13 +91,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     metricsRouter(deps),
     openapiRouter(deps),
     docsRouter(),
-  ]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
-
-  app.use(function notFound(ctx) {
-    throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}`);
-  });
+  ];
+  for (const router of routers) app.use(router.routes());
+  app.use(noRoute(routers));
   return app;
 }

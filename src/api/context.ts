@@ -15,6 +15,11 @@ export interface AppState {
   db?: TenantTx;
   /** The request's params, query and body after the route's zod schemas (validate middleware). */
   input?: { params: unknown; query: unknown; body: unknown };
+  /**
+   * The codec call came, with no credentials, from this machine while TEMPORAL_CODEC_LOCAL_DEV is
+   * on (the dev stack's own Temporal UI): it decodes any business's payloads and encodes none.
+   */
+  codecLocalDeveloper?: boolean;
   /** What a provider webhook did with the request (applied, duplicate, ignored…), for metrics. */
   webhookOutcome?: string;
 }

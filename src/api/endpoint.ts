@@ -11,7 +11,7 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { DatabasePool } from 'slonik';
-import type { z, ZodTypeAny } from 'zod';
+import type { z, ZodType } from 'zod';
 import type { Config } from '../config';
 import { insertAuditEntry } from '../db/audit';
 import type { TenantTx } from '../db/sql';
@@ -30,7 +30,7 @@ import { rateLimitsFor } from './rate-limit/per-config';
 
 export type { Access };
 
-type Out<S> = S extends ZodTypeAny ? z.output<S> : undefined;
+type Out<S> = S extends ZodType ? z.output<S> : undefined;
 
 export interface AuditNote {
   /** What happened, `<resource>.<verb>`: client.created, user.created, auth.login… */
@@ -72,7 +72,7 @@ export interface EndpointSpec<A extends Access, S extends RequestSchemas> {
   access: A;
   request?: S;
   /** Every status the handler may answer with success, and its body's schema. */
-  responses: Record<number, { description: string; schema?: ZodTypeAny }>;
+  responses: Record<number, { description: string; schema?: ZodType }>;
   /** A creating POST: accepts Idempotency-Key. */
   idempotent?: boolean;
   /**

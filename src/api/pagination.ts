@@ -1,7 +1,7 @@
 // Cursor pagination, the same on every list: `?limit=` (1-100, default 50) and `?cursor=` →
 // `{ items, nextCursor }`. Cursors are opaque to clients (base64url JSON of the last row's sort
 // key); queries fetch limit + 1 rows to know whether another page exists.
-import type { ZodType, ZodTypeAny } from 'zod';
+import type { ZodType } from 'zod';
 import { ValidationError } from '../errors';
 import { z } from './openapi/zod';
 
@@ -10,7 +10,7 @@ export const pageQuery = z.object({
   cursor: z.string().max(512).optional().openapi({ description: 'The nextCursor of the previous page' }),
 });
 
-export function pageOf<T extends ZodTypeAny>(item: T) {
+export function pageOf<T extends ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 

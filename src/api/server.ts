@@ -1,18 +1,16 @@
 // The web process: boot, listen on 0.0.0.0:PORT, and on SIGTERM stop accepting, let in-flight
 // requests finish (bounded), close the pool and the Temporal connection, exit 0.
-import http from 'node:http';
 import { bootCommon } from '../boot';
 import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
-
-const DRAIN_TIMEOUT_MS = 10_000;
+import { API_DRAIN_TIMEOUT_MS } from './drain';
+import { createHttpServer } from './http-server';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('api');
   const temporal = await createTemporalClient(config);
   const app = createApp({ config, pool, temporal, logger });
-  const server = http.createServer(app.callback());
-  server.keepAliveTimeout = 65_000; // longer than typical proxy idle timeouts
+  const server = createHttpServer(app.callback());
 
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   logger.info({ port: config.port, env: config.env }, `API listening on http://0.0.0.0:${config.port}`);
@@ -22,7 +20,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'draining in-flight requests');
-    const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
+    const force = setTimeout(() => server.closeAllConnections(), API_DRAIN_TIMEOUT_MS).unref();
     server.close(() => {
       clearTimeout(force);
       void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => {

@@ -4,12 +4,12 @@ import { sql, type Db } from './sql';
 import { cursorAt } from './keyset-cursor';
 
 export const auditRow = z.object({
-  id: z.string().uuid(),
-  actor_id: z.string().uuid().nullable(),
+  id: z.guid(),
+  actor_id: z.guid().nullable(),
   action: z.string(),
   target: z.string().nullable(),
   request_id: z.string().nullable(),
-  detail: z.record(z.unknown()),
+  detail: z.record(z.string(), z.unknown()),
   at: z.date(),
 });
 export type AuditEntry = z.infer<typeof auditRow>;

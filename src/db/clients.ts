@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { sql, type Db } from './sql';
 
 export const clientRow = z.object({
-  id: z.string().uuid(),
-  tenant_id: z.string().uuid(),
+  id: z.guid(),
+  tenant_id: z.guid(),
   name: z.string(),
   email: z.string().nullable(),
   phone: z.string().nullable(),

@@ -5,17 +5,17 @@ import { z } from 'zod';
 import { EMAIL_STATUSES, type EmailGuard, type EmailPurpose } from '../domain/email';
 import { sql, type Db } from './sql';
 
-const guardSchema = z.object({ kind: z.literal('invoice_open'), invoiceId: z.string().uuid() });
+const guardSchema = z.object({ kind: z.literal('invoice_open'), invoiceId: z.guid() });
 
 export const emailRow = z.object({
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
+  id: z.guid(),
+  tenantId: z.guid(),
   purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert']),
   to: z.string(),
   subject: z.string(),
   text: z.string(),
   html: z.string().nullable(),
-  clientId: z.string().uuid().nullable(),
+  clientId: z.guid().nullable(),
   threadId: z.string().nullable(),
   inReplyTo: z.string().nullable(),
   references: z.string().nullable(),

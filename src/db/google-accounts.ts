@@ -14,6 +14,6 @@ export async function markGoogleAccountReauthRequired(db: Db, tenantId: string, 
 
 /** Which tenant owns a mailbox, outside any tenant transaction (the Gmail push names only the address). */
 export async function tenantForGoogleMailbox(db: Db, email: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.string().uuid().nullable() }))`
+  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
     SELECT tenant_for_google_mailbox(${email}) AS tenant_id`);
 }

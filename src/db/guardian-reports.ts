@@ -9,8 +9,8 @@ export const REPORTS_KEPT = 500;
 
 const checkSchema = z.object({ name: z.enum(GUARDIAN_CHECKS), status: z.enum(CHECK_STATUSES), detail: z.string() });
 const findingSchema = z.object({
-  id: z.string().uuid(),
-  threadId: z.string().uuid(),
+  id: z.guid(),
+  threadId: z.guid(),
   category: z.enum(UNSAFE_CATEGORIES),
   severity: z.enum(UNSAFE_SEVERITIES),
   reason: z.string(),

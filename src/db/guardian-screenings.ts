@@ -12,8 +12,8 @@ import { sql, type Db } from './sql';
 export const SCREENING_OVERLAP_MS = 15 * 60 * 1000;
 
 export const unscreenedMessageRow = z.object({
-  id: z.string().uuid(),
-  threadId: z.string().uuid(),
+  id: z.guid(),
+  threadId: z.guid(),
   from: z.string(),
   rfcMessageId: z.string().nullable(),
   subject: z.string(),

@@ -6,6 +6,6 @@ import { z } from 'zod';
 import { sql } from './sql';
 
 export async function listTenantIds(pool: DatabasePool): Promise<string[]> {
-  const ids = await pool.anyFirst(sql.type(z.object({ id: z.string().uuid() }))`SELECT guardian_tenant_ids() AS id`);
+  const ids = await pool.anyFirst(sql.type(z.object({ id: z.guid() }))`SELECT guardian_tenant_ids() AS id`);
   return [...ids];
 }

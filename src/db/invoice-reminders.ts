@@ -8,7 +8,7 @@ export const reminderRow = z.object({
   step: z.number().int(),
   channel: z.enum(['email', 'sms']),
   status: z.enum(REMINDER_STATUSES),
-  emailId: z.string().uuid().nullable(),
+  emailId: z.guid().nullable(),
   smsSid: z.string().nullable(),
   detail: z.string().nullable(),
   /** For a text: where Twilio's status callbacks say it got (sent, delivered, undelivered, failed). */

@@ -10,9 +10,9 @@ export const PAID_METHODS = ['stripe', 'cash', 'check', 'bank', 'other'] as cons
 export type PaidMethod = (typeof PAID_METHODS)[number];
 
 export const invoiceRow = z.object({
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
-  clientId: z.string().uuid(),
+  id: z.guid(),
+  tenantId: z.guid(),
+  clientId: z.guid(),
   amountCents: z.number().int(),
   currency: z.string(),
   dueDate: z.string(),
@@ -145,6 +145,6 @@ export async function setPaymentIntent(db: Db, id: string, paymentIntentId: stri
 
 /** Which tenant's invoice a PaymentIntent paid, outside any tenant transaction (webhooks). */
 export async function tenantForPaymentIntent(db: Db, paymentIntentId: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.string().uuid().nullable() }))`
+  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
     SELECT tenant_for_payment_intent(${paymentIntentId}) AS tenant_id`);
 }

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { sql, type Db } from './sql';
 
 export const mailboxRow = z.object({
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
+  id: z.guid(),
+  tenantId: z.guid(),
   email: z.string(),
   refreshTokenCiphertext: z.string(),
   scopes: z.array(z.string()),

@@ -26,8 +26,8 @@ export interface InboundMessage {
 }
 
 export const messageRow = z.object({
-  id: z.string().uuid(),
-  threadId: z.string().uuid(),
+  id: z.guid(),
+  threadId: z.guid(),
   gmailMessageId: z.string(),
   gmailThreadId: z.string(),
   rfcMessageId: z.string().nullable(),
@@ -44,7 +44,7 @@ export const messageRow = z.object({
   snippet: z.string(),
   bodyText: z.string().nullable(),
   labelIds: z.array(z.string()),
-  clientId: z.string().uuid().nullable(),
+  clientId: z.guid().nullable(),
   createdAt: z.date(),
 });
 export type StoredMessage = z.infer<typeof messageRow>;
@@ -58,7 +58,7 @@ const columns = sql.fragment`
 
 /** The client with this address (the oldest, if several share it), or null. */
 export async function clientIdForEmail(db: Db, email: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+  return db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
     SELECT id FROM clients WHERE email IS NOT NULL AND lower(email) = lower(${email}) ORDER BY created_at, id LIMIT 1`);
 }
 
@@ -73,7 +73,7 @@ export async function storeInboundMessage(
 ): Promise<{ stored: boolean; threadId: string; clientId: string | null }> {
   const clientId = m.fromEmail ? await clientIdForEmail(db, m.fromEmail) : null;
   const threadId = await ensureThread(db, { tenantId, mailboxId: m.mailboxId, gmailThreadId: m.gmailThreadId, subject: m.subject, firstSeenAt: m.receivedAt });
-  const inserted = await db.maybeOneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+  const inserted = await db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
     INSERT INTO messages (tenant_id, thread_id, mailbox_id, gmail_message_id, gmail_thread_id, rfc_message_id, in_reply_to,
                           "references", from_header, from_email, from_name, to_header, cc_header, subject, sent_at,
                           received_at, snippet, body_text, label_ids, history_id, client_id)

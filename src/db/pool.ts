@@ -10,7 +10,7 @@ import {
   type Interceptor,
   type QueryResultRow,
 } from 'slonik';
-import type { ZodTypeAny } from 'zod';
+import type { ZodType } from 'zod';
 
 export type { DatabasePool };
 
@@ -19,7 +19,7 @@ function createResultParserInterceptor(): Interceptor {
   return {
     name: 'frontdesk-result-parser',
     transformRow(context, query, row) {
-      const parser = context.resultParser as ZodTypeAny | undefined;
+      const parser = context.resultParser as ZodType | undefined;
       if (!parser) return row;
       const result = parser.safeParse(row);
       if (!result.success) {

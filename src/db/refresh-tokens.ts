@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { sql, type Db } from './sql';
 
 const refreshTokenRow = z.object({
-  id: z.string().uuid(),
-  tenant_id: z.string().uuid(),
-  user_id: z.string().uuid(),
-  family_id: z.string().uuid(),
+  id: z.guid(),
+  tenant_id: z.guid(),
+  user_id: z.guid(),
+  family_id: z.guid(),
   expires_at: z.date(),
   spent_at: z.date().nullable(),
   revoked_at: z.date().nullable(),

@@ -8,10 +8,10 @@ import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
 export const smsRow = z.object({
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
+  id: z.guid(),
+  tenantId: z.guid(),
   direction: z.enum(['outbound', 'inbound']),
-  clientId: z.string().uuid().nullable(),
+  clientId: z.guid().nullable(),
   to: z.string(),
   from: z.string().nullable(),
   body: z.string(),
@@ -170,11 +170,11 @@ export async function applyReminderSmsDeliveryStatus(
 
 /** Whose text this SID is (a lookup across tenants, through a SECURITY DEFINER function). */
 export async function tenantForSmsSid(db: Db, twilioSid: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ t: z.string().uuid().nullable() }))`SELECT tenant_for_sms_sid(${twilioSid}) AS t`);
+  return db.maybeOneFirst(sql.type(z.object({ t: z.guid().nullable() }))`SELECT tenant_for_sms_sid(${twilioSid}) AS t`);
 }
 
 /** Every tenant with a client at this number (E.164), through a SECURITY DEFINER function. */
 export async function tenantsWithClientPhone(db: Db, phone: string): Promise<string[]> {
-  const rows = await db.anyFirst(sql.type(z.object({ t: z.string().uuid() }))`SELECT tenants_with_client_phone(${phone}) AS t`);
+  const rows = await db.anyFirst(sql.type(z.object({ t: z.guid() }))`SELECT tenants_with_client_phone(${phone}) AS t`);
   return [...rows];
 }

@@ -4,7 +4,7 @@ import { sql, type Db } from './sql';
 import { withTenant } from './tenant-transaction';
 
 export const tenantRow = z.object({
-  id: z.string().uuid(),
+  id: z.guid(),
   name: z.string(),
   timezone: z.string(),
   /** Days from the due date; null means the default schedule. */

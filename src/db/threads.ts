@@ -5,12 +5,12 @@ import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
 export const threadRow = z.object({
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
-  mailboxId: z.string().uuid(),
+  id: z.guid(),
+  tenantId: z.guid(),
+  mailboxId: z.guid(),
   gmailThreadId: z.string(),
   subject: z.string(),
-  clientId: z.string().uuid().nullable(),
+  clientId: z.guid().nullable(),
   messageCount: z.number().int(),
   lastMessageAt: z.date(),
   lastFrom: z.string().nullable(),
@@ -55,7 +55,7 @@ export async function ensureThread(
   db: Db,
   input: { tenantId: string; mailboxId: string; gmailThreadId: string; subject: string; firstSeenAt: Date },
 ): Promise<string> {
-  return db.oneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+  return db.oneFirst(sql.type(z.object({ id: z.guid() }))`
     INSERT INTO threads (tenant_id, mailbox_id, gmail_thread_id, subject, last_message_at)
     VALUES (${input.tenantId}, ${input.mailboxId}, ${input.gmailThreadId}, ${input.subject}, ${input.firstSeenAt.toISOString()})
     ON CONFLICT (tenant_id, mailbox_id, gmail_thread_id) DO UPDATE SET tenant_id = threads.tenant_id

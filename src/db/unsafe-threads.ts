@@ -16,21 +16,21 @@ import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
 export const unsafeThreadRow = z.object({
-  id: z.string().uuid(),
-  tenantId: z.string().uuid(),
-  threadId: z.string().uuid(),
+  id: z.guid(),
+  tenantId: z.guid(),
+  threadId: z.guid(),
   category: z.enum(UNSAFE_CATEGORIES),
   severity: z.enum(UNSAFE_SEVERITIES),
   reason: z.string(),
-  messageId: z.string().uuid().nullable(),
+  messageId: z.guid().nullable(),
   status: z.enum(UNSAFE_THREAD_STATUSES),
   resolution: z.enum(UNSAFE_RESOLUTIONS).nullable(),
   resolutionNote: z.string().nullable(),
-  resolvedBy: z.string().uuid().nullable(),
+  resolvedBy: z.guid().nullable(),
   resolvedAt: z.date().nullable(),
   /** Microsecond UTC text: part of the finding's key, so it must survive a round trip exactly. */
   flaggedAt: z.string(),
-  alertEmailId: z.string().uuid().nullable(),
+  alertEmailId: z.guid().nullable(),
   alertSmsStatus: z.enum(['sent', 'skipped', 'failed']).nullable(),
   alertSmsDetail: z.string().nullable(),
   alertedAt: z.date().nullable(),
@@ -157,7 +157,7 @@ export async function threadAutoReplyPaused(db: Db, threadId: string): Promise<b
 
 /** Every open finding's id and flaggedAt: what findingKey() is made of. */
 export async function listOpenFindingRefs(db: Db): Promise<readonly { id: string; flaggedAt: string }[]> {
-  return db.any(sql.type(z.object({ id: z.string().uuid(), flaggedAt: z.string() }))`
+  return db.any(sql.type(z.object({ id: z.guid(), flaggedAt: z.string() }))`
     SELECT id, ${cursorAt('flagged_at')} AS "flaggedAt" FROM unsafe_threads WHERE status = 'open'`);
 }
 
@@ -173,12 +173,12 @@ export async function listUnalertedFindings(db: Db, limit: number): Promise<read
  * attempt already did (its email is then the one to wait for, never a second).
  */
 export async function claimAlertEmail(db: Db, id: string, emailId: string): Promise<{ emailId: string | null; claimed: boolean }> {
-  const claimed = await db.maybeOneFirst(sql.type(z.object({ id: z.string().uuid() }))`
+  const claimed = await db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
     UPDATE unsafe_threads SET alert_email_id = ${emailId}, updated_at = now()
      WHERE id = ${id} AND alert_email_id IS NULL
      RETURNING alert_email_id AS id`);
   if (claimed) return { emailId: claimed, claimed: true };
-  const existing = await db.maybeOneFirst(sql.type(z.object({ id: z.string().uuid().nullable() }))`
+  const existing = await db.maybeOneFirst(sql.type(z.object({ id: z.guid().nullable() }))`
     SELECT alert_email_id AS id FROM unsafe_threads WHERE id = ${id}`);
   return { emailId: existing ?? null, claimed: false };
 }

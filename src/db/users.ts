@@ -4,8 +4,8 @@ import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
 export const userRow = z.object({
-  id: z.string().uuid(),
-  tenant_id: z.string().uuid(),
+  id: z.guid(),
+  tenant_id: z.guid(),
   email: z.string(),
   role: z.enum(ROLES),
   created_at: z.date(),
@@ -23,7 +23,7 @@ const USER_COLUMNS = sql.fragment`id, tenant_id, email, role, created_at`;
  * migration, so the app role never reads users outside RLS.
  */
 export async function tenantIdForEmail(db: Db, email: string): Promise<string | null> {
-  return db.oneFirst(sql.type(z.object({ tenant_id: z.string().uuid().nullable() }))`
+  return db.oneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
     SELECT auth_tenant_for_email(${email}) AS tenant_id`);
 }
 

@@ -23,6 +23,11 @@ export interface EmailRetryPolicy {
   maximumIntervalMs: number;
   /** Total time from the first try to giving up. */
   budgetMs: number;
+  /**
+   * How long a send may go without a heartbeat before Temporal counts its worker lost and tries
+   * again elsewhere. Absent in workflows started before it existed: 45 s then.
+   */
+  heartbeatTimeoutMs?: number;
 }
 
 export const DEFAULT_EMAIL_RETRY: EmailRetryPolicy = {
@@ -30,6 +35,7 @@ export const DEFAULT_EMAIL_RETRY: EmailRetryPolicy = {
   backoffCoefficient: 2,
   maximumIntervalMs: 60 * 60_000,
   budgetMs: 24 * 60 * 60_000,
+  heartbeatTimeoutMs: 45_000,
 };
 
 /** The pause before retry number `attempt + 1`, as Temporal's exponential backoff computes it. */

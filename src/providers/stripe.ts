@@ -124,6 +124,9 @@ export interface StripeWebhookVerifier {
   verify(rawBody: string | Buffer, signatureHeader: string | undefined): Stripe.Event;
 }
 
+/** Stripe's own replay window, applied in both directions. */
+const WEBHOOK_TOLERANCE_S = 300;
+
 /** Needs only STRIPE_WEBHOOK_SECRET: the webhook route verifies without calling Stripe. */
 export function createStripeWebhookVerifier(config: Config): StripeWebhookVerifier {
   const secret = config.stripe.webhookSecret;
@@ -131,12 +134,17 @@ export function createStripeWebhookVerifier(config: Config): StripeWebhookVerifi
   return {
     verify(rawBody, signatureHeader) {
       if (!signatureHeader) throw new BadRequestError('Missing Stripe-Signature header');
+      let event: Stripe.Event;
       try {
-        // Default tolerance: 300 s, Stripe's own replay window.
-        return Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret);
+        event = Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, WEBHOOK_TOLERANCE_S);
       } catch (err) {
         throw new BadRequestError('Invalid Stripe signature', { cause: err });
       }
+      // The SDK refuses only signatures that are too old; one dated in the future was made with
+      // a wrong clock or to outlive the replay window, so it is refused the same way.
+      const signedAt = Number(/(?:^|,)t=(\d+)/.exec(signatureHeader)?.[1]);
+      if (!(signedAt <= Date.now() / 1000 + WEBHOOK_TOLERANCE_S)) throw new BadRequestError('Invalid Stripe signature: dated in the future');
+      return event;
     },
   };
 }

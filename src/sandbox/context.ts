@@ -1,10 +1,10 @@
 // Everything the sandbox's route modules share: its options, what it recorded, queued faults,
 // the OIDC signer and each provider's state.
+import type { CalendarStore } from './calendar-store';
 import type { FaultQueue } from './faults';
 import type { GoogleDirectory } from './gmail-mailbox';
 import type { OidcSigner } from './oidc';
 import type { SandboxOptions } from './options';
-import type { CalendarStore } from './providers/calendar';
 import type { StripeStore } from './providers/stripe';
 import type { TwilioStore } from './providers/twilio';
 import type { Records } from './records';

@@ -41,6 +41,10 @@ export function controlRoutes(sb: Sandbox): Router {
     ctx.body = { queued: sb.faults.pending() };
   });
 
+  router.post('/faults/release', (ctx) => {
+    ctx.body = { released: sb.faults.release() };
+  });
+
   router.get('/faults', (ctx) => {
     ctx.body = { queued: sb.faults.pending() };
   });

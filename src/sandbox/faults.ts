@@ -17,7 +17,7 @@ export const faultSchema = z
   /** The error body to answer with; the provider's own format for the status by default. */
   body: z.unknown().optional(),
   /** Extra response headers; null removes a default (e.g. `{"retry-after": null}` for a 429 without it). */
-  headers: z.record(z.string().nullable()).optional(),
+  headers: z.record(z.string(), z.string().nullable()).optional(),
   /**
    * The call takes effect first (the email is sent, the SMS created), then the answer is replaced
    * by the fault: the ambiguous failure where the provider acted but the reply was lost.
@@ -32,6 +32,8 @@ export type Fault = z.infer<typeof faultSchema>;
 
 export class FaultQueue {
   private readonly queues = new Map<FaultProvider, { fault: Fault; remaining: number }[]>();
+  /** The delays in progress, each ended early by release(). */
+  private readonly hangs = new Set<() => void>();
 
   add(fault: Fault): void {
     const queue = this.queues.get(fault.provider) ?? [];
@@ -57,5 +59,22 @@ export class FaultQueue {
 
   clear(): void {
     this.queues.clear();
+  }
+
+  /** Registers a delay in progress; returns how to forget it once it ended by itself. */
+  onRelease(end: () => void): () => void {
+    this.hangs.add(end);
+    return () => this.hangs.delete(end);
+  }
+
+  /**
+   * Ends every delay in progress now: each call goes on as its fault says (a hang drops the
+   * connection, an error status answers). A test picks the moment a hung call comes back.
+   */
+  release(): number {
+    const ends = [...this.hangs];
+    this.hangs.clear();
+    for (const end of ends) end();
+    return ends.length;
   }
 }

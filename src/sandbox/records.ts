@@ -13,7 +13,7 @@ export interface RequestRecord {
 }
 
 export interface DeliveryRecord {
-  kind: 'stripe-event' | 'twilio-inbound' | 'twilio-status' | 'gmail-push';
+  kind: 'stripe-event' | 'twilio-inbound' | 'twilio-status' | 'gmail-push' | 'calendar-push';
   url: string;
   /** The API's HTTP status; 0 when it could not be reached. */
   status: number;

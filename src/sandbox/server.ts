@@ -4,7 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Context, type Next } from 'koa';
 import { ZodError } from 'zod';
+import '../zod-messages';
 import type { Sandbox } from './context';
+import { CalendarStore } from './calendar-store';
 import { controlRoutes } from './control';
 import { FaultQueue, type FaultProvider } from './faults';
 import { GoogleDirectory } from './gmail-mailbox';
@@ -12,7 +14,7 @@ import { OidcSigner } from './oidc';
 import { type SandboxOptions, sandboxOptions } from './options';
 import { faultResponse } from './provider-errors';
 import { anthropicRoutes } from './providers/anthropic';
-import { CalendarStore, calendarRoutes } from './providers/calendar';
+import { calendarControlRoutes, calendarRoutes } from './providers/calendar';
 import { gmailControlRoutes, gmailRoutes } from './providers/gmail';
 import { googleOAuthRoutes } from './providers/google-oauth';
 import { StripeStore, stripeControlRoutes, stripeRoutes } from './providers/stripe';
@@ -56,6 +58,7 @@ export async function startSandbox(given: Partial<SandboxOptions> & Pick<Sandbox
   for (const router of [
     controlRoutes(sb),
     gmailControlRoutes(sb),
+    calendarControlRoutes(sb),
     stripeControlRoutes(sb),
     twilioControlRoutes(sb),
     googleOAuthRoutes(sb),
@@ -107,9 +110,10 @@ async function recordAndInjectFaults(sb: Sandbox, ctx: Context, next: Next): Pro
   if (!provider) return next();
   const fault = sb.faults.take(provider);
   if (fault) {
-    if (fault.after) await next();
-    if (fault.delayMs) await pause(ctx, fault.delayMs);
+    // Logged on arrival, so a test can see that a call it made hang is now hanging.
     sb.records.request({ provider, method: ctx.method, path: ctx.path, status: fault.status, fault: true });
+    if (fault.after) await next();
+    if (fault.delayMs) await pause(sb, ctx, fault.delayMs);
     sb.options.log(`${ctx.method} ${ctx.path} → injected ${fault.status || 'hang'}`);
     if (fault.status === 0) {
       // No answer: the client sees its own timeout, or a reset once the hang ends.
@@ -131,16 +135,21 @@ async function recordAndInjectFaults(sb: Sandbox, ctx: Context, next: Next): Pro
   sb.options.log(`${ctx.method} ${ctx.path} → ${ctx.status}`);
 }
 
-/** Waits, but no longer than the client does: a client that gave up ends the wait. */
-function pause(ctx: Context, ms: number): Promise<void> {
+/**
+ * Waits, but no longer than the client does (a client that gave up ends the wait), and no longer
+ * than until a test releases the hangs (POST /_sandbox/faults/release).
+ */
+function pause(sb: Sandbox, ctx: Context, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const socket = ctx.req.socket;
     const done = () => {
       clearTimeout(timer);
       socket.off('close', done);
+      forget();
       resolve();
     };
     const timer = setTimeout(done, ms);
     socket.once('close', done);
+    const forget = sb.faults.onRelease(done);
   });
 }

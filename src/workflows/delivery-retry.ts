@@ -7,7 +7,7 @@ import type { EmailRetryPolicy } from '../domain/email';
 export function sendActivityOptions(retry: EmailRetryPolicy, startToCloseTimeout: ActivityOptions['startToCloseTimeout']): ActivityOptions {
   return {
     startToCloseTimeout,
-    heartbeatTimeout: '45 seconds',
+    heartbeatTimeout: retry.heartbeatTimeoutMs ?? '45 seconds',
     scheduleToCloseTimeout: retry.budgetMs,
     retry: {
       initialInterval: retry.initialIntervalMs,

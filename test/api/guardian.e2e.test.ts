@@ -245,9 +245,12 @@ it('pauses and resumes through the API (admin only); a paused guardian still run
   expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['guardian.paused', 'guardian.resumed', 'guardian.run_now']));
 });
 
-it('refuses a phone number that is not one, naming the field', async () => {
+it('refuses a phone number that is not one, or one no person reads texts at, naming the field', async () => {
   const res = await e2e.call('PUT', '/api/guardian/settings', { token: owner.accessToken, json: { alertPhone: '12345' } });
   expect(res.status).toBe(422);
   expect(res.body.errors).toEqual([expect.objectContaining({ path: 'alertPhone' })]);
+  const premium = await e2e.call('PUT', '/api/guardian/settings', { token: owner.accessToken, json: { alertPhone: '+1 900 555 0143' } });
+  expect(premium.status).toBe(422);
+  expect(premium.body.errors).toEqual([{ path: 'alertPhone', message: 'is a premium-rate number, which cannot be texted' }]);
   expect((await e2e.call('PUT', '/api/guardian/settings', { token: staff.accessToken, json: { alertPhone: null } })).status).toBe(403);
 });

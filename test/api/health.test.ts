@@ -35,6 +35,12 @@ describe('health with every dependency up', () => {
     expect(res.headers['x-request-id']).toBeTruthy();
   });
 
+  it('answers liveness with 200 ok', async () => {
+    const res = await request(server, 'GET', '/api/health/live');
+    expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('reports database latency', async () => {
     const res = await request(server, 'GET', '/api/health/db');
     expect(res.status).toBe(200);
@@ -100,6 +106,9 @@ describe('health with Postgres down', () => {
     expect(res.body).toMatchObject({ status: 'fail', checks: { db: 'fail', temporal: 'ok', encryption: 'ok' } });
     const db = await request(server, 'GET', '/api/health/db');
     expect(db).toMatchObject({ status: 503, body: { status: 'fail' } });
+    // The process is alive all the same: liveness touches no dependency.
+    const live = await request(server, 'GET', '/api/health/live');
+    expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 });
 

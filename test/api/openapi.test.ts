@@ -45,6 +45,7 @@ it('lists every route the app mounts (except the docs page assets)', () => {
       'delete /api/clients/{id}',
       'get /api/system/status',
       'get /api/health',
+      'get /api/health/live',
     ]),
   );
 });

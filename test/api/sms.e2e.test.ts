@@ -86,7 +86,10 @@ describe('sending', () => {
     // Twilio was told where to report delivery: the API's public status route, naming the text.
     expect(sent[0].statusCallback).toBe(`${e2e.config.http.publicBaseUrl}/api/sms/status?tenantId=${owner.tenantId}&smsId=${id}`);
 
-    const description = await e2e.temporal.workflow.getHandle(sms.workflowId).describe();
+    // Twilio's delivered callback can beat the workflow's own last step: wait for its end.
+    const handle = e2e.temporal.workflow.getHandle(sms.workflowId);
+    await handle.result();
+    const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
     expect(description.searchAttributes).toMatchObject({ TenantId: [owner.tenantId], ClientId: [client.id] });
     const listed = await e2e.call('GET', '/api/sms?direction=outbound&status=delivered', { token: owner.accessToken });
@@ -102,6 +105,7 @@ describe('sending', () => {
   it('refuses, naming the field, what cannot be sent, and stores nothing', async () => {
     const noConsent = await createClient({ phone: freshPhone(), smsConsent: false });
     const noPhone = await createClient({ email: 'nophone@example.com', smsConsent: true });
+    const premium = await createClient({ phone: '+1 900 555 0143', smsConsent: true });
     const before = (await e2e.call('GET', '/api/sms?limit=100', { token: owner.accessToken })).body.items.length;
 
     const cases: [Record<string, unknown>, number, string | null][] = [
@@ -112,6 +116,10 @@ describe('sending', () => {
       [{ to: '+14155550100', body: 'x'.repeat(1601) }, 422, 'body'],
       [{ clientId: '00000000-0000-4000-8000-000000000000', body: 'Hi' }, 422, 'clientId'],
       [{ clientId: noPhone.id, body: 'Hi' }, 422, 'clientId'],
+      [{ to: '+1 900 555 0143', body: 'Hi' }, 422, 'to'],
+      [{ to: '+44 871 234 5678', body: 'Hi' }, 422, 'to'],
+      [{ to: '+1 800 555 0199', body: 'Hi' }, 422, 'to'],
+      [{ clientId: premium.id, body: 'Hi' }, 422, 'clientId'],
       [{ clientId: noConsent.id, body: 'Hi' }, 409, null],
       [{ to: noConsent.phone, body: 'Hi' }, 409, null],
     ];

@@ -7,6 +7,7 @@ import { testConfig } from '../helpers/config';
 import { createAppPool } from '../helpers/db';
 import { request } from '../helpers/http';
 import { startTestWorker } from '../helpers/temporal';
+import { pollUntil } from '../helpers/eventually';
 
 let pool: DatabasePool;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
@@ -26,12 +27,12 @@ afterAll(async () => {
 
 it('shows an admin the running worker, the database and the integration modes', async () => {
   const admin = await createUser(api.server, owner, 'admin');
-  const deadline = Date.now() + 20_000;
-  let res = await request(api.server, 'GET', '/api/system/status', { token: admin.accessToken });
-  while (res.body?.temporal?.workerPollers === 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    res = await request(api.server, 'GET', '/api/system/status', { token: admin.accessToken });
-  }
+  const res = await pollUntil(
+    'a worker polling',
+    () => request(api.server, 'GET', '/api/system/status', { token: admin.accessToken }),
+    (r) => r.body?.temporal?.workerPollers !== 0,
+    20_000,
+  );
   expect(res.status).toBe(200);
   expect(res.body).toEqual({
     version: api.config.version,

@@ -107,6 +107,23 @@ describe('GET /api/workflows', () => {
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.items[0].workflowId).not.toBe(first.items[0].workflowId);
+
+    // A cursor is good only for the list and the business that produced it; anything else is a
+    // 422 at once, never a call Temporal retries.
+    const [token, mac] = (first.nextCursor as string).split('.');
+    const forged = [
+      'Zm9v',
+      `${token}.${'A'.repeat(22)}`,
+      `${Buffer.from('other token').toString('base64url')}.${mac}`,
+    ];
+    for (const cursor of forged) {
+      const res = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${cursor}`, { token: adminA.accessToken });
+      expect({ cursor, status: res.status, paths: res.body.errors?.map((e: { path: string }) => e.path) }).toEqual({ cursor, status: 422, paths: ['cursor'] });
+    }
+    const otherFilter = await e2e.call('GET', `/api/workflows?type=emailDelivery&limit=1&cursor=${first.nextCursor}`, { token: adminA.accessToken });
+    expect(otherFilter.status).toBe(422);
+    const otherTenant = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${first.nextCursor}`, { token: ownerB.accessToken });
+    expect(otherTenant.status).toBe(422);
   });
 
   it('refuses an unknown type or status with 422 naming it, and staff with 403', async () => {

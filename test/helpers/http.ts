@@ -1,7 +1,7 @@
 // Drives the app through a real server on port 0, the way clients reach it.
-import http from 'node:http';
 import type Koa from 'koa';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer } from '../../src/api/http-server';
 
 export interface TestServer {
   url: string;
@@ -9,7 +9,7 @@ export interface TestServer {
 }
 
 export async function listen(app: Koa<any, any>, atPort = 0): Promise<TestServer> {
-  const server = http.createServer(app.callback());
+  const server = createHttpServer(app.callback());
   await new Promise<void>((resolve) => server.listen(atPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

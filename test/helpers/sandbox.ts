@@ -61,6 +61,8 @@ export interface SandboxHarness {
   control(method: string, path: string, json?: unknown): Promise<{ status: number; body: any }>;
   fault(fault: { provider: string; status: number; count?: number; delayMs?: number; body?: unknown; headers?: Record<string, string | null>; after?: boolean }): Promise<void>;
   sent(provider: string): Promise<any[]>;
+  /** Ends every fault delay in progress now (POST /_sandbox/faults/release); how many it ended. */
+  release(): Promise<number>;
   /** Requests the sandbox saw for a provider, faults included. */
   requests(provider: string): Promise<{ method: string; path: string; status: number; fault: boolean; at: string }[]>;
   /** Runs Google's consent flow for a mailbox (consent URL → callback code → token exchange). */
@@ -119,6 +121,9 @@ export async function startTestSandbox(env: Record<string, string | undefined> =
     async sent(provider) {
       return (await control('GET', `/_sandbox/sent?provider=${provider}`)).body.items;
     },
+    async release() {
+      return (await control('POST', '/_sandbox/faults/release')).body.released;
+    },
     async requests(provider) {
       return (await control('GET', `/_sandbox/requests?provider=${provider}`)).body.items;
     },
@@ -137,16 +142,7 @@ export async function startTestSandbox(env: Record<string, string | undefined> =
   };
 }
 
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually } from './eventually';
 
 /** The UpstreamError a promise rejects with (fails the test if it resolves). */
 export async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {

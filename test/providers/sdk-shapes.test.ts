@@ -122,7 +122,7 @@ describe('Calendar responses', () => {
     );
     expect(list.items).toHaveLength(1);
 
-    const busyShape = z.object({ calendars: z.record(z.object({ busy: z.array(z.object({ start: nonEmpty, end: nonEmpty })) })) });
+    const busyShape = z.object({ calendars: z.record(z.string(), z.object({ busy: z.array(z.object({ start: nonEmpty, end: nonEmpty })) })) });
     const busy: Pick<calendar_v3.Schema$FreeBusyResponse, 'calendars'> = busyShape.parse(
       (await api.freebusy.query({ requestBody: { timeMin: '2026-12-01T00:00:00Z', timeMax: '2026-12-02T00:00:00Z', items: [{ id: 'primary' }] } })).data,
     );
@@ -137,13 +137,13 @@ describe('Stripe responses', () => {
     const sessionShape = z.object({
       id: z.string().startsWith('cs_'),
       object: z.literal('checkout.session'),
-      url: z.string().url().nullable(),
+      url: z.url().nullable(),
       status: z.enum(['open', 'complete', 'expired']),
       payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
       payment_intent: z.string().nullable(),
       amount_total: z.number().int(),
       currency: z.string().length(3),
-      metadata: z.record(z.string()),
+      metadata: z.record(z.string(), z.string()),
       expires_at: z.number().int(),
     });
     type SessionRead = Pick<Stripe.Checkout.Session, 'id' | 'object' | 'url' | 'status' | 'payment_status' | 'payment_intent' | 'amount_total' | 'currency' | 'metadata' | 'expires_at'>;
@@ -193,7 +193,7 @@ describe('Twilio responses', () => {
 describe('Anthropic responses', () => {
   it('a Message with a forced tool_use block', async () => {
     const client = new Anthropic({ apiKey: SANDBOX_CREDENTIALS.anthropicApiKey, baseURL: `${h.url}/anthropic`, maxRetries: 0 });
-    const toolUse = z.object({ type: z.literal('tool_use'), id: z.string().startsWith('toolu_'), name: nonEmpty, input: z.record(z.unknown()) });
+    const toolUse = z.object({ type: z.literal('tool_use'), id: z.string().startsWith('toolu_'), name: nonEmpty, input: z.record(z.string(), z.unknown()) });
     const shape = z.object({
       id: z.string().startsWith('msg_'),
       type: z.literal('message'),

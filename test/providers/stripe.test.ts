@@ -1,5 +1,6 @@
 // Stripe through stripe-node over HTTP to the sandbox: Checkout Sessions with idempotency keys,
 // refunds, signed webhook events verified with constructEvent, and every failure class.
+import Stripe from 'stripe';
 import { BadRequestError } from '../../src/errors';
 import { createStripe, createStripeWebhookVerifier, type Payments } from '../../src/providers/stripe';
 import { eventually, type SandboxHarness, startTestSandbox, upstreamFailure } from '../helpers/sandbox';
@@ -101,6 +102,18 @@ describe('Stripe through the sandbox', () => {
     expect(() => other.verify(delivery.body, signature)).toThrow(BadRequestError);
     const stale = signature.replace(/t=\d+/, `t=${Math.floor(Date.now() / 1000) - 3600}`);
     expect(() => verifier.verify(delivery.body, stale)).toThrow(BadRequestError);
+  });
+
+  it('the verifier takes a correct signature only within 5 minutes of now, either way', async () => {
+    const res = await h.control('POST', '/_sandbox/stripe/events', { type: 'charge.refunded', object: { id: 'ch_3' } });
+    const body = h.receiver.received.find((d) => d.body.includes(res.body.eventId))!.body;
+    const verifier = createStripeWebhookVerifier(h.config);
+    const signedAt = (offsetS: number) =>
+      Stripe.webhooks.generateTestHeaderString({ payload: body, secret: h.config.stripe.webhookSecret!, timestamp: Math.floor(Date.now() / 1000) + offsetS });
+    expect(verifier.verify(body, signedAt(-120)).id).toBe(res.body.eventId);
+    expect(verifier.verify(body, signedAt(120)).id).toBe(res.body.eventId);
+    expect(() => verifier.verify(body, signedAt(-3600))).toThrow(BadRequestError);
+    expect(() => verifier.verify(body, signedAt(3600))).toThrow('dated in the future');
   });
 });
 

@@ -1,6 +1,6 @@
 // The sandbox's binding control routes (shared/stack.md), driven over HTTP.
 import { createTwilio } from '../../src/providers/twilio';
-import { type SandboxHarness, startTestSandbox } from '../helpers/sandbox';
+import { eventually, type SandboxHarness, startTestSandbox } from '../helpers/sandbox';
 
 let h: SandboxHarness;
 
@@ -38,6 +38,21 @@ describe('sandbox control routes', () => {
       ['POST', 201, false],
     ]);
     expect(calls.at(-1)!.path).toMatch(/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Messages\.json$/);
+  });
+
+  it('logs a hanging call as it arrives, and POST /_sandbox/faults/release ends the hang then', async () => {
+    await h.fault({ provider: 'twilio', status: 503, delayMs: 600_000, after: true });
+    const sms = createTwilio(h.config);
+    const outcome = sms.send({ to: '+15551110004', body: 'held' }).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    await eventually(async () => ((await h.requests('twilio')).some((c) => c.fault && c.status === 503) ? true : undefined));
+    // after: true: Twilio acted before the answer was held back.
+    expect((await h.sent('twilio')).map((m) => m.body)).toContain('held');
+    expect((await h.control('POST', '/_sandbox/faults/release')).body).toEqual({ released: 1 });
+    expect(await outcome).toBe('failed');
+    expect((await h.control('POST', '/_sandbox/faults/release')).body).toEqual({ released: 0 });
   });
 
   it('POST /_sandbox/faults validates its input and queues count failures; DELETE clears them', async () => {

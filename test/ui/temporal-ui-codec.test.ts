@@ -4,30 +4,15 @@
 // at the API; the admin opens the sign-in link and ticks "Include cross-origin credentials" in the
 // UI's Codec Server dialog. Another business's admin, signed in the same way, sees no clear text.
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import type { DatabasePool } from 'slonik';
-import { freePort } from '../../scripts/stack/ports';
-import { startTemporalDevServer, type LocalTemporal } from '../../scripts/stack/temporal';
-import { createApp } from '../../src/api/app';
-import { createLogger } from '../../src/observability/logger';
-import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
-import { createAppPool } from '../helpers/db';
-import { listen, request, type TestServer } from '../helpers/http';
-import { eventually, startTestSandbox, type SandboxHarness } from '../helpers/sandbox';
-import { connectClient, quietTemporalRuntime } from '../helpers/temporal';
+import { request, type TestServer } from '../helpers/http';
+import { eventually } from '../helpers/sandbox';
+import { startUiStack, type UiStack } from '../helpers/ui-stack';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
-
-let temporalServer: LocalTemporal;
-let sandbox: SandboxHarness;
-let pool: DatabasePool;
+let stack: UiStack;
 let api: TestServer;
-let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection };
 let browser: Browser;
 let uiUrl: string;
 let ownerA: SignedInUser;
@@ -36,24 +21,8 @@ let invoice: { id: string; workflowId: string };
 let clientId: string;
 
 beforeAll(async () => {
-  const cli = process.env.TEMPORAL_CLI;
-  if (!cli) throw new Error('TEMPORAL_CLI is not set: run the tests through npm test (scripts/bootstrap.sh installs the temporal CLI)');
-  quietTemporalRuntime();
-  const [apiPort, grpcPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  temporalServer = await startTemporalDevServer({ cli, port: grpcPort, uiPort, dbFile: null, codecEndpoint: `${apiUrl}/api/temporal/codec`, quiet: true });
-  uiUrl = temporalServer.uiUrl as string;
-
-  const taskQueue = `ui-codec-${randomUUID()}`;
-  sandbox = await startTestSandbox({ TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: uiUrl, PORT: String(apiPort) }, { apiUrl });
-  const config = sandbox.config;
-  pool = await createAppPool(config.database.url);
-  api = await listen(createApp({ config, pool, temporal: await connectClient(config), logger }), apiPort);
-  const connection = await NativeConnection.connect({ address: temporalServer.address });
-  const w = await createFrontdeskWorker({ config, pool, connection, logger, taskQueue });
-  worker = { worker: w, running: w.run(), connection };
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-
+  stack = await startUiStack();
+  ({ api, browser, uiUrl } = stack);
   ownerA = await registerTenant(api, { businessName: 'Lantern Nails' });
   ownerB = await registerTenant(api, { businessName: 'Other Nails' });
   const client = await request(api, 'POST', '/api/clients', { token: ownerA.accessToken, json: { name: 'Juno Client', email: `juno-${randomUUID()}@client.example` } });
@@ -68,18 +37,7 @@ beforeAll(async () => {
   await eventually(async () => ((await request(api, 'GET', `/api/invoices/${invoice.id}`, { token: ownerA.accessToken })).body?.paymentUrl ? true : undefined), 30_000);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (worker) {
-    worker.worker.shutdown();
-    await worker.running;
-    await worker.connection.close();
-  }
-  await api?.close();
-  await sandbox?.close();
-  await pool?.end();
-  await temporalServer?.stop();
-});
+afterAll(() => stack?.close());
 
 /**
  * A browser signed in as `user` for the codec, the way the runbook says: open the sign-in link

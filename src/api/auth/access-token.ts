@@ -16,8 +16,8 @@ export interface Principal {
 const ALGORITHM = 'HS256';
 
 const claims = z.object({
-  sub: z.string().uuid(),
-  tid: z.string().uuid(),
+  sub: z.guid(),
+  tid: z.guid(),
   role: z.enum(ROLES),
 });
 

@@ -3,10 +3,14 @@
 // secret), logged in full with the request id.
 import type { Next } from 'koa';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import { AppError, RateLimitedError, ValidationError, type FieldProblem } from '../../errors';
 import type { AppContext } from '../context';
 import { sendProblem } from '../problem';
+import { isTemporalUnreachable } from '../temporal-unavailable';
 import { zodIssuesToProblems } from '../validation';
+
+const TEMPORAL_RETRY_AFTER_S = 5;
 
 /** Errors from co-body/raw-body carry an http status and a type. */
 interface HttpLikeError {
@@ -51,6 +55,19 @@ export function errorHandler() {
         const title = status === 413 ? 'Payload too large' : status === 415 ? 'Unsupported media type' : 'Bad request';
         const type = status === 413 ? 'payload-too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request';
         sendProblem(ctx, { type, title, status, detail });
+        return;
+      }
+      // A route reaching the pool outside the tenant transaction (sign-in, webhooks), or a
+      // connection Postgres dropped mid-request: the database is down, not the request wrong.
+      if (isDatabaseUnavailable(err)) {
+        ctx.state.log.warn({ err: { message: (err as Error).message } }, 'database unavailable');
+        sendProblem(ctx, { type: 'service-unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unavailable' });
+        return;
+      }
+      if (isTemporalUnreachable(err)) {
+        ctx.state.log.warn({ err: { message: (err as Error).message } }, 'Temporal unreachable');
+        ctx.set('Retry-After', String(TEMPORAL_RETRY_AFTER_S));
+        sendProblem(ctx, { type: 'service-unavailable', title: 'Service unavailable', status: 503, detail: 'Temporal is not reachable; try again shortly' });
         return;
       }
       ctx.state.log.error({ err }, 'unhandled error');

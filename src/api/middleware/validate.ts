@@ -1,25 +1,27 @@
 // Checks params, query and body against the route's zod schemas before the route runs, and
 // answers 422 listing every field at fault in all three at once.
 import type { Next } from 'koa';
-import type { ZodIssue, ZodTypeAny } from 'zod';
+import type { z, ZodType } from 'zod';
 import { ValidationError, type FieldProblem } from '../../errors';
 import type { AppContext } from '../context';
+import '../../zod-messages';
+import { unstorableText } from '../unstorable-text';
 
 export interface RequestSchemas {
-  params?: ZodTypeAny;
-  query?: ZodTypeAny;
-  body?: ZodTypeAny;
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
 }
 
 /** Unknown keys are reported one by one, under their own names, rather than as one issue. */
-function problemsOf(issues: readonly ZodIssue[], part: 'params' | 'query' | 'body'): FieldProblem[] {
+function problemsOf(issues: readonly z.core.$ZodIssue[], part: 'params' | 'query' | 'body', raw: unknown): FieldProblem[] {
   return issues.flatMap((issue) => {
     const base = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a known field' }));
     }
     if (part === 'body' && base.length === 0) {
-      return [{ path: '(body)', message: issue.code === 'invalid_type' && issue.received === 'undefined' ? 'A JSON body is required' : issue.message }];
+      return [{ path: '(body)', message: raw === undefined ? 'A JSON body is required' : issue.message }];
     }
     return [{ path: base.join('.'), message: issue.message }];
   });
@@ -31,9 +33,14 @@ export function validate(schemas: RequestSchemas) {
     const parse = (part: 'params' | 'query' | 'body', raw: unknown): unknown => {
       const schema = schemas[part];
       if (!schema) return undefined;
+      const unstorable = unstorableText(raw);
+      if (unstorable.length > 0) {
+        problems.push(...unstorable);
+        return undefined;
+      }
       const result = schema.safeParse(raw);
       if (result.success) return result.data;
-      problems.push(...problemsOf(result.error.issues, part));
+      problems.push(...problemsOf(result.error.issues, part, raw));
       return undefined;
     };
     const input = {

@@ -13,8 +13,8 @@ export const problemSchema = z
   .openapi('Problem', { description: 'application/problem+json (RFC 9457)' });
 
 export const idParams = z.object({
-  id: z.string().uuid().openapi({ param: { description: 'The record id (a UUID)' } }),
+  id: z.guid().openapi({ param: { description: 'The record id (a UUID)' } }),
 });
 
 /** ISO 8601 instants in UTC, as every response writes them. */
-export const instant = z.string().datetime();
+export const instant = z.iso.datetime();

@@ -1,6 +1,6 @@
 // What the OpenAPI document says about each route. defineEndpoint() records it against the
 // router layer it creates, so the document is built from the routers the app really mounts.
-import type { ZodTypeAny } from 'zod';
+import type { ZodType } from 'zod';
 import type { Access } from '../endpoint-types';
 
 export interface RouteDoc {
@@ -8,10 +8,10 @@ export interface RouteDoc {
   description?: string;
   tags: string[];
   access: Access;
-  params?: ZodTypeAny;
-  query?: ZodTypeAny;
-  body?: ZodTypeAny;
-  responses: Record<number, { description: string; schema?: ZodTypeAny }>;
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+  responses: Record<number, { description: string; schema?: ZodType }>;
   idempotent: boolean;
   /** Kept out of the OpenAPI document (the docs page's own assets). */
   hidden?: boolean;

@@ -11,9 +11,10 @@ export interface RateLimits {
   ip: RateLimiterPostgres;
   /** Authenticated requests, per tenant. */
   tenant: RateLimiterPostgres;
-  /** Failed logins per account (a hash of the email) and per IP. */
-  loginAccount: RateLimiterPostgres;
+  /** Failed logins per account (a hash of the email) and IP, per IP, and per account. */
+  loginAccountIp: RateLimiterPostgres;
   loginIp: RateLimiterPostgres;
+  loginAccount: RateLimiterPostgres;
   windowSeconds: { ip: number; tenant: number };
 }
 
@@ -52,8 +53,9 @@ export function createRateLimits(config: Config, logger: Logger): RateLimits {
   return {
     ip: limiter('api-ip', ip.points, ip.windowSeconds),
     tenant: limiter('api-tenant', tenant.points, tenant.windowSeconds),
-    loginAccount: limiter('login-account', login.maxFailuresPerAccount, login.windowSeconds),
+    loginAccountIp: limiter('login-account-ip', login.maxFailuresPerAccountIp, login.windowSeconds),
     loginIp: limiter('login-ip', login.maxFailuresPerIp, login.windowSeconds),
+    loginAccount: limiter('login-account', login.maxFailuresPerAccount, login.windowSeconds),
     windowSeconds: { ip: ip.windowSeconds, tenant: tenant.windowSeconds },
   };
 }

@@ -25,6 +25,8 @@ interface GoogleErrorBody {
 export interface GoogleCallContext extends CallContext {
   /** history.list: a 404 means the start id is too old and the mailbox needs a full sync. */
   history?: boolean;
+  /** events.list with a syncToken: a 410 means the token is no longer valid and a full sync is needed. */
+  syncToken?: boolean;
 }
 
 export function classifyGoogleError(provider: Extract<ProviderName, 'gmail' | 'calendar' | 'google-oauth'>, ctx: GoogleCallContext, err: unknown): UpstreamError {
@@ -58,7 +60,9 @@ export function classifyGoogleError(provider: Extract<ProviderName, 'gmail' | 'c
   if (status === 403) return permanent('forbidden');
   if (status === 404) return permanent(ctx.history ? 'history_too_old' : 'not_found');
   if (status === 409) return permanent('already_exists');
-  if (status === 410) return permanent('gone');
+  if (status === 410) return permanent(ctx.syncToken || reasons.includes('fullSyncRequired') ? 'full_sync_required' : 'gone');
+  // events.watch with a channel id that is live: an earlier attempt made the channel.
+  if (status === 400 && reasons.includes('channelIdNotUnique')) return permanent('already_exists');
   if (status === 400 && reasons.includes('failedPrecondition')) return permanent('failed_precondition');
   if (status === 400 || status === 413) return permanent('bad_request');
   return permanent(`http_${status}`);

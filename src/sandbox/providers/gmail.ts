@@ -131,7 +131,7 @@ export function gmailRoutes(sb: Sandbox): Router {
 }
 
 const inboxSchema = z.object({
-  to: z.string().email(),
+  to: z.email(),
   from: z.string().min(3),
   subject: z.string(),
   text: z.string(),
@@ -139,7 +139,7 @@ const inboxSchema = z.object({
 });
 
 const pushSchema = z.object({
-  emailAddress: z.string().email(),
+  emailAddress: z.email(),
   historyId: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),
   token: z.enum(['valid', 'wrong-audience', 'wrong-signer', 'expired', 'none']).default('valid'),
 });
@@ -170,7 +170,7 @@ export function gmailControlRoutes(sb: Sandbox): Router {
 
   /** Forgets the mailbox's history, so any earlier start id gets Gmail's 404 (full sync needed). */
   router.post('/expire-history', async (ctx) => {
-    const input = z.object({ emailAddress: z.string().email() }).parse(await jsonBody(ctx));
+    const input = z.object({ emailAddress: z.email() }).parse(await jsonBody(ctx));
     const box = sb.google.mailbox(input.emailAddress);
     box.expireHistory();
     ctx.body = { historyId: String(box.historyId) };

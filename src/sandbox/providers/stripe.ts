@@ -160,7 +160,7 @@ export function stripeRoutes(sb: Sandbox): Router {
 
 const eventSchema = z.object({
   type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/),
-  object: z.record(z.unknown()),
+  object: z.record(z.string(), z.unknown()),
   /** Redeliver an event under the id it had, as Stripe does when it retries. */
   id: z.string().regex(/^evt_[A-Za-z0-9]+$/).optional(),
 });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startApi, type RunningApi } from '../../helpers/api';
 import { registerTenant, TEST_PASSWORD, uniqueEmail } from '../../helpers/auth';
 import { request } from '../../helpers/http';
+import { pollUntil } from '../../helpers/eventually';
 
 let api: RunningApi;
 beforeAll(async () => {
@@ -13,15 +14,6 @@ afterAll(() => api.close());
 
 const isProblem = (res: { headers: Record<string, string> }) => /application\/problem\+json/.test(res.headers['content-type'] ?? '');
 
-async function pollUntil<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, deadlineMs = 15_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('POST /api/auth/register', () => {
   it('creates the business and its owner, signed in', async () => {
@@ -112,23 +104,61 @@ describe('POST /api/auth/login', () => {
 });
 
 describe('login throttling', () => {
-  it('throttles one account after its failures, from any IP, then lets it in once the window passes', async () => {
-    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_FAILURE_WINDOW_SECONDS: '2' });
+  const login = (api: RunningApi, email: string, password: string, ip: string) =>
+    request(api.server, 'POST', '/api/auth/login', { json: { email, password }, headers: { 'X-Forwarded-For': ip } });
+  const address = () => `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+
+  it('a stranger guessing from one address is throttled there, and the owner still signs in from theirs', async () => {
+    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '3', LOGIN_FAILURE_WINDOW_SECONDS: '600', TRUST_PROXY_HOPS: '1' });
     try {
       const owner = await registerTenant(throttled.server);
-      const attempt = (password: string, ip: string) =>
-        request(throttled.server, 'POST', '/api/auth/login', { json: { email: owner.email, password }, headers: { 'X-Forwarded-For': ip } });
-      for (let i = 0; i < 3; i++) expect((await attempt('wrong password!', `198.51.100.${i + 1}`)).status).toBe(401);
-      // Even the right password, from yet another address, is refused while the account is throttled.
-      const blocked = await attempt(TEST_PASSWORD, '198.51.100.9');
+      const stranger = address();
+      for (let i = 0; i < 3; i++) expect((await login(throttled, owner.email, 'wrong password!', stranger)).status).toBe(401);
+      // Even the right password is refused from the stranger's address...
+      const blocked = await login(throttled, owner.email, TEST_PASSWORD, stranger);
       expect(blocked.status).toBe(429);
       expect(isProblem(blocked)).toBe(true);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // ...but the owner, from anywhere else, is not locked out.
+      expect((await login(throttled, owner.email, TEST_PASSWORD, address())).status).toBe(200);
+    } finally {
+      await throttled.close();
+    }
+  });
+
+  it('an account guessed at from many addresses reaches its ceiling: throttled everywhere, the owner alerted once', async () => {
+    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '4', LOGIN_FAILURE_WINDOW_SECONDS: '600', TRUST_PROXY_HOPS: '1' });
+    try {
+      const owner = await registerTenant(throttled.server);
+      for (let i = 0; i < 4; i++) expect((await login(throttled, owner.email, 'wrong password!', address())).status).toBe(401);
+      expect((await login(throttled, owner.email, TEST_PASSWORD, address())).status).toBe(429);
       // Another account is not affected.
       const other = await registerTenant(throttled.server);
-      expect((await request(throttled.server, 'POST', '/api/auth/login', { json: { email: other.email, password: TEST_PASSWORD } })).status).toBe(200);
-      // Once the window has passed the right password works again.
-      const recovered = await pollUntil('the account throttle to lift', () => attempt(TEST_PASSWORD, '198.51.100.9'), (r) => r.status !== 429);
+      expect((await login(throttled, other.email, TEST_PASSWORD, address())).status).toBe(200);
+
+      const audit = await request(throttled.server, 'GET', `/api/audit?target=user:${owner.userId}&action=auth.login_ceiling_reached`, { token: owner.accessToken });
+      expect(audit.body.items).toHaveLength(1);
+      const alertId = audit.body.items[0].detail.alertEmailId as string;
+      const alert = await request(throttled.server, 'GET', `/api/emails/${alertId}`, { token: owner.accessToken });
+      expect(alert.status).toBe(200);
+      expect(alert.body).toMatchObject({ to: owner.email, subject: expect.stringContaining('throttled after 4 failed attempts') });
+      // Failures past the ceiling alert no one again.
+      expect((await login(throttled, owner.email, 'wrong password!', address())).status).toBe(429);
+      const again = await request(throttled.server, 'GET', `/api/audit?target=user:${owner.userId}&action=auth.login_ceiling_reached`, { token: owner.accessToken });
+      expect(again.body.items).toHaveLength(1);
+    } finally {
+      await throttled.close();
+    }
+  });
+
+  it('lets the address in again once the window has passed', async () => {
+    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '1', LOGIN_FAILURE_WINDOW_SECONDS: '5', TRUST_PROXY_HOPS: '1' });
+    try {
+      const owner = await registerTenant(throttled.server);
+      const from = address();
+      expect((await login(throttled, owner.email, 'wrong password!', from)).status).toBe(401);
+      expect((await login(throttled, owner.email, TEST_PASSWORD, from)).status).toBe(429);
+      const recovered = await pollUntil('the throttle to lift', () => login(throttled, owner.email, TEST_PASSWORD, from), (r) => r.status !== 429);
       expect(recovered.status).toBe(200);
     } finally {
       await throttled.close();
@@ -136,12 +166,11 @@ describe('login throttling', () => {
   });
 
   it('throttles one IP guessing at many accounts, unknown ones included', async () => {
-    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_IP: '3', LOGIN_FAILURE_WINDOW_SECONDS: '60' });
+    const throttled = await startApi({ LOGIN_MAX_FAILURES_PER_IP: '3', LOGIN_FAILURE_WINDOW_SECONDS: '600', TRUST_PROXY_HOPS: '1' });
     try {
       const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
       const owner = await registerTenant(throttled.server);
-      const attempt = (email: string, password: string, from = ip) =>
-        request(throttled.server, 'POST', '/api/auth/login', { json: { email, password }, headers: { 'X-Forwarded-For': from } });
+      const attempt = (email: string, password: string, from = ip) => login(throttled, email, password, from);
       expect((await attempt(uniqueEmail(), 'guess-1')).status).toBe(401);
       expect((await attempt(uniqueEmail(), 'guess-2')).status).toBe(401);
       expect((await attempt(owner.email, 'guess-3')).status).toBe(401);

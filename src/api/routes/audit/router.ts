@@ -8,7 +8,7 @@ import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';
 import { auditPage, auditQuery, presentAuditEntry } from './schema';
 
-const auditCursor = z.object({ at: z.string(), id: z.string().uuid() });
+const auditCursor = z.object({ at: z.string(), id: z.guid() });
 
 export function auditRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/audit' });

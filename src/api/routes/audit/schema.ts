@@ -10,13 +10,13 @@ export const auditQuery = pageQuery.extend({
 
 export const auditEntrySchema = z
   .object({
-    id: z.string().uuid(),
-    actorId: z.string().uuid().nullable().openapi({ description: 'The user who acted; null for an anonymous attempt' }),
+    id: z.guid(),
+    actorId: z.guid().nullable().openapi({ description: 'The user who acted; null for an anonymous attempt' }),
     action: z.string(),
     target: z.string().nullable(),
     at: instant,
     requestId: z.string().nullable(),
-    detail: z.record(z.unknown()),
+    detail: z.record(z.string(), z.unknown()),
   })
   .openapi('AuditEntry');
 

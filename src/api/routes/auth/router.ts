@@ -11,6 +11,7 @@ import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail } from '
 import { ForbiddenError, UnauthorizedError } from '../../../errors';
 import { ensureGuardian } from '../../../workflow-starters/guardian';
 import type { AppDeps } from '../../app';
+import { reportLoginAttack } from '../../auth/login-attack';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';
 import { tenantOfRefreshToken } from '../../auth/refresh-token';
@@ -89,7 +90,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     path: '/login',
     summary: 'Sign in',
     description:
-      'Every kind of wrong (unknown email, wrong password) gets the same 401. Failed attempts are throttled per account and per IP: 429 with Retry-After.',
+      'Every kind of wrong (unknown email, wrong password) gets the same 401. Failed attempts are throttled per account and address, per address, and (a much higher ceiling, which alerts the owner) per account: 429 with Retry-After.',
     access: 'public',
     request: { body: loginBody },
     responses: { 200: { description: 'A new token pair', schema: tokenPairSchema } },
@@ -100,18 +101,19 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       const user = tenantId ? await withTenant(pool, tenantId, (tx) => findCredentialsByEmail(tx, body.email)) : null;
       const passwordOk = user ? await verifyPassword(user.password_hash, body.password) : await verifyAgainstDummy(body.password);
       if (!user || !passwordOk) {
-        await throttle.recordFailure();
+        const { accountCeilingReached } = await throttle.recordFailure();
         if (user) {
-          await withTenant(pool, user.tenant_id, (tx) =>
-            insertAuditEntry(tx, {
+          await withTenant(pool, user.tenant_id, async (tx) => {
+            await insertAuditEntry(tx, {
               tenantId: user.tenant_id,
               actorId: null,
               action: 'auth.login_failed',
               target: `user:${user.id}`,
               requestId: ctx.state.requestId,
               detail: { ip: ctx.ip },
-            }),
-          );
+            });
+            if (accountCeilingReached) await reportLoginAttack(tx, deps, user, ctx.state.requestId);
+          });
         }
         throw new UnauthorizedError(WRONG_CREDENTIALS);
       }

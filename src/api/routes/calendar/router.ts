@@ -32,7 +32,11 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
     async handler({ auth }) {
       requireIntegration(deps.config, 'calendar');
       try {
-        return { status: 200, body: await pingCalendar(deps.temporal, deps.config, auth.tenantId, PING_TIMEOUT_S) };
+        // Waits for the worker's answer: longer than the request-wide Temporal deadline.
+        const result = await deps.temporal.connection.withDeadline(Date.now() + (PING_TIMEOUT_S + 5) * 1000, () =>
+          pingCalendar(deps.temporal, deps.config, auth.tenantId, PING_TIMEOUT_S),
+        );
+        return { status: 200, body: result };
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
         if (err.cause instanceof TimeoutFailure) {

@@ -10,7 +10,7 @@ import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';
 import { clientPage, clientSchema, createClientBody, idParams, listClientsQuery, presentClient, updateClientBody } from './schema';
 
-const clientCursor = z.object({ name: z.string(), id: z.string().uuid() });
+const clientCursor = z.object({ name: z.string(), id: z.guid() });
 const DEFAULT_CONSENT_SOURCE = 'api';
 
 export function clientsRouter(deps: AppDeps): Router<AppState> {

@@ -24,7 +24,7 @@ const fields = {
 
 function consentSourceNeedsConsent(body: { smsConsent?: boolean; smsConsentSource?: string }, ctx: z.RefinementCtx): void {
   if (body.smsConsentSource !== undefined && body.smsConsent === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['smsConsentSource'], message: 'is only accepted together with smsConsent' });
+    ctx.addIssue({ code: 'custom', path: ['smsConsentSource'], message: 'is only accepted together with smsConsent' });
   }
 }
 
@@ -64,7 +64,7 @@ export const updateClientBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (Object.keys(body).length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Send at least one field to change' });
+    if (Object.keys(body).length === 0) ctx.addIssue({ code: 'custom', message: 'Send at least one field to change' });
     consentSourceNeedsConsent(body, ctx);
   })
   .openapi('UpdateClient', {
@@ -78,7 +78,7 @@ export const listClientsQuery = pageQuery.extend({
 
 export const clientSchema = z
   .object({
-    id: z.string().uuid(),
+    id: z.guid(),
     name: z.string(),
     email: z.string().nullable(),
     phone: z.string().nullable().openapi({ description: 'E.164' }),

@@ -29,7 +29,7 @@ import {
   testEmailResult,
 } from './schema';
 
-const emailCursor = z.object({ createdAt: z.coerce.date(), id: z.string().uuid() });
+const emailCursor = z.object({ createdAt: z.coerce.date(), id: z.guid() });
 
 export function emailsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api' });

@@ -19,7 +19,7 @@ export const sendEmailBody = z
     subject: z.string().trim().min(1).max(998).openapi({ example: 'Your appointment on Tuesday' }),
     text: z.string().min(1).max(100_000).openapi({ example: 'See you on Tuesday at 10:00.' }),
     html: z.string().min(1).max(500_000).optional(),
-    clientId: z.string().uuid().optional(),
+    clientId: z.guid().optional(),
     threadId: z.string().trim().min(1).max(200).optional().openapi({ description: 'Gmail thread to reply in' }),
     inReplyTo: messageIdField.optional().openapi({ description: 'Message-ID of the message replied to' }),
   })
@@ -27,16 +27,16 @@ export const sendEmailBody = z
   .openapi('SendEmail', { example: { to: 'ada@example.com', subject: 'Your appointment on Tuesday', text: 'See you on Tuesday at 10:00.' } });
 
 export const emailAccepted = z
-  .object({ id: z.string().uuid(), status: z.literal('queued'), workflowId: z.string() })
+  .object({ id: z.guid(), status: z.literal('queued'), workflowId: z.string() })
   .openapi('EmailAccepted');
 
 export const emailSchema = z
   .object({
-    id: z.string().uuid(),
+    id: z.guid(),
     status: z.enum(EMAIL_STATUSES),
     to: z.string(),
     subject: z.string(),
-    clientId: z.string().uuid().nullable(),
+    clientId: z.guid().nullable(),
     threadId: z.string().nullable(),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
@@ -53,7 +53,7 @@ export const listEmailsQuery = pageQuery.extend({ status: z.enum(EMAIL_STATUSES)
 export const emailPage = pageOf(emailSchema).openapi('EmailPage');
 
 export const retryFailedResult = z.object({ restarted: z.number().int() }).openapi('RetryFailedEmails');
-export const testEmailResult = z.object({ emailId: z.string().uuid(), workflowId: z.string() }).openapi('TestEmail');
+export const testEmailResult = z.object({ emailId: z.guid(), workflowId: z.string() }).openapi('TestEmail');
 
 export function presentEmail(e: Email): z.infer<typeof emailSchema> {
   return {

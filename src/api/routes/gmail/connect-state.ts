@@ -20,7 +20,7 @@ export interface ConnectState {
   expiresAt: Date;
 }
 
-const claims = z.object({ sub: z.string().uuid(), tid: z.string().uuid(), jti: z.string().min(16), exp: z.number() });
+const claims = z.object({ sub: z.guid(), tid: z.guid(), jti: z.string().min(16), exp: z.number() });
 
 const keyOf = (auth: Config['auth']) => new TextEncoder().encode(auth.jwtSecret);
 

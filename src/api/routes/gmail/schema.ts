@@ -3,7 +3,7 @@ import { instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 
 export const connectResult = z
-  .object({ authUrl: z.string().url().openapi({ description: "Google's consent screen; it redirects to GET /api/gmail/oauth/callback" }) })
+  .object({ authUrl: z.url().openapi({ description: "Google's consent screen; it redirects to GET /api/gmail/oauth/callback" }) })
   .openapi('GmailConnect');
 
 // Google adds its own parameters to the redirect (scope, authuser, prompt, hd…): unknown ones are ignored.
@@ -17,7 +17,7 @@ export const callbackResult = z
   .object({
     status: z.literal('connected'),
     email: z.string(),
-    mailboxId: z.string().uuid(),
+    mailboxId: z.guid(),
     syncWorkflowId: z.string(),
     watchWorkflowId: z.string(),
   })
@@ -27,7 +27,7 @@ export const gmailStatus = z
   .object({
     status: z.enum(['connected', 'reauth_required', 'not_connected']),
     email: z.string().nullable(),
-    mailboxId: z.string().uuid().nullable(),
+    mailboxId: z.guid().nullable(),
     connectedAt: instant.nullable(),
     /** Why reauth_required, in Google's words. */
     detail: z.string().nullable(),

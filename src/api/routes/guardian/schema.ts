@@ -1,4 +1,4 @@
-import { phoneField } from '../../fields/phone';
+import { textablePhoneField } from '../../fields/phone';
 import { CHECK_STATUSES, GUARDIAN_CHECKS, UNSAFE_CATEGORIES, UNSAFE_SEVERITIES } from '../../../domain/guardian';
 import { instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
@@ -13,8 +13,8 @@ export const guardianCheckSchema = z
 
 export const flaggedThreadSchema = z
   .object({
-    id: z.string().uuid().openapi({ description: 'The unsafe thread (GET /api/unsafe-threads)' }),
-    threadId: z.string().uuid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
+    id: z.guid().openapi({ description: 'The unsafe thread (GET /api/unsafe-threads)' }),
+    threadId: z.guid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
     category: z.enum(UNSAFE_CATEGORIES),
     severity: z.enum(UNSAFE_SEVERITIES),
     reason: z.string(),
@@ -62,7 +62,7 @@ export const guardianSettingsSchema = z
 export const guardianSettingsBody = z
   .object({
     // Any international way of writing it in, E.164 stored (what Twilio takes).
-    alertPhone: phoneField.nullable().openapi({ type: 'string', example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
+    alertPhone: textablePhoneField.nullable().openapi({ type: 'string', example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
   })
   .strict()
   .openapi('GuardianSettingsUpdate', { example: { alertPhone: '+15551234567' } });

@@ -1,4 +1,6 @@
-// Liveness and dependency health, without a token (Railway's healthcheck calls /api/health/).
+// Health without a token. /api/health/ is readiness: every dependency answers (Railway's
+// healthcheck calls it before a deploy takes traffic). /api/health/live is liveness: the process
+// serves HTTP, touching no dependency, so a restart is never ordered because Postgres blinked.
 import Router from '@koa/router';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
@@ -14,6 +16,11 @@ export function healthRouter(deps: AppDeps): Router<AppState> {
     ctx.status = ok ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: ok ? 'ok' : 'fail', checks, version: deps.config.version };
+  });
+
+  router.get('/live', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: 'ok' };
   });
 
   router.get('/db', async (ctx) => {

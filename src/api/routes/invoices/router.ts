@@ -32,7 +32,7 @@ import {
   rescheduleBody,
 } from './schema';
 
-const invoiceCursor = z.object({ createdAt: z.coerce.date(), id: z.string().uuid() });
+const invoiceCursor = z.object({ createdAt: z.coerce.date(), id: z.guid() });
 
 async function openInvoice(db: TenantTx, id: string): Promise<Invoice> {
   const invoice = await findInvoice(db, id);

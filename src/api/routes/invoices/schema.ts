@@ -25,7 +25,7 @@ const channelsField = z
 
 export const createInvoiceBody = z
   .object({
-    clientId: z.string().uuid(),
+    clientId: z.guid(),
     amountCents: z.number().int().min(1).max(100_000_000).openapi({ example: 12500, description: 'In the minor unit of the currency' }),
     currency: z
       .string()
@@ -78,8 +78,8 @@ export const remindersSchema = z.object({
 
 export const invoiceSchema = z
   .object({
-    id: z.string().uuid(),
-    clientId: z.string().uuid(),
+    id: z.guid(),
+    clientId: z.guid(),
     amountCents: z.number().int(),
     currency: z.string(),
     dueDate: z.string(),

@@ -17,7 +17,7 @@ export function openapiRouter(deps: AppDeps): Router<AppState> {
     path: '/openapi.json',
     summary: 'This OpenAPI 3.1 document',
     access: 'public',
-    responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.unknown()) } },
+    responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
     async handler({ ctx }) {
       let document = documents.get(ctx.app);
       if (!document) {

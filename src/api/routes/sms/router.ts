@@ -16,6 +16,7 @@ import { startSmsDelivery } from '../../../workflow-starters/sms-delivery';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
+import { whyNotTextable } from '../../fields/phone';
 import { decodeCursor, toPage } from '../../pagination';
 import { applyDeliveryStatus, receiveInboundText } from './twilio-webhook';
 import {
@@ -32,7 +33,7 @@ import {
 } from './schema';
 import { twiml } from './twiml';
 
-const smsCursor = z.object({ createdAt: z.string().datetime(), id: z.string().uuid() });
+const smsCursor = z.object({ createdAt: z.iso.datetime(), id: z.guid() });
 
 export function smsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/sms' });
@@ -70,6 +71,8 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         const client = await findClient(db, body.clientId);
         if (!client) throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
         if (!client.phone) throw new ValidationError([{ path: 'clientId', message: 'this client has no phone number' }]);
+        const notTextable = whyNotTextable(client.phone);
+        if (notTextable) throw new ValidationError([{ path: 'clientId', message: `this client's phone ${notTextable}` }]);
         if (!client.sms_consent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
         to = client.phone;
         clientId = client.id;

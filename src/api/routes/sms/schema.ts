@@ -1,6 +1,6 @@
 import type { SmsMessage } from '../../../db/sms-messages';
 import { SMS_STATUSES } from '../../../domain/sms';
-import { phoneField } from '../../fields/phone';
+import { textablePhoneField } from '../../fields/phone';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
@@ -9,8 +9,8 @@ export { idParams };
 
 export const sendSmsBody = z
   .object({
-    clientId: z.string().uuid().optional().openapi({ description: "A client who consented to SMS: sent to the client's phone" }),
-    to: phoneField.optional().openapi({ description: 'A phone number instead of a client; refused (409) when it is a client who has not consented' }),
+    clientId: z.guid().optional().openapi({ description: "A client who consented to SMS: sent to the client's phone" }),
+    to: textablePhoneField.optional().openapi({ description: 'A phone number instead of a client; refused (409) when it is a client who has not consented' }),
     // 1600 characters is Twilio's limit for one message (it splits it into segments).
     body: z.string().trim().min(1).max(1600).openapi({ example: 'Your appointment is confirmed for Tuesday at 10:00.' }),
   })
@@ -26,15 +26,15 @@ export const sendSmsBody = z
   .openapi('SendSms', { example: { to: '+15551234567', body: 'Your appointment is confirmed for Tuesday at 10:00.' } });
 
 export const smsAccepted = z
-  .object({ id: z.string().uuid(), status: z.literal('queued'), workflowId: z.string() })
+  .object({ id: z.guid(), status: z.literal('queued'), workflowId: z.string() })
   .openapi('SmsAccepted');
 
 export const smsSchema = z
   .object({
-    id: z.string().uuid(),
+    id: z.guid(),
     direction: z.enum(['outbound', 'inbound']),
     status: z.enum(SMS_STATUSES),
-    clientId: z.string().uuid().nullable(),
+    clientId: z.guid().nullable(),
     to: z.string(),
     from: z.string().nullable(),
     body: z.string(),
@@ -52,7 +52,7 @@ export const smsSchema = z
 export const listSmsQuery = pageQuery.extend({
   status: z.enum(SMS_STATUSES).optional(),
   direction: z.enum(['outbound', 'inbound']).optional(),
-  clientId: z.string().uuid().optional(),
+  clientId: z.guid().optional(),
 });
 export const smsPage = pageOf(smsSchema).openapi('SmsPage');
 
@@ -93,8 +93,8 @@ export const statusCallbackForm = z.object({
 
 /** The ids our callback URLs carry (see smsStatusCallbackUrl); absent on a bare URL. */
 export const statusCallbackQuery = z.object({
-  tenantId: z.string().uuid().optional(),
-  smsId: z.string().uuid().optional(),
-  invoiceId: z.string().uuid().optional(),
+  tenantId: z.guid().optional(),
+  smsId: z.guid().optional(),
+  invoiceId: z.guid().optional(),
   step: z.coerce.number().int().optional(),
 });

@@ -1,6 +1,8 @@
 // Who is calling the codec: a bearer access token (scripts, the temporal CLI's --codec-auth), or
 // the codec session cookie (the Temporal UI). A session lives for hours, so its user is looked up
-// again on every call: a removed user, or one demoted below admin, loses it at once.
+// again on every call: a removed user, or one demoted below admin, loses it at once. In the dev
+// stack only (TEMPORAL_CODEC_LOCAL_DEV, refused in production), a call with neither from this
+// machine is the developer at the local UI, which cannot send credentials on its own.
 import type { Next } from 'koa';
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../../../config';
@@ -12,6 +14,14 @@ import type { AppContext } from '../../context';
 import { CODEC_SESSION_COOKIE, verifyCodecToken } from './codec-session';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * The developer at the dev stack's own Temporal UI (TEMPORAL_CODEC_LOCAL_DEV): an owner of no
+ * business, so nothing but the codec routes' local-developer branch can use it.
+ */
+const LOCAL_DEVELOPER: Principal = { userId: 'local-developer', tenantId: '00000000-0000-0000-0000-000000000000', role: 'owner' };
+
+const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 
 async function currentUser(pool: DatabasePool, session: Principal): Promise<Principal> {
   const user = await withTenant(pool, session.tenantId, (db) => findUser(db, session.userId));
@@ -31,6 +41,10 @@ async function principalOf(ctx: AppContext, deps: { config: Config; pool: Databa
     }
   }
   if (!cookie) {
+    if (deps.config.temporal.codecLocalDev && isLoopback(ctx.ip)) {
+      ctx.state.codecLocalDeveloper = true;
+      return LOCAL_DEVELOPER;
+    }
     throw new UnauthorizedError('Send an access token (Authorization: Bearer <token>), or sign in for the Temporal UI through POST /api/temporal/codec/session');
   }
   return currentUser(deps.pool, await verifyCodecToken(deps.config.auth, 'session', cookie));

@@ -21,7 +21,7 @@ const AUDIENCE: Record<Kind, string> = { ticket: 'frontdesk-codec-sign-in', sess
 const TTL: Record<Kind, number> = { ticket: CODEC_TICKET_TTL_SECONDS, session: CODEC_SESSION_TTL_SECONDS };
 const ALGORITHM = 'HS256';
 
-const claims = z.object({ sub: z.string().uuid(), tid: z.string().uuid(), role: z.enum(ROLES) });
+const claims = z.object({ sub: z.guid(), tid: z.guid(), role: z.enum(ROLES) });
 
 const keyOf = (auth: Config['auth']) => new TextEncoder().encode(auth.jwtSecret);
 

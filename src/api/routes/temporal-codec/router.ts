@@ -71,7 +71,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
     "For the Temporal UI and CLI. Only payloads of the caller's business decode (403 otherwise); payloads that are not encrypted come back as they are. Accepts the bearer token or the codec session cookie.",
     async (ctx, payloads) => {
       const tenantId = ctx.state.auth!.tenantId;
-      if (payloads.some((p) => { const owner = payloadOwner(p); return owner.encrypted && owner.tenantId !== tenantId; })) {
+      if (!ctx.state.codecLocalDeveloper && payloads.some((p) => { const owner = payloadOwner(p); return owner.encrypted && owner.tenantId !== tenantId; })) {
         throw new ForbiddenError(NOT_YOURS);
       }
       try {
@@ -88,7 +88,9 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
     '/encode',
     'Encrypt payloads (Temporal remote codec)',
     "For the Temporal UI and CLI (a signal or a start typed in the UI). Encrypts for the caller's business.",
-    async (ctx, payloads) => codec.encodeForTenant(ctx.state.auth!.tenantId, payloads),
+    // The local developer belongs to no business: what the dev UI types goes to the workflow in
+    // plain JSON, which the worker's codec passes through.
+    async (ctx, payloads) => (ctx.state.codecLocalDeveloper ? payloads : codec.encodeForTenant(ctx.state.auth!.tenantId, payloads)),
   );
 
   const endpoint = endpointsFor(router, deps, 'Temporal codec');

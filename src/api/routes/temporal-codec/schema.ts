@@ -7,7 +7,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 
 const payloadJson = z
   .object({
-    metadata: z.record(base64).default({}),
+    metadata: z.record(z.string(), base64).default({}),
     data: base64.default(''),
   })
   .openapi('CodecPayload', { description: 'A Temporal Payload in proto3 JSON: byte fields in base64' });
@@ -16,17 +16,20 @@ const EXAMPLE = {
   payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"world"}').toString('base64') }],
 };
 
+// The CLI sends `{}` (proto3 JSON leaves an empty list out) for a command with no payloads, such
+// as a query or signal without input; that is an empty list, answered with an empty list.
 export const codecRequestBody = z
-  .object({ payloads: z.array(payloadJson).max(1000) })
+  .object({ payloads: z.array(payloadJson).max(1000).default([]) })
   .strict()
-  .openapi('CodecPayloads', { example: EXAMPLE, description: 'Temporal remote-codec request' });
+  .optional()
+  .openapi('CodecPayloads', { example: EXAMPLE, description: 'Temporal remote-codec request; `payloads` absent or empty (and no body at all) is an empty list' });
 
 export const codecResponseBody = z.object({ payloads: z.array(payloadJson) }).openapi('CodecPayloadsResult');
 
 export const codecSignInLink = z
   .object({
-    signInUrl: z.string().url().openapi({ description: 'Open in the browser you use the Temporal UI in, within two minutes' }),
-    expiresAt: z.string().datetime(),
+    signInUrl: z.url().openapi({ description: 'Open in the browser you use the Temporal UI in, within two minutes' }),
+    expiresAt: z.iso.datetime(),
     sessionHours: z.number().int(),
   })
   .openapi('CodecSignInLink');

@@ -10,7 +10,7 @@ import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';
 import { idParams, listThreadsQuery, presentThread, presentThreadMessage, threadPage, threadWithMessages } from './schema';
 
-const threadCursor = z.object({ at: z.string().datetime(), id: z.string().uuid() });
+const threadCursor = z.object({ at: z.iso.datetime(), id: z.guid() });
 
 export function threadsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/threads' });

@@ -12,15 +12,15 @@ export const listThreadsQuery = pageQuery.extend({
     .transform((v) => v === 'true')
     .optional()
     .openapi({ type: 'string', enum: ['true', 'false'], description: 'Only threads the guardian flagged unsafe (true) or not (false)' }),
-  clientId: z.string().uuid().optional().openapi({ description: "Only this client's threads" }),
+  clientId: z.guid().optional().openapi({ description: "Only this client's threads" }),
 });
 
 export const threadSchema = z
   .object({
-    id: z.string().uuid(),
+    id: z.guid(),
     gmailThreadId: z.string(),
     subject: z.string(),
-    clientId: z.string().uuid().nullable(),
+    clientId: z.guid().nullable(),
     messageCount: z.number().int(),
     lastMessageAt: instant,
     lastFrom: z.string().nullable(),
@@ -35,7 +35,7 @@ export const threadPage = pageOf(threadSchema).openapi('ThreadPage');
 
 export const threadMessageSchema = z
   .object({
-    id: z.string().uuid(),
+    id: z.guid(),
     gmailMessageId: z.string(),
     messageId: z.string().nullable().openapi({ description: 'The RFC 5322 Message-ID: what a reply names in inReplyTo' }),
     inReplyTo: z.string().nullable(),
@@ -51,7 +51,7 @@ export const threadMessageSchema = z
     snippet: z.string(),
     text: z.string().nullable().openapi({ description: 'The plain-text body (HTML-only mail turned into text)' }),
     labels: z.array(z.string()),
-    clientId: z.string().uuid().nullable(),
+    clientId: z.guid().nullable(),
   })
   .openapi('ThreadMessage');
 

@@ -10,7 +10,7 @@ import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';
 import { idParams, listUnsafeThreadsQuery, presentUnsafeThread, resolveBody, resolvedSchema, unsafeThreadPage, unsafeThreadSchema } from './schema';
 
-const unsafeCursor = z.object({ flaggedAt: z.string().datetime(), id: z.string().uuid() });
+const unsafeCursor = z.object({ flaggedAt: z.iso.datetime(), id: z.guid() });
 
 export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/unsafe-threads' });

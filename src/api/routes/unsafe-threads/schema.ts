@@ -8,8 +8,8 @@ export { idParams };
 
 export const unsafeThreadSchema = z
   .object({
-    id: z.string().uuid(),
-    threadId: z.string().uuid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
+    id: z.guid(),
+    threadId: z.guid().openapi({ description: 'The mail thread (GET /api/threads/{id})' }),
     category: z.enum(UNSAFE_CATEGORIES),
     severity: z.enum(UNSAFE_SEVERITIES),
     reason: z.string().openapi({ description: "Claude's one-line reason" }),
@@ -20,7 +20,7 @@ export const unsafeThreadSchema = z
     resolvedAt: instant.nullable(),
     alert: z
       .object({
-        emailId: z.string().uuid().nullable().openapi({ description: "The owner's alert email (GET /api/emails/{id})" }),
+        emailId: z.guid().nullable().openapi({ description: "The owner's alert email (GET /api/emails/{id})" }),
         sms: z.enum(['sent', 'skipped', 'failed']).nullable().openapi({ description: 'High severity only; skipped says why in smsDetail' }),
         smsDetail: z.string().nullable(),
         alertedAt: instant.nullable(),

@@ -13,7 +13,7 @@ import { idParams } from '../../openapi/common';
 import { decodeCursor, toPage } from '../../pagination';
 import { createUserBody, listUsersQuery, presentUser, userPage, userSchema } from './schema';
 
-const userCursor = z.object({ createdAt: z.string(), id: z.string().uuid() });
+const userCursor = z.object({ createdAt: z.string(), id: z.guid() });
 
 export function usersRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/users' });

@@ -14,12 +14,12 @@ export const newPasswordField = z
   .openapi({ example: 'correct horse battery staple' });
 
 export const userSchema = z
-  .object({ id: z.string().uuid(), email: z.string(), role: z.enum(ROLES), createdAt: instant })
+  .object({ id: z.guid(), email: z.string(), role: z.enum(ROLES), createdAt: instant })
   .openapi('User');
 
 export const tenantSchema = z
   .object({
-    id: z.string().uuid(),
+    id: z.guid(),
     name: z.string(),
     timezone: z.string(),
     reminderScheduleDays: z

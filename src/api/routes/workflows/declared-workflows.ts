@@ -9,7 +9,7 @@
 // API (mark-paid, void, reschedule), never a bare signal that would leave the invoice and its
 // reminders disagreeing.
 import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
-import { z, type ZodTypeAny } from 'zod';
+import { z, type ZodType } from 'zod';
 import type * as registeredWorkflows from '../../../workflows';
 import { emailDeliveryStatusQuery } from '../../../workflows/email-delivery.contract';
 import * as guardian from '../../../workflows/guardian.contract';
@@ -26,7 +26,7 @@ export interface DeclaredSignal {
   /** What the signal does, for the OpenAPI description and the README runbook. */
   description: string;
   /** The signal's argument list (the `args` array of the request), as a zod tuple. */
-  args: ZodTypeAny;
+  args: ZodType;
 }
 
 export interface DeclaredWorkflow {
@@ -36,7 +36,7 @@ export interface DeclaredWorkflow {
 }
 
 /** A signal that takes no argument: `args` absent or `[]`. */
-const noArgs = z.tuple([], { invalid_type_error: 'must be an array' }).describe('no arguments');
+const noArgs = z.tuple([], { error: (issue) => (issue.code === 'invalid_type' ? 'must be an array' : undefined) }).describe('no arguments');
 
 export const WORKFLOW_OPERATIONS = {
   paymentReminder: {

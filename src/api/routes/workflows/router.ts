@@ -10,6 +10,7 @@ import { ConflictError, ValidationError } from '../../../errors';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
+import { openCursor, signCursor } from '../../signed-cursor';
 import { checkSignal, declaredWorkflow, WORKFLOW_OPERATIONS } from './declared-workflows';
 import { customSearchAttributes, pendingActivitiesOf, summaryOfDescription, summaryOfRaw } from './execution';
 import {
@@ -68,6 +69,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
   const endpoint = endpointsFor(router, deps, 'Workflows');
   const { temporal } = deps;
   const namespace = deps.config.temporal.namespace;
+  const cursorSecret = deps.config.auth.jwtSecret;
 
   endpoint({
     method: 'get',
@@ -84,25 +86,16 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       const clauses = [`TenantId = "${auth.tenantId}"`];
       if (query.type) clauses.push(`WorkflowType = "${query.type}"`);
       if (query.status) clauses.push(`ExecutionStatus = "${WORKFLOW_STATUSES[query.status]}"`);
-      let nextPageToken: Uint8Array | undefined;
-      if (query.cursor !== undefined) {
-        nextPageToken = Buffer.from(query.cursor, 'base64url');
-        if (nextPageToken.length === 0) throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list produced' }]);
-      }
-      let page;
-      try {
-        page = await temporal.workflowService.listWorkflowExecutions({ namespace, query: clauses.join(' AND '), pageSize: query.limit, nextPageToken });
-      } catch (err) {
-        // A cursor the server cannot read (made up, or from another query) is the caller's mistake.
-        if (nextPageToken && (err as { code?: number }).code === 3) throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list produced' }]);
-        throw err;
-      }
+      const visibilityQuery = clauses.join(' AND ');
+      // A page token only makes sense for the query that produced it: the query is the scope.
+      const nextPageToken = query.cursor === undefined ? undefined : openCursor(cursorSecret, visibilityQuery, query.cursor);
+      const page = await temporal.workflowService.listWorkflowExecutions({ namespace, query: visibilityQuery, pageSize: query.limit, nextPageToken });
       const token = page.nextPageToken;
       return {
         status: 200,
         body: {
           items: (page.executions ?? []).map(summaryOfRaw),
-          nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
+          nextCursor: token && token.length > 0 ? signCursor(cursorSecret, visibilityQuery, token) : null,
         },
       };
     },

@@ -1,0 +1,56 @@
+// Fills a running dev stack with the demo business, through the public API and the sandbox's
+// control routes only (no database access): what it makes is what any client could have made.
+// Every step finds what an earlier run made before making anything, so a second run is harmless.
+import { type Owner, signInOrRegister } from './account';
+import { type SeededClient, seedClients } from './clients';
+import { DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_UNSAFE_MAIL } from './demo-business';
+import { flagUnsafeThread, type SeededFinding } from './guardian';
+import { HttpClient, SeedError } from './http-client';
+import { type SeededInvoice, seedInvoices } from './invoices';
+import { connectMailbox, receiveMail, type SeededThread } from './mailbox';
+import type { SeedOptions } from './options';
+
+export interface SeedResult {
+  owner: Owner;
+  mailbox: { email: string; mailboxId: string };
+  clients: SeededClient[];
+  invoices: SeededInvoice[];
+  thread: SeededThread;
+  unsafeThread: SeededThread;
+  finding: SeededFinding;
+}
+
+export async function seed(options: SeedOptions, log: (line: string) => void = () => {}): Promise<SeedResult> {
+  const api = new HttpClient(options.apiUrl);
+  const sandbox = new HttpClient(options.sandboxUrl);
+  const targets = { api, sandbox };
+
+  const health = await api.call<{ checks: Record<string, string> }>('GET', '/api/health/', { accept: [200, 503] });
+  if (health.status !== 200) throw new SeedError(`the API at ${options.apiUrl} is not ready: ${JSON.stringify(health.body.checks)}`);
+  await sandbox.call('GET', '/_sandbox/health');
+
+  const owner = await signInOrRegister(api, options.owner);
+  log(`${owner.registered ? 'registered' : 'signed in to'} ${owner.businessName} as ${owner.email}`);
+  // The sandbox's events and mail only mean something to an API that talks to this sandbox.
+  const status = await api.call<{ integrations: Record<string, string> }>('GET', '/api/system/status', { token: owner.accessToken });
+  const notSandboxed = Object.entries(status.body.integrations).filter(([name, mode]) => ['gmail', 'stripe', 'anthropic'].includes(name) && mode !== 'sandbox');
+  if (notSandboxed.length > 0) throw new SeedError(`the API is not in sandbox mode (${notSandboxed.map(([n, m]) => `${n}: ${m}`).join(', ')}): the seed fills a dev stack (SANDBOX=1)`);
+
+  // Connected first, so the invoices' reminder emails go out through the business's mailbox.
+  const mailbox = await connectMailbox(api, owner);
+  log(`Gmail connected (${mailbox.email})`);
+
+  const clients = await seedClients(api, owner, DEMO_CLIENTS);
+  log(`${clients.size} clients`);
+
+  const invoices = await seedInvoices(targets, owner, clients, DEMO_INVOICES);
+  log(`${invoices.length} invoices: ${invoices.map((i) => i.outcome).join(', ')}`);
+
+  const thread = await receiveMail(targets, owner, mailbox, DEMO_INBOUND_MAIL);
+  const unsafeThread = await receiveMail(targets, owner, mailbox, DEMO_UNSAFE_MAIL);
+  log(`threads "${thread.subject}" and "${unsafeThread.subject}" in the inbox`);
+  const finding = await flagUnsafeThread(api, owner, unsafeThread);
+  log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
+
+  return { owner, mailbox, clients: [...clients.values()], invoices, thread, unsafeThread, finding };
+}
