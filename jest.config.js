@@ -12,6 +12,9 @@ module.exports = {
   // jest's module system; outside jest, Node 24 loads them natively through require(esm).
   transformIgnorePatterns: ['/node_modules/(?!(jose|p-limit|yocto-queue|serialize-error|slonik|@slonik|p-queue|p-timeout)/)'],
   testTimeout: 60_000,
+  // A failed test may leave a handle behind (a worker whose test timed out polling a server its
+  // file already stopped): the run still ends, and reports the failure, instead of hanging CI.
+  forceExit: true,
   // CI runs on a 2-core machine where each end-to-end file drives a worker, the API and a
   // sandbox: one file at a time keeps their timing honest there; locally two run side by side.
   maxWorkers: process.env.CI ? 1 : 2,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Runtime, DefaultLogger, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
 import { createLogger } from '../../src/observability/logger';
@@ -10,6 +10,7 @@ import type { Config } from '../../src/config';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig } from './config';
+import { eventually } from './eventually';
 
 let runtimeInstalled = false;
 /** Keeps the Temporal runtime quiet in tests unless LOG_LEVEL asks otherwise. */
@@ -65,6 +66,25 @@ export async function startTestWorker(config: Config, pool: DatabasePool): Promi
   };
 }
 
+// Workers a test file made with createTestWorker(), stopped before their server goes away. A test
+// that times out inside worker.runUntil() leaves its worker running; were the server torn down
+// under it, its pollers would retry forever and keep the test process from ever exiting.
+const fileWorkers = new Set<Worker>();
+
+/** Worker.create, remembered so the time-skipping env's teardown stops it first. */
+export async function createTestWorker(options: WorkerOptions): Promise<Worker> {
+  quietTemporalRuntime();
+  const worker = await Worker.create(options);
+  fileWorkers.add(worker);
+  return worker;
+}
+
+async function stopFileWorkers(): Promise<void> {
+  for (const worker of fileWorkers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  await eventually(() => ([...fileWorkers].every((w) => ['INITIALIZED', 'STOPPED', 'FAILED'].includes(w.getState())) ? true : undefined), 30_000, 'workers stopped');
+  fileWorkers.clear();
+}
+
 /**
  * The time-skipping test server (from TEMPORAL_TEST_SERVER_PATH, never a download), with the
  * project's search attributes registered: without them it leaves a child workflow that sets
@@ -80,5 +100,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, keyword])),
   });
+  const teardown = env.teardown.bind(env);
+  env.teardown = async () => {
+    await stopFileWorkers().finally(teardown);
+  };
   return env;
 }

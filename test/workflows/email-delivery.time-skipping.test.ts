@@ -1,7 +1,6 @@
 // emailDelivery's retry budget, on the time-skipping server: a mailbox that never recovers is
 // retried with backoff for 24 hours of workflow time, then the email is failed, in seconds.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { findEmail } from '../../src/db/emails';
@@ -13,7 +12,7 @@ import { emailDelivery } from '../../src/workflows/email-delivery';
 import { createAppPool, createTenant } from '../helpers/db';
 import { createQueuedEmail } from '../helpers/emails';
 import { recordHistory } from '../helpers/history-fixtures';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let pool: DatabasePool;
@@ -43,7 +42,7 @@ it('retries with exponential backoff for the whole 24 h budget, then marks the e
     findByMessageId: async () => null,
     },
   };
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue: 'email-budget',
     workflowsPath: require.resolve('../../src/workflows'),

@@ -1,10 +1,10 @@
 // The guardian on the time-skipping server, with the real activities against the real database and
 // only the provider calls faked (narrow interfaces): hours of passes run in seconds, and every
 // instant is the server's (skipped) clock.
+import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
@@ -28,7 +28,7 @@ import { testConfig } from '../helpers/config';
 import { createAppPool, createTenant } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
 import { eventually } from '../helpers/sandbox';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -115,7 +115,7 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
     }),
     ...createEmailDeliveryActivities({ pool, logger, mailboxFor: async () => mailbox, guardHolds: async () => true, onReauthRequired: async () => undefined }),
   };
-  return Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  return createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
 }
 
 async function startGuardian(world: World, taskQueue: string, options: { intervalMs?: number; passesPerRun?: number } = {}) {

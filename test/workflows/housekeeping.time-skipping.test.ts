@@ -3,7 +3,6 @@
 // continue-as-new after its passes that keeps the last pass visible.
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import pg from 'pg';
 import type { DatabasePool } from 'slonik';
 import { createHousekeepingActivities } from '../../src/activities/housekeeping';
@@ -14,7 +13,7 @@ import { testConfig } from '../helpers/config';
 import { createAppPool } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
 import { eventually } from '../helpers/sandbox';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 const HOUR = 3_600_000;
 let env: TestWorkflowEnvironment;
@@ -37,7 +36,7 @@ afterAll(async () => {
 it('purges at start and every interval, runs at once on runNow, and continues as new with its last pass', async () => {
   const purgeTimes: number[] = [];
   const real = createHousekeepingActivities({ config: testConfig(), pool, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) });
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue: 'housekeeping',
     workflowsPath: require.resolve('../../src/workflows'),

@@ -4,12 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { PASSES_PER_RUN } from '../../src/workflows/mailbox-sync';
 import { mailboxChangedSignal, mailboxSyncStatusQuery, type MailboxPassResult, type MailboxSyncStatus } from '../../src/workflows/mailbox-sync.contract';
 import { mailboxWatchStatusQuery, renewWatchSignal, type MailboxWatchRenewal } from '../../src/workflows/mailbox-watch.contract';
 import { eventually } from '../helpers/sandbox';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -52,7 +51,7 @@ function fakeMailbox() {
 
 async function startSync(activities: object, fallbackIntervalMs = 60 * MINUTE) {
   const taskQueue = `mailbox-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
   const running = worker.run();
   const handle = await env.client.workflow.start('mailboxSync', {
     workflowId: `mailbox:${randomUUID()}:${randomUUID()}`,
@@ -193,7 +192,7 @@ describe('mailboxWatch', () => {
   async function startWatch(renew: () => Promise<MailboxWatchRenewal>) {
     const taskQueue = `watch-${randomUUID()}`;
     const times: number[] = [];
-    const worker = await Worker.create({
+    const worker = await createTestWorker({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),

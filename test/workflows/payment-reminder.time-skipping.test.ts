@@ -3,7 +3,6 @@
 // instant is checked against the server's (skipped) clock.
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
@@ -20,7 +19,7 @@ import { paidSignal, pauseSignal, paymentReminderStatusQuery, rescheduleSignal, 
 import { paymentReminder } from '../../src/workflows/payment-reminder';
 import { createAppPool, createTenant } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 const DAY = 24 * 60 * 60 * 1000;
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
@@ -92,7 +91,7 @@ async function startWorker(options: {
       return result;
     },
   };
-  return Worker.create({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  return createTestWorker({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
 }
 
 async function createInvoice(options: { dueDate: string; scheduleDays: number[]; timeZone: string; channels?: ('email' | 'sms')[]; phone?: string }) {

@@ -1,8 +1,7 @@
 // The time-skipping test server sleeps through 30 days of workflow time in a moment.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { probe } from '../../src/workflows/probe';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 
@@ -15,7 +14,7 @@ afterAll(() => env?.teardown());
 it('sleeps 30 days of workflow time and then runs its activity', async () => {
   const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
   let checkedAt = 0;
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue: 'time-skipping',
     workflowsPath: require.resolve('../../src/workflows'),

@@ -3,7 +3,6 @@
 // text is failed; a lost answer is found by the next attempt instead of being sent twice.
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createSmsDeliveryActivities } from '../../src/activities/sms-delivery';
 import { insertClient, updateClient } from '../../src/db/clients';
@@ -16,7 +15,7 @@ import type { SentSms, Sms } from '../../src/providers/twilio';
 import { smsDelivery } from '../../src/workflows/sms-delivery';
 import { createAppPool, createTenant } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let pool: DatabasePool;
@@ -51,7 +50,7 @@ async function consentingClient() {
 const withdraw = (clientId: string) => withTenant(pool, tenantId, (db) => updateClient(db, clientId, { smsConsent: { granted: false, source: 'sms:STOP' } }));
 
 async function run(taskQueue: string, sms: Pick<Sms, 'send' | 'findSent'>, fixture: string | null, text?: { id: string; workflowId: string }) {
-  const worker = await Worker.create({
+  const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
