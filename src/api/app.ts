@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // The codec routes also answer the Temporal UI's origin (TEMPORAL_UI_URL), with credentials.
   app.use(withCodecCors(cors(deps.config.http.corsOrigins), deps.config));
   const limits = rateLimitsFor(deps.config, deps.logger);
-  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip, ['/api/health', ...WEBHOOK_PATHS]));
+  app.use(rateLimitByIp(limits.ip, limits.windowSeconds.ip));
   // Webhooks read their own body: signed raw bytes or a signed form.
   app.use(jsonBody({ limitBytes: deps.config.http.bodyLimitBytes, rawPaths: WEBHOOK_PATHS }));
 

@@ -25,7 +25,7 @@ import { rateLimitByTenant } from './middleware/rate-limit';
 import { requireRole } from './middleware/require-role';
 import { tenantTransaction } from './middleware/tenant-transaction';
 import { validate, type RequestSchemas } from './middleware/validate';
-import { documentLayer } from './openapi/route-docs';
+import { documentLayer, type RouteDoc } from './openapi/route-docs';
 import { rateLimitsFor } from './rate-limit/per-config';
 
 export type { Access };
@@ -67,12 +67,25 @@ export interface EndpointSpec<A extends Access, S extends RequestSchemas> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Relative to the router's prefix, Koa style (`/:id`). */
   path: string;
+  /** Stable and unique, verbNoun (`createClient`): generated clients name their methods after it. */
+  operationId: string;
   summary: string;
   description?: string;
   access: A;
   request?: S;
   /** Every status the handler may answer with success, and its body's schema. */
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
+  /**
+   * The errors this route answers beyond those every route of its kind may (the document adds
+   * 400/413/415 for a JSON body, 401/403 when signed in, 404 for ids, 422, 429, 503 itself).
+   */
+  errors?: RouteDoc['errors'];
+  /** Not the bearer token: a webhook's signature (`none`), the METRICS_TOKEN (`metrics`). */
+  security?: RouteDoc['security'];
+  /** A webhook's body, which the handler reads and verifies itself. */
+  rawBody?: RouteDoc['rawBody'];
+  /** Answers without Postgres or Temporal. */
+  standalone?: boolean;
   /** A creating POST: accepts Idempotency-Key. */
   idempotent?: boolean;
   /**
@@ -127,6 +140,7 @@ export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: 
 
     const layer = router.register(spec.path, [spec.method.toUpperCase()], chain);
     documentLayer(layer, {
+      operationId: spec.operationId,
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       tags: [tag],
@@ -135,6 +149,10 @@ export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: 
       ...(spec.request?.query ? { query: spec.request.query } : {}),
       ...(spec.request?.body ? { body: spec.request.body } : {}),
       responses: spec.responses,
+      ...(spec.errors ? { errors: spec.errors } : {}),
+      ...(spec.security ? { security: spec.security } : {}),
+      ...(spec.rawBody ? { rawBody: spec.rawBody } : {}),
+      ...(spec.standalone ? { standalone: true } : {}),
       idempotent: spec.idempotent ?? false,
     });
   };

@@ -4,6 +4,7 @@ import type { Next } from 'koa';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../errors';
 import type { AppContext } from '../context';
+import { limitedPerIp } from '../rate-limit/per-ip-paths';
 
 /** The counter that is closest to its limit decides what the headers say. */
 export function setRateLimitHeaders(ctx: AppContext, limit: number, windowSeconds: number, res: RateLimiterRes): void {
@@ -41,10 +42,10 @@ export async function consumePoint(
   }
 }
 
-/** Every API request, per client IP (behind TRUST_PROXY_HOPS proxies). Health checks are exempt. */
-export function rateLimitByIp(limiter: RateLimiterAbstract, windowSeconds: number, exemptPrefixes: readonly string[]) {
+/** Every API request, per client IP (behind TRUST_PROXY_HOPS proxies), but for limitedPerIp's exemptions. */
+export function rateLimitByIp(limiter: RateLimiterAbstract, windowSeconds: number) {
   return async function rateLimitByIpMiddleware(ctx: AppContext, next: Next): Promise<void> {
-    if (!ctx.path.startsWith('/api/') || exemptPrefixes.some((p) => ctx.path.startsWith(p))) return next();
+    if (!limitedPerIp(ctx.path)) return next();
     await consumePoint(ctx, limiter, ctx.ip, windowSeconds, 'from this address');
     return next();
   };

@@ -17,6 +17,7 @@ export function auditRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listAuditEntries',
     summary: 'The audit log, newest first',
     access: 'owner',
     request: { query: auditQuery },

@@ -47,6 +47,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/register',
+    operationId: 'registerBusiness',
+    errors: { 403: 'Self-registration is turned off on this server', 409: 'The email is already registered' },
     summary: 'Register a business and its owner',
     description: 'Creates the tenant and its owner user in one transaction and signs the owner in. 403 when ALLOW_SIGNUP=false.',
     access: 'public',
@@ -88,6 +90,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/login',
+    operationId: 'logIn',
+    errors: { 401: 'Wrong email or password (one message for both, and for a locked account)' },
     summary: 'Sign in',
     description:
       'Every kind of wrong (unknown email, wrong password) gets the same 401. Failed attempts are throttled per account and address, per address, and (a much higher ceiling, which alerts the owner) per account: 429 with Retry-After.',
@@ -137,6 +141,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/refresh',
+    operationId: 'refreshTokens',
+    errors: { 401: 'The refresh token is unknown, expired, revoked or already used' },
     summary: 'Exchange a refresh token for a new pair',
     description: 'The refresh token is spent. Presenting a spent one again revokes every token of its session (401).',
     access: 'public',
@@ -156,6 +162,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/logout',
+    operationId: 'logOut',
     summary: 'Sign out',
     description: 'Revokes the session the refresh token belongs to. 204 also for a token that is unknown or already revoked.',
     access: 'public',
@@ -171,6 +178,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/me',
+    operationId: 'getCurrentUser',
     summary: 'The signed-in user and their business',
     access: 'staff',
     responses: { 200: { description: 'The caller', schema: meResponse } },

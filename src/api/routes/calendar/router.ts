@@ -23,6 +23,7 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/ping',
+    operationId: 'pingCalendar',
     summary: 'Whether Google Calendar answers for this business',
     description: `Lists at most one upcoming event of the primary calendar of the connected Google account, through a worker. 503 naming the reason when Calendar is not configured or not connected, when it fails, or when no worker answers within ${PING_TIMEOUT_S} s.`,
     access: 'staff',

@@ -20,6 +20,7 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/',
+    operationId: 'createClient',
     summary: 'Add a client',
     access: 'staff',
     request: { body: createClientBody },
@@ -43,6 +44,7 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listClients',
     summary: 'List clients',
     description: 'Alphabetical by name. `search` matches part of the name, email or phone.',
     access: 'staff',
@@ -62,6 +64,7 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:id',
+    operationId: 'getClient',
     summary: 'One client',
     access: 'staff',
     request: { params: idParams },
@@ -76,6 +79,7 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'patch',
     path: '/:id',
+    operationId: 'updateClient',
     summary: 'Change a client',
     description: 'Only the fields sent change; null clears email, phone, timezone or notes. A change of smsConsent is stamped with the time and source.',
     access: 'staff',
@@ -96,6 +100,8 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'delete',
     path: '/:id',
+    operationId: 'deleteClient',
+    errors: { 409: 'The client still has records that refer to it (invoices, texts)' },
     summary: 'Delete a client',
     description: 'Admin or owner. 409 while other records (e.g. invoices) still refer to the client.',
     access: 'admin',

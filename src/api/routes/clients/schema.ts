@@ -10,7 +10,8 @@ export { idParams };
 const fields = {
   name: z.string().trim().min(1).max(200).openapi({ example: 'Ada Lovelace' }),
   email: z.string().trim().max(254).email().nullable().openapi({ example: 'ada@example.com' }),
-  phone: phoneField.nullable(),
+  // The field's own type (it transforms) would hide the null from the document otherwise.
+  phone: phoneField.nullable().openapi({ type: ['string', 'null'] }),
   timezone: timeZoneField.nullable(),
   notes: z.string().max(10_000).nullable().openapi({ example: 'Prefers morning appointments' }),
   smsConsent: z.boolean().openapi({ description: 'Whether the client agreed to receive SMS; stored with when and how' }),
@@ -68,7 +69,8 @@ export const updateClientBody = z
     consentSourceNeedsConsent(body, ctx);
   })
   .openapi('UpdateClient', {
-    description: 'Only the fields sent change; null clears an optional field.',
+    description: 'Only the fields sent change (at least one); null clears an optional field.',
+    minProperties: 1,
     example: { notes: 'Moved to afternoons', phone: '+1 415 555 2671' },
   });
 

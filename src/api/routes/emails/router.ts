@@ -38,6 +38,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/emails',
+    operationId: 'sendEmail',
     summary: 'Send an email',
     description: 'Stored, then sent by its own workflow with retries and backoff; 202 at once. Poll GET /api/emails/{id} for the outcome.',
     access: 'staff',
@@ -76,6 +77,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/emails',
+    operationId: 'listEmails',
     summary: 'List emails',
     description: 'Newest first; `status` filters.',
     access: 'staff',
@@ -91,6 +93,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/emails/:id',
+    operationId: 'getEmail',
     summary: 'One email and where its delivery stands',
     access: 'staff',
     request: { params: idParams },
@@ -105,6 +108,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/emails/retry-failed',
+    operationId: 'retryFailedEmails',
     summary: 'Send every failed email again',
     description: 'Restarts delivery of every failed email in one batch; queued and sent ones are not touched.',
     access: 'admin',
@@ -136,6 +140,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/email/test',
+    operationId: 'sendTestEmail',
     summary: 'Send a test email to yourself',
     description: 'Goes through the same email workflow as every other email.',
     access: 'admin',

@@ -31,6 +31,7 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'getGmailConnection',
     summary: "The business's Gmail connection",
     description: 'connected, reauth_required (Google refused the grant: connect again) or not_connected, with the watch and sync state.',
     access: 'staff',
@@ -43,6 +44,7 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/connect',
+    operationId: 'startGmailConnect',
     summary: 'Start connecting Gmail',
     description:
       "Answers Google's consent URL (offline access, Gmail and Calendar scopes) with a signed state bound to the caller and valid for 10 minutes. Open it in the browser of the Google account to connect; Google then redirects to GET /api/gmail/oauth/callback. Connecting again replaces the stored grant.",
@@ -60,6 +62,8 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/oauth/callback',
+    operationId: 'completeGmailConnect',
+    errors: { 400: 'Google did not grant access, or the state is not one this server issued' },
     summary: "Google's redirect after consent",
     description:
       'Exchanges the code, stores the refresh token encrypted, starts the mailbox watch and sync. The state must be one GET /api/gmail/connect issued, unexpired and not used before (422 naming state otherwise); a refused or expired code is a 400, a mailbox another business connected a 409.',
@@ -88,6 +92,13 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/webhook',
+    operationId: 'receiveGmailPush',
+    rawBody: {
+      contentType: 'application/json',
+      description: 'The Pub/Sub push envelope; message.data is base64 JSON { emailAddress, historyId }',
+      example: { message: { data: 'eyJlbWFpbEFkZHJlc3MiOiJvd25lckBleGFtcGxlLmNvbSIsImhpc3RvcnlJZCI6IjEyMzQifQ==', messageId: '1' }, subscription: 'projects/p/subscriptions/gmail' },
+    },
+    errors: { 400: 'Body is not JSON', 401: 'The Pub/Sub OIDC token is missing or not the one configured' },
     summary: 'Gmail push (Pub/Sub)',
     description:
       'Pub/Sub push with `Authorization: Bearer <Google OIDC token>`, checked first (signature, issuer, audience = GMAIL_WEBHOOK_URL, email = GMAIL_PUBSUB_SERVICE_ACCOUNT, email_verified): 401 when it fails. The envelope `{ message: { data } }` carries base64 JSON `{ emailAddress, historyId }`. 204 once the mailbox sync workflow is started or signalled, and for a mailbox no business has connected (so Pub/Sub stops redelivering).',

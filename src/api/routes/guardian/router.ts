@@ -19,6 +19,7 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'getGuardian',
     summary: 'What the guardian last checked and found',
     description:
       'Its state, when it last ran and runs next, and the last pass report: each check (postgres, gmail, stripe, twilio, claude, emails, invoices, contentSafety) ok / warn / fail with a detail, and the threads that pass flagged unsafe.',
@@ -32,6 +33,7 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/run-now',
+    operationId: 'runGuardianNow',
     summary: 'Run a pass now',
     description: 'Answers at once; the pass runs in the guardian workflow (also while paused). Poll GET /api/guardian for its report.',
     access: 'admin',
@@ -43,13 +45,14 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
     },
   });
 
-  for (const [verb, signal, paused, summary] of [
-    ['pause', pauseSignal, true, 'Stop the scheduled passes'],
-    ['resume', resumeSignal, false, 'Start the scheduled passes again (a pass that fell due while paused runs at once)'],
+  for (const [verb, signal, paused, operationId, summary] of [
+    ['pause', pauseSignal, true, 'pauseGuardian', 'Stop the scheduled passes'],
+    ['resume', resumeSignal, false, 'resumeGuardian', 'Start the scheduled passes again (a pass that fell due while paused runs at once)'],
   ] as const) {
     endpoint({
       method: 'post',
       path: `/${verb}`,
+      operationId,
       summary,
       access: 'admin',
       responses: { 200: { description: 'The guardian', schema: guardianViewSchema } },
@@ -68,6 +71,7 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/settings',
+    operationId: 'getGuardianSettings',
     summary: 'Guardian settings',
     access: 'staff',
     responses: { 200: { description: 'The settings', schema: guardianSettingsSchema } },
@@ -80,6 +84,7 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'put',
     path: '/settings',
+    operationId: 'updateGuardianSettings',
     summary: 'Change the guardian settings',
     description: 'alertPhone: high-severity findings are also texted to this number (null: email only).',
     access: 'admin',

@@ -54,6 +54,7 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/',
+    operationId: 'createInvoice',
     summary: 'Create an invoice and start its payment reminders',
     description:
       'Answers at once; the payment link appears on the invoice once the workflow has made it. Each reminder goes at 09:00 in the client time zone; a step already past is not all sent: only the latest one, at once.',
@@ -94,6 +95,7 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listInvoices',
     summary: 'List invoices',
     description: 'Newest first; `status` filters.',
     access: 'staff',
@@ -109,6 +111,7 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:id',
+    operationId: 'getInvoice',
     summary: 'One invoice, with its reminder schedule and what was sent',
     access: 'staff',
     request: { params: idParams },
@@ -124,6 +127,8 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:id/mark-paid',
+    operationId: 'markInvoicePaid',
+    errors: { 409: 'The invoice is not open (paid, void or refunded)' },
     summary: 'Record a payment made outside Stripe',
     description: 'The reminder workflow completes; no reminder goes out after this.',
     access: 'staff',
@@ -141,6 +146,8 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:id/void',
+    operationId: 'voidInvoice',
+    errors: { 409: 'The invoice is not open (paid, void or refunded)' },
     summary: 'Void an invoice',
     description: 'Its reminder workflow is cancelled.',
     access: 'admin',
@@ -155,13 +162,15 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
     },
   });
 
-  for (const [verb, signal, summary] of [
-    ['pause', pauseSignal, 'Pause reminders'],
-    ['resume', resumeSignal, 'Resume reminders (a step missed while paused goes out at once)'],
+  for (const [verb, signal, operationId, summary] of [
+    ['pause', pauseSignal, 'pauseInvoiceReminders', 'Pause reminders'],
+    ['resume', resumeSignal, 'resumeInvoiceReminders', 'Resume reminders (a step missed while paused goes out at once)'],
   ] as const) {
     endpoint({
       method: 'post',
       path: `/:id/reminders/${verb}`,
+      operationId,
+      errors: { 409: 'The invoice is not open, or its reminders have already finished' },
       summary,
       access: 'staff',
       request: { params: idParams },
@@ -181,6 +190,8 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:id/reschedule',
+    operationId: 'rescheduleInvoiceReminders',
+    errors: { 409: 'The invoice is not open, or its reminders have already finished' },
     summary: 'Move the due date or change the reminder schedule',
     description: 'Steps already sent are not sent again; a step now in the past follows the same rule as at creation.',
     access: 'staff',

@@ -21,6 +21,7 @@ export function metricsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/api/metrics',
+    operationId: 'getBusinessMetrics',
     summary: "The business's figures",
     description:
       'Invoices by state with the amounts collected (net of refunds) and outstanding per currency, reminders sent, emails sent/failed/retried, texts sent/delivered/failed/received, unsafe threads open and resolved. All time, counted live.',
@@ -34,11 +35,14 @@ export function metricsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/metrics',
+    operationId: 'getPrometheusMetrics',
+    security: 'metrics',
+    errors: { 401: 'METRICS_TOKEN is set and the bearer token is not it' },
     summary: 'Prometheus metrics of this API process',
     description:
       'Prometheus text format: frontdesk_http_request_duration_seconds (by method, route template, status), frontdesk_workflow_starts_total (by workflow type, outcome), frontdesk_webhook_outcomes_total (by provider, outcome), and the Node process metrics. Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.',
     access: 'public',
-    responses: { 200: { description: 'Prometheus text exposition format' } },
+    responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain' } },
     async handler({ ctx }) {
       if (token) {
         const given = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1] ?? '';

@@ -15,6 +15,7 @@ export function openapiRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
     summary: 'This OpenAPI 3.1 document',
     access: 'public',
     responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },

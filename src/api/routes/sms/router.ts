@@ -56,6 +56,8 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/',
+    operationId: 'sendSms',
+    errors: { 409: 'The client has not consented to SMS, or texted STOP' },
     summary: 'Send an SMS',
     description:
       "To a client who consented to SMS (clientId) or to a number (to); a number that belongs to a client without consent is refused with 409. Stored, then sent by its own workflow with retries; 202 at once. Poll GET /api/sms/{id}: queued → sending → sent → delivered (Twilio's callbacks) or failed/undelivered.",
@@ -96,6 +98,7 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listSms',
     summary: 'List texts, sent and received',
     description: 'Newest first; `status`, `direction` and `clientId` filter.',
     access: 'staff',
@@ -117,6 +120,7 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:id',
+    operationId: 'getSms',
     summary: 'One text and where its delivery stands',
     access: 'staff',
     request: { params: idParams },
@@ -131,11 +135,18 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/webhook',
+    operationId: 'receiveTwilioSms',
+    rawBody: {
+      contentType: 'application/x-www-form-urlencoded',
+      description: "Twilio's inbound message form",
+      example: { MessageSid: 'SM00000000000000000000000000000001', From: '+14155552671', To: '+14155550100', Body: 'STOP' },
+    },
+    errors: { 400: 'The form cannot be read', 403: 'The X-Twilio-Signature does not match the request', 415: 'Not application/x-www-form-urlencoded', 422: 'The form lacks a field Twilio always sends' },
     summary: 'Twilio inbound SMS',
     description:
       "Form post from Twilio, X-Twilio-Signature checked against the public URL (403 when wrong). The text is kept for every business with a client at the sender's number; STOP (and Twilio's other opt-out words) withdraws those clients' SMS consent, START gives it back, HELP is answered. Answers TwiML.",
     access: 'public',
-    responses: { 200: { description: 'TwiML (text/xml)' } },
+    responses: { 200: { description: 'TwiML', contentType: 'text/xml' } },
     async handler({ ctx }) {
       const form = inboundSmsForm.parse(await signedForm(ctx));
       const result = await receiveInboundText(deps.pool, { sid: form.MessageSid, from: form.From, to: form.To, body: form.Body }, ctx.state.requestId);
@@ -148,6 +159,13 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/status',
+    operationId: 'receiveTwilioStatus',
+    rawBody: {
+      contentType: 'application/x-www-form-urlencoded',
+      description: "Twilio's status callback form",
+      example: { MessageSid: 'SM00000000000000000000000000000001', MessageStatus: 'delivered', To: '+14155552671' },
+    },
+    errors: { 400: 'The form cannot be read', 403: 'The X-Twilio-Signature does not match the request', 415: 'Not application/x-www-form-urlencoded', 422: 'The form or the callback URL lacks a field' },
     summary: 'Twilio delivery status callback',
     description:
       'Form post from Twilio, X-Twilio-Signature checked (403 when wrong). Moves the text (or payment reminder text) with MessageSid forward to sent, delivered, undelivered or failed; a late or repeated callback changes nothing. 204.',

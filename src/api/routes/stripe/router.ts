@@ -22,6 +22,13 @@ export function stripeRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/webhook',
+    operationId: 'receiveStripeEvent',
+    rawBody: {
+      contentType: 'application/json',
+      description: 'A Stripe event, exactly as Stripe signed it',
+      example: { id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1', object: 'payment_intent', metadata: {} } } },
+    },
+    errors: { 400: 'The Stripe-Signature is missing, wrong, too old or dated in the future; or the body is not an event' },
     summary: 'Stripe webhook',
     description:
       'Raw JSON body signed in the Stripe-Signature header (400 when missing, wrong or stale). checkout.session.completed and payment_intent.succeeded mark the invoice in metadata.invoiceId paid; charge.refunded records the refund and reopens a fully refunded invoice; charge.dispute.created pauses its reminders.',

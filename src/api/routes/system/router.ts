@@ -15,6 +15,7 @@ export function systemRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/status',
+    operationId: 'getSystemStatus',
     summary: 'Version, uptime, Temporal workers, database and integration modes',
     access: 'admin',
     // Reads no tenant data, and must answer (db.ok: false) while the database is down.

@@ -39,7 +39,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
     return next();
   };
 
-  const codecRoute = (path: string, summary: string, description: string, convert: (ctx: AppContext, payloads: Payload[]) => Promise<Payload[]>) => {
+  const codecRoute = (path: string, operationId: string, summary: string, description: string, convert: (ctx: AppContext, payloads: Payload[]) => Promise<Payload[]>) => {
     const layer = router.register(path, ['POST'], [
       codecAuthenticate(deps),
       requireRole('admin'),
@@ -55,11 +55,18 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
       },
     ]);
     documentLayer(layer, {
+      operationId,
       summary,
       description,
       tags: ['Temporal codec'],
       access: 'admin',
+      security: 'codec',
       body: codecRequestBody,
+      errors: {
+        400: 'X-Namespace names another namespace than the one this codec serves',
+        403: "The payloads belong to another business, or to none, or fail authentication",
+        422: 'The payloads were encrypted with a key this server does not have',
+      },
       responses: { 200: { description: 'The payloads, converted', schema: codecResponseBody } },
       idempotent: false,
     });
@@ -67,6 +74,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
 
   codecRoute(
     '/decode',
+    'decodePayloads',
     'Decrypt payloads (Temporal remote codec)',
     "For the Temporal UI and CLI. Only payloads of the caller's business decode (403 otherwise); payloads that are not encrypted come back as they are. Accepts the bearer token or the codec session cookie.",
     async (ctx, payloads) => {
@@ -86,6 +94,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
 
   codecRoute(
     '/encode',
+    'encodePayloads',
     'Encrypt payloads (Temporal remote codec)',
     "For the Temporal UI and CLI (a signal or a start typed in the UI). Encrypts for the caller's business.",
     // The local developer belongs to no business: what the dev UI types goes to the workflow in
@@ -98,6 +107,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/session',
+    operationId: 'createCodecSignInLink',
     summary: 'A sign-in link for the Temporal UI',
     description:
       'Open the link in the browser you use the Temporal UI in: it sets a codec-only session cookie (8 hours) and goes on to the UI. In the UI, tick "Include cross-origin credentials" in the Codec Server settings.',
@@ -115,6 +125,8 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/session',
+    operationId: 'exchangeCodecSignInLink',
+    errors: { 401: 'The sign-in link is not valid or has expired' },
     summary: 'Exchange a sign-in link for the codec session cookie',
     description: 'Sets the cookie, then redirects to the Temporal UI (TEMPORAL_UI_URL) when one is configured.',
     access: 'public',

@@ -17,6 +17,7 @@ export function tenantRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'getTenant',
     summary: 'Your business',
     access: 'staff',
     responses: { 200: { description: 'The business', schema: tenantSchema } },
@@ -30,6 +31,7 @@ export function tenantRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'patch',
     path: '/',
+    operationId: 'updateTenant',
     summary: 'Change your business: name, time zone, default reminder schedule',
     description: 'Only the fields sent change. The reminder schedule applies to invoices created afterwards without their own scheduleDays.',
     access: 'owner',

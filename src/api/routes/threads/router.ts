@@ -19,6 +19,7 @@ export function threadsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listThreads',
     summary: 'List mail threads',
     description: 'Threads with inbound mail, most recent activity first. `unsafe=true` lists the ones the guardian flagged; `clientId` one client\'s.',
     access: 'staff',
@@ -39,6 +40,7 @@ export function threadsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:id',
+    operationId: 'getThread',
     summary: 'One thread and its messages',
     description: 'Messages oldest first, with their plain-text bodies and RFC Message-IDs (for replying in the thread).',
     access: 'staff',

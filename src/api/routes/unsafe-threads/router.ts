@@ -19,6 +19,7 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listUnsafeThreads',
     summary: 'Unsafe threads',
     description: 'Threads the guardian flagged (one per thread and category), most recently flagged first. `status=open` lists the ones still to deal with.',
     access: 'staff',
@@ -34,6 +35,7 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:id',
+    operationId: 'getUnsafeThread',
     summary: 'One unsafe thread',
     access: 'staff',
     request: { params: idParams },
@@ -48,6 +50,8 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:id/resolve',
+    operationId: 'resolveUnsafeThread',
+    errors: { 409: 'The unsafe thread is already resolved' },
     summary: 'Resolve an unsafe thread',
     description: 'safe: a false alarm, automatic replies resume (unless another finding on the thread is open or its sender was blocked); handled or blocked: they stay paused. 409 when already resolved.',
     access: 'admin',

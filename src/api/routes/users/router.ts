@@ -22,6 +22,8 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/',
+    operationId: 'createUser',
+    errors: { 409: 'The email is already registered' },
     summary: 'Add a user to the business',
     description: 'Owner only. The email must not belong to any account yet (409 naming email).',
     access: 'owner',
@@ -47,6 +49,7 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listUsers',
     summary: "List the business's users",
     access: 'admin',
     request: { query: listUsersQuery },
@@ -61,6 +64,7 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:id',
+    operationId: 'getUser',
     summary: 'One user',
     access: 'admin',
     request: { params: idParams },

@@ -74,6 +74,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/',
+    operationId: 'listWorkflows',
     summary: "List the business's workflow executions",
     description: 'Newest first, from Temporal visibility (a workflow started a moment ago may take a second to appear). Filters: `type`, `status`.',
     access: 'admin',
@@ -104,6 +105,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'get',
     path: '/:workflowId',
+    operationId: 'getWorkflow',
     summary: 'One workflow execution: status, search attributes, pending activities and its own account of its state',
     access: 'admin',
     transaction: false,
@@ -126,6 +128,8 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:workflowId/signal',
+    operationId: 'signalWorkflow',
+    errors: { 409: 'The workflow is no longer running' },
     summary: 'Send a signal the workflow type declares',
     description: `Only the signals declared for the workflow type, with their arguments checked: 422 otherwise; 409 once the workflow has closed. Declared: ${declaredSignalsText()}.`,
     access: 'admin',
@@ -145,6 +149,8 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:workflowId/cancel',
+    operationId: 'cancelWorkflow',
+    errors: { 409: 'The workflow is no longer running' },
     summary: 'Ask the workflow to cancel',
     description: 'The workflow winds down its own way (a payment reminder sends nothing more and notes it on the invoice). The reason is kept in the audit log.',
     access: 'admin',
@@ -170,6 +176,8 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
   endpoint({
     method: 'post',
     path: '/:workflowId/terminate',
+    operationId: 'terminateWorkflow',
+    errors: { 409: 'The workflow is no longer running' },
     summary: 'Terminate the workflow at once (owner)',
     description: 'No cleanup runs inside the workflow: prefer cancel. The reason is kept in the audit log.',
     access: 'owner',

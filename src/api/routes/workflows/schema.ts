@@ -24,7 +24,7 @@ export const workflowIdParams = z.object({
     // Any id that carries a UUID is looked up (and is a 404 unless it is the caller's workflow);
     // what cannot be a workflow id of ours at all is a 422.
     .regex(/^[A-Za-z0-9._:-]*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}[A-Za-z0-9._:-]*$/, 'must be a workflow id like invoice:<tenant id>:<invoice id>')
-    .openapi({ param: { description: 'The workflow id, `<kind>:<tenant id>:<business id>` (e.g. invoice:…:…)' }, example: 'invoice:7d1f…:3b2c…' }),
+    .openapi({ param: { description: 'The workflow id, `<kind>:<tenant id>:<business id>` (e.g. invoice:…:…)' }, example: 'invoice:7d1f6a2e-93b4-4c1d-8f0e-2a5b6c7d8e9f:3b2c1d0e-4f5a-4b6c-9d7e-8f9a0b1c2d3e' }),
 });
 
 export const listWorkflowsQuery = pageQuery.extend({
