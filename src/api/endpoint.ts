@@ -10,6 +10,7 @@
 // the pool: there is no other way for them to reach tenant data.
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
+import compose from 'koa-compose';
 import type { DatabasePool } from 'slonik';
 import type { z, ZodType } from 'zod';
 import type { Config } from '../config';
@@ -138,7 +139,7 @@ export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: 
       respond(ctx, spec, result);
     });
 
-    const layer = router.register(spec.path, [spec.method.toUpperCase()], chain);
+    const layer = router.register(spec.path, [spec.method.toUpperCase()], [onlyWhenParamsFit(spec.request?.params, compose(chain))]);
     documentLayer(layer, {
       operationId: spec.operationId,
       summary: spec.summary,
@@ -155,6 +156,18 @@ export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: 
       ...(spec.standalone ? { standalone: true } : {}),
       idempotent: spec.idempotent ?? false,
     });
+  };
+}
+
+/**
+ * GET /emails/:id does not serve /emails/retry-failed: a path whose parameters cannot be this
+ * route's passes on to the other routes, and at last to noRoute (405 with Allow when the path is
+ * another method's, else the 422 naming the parameter).
+ */
+function onlyWhenParamsFit(schema: ZodType | undefined, route: Middleware<AppState>): Middleware<AppState> {
+  if (!schema) return route;
+  return function paramsFit(ctx, next) {
+    return schema.safeParse((ctx as AppContext & { params?: unknown }).params ?? {}).success ? route(ctx, next) : next();
   };
 }
 

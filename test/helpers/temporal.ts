@@ -35,7 +35,7 @@ export async function connectClient(config: Config = testConfig()): Promise<Clie
  * The real worker (same factory as src/worker.ts) on its own task queue against the dev server
  * the test command started, so test files do not steal each other's tasks.
  */
-export async function startTestWorker(config: Config, pool: DatabasePool): Promise<{
+export async function startTestWorker(config: Config, pool: DatabasePool, taskQueue = `test-${randomUUID()}`): Promise<{
   worker: Worker;
   taskQueue: string;
   connection: NativeConnection;
@@ -43,7 +43,6 @@ export async function startTestWorker(config: Config, pool: DatabasePool): Promi
   stop: () => Promise<void>;
 }> {
   quietTemporalRuntime();
-  const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createFrontdeskWorker({
     config,

@@ -27,13 +27,23 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], part: 'params' | 'query
   });
 }
 
-export function validate(schemas: RequestSchemas) {
+/**
+ * `storable: false` for a route whose input never reaches Postgres (the Temporal codec's opaque
+ * payloads): text Postgres could not store is no reason to refuse it there.
+ */
+/** The 422 problems of path parameters that break their schema (for noRoute). */
+export function paramProblems(schema: ZodType, params: unknown): FieldProblem[] {
+  const result = schema.safeParse(params);
+  return result.success ? [] : problemsOf(result.error.issues, 'params', params);
+}
+
+export function validate(schemas: RequestSchemas, { storable = true }: { storable?: boolean } = {}) {
   return async function validateMiddleware(ctx: AppContext, next: Next): Promise<void> {
     const problems: FieldProblem[] = [];
     const parse = (part: 'params' | 'query' | 'body', raw: unknown): unknown => {
       const schema = schemas[part];
       if (!schema) return undefined;
-      const unstorable = unstorableText(raw);
+      const unstorable = storable ? unstorableText(raw) : [];
       if (unstorable.length > 0) {
         problems.push(...unstorable);
         return undefined;

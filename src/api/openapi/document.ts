@@ -52,6 +52,8 @@ function documentedRoute(route: RouteInfo, doc: RouteDoc): RouteConfig {
     common[415] = 'Body is not JSON, or in a content encoding the API does not take';
   }
   if (doc.body || doc.query || doc.params) common[422] = 'Fields that break the schema, each named in errors[]';
+  // Node's HTTP parser refuses a request line and headers over its limit (16 KB) before routing.
+  if (doc.query) common[431] = 'The URL (its query) and headers are larger than the server reads';
   if (signedIn || limitedPerIp(route.path)) common[429] = 'Rate limited; see Retry-After';
   if (!doc.standalone) common[503] = 'Postgres or Temporal unavailable; see Retry-After';
   // A route's own description of a status says more than the common one.
@@ -62,7 +64,7 @@ function documentedRoute(route: RouteInfo, doc: RouteDoc): RouteConfig {
   const request: NonNullable<RouteConfig['request']> = {};
   if (doc.params) request.params = doc.params as never;
   if (doc.query) request.query = doc.query as never;
-  if (doc.body) request.body = { required: true, content: { 'application/json': { schema: doc.body } } };
+  if (doc.body) request.body = { required: !doc.bodyOptional, content: { 'application/json': { schema: doc.body } } };
   if (doc.rawBody) {
     const { contentType, description, example } = doc.rawBody;
     request.body = { required: true, description, content: { [contentType]: { schema: { type: 'object', description, example } } } };

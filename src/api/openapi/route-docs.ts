@@ -24,6 +24,8 @@ export interface RouteDoc {
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;
+  /** The body may be left out (the codec: no body is an empty list). */
+  bodyOptional?: boolean;
   /** A webhook's body, which it reads (and verifies) itself rather than through a schema. */
   rawBody?: { contentType: string; description: string; example: Record<string, unknown> };
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;

@@ -1,5 +1,6 @@
 import type { Client } from '../../../db/clients';
 import { phoneField } from '../../fields/phone';
+import { emailAddress } from '../../fields/email';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
@@ -9,7 +10,7 @@ export { idParams };
 
 const fields = {
   name: z.string().trim().min(1).max(200).openapi({ example: 'Ada Lovelace' }),
-  email: z.string().trim().max(254).email().nullable().openapi({ example: 'ada@example.com' }),
+  email: emailAddress.nullable().openapi({ example: 'ada@example.com' }),
   // The field's own type (it transforms) would hide the null from the document otherwise.
   phone: phoneField.nullable().openapi({ type: ['string', 'null'] }),
   timezone: timeZoneField.nullable(),

@@ -1,5 +1,6 @@
 import type { Email } from '../../../db/emails';
 import { EMAIL_STATUSES } from '../../../domain/email';
+import { emailAddress } from '../../fields/email';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
@@ -15,7 +16,7 @@ const messageIdField = z
 
 export const sendEmailBody = z
   .object({
-    to: z.string().trim().max(254).email().openapi({ example: 'ada@example.com' }),
+    to: emailAddress.openapi({ example: 'ada@example.com' }),
     subject: z.string().trim().min(1).max(998).openapi({ example: 'Your appointment on Tuesday' }),
     text: z.string().min(1).max(100_000).openapi({ example: 'See you on Tuesday at 10:00.' }),
     html: z.string().min(1).max(500_000).optional(),

@@ -62,7 +62,7 @@ export const guardianSettingsSchema = z
 export const guardianSettingsBody = z
   .object({
     // Any international way of writing it in, E.164 stored (what Twilio takes).
-    alertPhone: textablePhoneField.nullable().openapi({ type: 'string', example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
+    alertPhone: textablePhoneField.nullable().openapi({ type: ['string', 'null'], example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
   })
   .strict()
   .openapi('GuardianSettingsUpdate', { example: { alertPhone: '+15551234567' } });

@@ -14,7 +14,7 @@ const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01')
   .refine((v) => DateTime.fromISO(v, { zone: 'UTC' }).isValid, 'is not a real calendar date')
-  .openapi({ example: '2026-12-01' });
+  .openapi({ format: 'date', example: '2026-12-01' });
 
 const channelsField = z
   .array(z.enum(['email', 'sms']))
@@ -55,7 +55,7 @@ export const rescheduleBody = z
   .object({ dueDate: calendarDate.optional(), scheduleDays: scheduleDaysField.optional() })
   .strict()
   .refine((b) => b.dueDate !== undefined || b.scheduleDays !== undefined, 'Send dueDate, scheduleDays or both')
-  .openapi('RescheduleInvoice', { example: { dueDate: '2026-12-15' } });
+  .openapi('RescheduleInvoice', { minProperties: 1, example: { dueDate: '2026-12-15' } });
 
 export const listInvoicesQuery = pageQuery.extend({ status: z.enum(INVOICE_STATUSES).optional() });
 

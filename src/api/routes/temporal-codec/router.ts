@@ -45,7 +45,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
       requireRole('admin'),
       rateLimitByTenant(limits.tenant, limits.windowSeconds.tenant),
       sameNamespace,
-      validate({ body: codecRequestBody }),
+      validate({ body: codecRequestBody }, { storable: false }),
       async function runCodec(ctx: AppContext) {
         const { payloads } = (ctx.state.input?.body ?? { payloads: [] }) as { payloads: PayloadJson[] };
         const converted = await convert(ctx, payloads.map(payloadFromJson));
@@ -62,6 +62,8 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
       access: 'admin',
       security: 'codec',
       body: codecRequestBody,
+      // Temporal's codec protocol: no body is no payloads.
+      bodyOptional: true,
       errors: {
         400: 'X-Namespace names another namespace than the one this codec serves',
         403: "The payloads belong to another business, or to none, or fail authentication",

@@ -1,3 +1,4 @@
+import { emailAddress } from '../../fields/email';
 import type { Tenant } from '../../../db/tenants';
 import type { User } from '../../../db/users';
 import { ROLES } from '../../../domain/roles';
@@ -6,7 +7,7 @@ import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
 
 /** Emails are compared and stored lower-cased: one email is one account across all tenants. */
-export const emailField = z.string().trim().toLowerCase().max(254).email().openapi({ example: 'owner@salon.example' });
+export const emailField = emailAddress.toLowerCase().openapi({ example: 'owner@salon.example' });
 export const newPasswordField = z
   .string()
   .min(10, 'must be at least 10 characters')
