@@ -7,13 +7,14 @@ import { insertAuditEntry } from '../db/audit';
 import { findClient } from '../db/clients';
 import { setSmsConsentByPhone } from '../db/sms-consent';
 import { insertEmail } from '../db/emails';
-import { findInvoice, markInvoiceOverdue, setPaymentLink, type Invoice } from '../db/invoices';
+import { findInvoice, markInvoiceOverdue, markInvoicePaid, setPaymentLink, voidInvoice, type Invoice } from '../db/invoices';
 import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
 import { findTenant } from '../db/tenants';
 import { listOwnerEmails } from '../db/users';
 import { withTenant } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
 import { rfcMessageId } from '../domain/email';
+import { PAID_BY_HAND_METHODS, type PaidByHandMethod } from '../domain/reminder-actions';
 import { overdueAlertMessage, reminderMessage } from '../domain/reminder-message';
 import { emailWorkflowId } from '../domain/workflow-ids';
 import { UpstreamError } from '../errors';
@@ -229,6 +230,37 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
     },
 
     /** The workflow was cancelled (Temporal UI or ops API): record it, with who asked and why. */
+    /**
+     * A paid or void that reached the workflow from the CLI or the Web UI (not through the API,
+     * which writes the row itself): the invoice row follows, if it is still open, and the audit
+     * log says it was done through Temporal, by whom when Temporal knows.
+     */
+    async recordOutcomeFromTemporal(input: {
+      tenantId: string;
+      invoiceId: string;
+      outcome: 'paid' | 'void';
+      method: string | null;
+      workflowId: string;
+      runId: string;
+    }): Promise<{ changed: boolean }> {
+      const identity = await closingRequestIdentity(input.workflowId, input.runId, input.outcome);
+      return tx(input.tenantId, async (db) => {
+        const method = PAID_BY_HAND_METHODS.includes(input.method as PaidByHandMethod) ? (input.method as PaidByHandMethod) : 'other';
+        const changed =
+          input.outcome === 'paid'
+            ? await markInvoicePaid(db, input.invoiceId, { method, note: 'Recorded through Temporal' })
+            : await voidInvoice(db, input.invoiceId);
+        if (changed) {
+          await audit(db, input.tenantId, input.outcome === 'paid' ? 'invoice.marked_paid' : 'invoice.voided', input.invoiceId, {
+            via: 'temporal',
+            identity,
+            ...(input.outcome === 'paid' ? { method } : {}),
+          });
+        }
+        return { changed };
+      });
+    },
+
     async recordRemindersCancelled(input: { tenantId: string; invoiceId: string; workflowId: string; runId: string }): Promise<void> {
       const request = await cancelRequestOf(input.workflowId, input.runId);
       await tx(input.tenantId, (db) =>
@@ -236,6 +268,18 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
       );
     },
   };
+}
+
+/** Who sent the paid or void signal or update (the CLI and the UI send an identity), from the run's history. */
+async function closingRequestIdentity(workflowId: string, runId: string, name: 'paid' | 'void'): Promise<string | null> {
+  const history = await Context.current().client.workflow.getHandle(workflowId, runId).fetchHistory();
+  for (const event of [...(history.events ?? [])].reverse()) {
+    const signal = event.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName === name) return signal.identity || null;
+    const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+    if (update?.input?.name === name) return update.meta?.identity || null;
+  }
+  return null;
 }
 
 /** Who asked Temporal to cancel this run (the UI and the CLI send an identity), from its history. */

@@ -1,6 +1,6 @@
 // The guardian contract (one per tenant: checks and content safety): its settings in, what a run
 // carries over continue-as-new, the pause / resume / runNow signals and the `report` query.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EmailRetryPolicy } from '../domain/email';
 import type { GuardianReport, MessageCheckpoint } from '../domain/guardian';
 
@@ -48,4 +48,6 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 /** Runs one pass at once (also while paused: pausing stops the schedule, not an explicit ask). */
 export const guardianRunNowSignal = defineSignal('runNow');
+/** runNow as a Workflow Update, for operators: answers once the pass is asked for. */
+export const guardianRunNowUpdate = defineUpdate<{ requested: true }>('runNow');
 export const guardianReportQuery = defineQuery<GuardianStatus>('report');

@@ -25,6 +25,7 @@ import { emailWorkflowId } from '../domain/workflow-ids';
 import {
   guardianReportQuery,
   guardianRunNowSignal,
+  guardianRunNowUpdate,
   pauseSignal,
   resumeSignal,
   type GuardianCarry,
@@ -71,6 +72,10 @@ export async function guardian(input: GuardianInput): Promise<void> {
   setHandler(pauseSignal, () => void (paused = true));
   setHandler(resumeSignal, () => void (paused = false));
   setHandler(guardianRunNowSignal, () => void (runNowRequested = true));
+  setHandler(guardianRunNowUpdate, () => {
+    runNowRequested = true;
+    return { requested: true as const };
+  });
   setHandler(guardianReportQuery, (): GuardianStatus => ({
     state: paused ? 'paused' : 'running',
     phase,

@@ -8,22 +8,29 @@ import {
   condition,
   executeChild,
   isCancellation,
+  log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createPaymentReminderActivities } from '../activities/payment-reminders';
+import { readPaidArgs, readRescheduleArgs, type PaidArgs, type RescheduleArgs } from '../domain/reminder-actions';
 import type { PlannedReminder } from '../domain/reminder-schedule';
 import { EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
 import { emailWorkflowId } from '../domain/workflow-ids';
 import {
+  markPaidUpdate,
   paidSignal,
   pauseSignal,
+  pauseUpdate,
   paymentReminderStatusQuery,
   rescheduleSignal,
+  rescheduleUpdate,
   resumeSignal,
+  resumeUpdate,
   voidSignal,
   type PaymentReminderInput,
   type PaymentReminderOutcome,
@@ -54,17 +61,66 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
   let paymentUrl: string | null = null;
   const handled = new Set<number>();
   const sent: SentReminder[] = [];
+  /** A paid or void the invoice row does not know yet (sent from the CLI or the UI). */
+  let unrecorded: { outcome: 'paid' | 'void'; method: string | null } | null = null;
 
-  setHandler(paidSignal, () => void (outcome ??= 'paid'));
-  setHandler(voidSignal, () => void (outcome ??= 'void'));
-  setHandler(pauseSignal, () => void (paused = true));
-  setHandler(resumeSignal, () => {
+  function close(closing: 'paid' | 'void', args: { method?: string; recorded?: boolean }): void {
+    if (outcome !== null) return;
+    outcome = closing;
+    if (!args.recorded) unrecorded = { outcome: closing, method: args.method ?? null };
+  }
+  function pause(): void {
+    paused = true;
+  }
+  function resume(): void {
     paused = false;
     planVersion++;
-  });
-  setHandler(rescheduleSignal, ({ plan: next }) => {
+  }
+  function reschedule({ plan: next }: RescheduleArgs): void {
     plan = next.filter((p) => p.status === 'scheduled' && !handled.has(p.step));
     planVersion++;
+  }
+  const finished = () => outcome !== null || remindersDone;
+  /** Signals cannot answer: a wrong shape is logged (the worker's log, with the workflow id) and changes nothing. */
+  function ignored(signal: string, problem: string): void {
+    log.warn(`ignored a ${signal} signal: ${problem}`, { signal });
+  }
+
+  setHandler(paidSignal, (arg?: PaidArgs) => {
+    const read = readPaidArgs(arg);
+    if (read.ok) close('paid', read.value);
+    else ignored('paid', read.problem);
+  });
+  setHandler(voidSignal, (arg?: { recorded?: boolean }) => close('void', { recorded: arg?.recorded === true }));
+  setHandler(pauseSignal, pause);
+  setHandler(resumeSignal, resume);
+  setHandler(rescheduleSignal, (arg: unknown) => {
+    const read = readRescheduleArgs(arg);
+    if (read.ok) reschedule(read.value);
+    else ignored('reschedule', read.problem);
+  });
+
+  // The same actions as updates: refused with the reason when they cannot apply, before they
+  // reach the history; otherwise applied, answering the new status.
+  const notFinished = () => {
+    if (finished()) throw new Error(`the reminders have already finished (${outcome ?? 'all sent'})`);
+  };
+  setHandler(pauseUpdate, () => (pause(), status()), { validator: notFinished });
+  setHandler(resumeUpdate, () => (resume(), status()), { validator: notFinished });
+  // The validator ran first: the handler sees only arguments it accepted.
+  setHandler(rescheduleUpdate, (args) => (reschedule(args), status()), {
+    validator: (args: unknown) => {
+      notFinished();
+      const read = readRescheduleArgs(args);
+      if (!read.ok) throw new Error(read.problem);
+    },
+  });
+  setHandler(markPaidUpdate, (args?: PaidArgs) => (close('paid', { method: args?.method, recorded: args?.recorded === true }), status()), {
+    validator: (args?: unknown) => {
+      notFinished();
+      const read = readPaidArgs(args);
+      if (!read.ok) throw new Error(read.problem);
+    },
   });
   setHandler(paymentReminderStatusQuery, () => status());
 
@@ -120,6 +176,12 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
       if (overdue.ownerEmailId) await deliverEmail(overdue.ownerEmailId);
       // No more reminders, but a late payment still closes the invoice's story here.
       if (!(await condition(() => outcome !== null, PAYMENT_WAIT_AFTER_LAST_REMINDER))) outcome = 'overdue';
+    }
+    // Paid or voided from the CLI or the UI: the invoice row follows, audited as done through
+    // Temporal (before this change such a workflow ended with the invoice still open).
+    if (unrecorded && patched('invoice-row-follows-temporal')) {
+      const { outcome: closing, method } = unrecorded;
+      await acts.recordOutcomeFromTemporal({ tenantId, invoiceId, outcome: closing, method, workflowId: workflowInfo().workflowId, runId: workflowInfo().runId });
     }
     return status();
   } catch (err) {

@@ -138,7 +138,7 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
       const invoice = await openInvoice(db, params.id);
       await markInvoicePaid(db, invoice.id, { method: body.method, note: body.note ?? null });
       await audit({ action: 'invoice.marked_paid', target: `invoice:${invoice.id}`, detail: { method: body.method } });
-      await signalIfRunning(deps.temporal, invoice.workflowId, paidSignal, { method: body.method });
+      await signalIfRunning(deps.temporal, invoice.workflowId, paidSignal, { method: body.method, recorded: true });
       return { status: 200, body: presentInvoice((await findInvoice(db, invoice.id)) as Invoice) };
     },
   });

@@ -51,7 +51,7 @@ export async function applyStripeEvent(
       detail: { eventId: event.id, type: event.type },
     });
   }
-  if (invoice && outcome === 'paid') await signalIfRunning(deps.temporal, invoice.workflowId, paidSignal, { method: 'stripe' });
+  if (invoice && outcome === 'paid') await signalIfRunning(deps.temporal, invoice.workflowId, paidSignal, { method: 'stripe', recorded: true });
   if (invoice && outcome === 'dispute_recorded') {
     await signalIfRunning(deps.temporal, invoice.workflowId, pauseSignal);
     await alertOwner(db, deps, tenantId, {

@@ -8,7 +8,7 @@
 // void and reschedule of paymentReminder change the invoice too, so they go through the invoices
 // API (mark-paid, void, reschedule), never a bare signal that would leave the invoice and its
 // reminders disagreeing.
-import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { z, type ZodType } from 'zod';
 import type * as registeredWorkflows from '../../../workflows';
 import { emailDeliveryStatusQuery } from '../../../workflows/email-delivery.contract';
@@ -27,6 +27,12 @@ export interface DeclaredSignal {
   description: string;
   /** The signal's argument list (the `args` array of the request), as a zod tuple. */
   args: ZodType;
+  /**
+   * The same action as a Workflow Update, which the route sends instead: it waits for the
+   * workflow to apply it, and a refusal by the workflow's validator is the caller's 409.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for definition
+  update?: UpdateDefinition<any, any[]>;
 }
 
 export interface DeclaredWorkflow {
@@ -42,9 +48,10 @@ export const WORKFLOW_OPERATIONS = {
   paymentReminder: {
     statusQuery: paymentReminder.paymentReminderStatusQuery,
     signals: [
-      { definition: paymentReminder.pauseSignal, description: 'Stops sending reminders until resumed; no step is lost.', args: noArgs },
+      { definition: paymentReminder.pauseSignal, update: paymentReminder.pauseUpdate, description: 'Stops sending reminders until resumed; no step is lost.', args: noArgs },
       {
         definition: paymentReminder.resumeSignal,
+        update: paymentReminder.resumeUpdate,
         description: 'Sends reminders again; a step that fell due while paused goes out at once, only the latest one.',
         args: noArgs,
       },
@@ -81,7 +88,12 @@ export const WORKFLOW_OPERATIONS = {
     signals: [
       { definition: guardian.pauseSignal, description: 'Stops the scheduled passes (the same as POST /api/guardian/pause, which also records it).', args: noArgs },
       { definition: guardian.resumeSignal, description: 'Starts the scheduled passes again; a pass that fell due while paused runs at once.', args: noArgs },
-      { definition: guardian.guardianRunNowSignal, description: 'Runs one pass at once, also while paused; the schedule does not move.', args: noArgs },
+      {
+        definition: guardian.guardianRunNowSignal,
+        update: guardian.guardianRunNowUpdate,
+        description: 'Runs one pass at once, also while paused; the schedule does not move.',
+        args: noArgs,
+      },
     ],
   },
 } as const satisfies Record<keyof typeof registeredWorkflows, DeclaredWorkflow>;
@@ -95,7 +107,7 @@ export function declaredWorkflow(type: string): DeclaredWorkflow | null {
 }
 
 export type SignalCheck =
-  | { ok: true; signal: DeclaredSignal['definition']; args: unknown[] }
+  | { ok: true; signal: DeclaredSignal['definition']; update: DeclaredSignal['update'] | undefined; args: unknown[] }
   | { ok: false; problems: { path: string; message: string }[] };
 
 /** Whether `type` declares signal `name`, and its arguments parsed by the declared schema. */
@@ -108,7 +120,7 @@ export function checkSignal(type: string, name: string, args: unknown): SignalCh
     return { ok: false, problems: [{ path: 'name', message }] };
   }
   const parsed = declared.args.safeParse(args ?? []);
-  if (parsed.success) return { ok: true, signal: declared.definition, args: parsed.data as unknown[] };
+  if (parsed.success) return { ok: true, signal: declared.definition, update: declared.update, args: parsed.data as unknown[] };
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => ({ path: ['args', ...issue.path.map(String)].join('.'), message: issue.message })),

@@ -5,7 +5,7 @@
 // for fields like a cancel reason).
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ConflictError, ValidationError } from '../../../errors';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
@@ -41,6 +41,18 @@ async function whileRunning<T>(fn: () => Promise<T>): Promise<T> {
     // The SDK's handle calls say WorkflowNotFoundError; a raw service call says gRPC NOT_FOUND (5).
     if (err instanceof WorkflowNotFoundError || (err as { code?: unknown }).code === 5) {
       throw new ConflictError('The workflow is no longer running', { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** An update the workflow refused (its validator) or failed: the caller's 409, with the workflow's reason. */
+async function applyUpdate<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new ConflictError(`The workflow refused it: ${(err.cause as Error | undefined)?.message ?? err.message}`, { cause: err });
     }
     throw err;
   }
@@ -129,7 +141,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/:workflowId/signal',
     operationId: 'signalWorkflow',
-    errors: { 409: 'The workflow is no longer running' },
+    errors: { 409: 'The workflow is no longer running, or refused the action (with its reason)' },
     summary: 'Send a signal the workflow type declares',
     description: `Only the signals declared for the workflow type, with their arguments checked: 422 otherwise; 409 once the workflow has closed. Declared: ${declaredSignalsText()}.`,
     access: 'admin',
@@ -140,7 +152,9 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       const check = checkSignal(d.type, body.name, body.args);
       if (!check.ok) throw new ValidationError(check.problems);
       runningOrConflict(d);
-      await whileRunning(() => temporal.workflow.getHandle(d.workflowId, d.runId).signal(check.signal, ...check.args));
+      const handle = temporal.workflow.getHandle(d.workflowId, d.runId);
+      const { update } = check;
+      await whileRunning(() => (update ? applyUpdate(() => handle.executeUpdate(update.name, { args: check.args as [unknown] })) : handle.signal(check.signal, ...check.args)));
       await audit({ action: 'workflow.signalled', target: `workflow:${d.workflowId}`, detail: { type: d.type, runId: d.runId, signal: body.name } });
       return { status: 202, body: { workflowId: d.workflowId, runId: d.runId, action: 'signal', signal: body.name } };
     },
