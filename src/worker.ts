@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { listTenantIds } from './db/guardian-tenants';
 import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
+import { describeTemporalConnection } from './temporal/connection-settings';
 import { createFrontdeskWorker, workflowSource } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
@@ -22,8 +23,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       taskQueue: config.temporal.taskQueue,
-      namespace: config.temporal.namespace,
-      address: config.temporal.address,
+      ...describeTemporalConnection(config.temporal),
       workflowCode: 'workflowBundle' in workflowSource() ? 'pre-built bundle' : 'bundled at start',
       metrics: config.temporal.workerMetricsBindAddress ? `http://${config.temporal.workerMetricsBindAddress}/metrics` : null,
     },
