@@ -1,12 +1,14 @@
 // The worker process: config → pool → Temporal native connection → Worker. On SIGTERM/SIGINT the
 // Temporal runtime stops polling, in-flight activities drain (up to WORKER_SHUTDOWN_GRACE_MS),
 // then the pool and connection close and the process exits 0.
+import type { NativeConnection } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { bootCommon } from './boot';
 import type { Config } from './config';
 import { listTenantIds } from './db/guardian-tenants';
 import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
+import { findSearchAttributeProblems, searchAttributeMessage } from './temporal/search-attribute-check';
 import { describeTemporalConnection } from './temporal/connection-settings';
 import { createFrontdeskWorker, workflowSource } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');
   installTemporalRuntimeLogger(logger, config.temporal.workerMetricsBindAddress);
   const connection = await createWorkerConnection(config.temporal);
+  await refuseWithoutSearchAttributes(connection, config, pool, logger);
   const worker = await createFrontdeskWorker({ config, pool, connection, logger });
   keepDrainingOnRepeatedSignals(logger);
   logger.info(
@@ -40,6 +43,25 @@ async function main(): Promise<void> {
   await connection.close();
   logger.info('worker stopped');
   process.exit(0);
+}
+
+/**
+ * Exits 78 (EX_CONFIG), naming what to register, when the namespace lacks a search attribute the
+ * workflows write: otherwise each start or task that sets it would fail, one by one, later.
+ */
+async function refuseWithoutSearchAttributes(connection: NativeConnection, config: Config, pool: DatabasePool, logger: Logger): Promise<void> {
+  const { namespace } = config.temporal;
+  const problems = await findSearchAttributeProblems(connection, namespace);
+  if (problems === null) {
+    logger.warn({ namespace }, 'search attributes not checked: this connection may not list them');
+    return;
+  }
+  if (problems.length === 0) return;
+  logger.error({ namespace, searchAttributes: problems }, 'worker refused to start: the namespace lacks search attributes the workflows write');
+  process.stderr.write(`${searchAttributeMessage(namespace, problems)}\n`);
+  await connection.close();
+  await pool.end();
+  process.exit(78);
 }
 
 /**
