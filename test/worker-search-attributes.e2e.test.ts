@@ -4,6 +4,7 @@
 // dev server through the operator API, as an operator would set one up.
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
 import { eventually } from './helpers/eventually';
@@ -20,7 +21,7 @@ afterAll(() => connection?.close());
 /** A new namespace with these custom attributes (name → type), once the server serves it. */
 async function namespaceWith(attributes: Record<string, temporal.api.enums.v1.IndexedValueType>): Promise<string> {
   const namespace = `sa-check-${randomUUID().slice(0, 8)}`;
-  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   // A new namespace reaches the server's caches within seconds; until then it is "not found".
   await eventually(
     async () => {
