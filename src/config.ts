@@ -222,7 +222,7 @@ export const envSchema = z.object({
   GUARDIAN_BOOT_SWEEP: flag(true),
 
   // Expired rate-limit counters, refresh tokens, connect links and Idempotency-Keys are purged
-  // this often by the one housekeeping workflow (started by the worker at boot when none runs).
+  // this often: the interval of the Temporal Schedule `housekeeping` (the worker sets it at boot).
   HOUSEKEEPING_INTERVAL_MINUTES: positiveInt(60),
 });
 
@@ -364,7 +364,7 @@ function buildConfig(env: Env, temporalConnection: TemporalConnectionSettings) {
       providerCheckReuseMs: env.GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS * 1000,
       bootSweep: env.GUARDIAN_BOOT_SWEEP,
     },
-    housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MINUTES * 60_000, passesPerRun: 24 },
+    housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MINUTES * 60_000 },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,

@@ -14,7 +14,7 @@ import { createFrontdeskWorker, workflowSource } from './temporal/create-worker'
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
 import { ensureGuardians } from './workflow-starters/guardian';
-import { ensureHousekeeping } from './workflow-starters/housekeeping';
+import { ensureHousekeepingSchedule } from './workflow-starters/housekeeping';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');
@@ -81,14 +81,15 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
 }
 
 /**
- * What must always run: the housekeeping workflow, and (GUARDIAN_BOOT_SWEEP) a guardian for every
+ * What must always run: the housekeeping Schedule, and (GUARDIAN_BOOT_SWEEP) a guardian for every
  * tenant without one (tenants from before it existed, or after a terminate).
  */
 async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
   try {
     const client = await createTemporalClient(config);
     try {
-      await ensureHousekeeping(client, config);
+      const housekeeping = await ensureHousekeepingSchedule(client, config);
+      logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
       if (config.guardian.bootSweep) {
         const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
         logger.info(result, 'guardians checked for every tenant');
@@ -98,7 +99,7 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     }
   } catch (err) {
     // Not fatal: the worker still serves every workflow; the next boot tries again.
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not start the housekeeping workflow or the missing guardians');
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping schedule or start the missing guardians');
   }
 }
 

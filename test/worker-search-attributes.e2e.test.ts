@@ -4,11 +4,10 @@
 // dev server through the operator API, as an operator would set one up.
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
-import { eventually } from './helpers/eventually';
 import { runEntryPoint } from './helpers/process';
+import { createTestNamespace } from './helpers/temporal';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 let connection: Connection;
@@ -18,26 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => connection?.close());
 
-/** A new namespace with these custom attributes (name → type), once the server serves it. */
-async function namespaceWith(attributes: Record<string, temporal.api.enums.v1.IndexedValueType>): Promise<string> {
-  const namespace = `sa-check-${randomUUID().slice(0, 8)}`;
-  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-  // A new namespace reaches the server's caches within seconds; until then it is "not found".
-  await eventually(
-    async () => {
-      try {
-        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: attributes });
-        const listed = await connection.operatorService.listSearchAttributes({ namespace });
-        return Object.keys(attributes).every((name) => name in (listed.customAttributes ?? {})) ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    30_000,
-    `namespace ${namespace} ready`,
-  );
-  return namespace;
-}
+const namespaceWith = (attributes: Record<string, temporal.api.enums.v1.IndexedValueType>) => createTestNamespace(connection, attributes, 'sa-check');
 
 const allKeywords = () => Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
 
