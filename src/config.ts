@@ -377,14 +377,7 @@ export type Config = Readonly<ReturnType<typeof buildConfig>>;
 /** Parses the environment; throws a ConfigError naming every variable at fault. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
-  const problems: { variable: string; message: string }[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      // Only our own messages are shown: zod's defaults can quote the received value.
-      const message = issue.code === 'custom' ? issue.message : 'is not a valid value';
-      problems.push({ variable: String(issue.path[0]), message });
-    }
-  }
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
   const raw = (k: string) => {
     const v = source[k];
     return v !== undefined && v.trim() !== '';
@@ -404,12 +397,47 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const temporal = resolveTemporalConnection(source);
   problems.push(...temporal.problems);
-  if (problems.length > 0 || !parsed.success || !temporal.settings) {
-    // A variable may fail more than one rule; report each variable once, first reason first.
-    const seen = new Set<string>();
-    throw new ConfigError(problems.filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true))));
-  }
+  if (problems.length > 0 || !parsed.success || !temporal.settings) throw configError(problems);
   return deepFreeze(buildConfig(parsed.data, temporal.settings));
+}
+
+const temporalAccessSchema = envSchema.pick({ ENCRYPTION_KEY: true, ENCRYPTION_KEYS_PREVIOUS: true, TEMPORAL_TASK_QUEUE: true });
+
+export interface TemporalAccess {
+  temporal: TemporalConnectionSettings & { taskQueue: string };
+  encryptionKey: string;
+  previousEncryptionKeys: readonly string[];
+}
+
+/**
+ * Only what reading a namespace's histories takes (`npm run replay`): where Temporal is, the task
+ * queue, and the keys that decrypt payloads. The database, sign-in and providers are not asked for.
+ */
+export function loadTemporalAccess(source: NodeJS.ProcessEnv = process.env): TemporalAccess {
+  const parsed = temporalAccessSchema.safeParse(source);
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
+  if (!source.ENCRYPTION_KEY?.trim() && !problems.some((p) => p.variable === 'ENCRYPTION_KEY')) {
+    problems.push({ variable: 'ENCRYPTION_KEY', message: 'is required (the payloads in the histories are encrypted with it)' });
+  }
+  const temporal = resolveTemporalConnection(source);
+  problems.push(...temporal.problems);
+  if (problems.length > 0 || !parsed.success || !temporal.settings) throw configError(problems);
+  return deepFreeze({
+    temporal: { ...temporal.settings, taskQueue: parsed.data.TEMPORAL_TASK_QUEUE },
+    encryptionKey: parsed.data.ENCRYPTION_KEY as string,
+    previousEncryptionKeys: parsed.data.ENCRYPTION_KEYS_PREVIOUS,
+  });
+}
+
+function problemsOf(error: z.ZodError): { variable: string; message: string }[] {
+  // Only our own messages are shown: zod's defaults can quote the received value.
+  return error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.code === 'custom' ? issue.message : 'is not a valid value' }));
+}
+
+/** A variable may fail more than one rule; each is reported once, first reason first. */
+function configError(problems: readonly { variable: string; message: string }[]): ConfigError {
+  const seen = new Set<string>();
+  return new ConfigError(problems.filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true))));
 }
 
 function deepFreeze<T>(value: T): T {
