@@ -25,6 +25,7 @@ const completed: string[] = [];
 let running: string;
 let passId: string;
 let dir: string;
+let currentBundle: string;
 
 beforeAll(async () => {
   const config = testConfig();
@@ -55,7 +56,17 @@ beforeAll(async () => {
     return n >= 4 ? true : undefined;
   }, 20_000, 'the workflows listed');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-replay-'));
-});
+  // Today's code, bundled once as `npm run build` does, so the runs below need not each bundle it.
+  currentBundle = await bundle(require.resolve('../src/workflows'), 'current-bundle.js');
+}, 120_000);
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} };
+async function bundle(workflowsPath: string, name: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, code);
+  return file;
+}
 
 afterAll(async () => {
   await client?.workflow.getHandle(running).terminate('test over').catch(() => undefined);
@@ -64,9 +75,14 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** `npm run replay -- <args>` with the test stack's config; resolves with exit code and output. */
-async function replay(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = runEntryPoint('src/replay-cli.ts', { TEMPORAL_TASK_QUEUE: taskQueue, ...env }, args);
+/**
+ * `npm run replay -- <args>` with the test stack's config; resolves with exit code and output.
+ * Against today's code pre-bundled, unless `args` name a bundle or `fromSource` asks for the
+ * command's default (bundling this checkout's source itself).
+ */
+async function replay(args: string[], env: Record<string, string> = {}, fromSource = false): Promise<{ code: number | null; output: string }> {
+  const against = fromSource || args.includes('--bundle') ? [] : ['--bundle', currentBundle];
+  const child = runEntryPoint('src/replay-cli.ts', { TEMPORAL_TASK_QUEUE: taskQueue, ...env }, [...against, ...args]);
   const code = await child.exited;
   return { code, output: child.output() };
 }
@@ -74,8 +90,10 @@ async function replay(args: string[], env: Record<string, string> = {}): Promise
 const okLines = (output: string) => output.split('\n').filter((l) => l.startsWith('OK '));
 
 it('replays every workflow of the task queue against today’s code: OK for each, exit 0', async () => {
-  const { code, output } = await replay([]);
+  // The default: this checkout's workflow source, bundled by the command itself.
+  const { code, output } = await replay([], {}, true);
   expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('4 replayed: 4 OK, 0 failed') });
+  expect(output).toContain('against this checkout’s workflow source');
   for (const id of [...completed, running, passId]) expect(output).toMatch(new RegExp(`^OK +\\S+ +${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
   expect(output).toMatch(/^OK +housekeepingPass /m);
 });
@@ -102,11 +120,8 @@ it('filters by workflow type, running state, visibility query, time window and c
 
 it('fails, naming the non-determinism, against workflow code that changed without patched()', async () => {
   // The candidate build of a careless change, bundled as `npm run build` bundles the real one.
-  const { code: bundle } = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/changed-workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } });
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  fs.writeFileSync(bundlePath, bundle);
-
-  const { code, output } = await replay(['--bundle', bundlePath]);
+  const changed = await bundle(require.resolve('./fixtures/changed-workflows'), 'workflow-bundle.js');
+  const { code, output } = await replay(['--bundle', changed]);
   expect(code).toBe(1);
   expect(output).toContain('4 replayed: 1 OK, 3 failed');
   expect(output).toMatch(/^OK +housekeepingPass /m);

@@ -3,9 +3,10 @@ import type { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createWorkerConnection } from '../../src/temporal/worker-connection';
 import { createLogger } from '../../src/observability/logger';
 import type { Config } from '../../src/config';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
@@ -45,7 +46,7 @@ export async function startTestWorker(config: Config, pool: DatabasePool): Promi
 }> {
   quietTemporalRuntime();
   const taskQueue = `test-${randomUUID()}`;
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await createWorkerConnection(config.temporal);
   const worker = await createFrontdeskWorker({
     config,
     pool,
