@@ -2,6 +2,7 @@
 // stops the process before it listens, with one message listing every variable at fault.
 // Values are never echoed back in messages: several of these are secrets.
 import { z } from 'zod';
+import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal/connection-settings';
 
 export type IntegrationMode = 'live' | 'sandbox' | 'unconfigured';
 export type IntegrationName = 'gmail' | 'calendar' | 'stripe' | 'twilio' | 'anthropic';
@@ -161,12 +162,26 @@ export const envSchema = z.object({
   NOVA_SERVICE_URL: optionalUrl,
   ELI_SERVICE_URL: optionalUrl,
 
-  TEMPORAL_ADDRESS: optionalString.transform((v) => v ?? 'localhost:7233'),
-  TEMPORAL_NAMESPACE: optionalString.transform((v) => v ?? 'default'),
-  TEMPORAL_TASK_QUEUE: optionalString.transform((v) => v ?? 'frontdesk'),
+  // Where to connect: Temporal's standard variables (and config file profile), read as its own
+  // tools read them by temporal/connection-settings.ts; listed here so each is documented.
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: optionalString,
   TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: optionalString,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalString,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: optionalString,
+  TEMPORAL_PROFILE: optionalString,
+  TEMPORAL_CONFIG_FILE: optionalString,
+  // Frontdesk's earlier names of TEMPORAL_TLS_CLIENT_CERT_DATA and TEMPORAL_TLS_CLIENT_KEY_DATA.
   TEMPORAL_TLS_CERT: optionalString,
   TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TASK_QUEUE: optionalString.transform((v) => v ?? 'frontdesk'),
   TEMPORAL_UI_URL: optionalUrl,
   // Dev stack only: the Temporal UI on this machine decodes every payload with no sign-in (the dev
   // server's UI cannot send credentials by itself). Only calls from loopback; refused in production.
@@ -207,7 +222,7 @@ export const envSchema = z.object({
   GUARDIAN_BOOT_SWEEP: flag(true),
 
   // Expired rate-limit counters, refresh tokens, connect links and Idempotency-Keys are purged
-  // this often by the one housekeeping workflow (started by the worker at boot when none runs).
+  // this often: the interval of the Temporal Schedule `housekeeping` (the worker sets it at boot).
   HOUSEKEEPING_INTERVAL_MINUTES: positiveInt(60),
 });
 
@@ -238,7 +253,7 @@ export class ConfigError extends Error {
   }
 }
 
-function buildConfig(env: Env) {
+function buildConfig(env: Env, temporalConnection: TemporalConnectionSettings) {
   const sandboxUrl = env.SANDBOX_URL ?? 'http://127.0.0.1:4010';
   const mode = (live: boolean): IntegrationMode => (env.SANDBOX ? 'sandbox' : live ? 'live' : 'unconfigured');
   const googleLive = Boolean(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET);
@@ -320,14 +335,9 @@ function buildConfig(env: Env) {
     openaiApiKey: env.OPENAI_API_KEY,
     services: { novaUrl: env.NOVA_SERVICE_URL, eliUrl: env.ELI_SERVICE_URL },
     temporal: {
-      address: env.TEMPORAL_ADDRESS,
-      namespace: env.TEMPORAL_NAMESPACE,
+      /** address, namespace, apiKey, tls, grpcMeta: the same settings the `temporal` CLI reads. */
+      ...temporalConnection,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      apiKey: env.TEMPORAL_API_KEY,
-      tls:
-        env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
-          ? { cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }
-          : undefined,
       uiUrl: env.TEMPORAL_UI_URL,
       requestDeadlineMs: env.TEMPORAL_REQUEST_DEADLINE_MS,
       codecLocalDev: env.TEMPORAL_CODEC_LOCAL_DEV,
@@ -354,7 +364,7 @@ function buildConfig(env: Env) {
       providerCheckReuseMs: env.GUARDIAN_PROVIDER_CHECK_REUSE_SECONDS * 1000,
       bootSweep: env.GUARDIAN_BOOT_SWEEP,
     },
-    housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MINUTES * 60_000, passesPerRun: 24 },
+    housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MINUTES * 60_000 },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
@@ -367,14 +377,7 @@ export type Config = Readonly<ReturnType<typeof buildConfig>>;
 /** Parses the environment; throws a ConfigError naming every variable at fault. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
-  const problems: { variable: string; message: string }[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      // Only our own messages are shown: zod's defaults can quote the received value.
-      const message = issue.code === 'custom' ? issue.message : 'is not a valid value';
-      problems.push({ variable: String(issue.path[0]), message });
-    }
-  }
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
   const raw = (k: string) => {
     const v = source[k];
     return v !== undefined && v.trim() !== '';
@@ -392,15 +395,49 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && /^(1|true|yes)$/i.test(source.TEMPORAL_CODEC_LOCAL_DEV ?? '')) {
     problems.push({ variable: 'TEMPORAL_CODEC_LOCAL_DEV', message: 'must not be enabled in production (it decodes every payload without sign-in)' });
   }
-  if (raw('TEMPORAL_TLS_CERT') !== raw('TEMPORAL_TLS_KEY')) {
-    problems.push({ variable: raw('TEMPORAL_TLS_CERT') ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', message: 'must be set together with its pair (mTLS needs both)' });
+  const temporal = resolveTemporalConnection(source);
+  problems.push(...temporal.problems);
+  if (problems.length > 0 || !parsed.success || !temporal.settings) throw configError(problems);
+  return deepFreeze(buildConfig(parsed.data, temporal.settings));
+}
+
+const temporalAccessSchema = envSchema.pick({ ENCRYPTION_KEY: true, ENCRYPTION_KEYS_PREVIOUS: true, TEMPORAL_TASK_QUEUE: true });
+
+export interface TemporalAccess {
+  temporal: TemporalConnectionSettings & { taskQueue: string };
+  encryptionKey: string;
+  previousEncryptionKeys: readonly string[];
+}
+
+/**
+ * Only what reading a namespace's histories takes (`npm run replay`): where Temporal is, the task
+ * queue, and the keys that decrypt payloads. The database, sign-in and providers are not asked for.
+ */
+export function loadTemporalAccess(source: NodeJS.ProcessEnv = process.env): TemporalAccess {
+  const parsed = temporalAccessSchema.safeParse(source);
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
+  if (!source.ENCRYPTION_KEY?.trim() && !problems.some((p) => p.variable === 'ENCRYPTION_KEY')) {
+    problems.push({ variable: 'ENCRYPTION_KEY', message: 'is required (the payloads in the histories are encrypted with it)' });
   }
-  if (problems.length > 0 || !parsed.success) {
-    // A variable may fail more than one rule; report each variable once, first reason first.
-    const seen = new Set<string>();
-    throw new ConfigError(problems.filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true))));
-  }
-  return deepFreeze(buildConfig(parsed.data));
+  const temporal = resolveTemporalConnection(source);
+  problems.push(...temporal.problems);
+  if (problems.length > 0 || !parsed.success || !temporal.settings) throw configError(problems);
+  return deepFreeze({
+    temporal: { ...temporal.settings, taskQueue: parsed.data.TEMPORAL_TASK_QUEUE },
+    encryptionKey: parsed.data.ENCRYPTION_KEY as string,
+    previousEncryptionKeys: parsed.data.ENCRYPTION_KEYS_PREVIOUS,
+  });
+}
+
+function problemsOf(error: z.ZodError): { variable: string; message: string }[] {
+  // Only our own messages are shown: zod's defaults can quote the received value.
+  return error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.code === 'custom' ? issue.message : 'is not a valid value' }));
+}
+
+/** A variable may fail more than one rule; each is reported once, first reason first. */
+function configError(problems: readonly { variable: string; message: string }[]): ConfigError {
+  const seen = new Set<string>();
+  return new ConfigError(problems.filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true))));
 }
 
 function deepFreeze<T>(value: T): T {

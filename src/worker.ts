@@ -1,29 +1,32 @@
 // The worker process: config → pool → Temporal native connection → Worker. On SIGTERM/SIGINT the
 // Temporal runtime stops polling, in-flight activities drain (up to WORKER_SHUTDOWN_GRACE_MS),
 // then the pool and connection close and the process exits 0.
+import type { NativeConnection } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { bootCommon } from './boot';
 import type { Config } from './config';
 import { listTenantIds } from './db/guardian-tenants';
 import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
+import { findSearchAttributeProblems, searchAttributeMessage } from './temporal/search-attribute-check';
+import { describeTemporalConnection } from './temporal/connection-settings';
 import { createFrontdeskWorker, workflowSource } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
 import { ensureGuardians } from './workflow-starters/guardian';
-import { ensureHousekeeping } from './workflow-starters/housekeeping';
+import { ensureHousekeepingSchedule } from './workflow-starters/housekeeping';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');
   installTemporalRuntimeLogger(logger, config.temporal.workerMetricsBindAddress);
   const connection = await createWorkerConnection(config.temporal);
+  await refuseWithoutSearchAttributes(connection, config, pool, logger);
   const worker = await createFrontdeskWorker({ config, pool, connection, logger });
   keepDrainingOnRepeatedSignals(logger);
   logger.info(
     {
       taskQueue: config.temporal.taskQueue,
-      namespace: config.temporal.namespace,
-      address: config.temporal.address,
+      ...describeTemporalConnection(config.temporal),
       workflowCode: 'workflowBundle' in workflowSource() ? 'pre-built bundle' : 'bundled at start',
       metrics: config.temporal.workerMetricsBindAddress ? `http://${config.temporal.workerMetricsBindAddress}/metrics` : null,
     },
@@ -43,6 +46,25 @@ async function main(): Promise<void> {
 }
 
 /**
+ * Exits 78 (EX_CONFIG), naming what to register, when the namespace lacks a search attribute the
+ * workflows write: otherwise each start or task that sets it would fail, one by one, later.
+ */
+async function refuseWithoutSearchAttributes(connection: NativeConnection, config: Config, pool: DatabasePool, logger: Logger): Promise<void> {
+  const { namespace } = config.temporal;
+  const problems = await findSearchAttributeProblems(connection, namespace);
+  if (problems === null) {
+    logger.warn({ namespace }, 'search attributes not checked: this connection may not list them');
+    return;
+  }
+  if (problems.length === 0) return;
+  logger.error({ namespace, searchAttributes: problems }, 'worker refused to start: the namespace lacks search attributes the workflows write');
+  process.stderr.write(`${searchAttributeMessage(namespace, problems)}\n`);
+  await connection.close();
+  await pool.end();
+  process.exit(78);
+}
+
+/**
  * The Temporal runtime stops listening after the first SIGTERM/SIGINT; without a listener of our
  * own a second one (a supervisor signalling the process group and the process, an impatient
  * Ctrl-C) would kill the process mid-drain with 143. A hard stop is SIGKILL's job.
@@ -59,14 +81,15 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
 }
 
 /**
- * What must always run: the housekeeping workflow, and (GUARDIAN_BOOT_SWEEP) a guardian for every
+ * What must always run: the housekeeping Schedule, and (GUARDIAN_BOOT_SWEEP) a guardian for every
  * tenant without one (tenants from before it existed, or after a terminate).
  */
 async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
   try {
     const client = await createTemporalClient(config);
     try {
-      await ensureHousekeeping(client, config);
+      const housekeeping = await ensureHousekeepingSchedule(client, config);
+      logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
       if (config.guardian.bootSweep) {
         const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
         logger.info(result, 'guardians checked for every tenant');
@@ -76,7 +99,7 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     }
   } catch (err) {
     // Not fatal: the worker still serves every workflow; the next boot tries again.
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not start the housekeeping workflow or the missing guardians');
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping schedule or start the missing guardians');
   }
 }
 

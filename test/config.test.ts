@@ -88,11 +88,6 @@ describe('config', () => {
     expect(err.problems.map((p) => p.variable).sort()).toEqual(['JWT_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
   });
 
-  it('requires TLS cert and key together', () => {
-    const err = problemsOf({ ...base, TEMPORAL_TLS_CERT: '-----BEGIN CERTIFICATE-----' });
-    expect(err.problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_KEY' })]);
-  });
-
   it('puts each integration in sandbox mode when SANDBOX=1, else live when its keys are set', () => {
     expect(loadConfig({ ...base, SANDBOX: '1' }).integrations.stripe).toBe('sandbox');
     const live = loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc', TWILIO_ACCOUNT_SID: 'AC' + 'a'.repeat(32), TWILIO_AUTH_TOKEN: 't' });

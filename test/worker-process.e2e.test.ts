@@ -1,6 +1,7 @@
 // The worker process (src/worker.ts): it serves the Temporal SDK's Prometheus metrics when
 // WORKER_METRICS_BIND_ADDRESS is set (ops scrape task latencies and failures from there), and it
-// makes sure the platform's housekeeping workflow runs.
+// makes sure the platform's housekeeping Schedule exists.
+import { HOUSEKEEPING_SCHEDULE_ID } from '../src/domain/workflow-ids';
 import { startE2E, startWorkerProcess, type E2E } from './helpers/e2e';
 import { freePort } from './helpers/process';
 import { eventually } from './helpers/sandbox';
@@ -14,7 +15,7 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.close());
 
-it('serves Prometheus metrics that count the workflows it completed, and keeps housekeeping running', async () => {
+it('serves Prometheus metrics that count the workflows it completed, and makes sure of the housekeeping Schedule', async () => {
   const port = await freePort();
   const worker = startWorkerProcess(e2e, { WORKER_METRICS_BIND_ADDRESS: `127.0.0.1:${port}` });
   try {
@@ -25,13 +26,12 @@ it('serves Prometheus metrics that count the workflows it completed, and keeps h
       return /^temporal_workflow_completed_total\{.*task_queue="[^"]+".*\} [1-9]/m.test(body) ? body : undefined;
     }, 20_000);
     expect(text).toMatch(/^temporal_activity_execution_latency/m);
-    // Started at boot when none ran (the dev server is shared by the test files: any worker
-    // process may have been first, and a second one keeps it).
-    const housekeeping = await eventually(async () => {
-      const d = await e2e.temporal.workflow.getHandle('housekeeping').describe().catch(() => null);
-      return d?.status.name === 'RUNNING' ? d : undefined;
-    }, 20_000);
-    expect(housekeeping.type).toBe('housekeeping');
+    // The housekeeping Schedule, made sure of at boot (the dev server is shared by the test
+    // files: any worker process may have created it; test/workflow-starters/housekeeping-schedule
+    // checks it in a namespace of its own).
+    await eventually(() => (worker.output().includes('housekeeping schedule checked') ? true : undefined), 20_000, 'the housekeeping schedule checked');
+    const housekeeping = await e2e.temporal.schedule.getHandle(HOUSEKEEPING_SCHEDULE_ID).describe();
+    expect(housekeeping.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeepingPass' });
   } catch (err) {
     throw new Error(`${(err as Error).message}\nworker output:\n${worker.output().slice(-2000)}`, { cause: err });
   } finally {

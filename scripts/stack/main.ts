@@ -132,6 +132,13 @@ async function main(): Promise<void> {
       quiet: mode !== 'dev',
     });
     env.TEMPORAL_ADDRESS = temporal.address;
+    // The app reads Temporal settings as the CLI does, also from ~/.config/temporalio/temporal.toml:
+    // a developer's Cloud profile there must not lend its API key or TLS to this local server. The
+    // stack's own file names the server (`TEMPORAL_CONFIG_FILE=<it> temporal workflow list` works too).
+    const configFile = path.join(runDir, 'temporal.toml');
+    fs.writeFileSync(configFile, `# Written by scripts/stack for the dev server it runs.\n[profile.default]\naddress = "${temporal.address}"\nnamespace = "default"\n`);
+    env.TEMPORAL_CONFIG_FILE = configFile;
+    delete env.TEMPORAL_PROFILE;
     if (temporal.uiUrl) env.TEMPORAL_UI_URL = temporal.uiUrl;
     log(`Temporal on ${temporal.address}${temporal.uiUrl ? `, Web UI on ${temporal.uiUrl}` : ''}`);
   }

@@ -2,7 +2,8 @@
 // mailbox in the Temporal UI, and the API can scope listings to the caller's tenant. Values are
 // ids, never addresses: search attributes are indexed in clear, unlike encrypted payloads.
 // Registered on the dev server by the stack script (--search-attribute) and, in production, once
-// per namespace (see README).
+// per namespace (docs/deploy.md); the worker refuses to start where one is missing
+// (temporal/search-attribute-check.ts).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const TenantIdKey = defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD);

@@ -27,8 +27,15 @@ export const agentWorkflowId = (tenantId: string, threadId: string) => `agent:${
 /** Keeps the connected Google account's calendar in step, as mailbox sync does its mail. */
 export const calendarSyncWorkflowId = (tenantId: string, googleAccountId: string) => `calendar-sync:${tenantId}:${googleAccountId}`;
 
-/** Platform-wide: belongs to no tenant. */
-export const HOUSEKEEPING_WORKFLOW_ID = 'housekeeping';
+/** Platform-wide: belongs to no tenant. The Temporal Schedule that starts a housekeeping pass each interval. */
+export const HOUSEKEEPING_SCHEDULE_ID = 'housekeeping';
+/**
+ * The id each scheduled pass is started with (Temporal appends the scheduled time:
+ * `housekeeping-pass-2026-05-01T10:00:00Z`), no tenant's.
+ */
+export const HOUSEKEEPING_PASS_WORKFLOW_ID = 'housekeeping-pass';
+/** The long-running housekeeping workflow that came before the Schedule; a running one is cancelled at boot. */
+export const LEGACY_HOUSEKEEPING_WORKFLOW_ID = 'housekeeping';
 
 const TENANT_WORKFLOW_ID = /^[a-z][a-z0-9-]*:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::|$)/;
 

@@ -5,7 +5,11 @@ import { connectionOptions } from './connection-options';
 import { countWorkflowStarts } from './count-workflow-starts';
 import { createDataConverter } from './data-converter';
 
-export async function createTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKey' | 'previousEncryptionKeys'>): Promise<Client> {
+export async function createTemporalClient(config: {
+  temporal: Pick<Config['temporal'], 'address' | 'namespace' | 'apiKey' | 'tls' | 'grpcMeta'>;
+  encryptionKey: string;
+  previousEncryptionKeys: readonly string[];
+}): Promise<Client> {
   const t = config.temporal;
   const connection = await Connection.connect({ ...connectionOptions(t), connectTimeout: '5 seconds' });
   return new Client({

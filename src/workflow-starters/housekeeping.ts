@@ -1,19 +1,107 @@
-// The one platform-wide housekeeping workflow (workflowId `housekeeping`): every worker makes
-// sure it runs at boot. A running one is kept (USE_EXISTING); one that ended (terminated by ops,
-// failed) is replaced.
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+// Housekeeping is the Temporal Schedule `housekeeping` (Temporal recommends Schedules for plain
+// periodic work): every interval it starts one housekeepingPass, skipping a start while the last
+// pass still runs. Every worker makes sure of it at boot, idempotently: created when missing (with
+// a pass at once), updated when the interval, task queue or workflow differ, untouched otherwise,
+// and a pause set by ops is kept. The long-running workflow it replaces is cancelled if one still
+// runs, once the Schedule is in place, so purging never stops in between.
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  WorkflowNotFoundError,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { Config } from '../config';
-import { HOUSEKEEPING_WORKFLOW_ID } from '../domain/workflow-ids';
-import type { housekeeping } from '../workflows/housekeeping';
-import type { HousekeepingInput } from '../workflows/housekeeping.contract';
+import { HOUSEKEEPING_PASS_WORKFLOW_ID, HOUSEKEEPING_SCHEDULE_ID, LEGACY_HOUSEKEEPING_WORKFLOW_ID } from '../domain/workflow-ids';
 
-export async function ensureHousekeeping(client: Client, config: Config): Promise<void> {
-  const input: HousekeepingInput = { intervalMs: config.housekeeping.intervalMs, passesPerRun: config.housekeeping.passesPerRun };
-  await client.workflow.start<typeof housekeeping>('housekeeping', {
-    workflowId: HOUSEKEEPING_WORKFLOW_ID,
-    taskQueue: config.temporal.taskQueue,
-    args: [input],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-  });
+export interface HousekeepingScheduleResult {
+  schedule: 'created' | 'updated' | 'unchanged';
+  /** Whether a long-running housekeeping workflow from before the Schedule was found running and cancelled. */
+  legacyWorkflowCancelled: boolean;
+}
+
+const PASS_WORKFLOW_TYPE = 'housekeepingPass';
+
+/** One interval, but never under ten minutes: the activity's retries need that long. */
+const passTimeoutMs = (intervalMs: number) => Math.max(intervalMs, 10 * 60_000);
+
+export function housekeepingScheduleOptions(config: Config) {
+  const every = config.housekeeping.intervalMs;
+  return {
+    scheduleId: HOUSEKEEPING_SCHEDULE_ID,
+    spec: { intervals: [{ every }] },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: PASS_WORKFLOW_TYPE,
+      workflowId: HOUSEKEEPING_PASS_WORKFLOW_ID,
+      taskQueue: config.temporal.taskQueue,
+      args: [] as [],
+      // A pass that cannot finish (no worker on its queue, the database down through every retry)
+      // ends, so SKIP does not hold back the passes after it for ever.
+      workflowExecutionTimeout: passTimeoutMs(every),
+    },
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      // After an outage, at most the one pass that fell due last is made up; older ones are moot.
+      catchupWindow: every,
+    },
+  } satisfies ScheduleOptions;
+}
+
+/** Whether the Schedule already does what this config asks (its paused state is ops' business). */
+function scheduleMatches(current: ScheduleDescription, wanted: ReturnType<typeof housekeepingScheduleOptions>): boolean {
+  const { spec, action, policies } = current;
+  return (
+    spec.intervals?.length === 1 &&
+    spec.intervals[0]?.every === wanted.spec.intervals[0]?.every &&
+    (spec.intervals[0]?.offset ?? 0) === 0 &&
+    (spec.calendars?.length ?? 0) === 0 &&
+    (spec.skip?.length ?? 0) === 0 &&
+    action.type === 'startWorkflow' &&
+    action.workflowType === wanted.action.workflowType &&
+    action.workflowId === wanted.action.workflowId &&
+    action.taskQueue === wanted.action.taskQueue &&
+    (action.args?.length ?? 0) === 0 &&
+    action.workflowExecutionTimeout === wanted.action.workflowExecutionTimeout &&
+    policies.overlap === wanted.policies.overlap &&
+    policies.catchupWindow === wanted.policies.catchupWindow
+  );
+}
+
+export async function ensureHousekeepingSchedule(client: Client, config: Config): Promise<HousekeepingScheduleResult> {
+  const wanted = housekeepingScheduleOptions(config);
+  let schedule: HousekeepingScheduleResult['schedule'];
+  try {
+    // The first pass at once, as before: a new deploy does not wait an interval to purge.
+    await client.schedule.create({ ...wanted, state: { triggerImmediately: true } });
+    schedule = 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    const handle = client.schedule.getHandle(HOUSEKEEPING_SCHEDULE_ID);
+    if (scheduleMatches(await handle.describe(), wanted)) {
+      schedule = 'unchanged';
+    } else {
+      await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: wanted.policies }));
+      schedule = 'updated';
+    }
+  }
+  return { schedule, legacyWorkflowCancelled: await cancelLegacyHousekeeping(client) };
+}
+
+/**
+ * The long-running `housekeeping` workflow of earlier deploys waits on a timer between passes, so
+ * a cancel ends it there whichever worker version runs it (its history then shows why).
+ */
+async function cancelLegacyHousekeeping(client: Client): Promise<boolean> {
+  const handle = client.workflow.getHandle(LEGACY_HOUSEKEEPING_WORKFLOW_ID);
+  try {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING' || description.type !== 'housekeeping') return false;
+    await handle.cancel();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }

@@ -1,6 +1,8 @@
-// One platform-wide workflow (workflowId `housekeeping`, started by every worker at boot when
-// none runs) that purges expired records on a fixed cadence: rate-limit counters, refresh tokens,
-// redeemed Gmail connect links, Idempotency-Keys. Signal runNow for a pass at once; query status.
+// The former long-running housekeeping (workflowId `housekeeping`), which purged expired records
+// on a fixed cadence. Housekeeping is now the Temporal Schedule `housekeeping` starting one
+// housekeepingPass per interval; this stays registered, unchanged, so a run started before that
+// change keeps working until the worker's boot cancels it (workflow-starters/housekeeping.ts),
+// and its saved histories keep replaying. Nothing starts it any more.
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createHousekeepingActivities } from '../activities/housekeeping';
 import { housekeepingRunNowSignal, housekeepingStatusQuery, type HousekeepingInput, type HousekeepingPass } from './housekeeping.contract';

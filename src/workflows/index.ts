@@ -7,4 +7,7 @@ export { mailboxWatch } from './mailbox-watch';
 export { guardian } from './guardian';
 export { smsDelivery } from './sms-delivery';
 export { calendarPing } from './calendar-ping';
+// The long-running form before housekeeping became a Schedule: kept so a run that a deploy finds
+// still going (the worker's boot cancels it) and its saved histories still replay.
 export { housekeeping } from './housekeeping';
+export { housekeepingPass } from './housekeeping-pass';

@@ -4,12 +4,13 @@
 // out, as a client or a provider would see it.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createWorkerConnection } from '../../src/temporal/worker-connection';
 import { createAppPool } from './db';
 import { listen, request, type TestResponse, type TestServer } from './http';
 import { freePort, runEntryPoint } from './process';
@@ -42,7 +43,7 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
 
   let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | null = null;
   const startWorker = async () => {
-    const connection = await NativeConnection.connect({ address: config.temporal.address });
+    const connection = await createWorkerConnection(config.temporal);
     const w = await createFrontdeskWorker({ config, pool, connection, logger: silent, taskQueue });
     worker = { worker: w, running: w.run(), connection };
   };

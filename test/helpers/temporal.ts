@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createWorkerConnection } from '../../src/temporal/worker-connection';
 import { createLogger } from '../../src/observability/logger';
 import type { Config } from '../../src/config';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes';
@@ -43,7 +45,7 @@ export async function startTestWorker(config: Config, pool: DatabasePool, taskQu
   stop: () => Promise<void>;
 }> {
   quietTemporalRuntime();
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await createWorkerConnection(config.temporal);
   const worker = await createFrontdeskWorker({
     config,
     pool,
@@ -104,4 +106,36 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     await stopFileWorkers().finally(teardown);
   };
   return env;
+}
+
+/**
+ * A namespace of its own on the test dev server, registered through the operator API as an
+ * operator would set one up, with the given custom search attributes (name → type; default: all
+ * of the project's). Resolves once the server serves it with them (a new namespace reaches the
+ * server's caches within seconds). For tests whose subject is namespace-wide (a Schedule id, the
+ * worker's boot check), so parallel test files never meet.
+ */
+export async function createTestNamespace(
+  connection: Client['connection'],
+  searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = Object.fromEntries(
+    CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+  ),
+  prefix = 'test',
+): Promise<string> {
+  const namespace = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  await eventually(
+    async () => {
+      try {
+        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+        const listed = await connection.operatorService.listSearchAttributes({ namespace });
+        return Object.keys(searchAttributes).every((name) => name in (listed.customAttributes ?? {})) ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    30_000,
+    `namespace ${namespace} ready`,
+  );
+  return namespace;
 }

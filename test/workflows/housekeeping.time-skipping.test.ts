@@ -1,4 +1,5 @@
-// The housekeeping workflow on the time-skipping server, with its real activity on Postgres: a
+// The long-running housekeeping workflow of earlier deploys (now the housekeeping Schedule; kept
+// registered for runs still going) on the time-skipping server, with its real activity on Postgres: a
 // pass at start and then every interval of (skipped) workflow time, runNow for one at once, and
 // continue-as-new after its passes that keeps the last pass visible.
 import { randomUUID } from 'node:crypto';

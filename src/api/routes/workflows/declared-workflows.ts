@@ -79,6 +79,9 @@ export const WORKFLOW_OPERATIONS = {
   probe: { statusQuery: probeStatusQuery, signals: [] },
   calendarPing: { statusQuery: null, signals: [] },
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
+  // A pass started by the housekeeping Schedule: trigger the Schedule for one now.
+  housekeepingPass: { statusQuery: null, signals: [] },
+  // The long-running form before the Schedule (a run still going is cancelled at worker boot).
   housekeeping: {
     statusQuery: housekeeping.housekeepingStatusQuery,
     signals: [{ definition: housekeeping.housekeepingRunNowSignal, description: 'Purges expired records now; the cadence does not move.', args: noArgs }],
