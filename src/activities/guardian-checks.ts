@@ -6,17 +6,14 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
-import { findClient } from '../db/clients';
 import { outboxHealth } from '../db/guardian-outbox';
 import { listOpenInvoices, markRemindersChecked, remindersCancelledByHand } from '../db/guardian-invoices';
-import { listReminders } from '../db/invoice-reminders';
 import type { Invoice } from '../db/invoices';
 import { findMailbox } from '../db/mailboxes';
+import { remainingReminderPlan } from '../db/remaining-reminders';
 import { sql, type Db } from '../db/sql';
 import { withTenant } from '../db/tenant-transaction';
-import { findTenant } from '../db/tenants';
 import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/guardian';
-import { planReminders } from '../domain/reminder-schedule';
 import type { Logger } from '../observability/logger';
 import { missingVariables } from '../providers/integration';
 import { startPaymentReminder } from '../workflow-starters/payment-reminder';
@@ -69,23 +66,12 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
 
   /** Starts an invoice's reminders again, from the steps not yet sent, as the API would. */
   async function restartReminders(client: Client, invoice: Invoice, at: Date): Promise<void> {
-    const { plan } = await tx(invoice.tenantId, async (db) => {
-      const [client_, tenant, sent] = await Promise.all([findClient(db, invoice.clientId), findTenant(db, invoice.tenantId), listReminders(db, invoice.id)]);
-      return {
-        plan: planReminders({
-          dueDate: invoice.dueDate,
-          scheduleDays: invoice.scheduleDays,
-          timeZone: client_?.timezone ?? tenant?.timezone ?? 'UTC',
-          now: at,
-          alreadySent: sent.filter((r) => r.status === 'sent' || r.status === 'queued').map((r) => r.step),
-        }),
-      };
-    });
+    const plan = await tx(invoice.tenantId, (db) => remainingReminderPlan(db, invoice, at));
     await startPaymentReminder(
       client,
       config,
       { tenantId: invoice.tenantId, invoiceId: invoice.id, clientId: invoice.clientId, channels: invoice.channels, plan },
-      { restart: true },
+      { restart: 'after-failure' },
     );
   }
 

@@ -8,14 +8,16 @@ import type { paymentReminder } from '../workflows/payment-reminder';
 import type { PaymentReminderInput } from '../workflows/payment-reminder.contract';
 
 /**
- * `restart`: the guardian starts the reminders again for an open invoice whose run is gone, failed
- * or timed out. Temporal still refuses while a run is open or after one completed.
+ * `restart`: start the reminders again for an open invoice whose run has closed. `after-failure`
+ * (the guardian): only a run that failed, timed out, was cancelled or terminated; `any-closed` (an
+ * admin's POST /reminders/restart): also one that completed. Temporal always refuses while a run
+ * is open.
  */
 export async function startPaymentReminder(
   client: Client,
   config: Config,
   input: Omit<PaymentReminderInput, 'emailRetry'>,
-  options: { restart?: boolean } = {},
+  options: { restart?: 'after-failure' | 'any-closed' } = {},
 ): Promise<string> {
   const workflowId = invoiceWorkflowId(input.tenantId, input.invoiceId);
   await client.workflow.start<typeof paymentReminder>('paymentReminder', {
@@ -27,7 +29,12 @@ export async function startPaymentReminder(
       { key: InvoiceIdKey, value: input.invoiceId },
       { key: ClientIdKey, value: input.clientId },
     ],
-    workflowIdReusePolicy: options.restart ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY : WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowIdReusePolicy:
+      options.restart === 'any-closed'
+        ? WorkflowIdReusePolicy.ALLOW_DUPLICATE
+        : options.restart === 'after-failure'
+          ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+          : WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   return workflowId;
 }

@@ -99,3 +99,22 @@ it('void from the CLI voids the invoice; a paid through the API is not recorded 
   expect(entries).toHaveLength(1);
   expect(entries[0].detail.via).toBeUndefined();
 });
+
+it('reminders cancelled from the CLI restart through the API (audited), and the API drives the new run', async () => {
+  const invoice = await newInvoice();
+  expect((await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/restart`, { token: owner.accessToken })).status).toBe(409);
+  await temporal(['workflow', 'cancel', '--workflow-id', invoice.workflowId]);
+  await eventually(async () => ((await temporal(['workflow', 'describe', '--workflow-id', invoice.workflowId, '--output', 'json'])).stdout.includes('CANCELED') ? true : undefined), 30_000);
+  // Before: resume and reschedule could only say "already finished"; the invoice stayed open with no reminders.
+  expect((await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/resume`, { token: owner.accessToken })).status).toBe(409);
+
+  const restarted = await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/restart`, { token: owner.accessToken });
+  expect(restarted.status).toBe(200);
+  expect(restarted.body).toMatchObject({ status: 'open', reminders: { state: expect.stringMatching(/scheduled|paused/) } });
+  const { stdout } = await temporal(['workflow', 'describe', '--workflow-id', invoice.workflowId, '--output', 'json']);
+  expect(stdout).toContain('RUNNING');
+  const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.reminders_restarted`, { token: owner.accessToken });
+  expect(audit.body.items).toHaveLength(1);
+  // The new run is the one the API now talks to: pause it.
+  expect((await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/pause`, { token: owner.accessToken })).status).toBe(200);
+});

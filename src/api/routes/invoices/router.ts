@@ -3,9 +3,11 @@
 // as signals (void cancels it, as ops would).
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { findClient } from '../../../db/clients';
 import { listReminders } from '../../../db/invoice-reminders';
+import { remainingReminderPlan } from '../../../db/remaining-reminders';
 import { findInvoice, insertInvoice, listInvoices, markInvoicePaid, rescheduleInvoice, voidInvoice, type Invoice } from '../../../db/invoices';
 import type { TenantTx } from '../../../db/sql';
 import { findTenant, tenantReminderSchedule } from '../../../db/tenants';
@@ -186,6 +188,37 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
       },
     });
   }
+
+  endpoint({
+    method: 'post',
+    path: '/:id/reminders/restart',
+    operationId: 'restartInvoiceReminders',
+    errors: { 409: 'The invoice is not open, or its reminders are still running' },
+    summary: 'Start the reminders again after they were cancelled or terminated',
+    description:
+      'For an open invoice whose reminder workflow has closed (cancelled or terminated from the Temporal UI or CLI, failed, or ended overdue): a new run from the invoice as it stands, with its payment link, that sends no step already sent; a step now past follows the rule at creation (only the latest, at once).',
+    access: 'admin',
+    request: { params: idParams },
+    responses: { 200: { description: 'The invoice, its reminders running again', schema: invoiceDetailSchema } },
+    async handler({ params, db, auth, audit }) {
+      const invoice = await openInvoice(db, params.id);
+      const plan = await remainingReminderPlan(db, invoice, new Date());
+      try {
+        await startPaymentReminder(
+          deps.temporal,
+          deps.config,
+          { tenantId: auth.tenantId, invoiceId: invoice.id, clientId: invoice.clientId, channels: invoice.channels, plan },
+          { restart: 'any-closed' },
+        );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ConflictError('The reminders for this invoice are still running', { cause: err });
+        throw err;
+      }
+      await audit({ action: 'invoice.reminders_restarted', target: `invoice:${invoice.id}`, detail: { steps: plan.filter((p) => p.status === 'scheduled').map((p) => p.step) } });
+      const reminders = await remindersView(deps.temporal, invoice, await listReminders(db, invoice.id));
+      return { status: 200, body: { ...presentInvoice(invoice), reminders } };
+    },
+  });
 
   endpoint({
     method: 'post',
