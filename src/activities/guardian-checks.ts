@@ -14,6 +14,7 @@ import { remainingReminderPlan } from '../db/remaining-reminders';
 import { sql, type Db } from '../db/sql';
 import { withTenant } from '../db/tenant-transaction';
 import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/guardian';
+import { stuckOf, workflowsCheck, WORKFLOWS_EXAMINED_PER_PASS, type RunningWorkflowHealth, type StuckWorkflow } from '../domain/stuck-workflows';
 import type { Logger } from '../observability/logger';
 import { missingVariables } from '../providers/integration';
 import { startPaymentReminder } from '../workflow-starters/payment-reminder';
@@ -123,6 +124,50 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
         failedThreshold: thresholds.failedEmailsThreshold,
         stuckMinutes: thresholds.stuckEmailMinutes,
       });
+    },
+
+    /**
+     * The business's running workflows, newest first: one whose workflow task keeps failing (its
+     * code throws on every step) or whose activity has retried far past a blip is named in the
+     * report and counted in the worker's Prometheus metrics
+     * (frontdesk_guardian_stuck_workflows_total{kind}, on WORKER_METRICS_BIND_ADDRESS).
+     */
+    async guardianCheckWorkflows(input: { tenantId: string; at: string }): Promise<GuardianCheck> {
+      const client = temporal();
+      const stuck: StuckWorkflow[] = [];
+      let examined = 0;
+      const query = `TenantId = '${input.tenantId}' AND ExecutionStatus = 'Running'`;
+      for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
+        if (examined >= WORKFLOWS_EXAMINED_PER_PASS) break;
+        examined += 1;
+        Context.current().heartbeat();
+        let health: RunningWorkflowHealth;
+        try {
+          const d = await client.workflow.getHandle(execution.workflowId, execution.runId).describe();
+          health = {
+            workflowId: d.workflowId,
+            workflowType: d.type,
+            workflowTaskAttempt: d.raw.pendingWorkflowTask?.attempt ?? null,
+            activities: (d.raw.pendingActivities ?? []).map((a) => ({
+              activityType: a.activityType?.name ?? 'activity',
+              attempt: a.attempt ?? 0,
+              lastFailure: a.lastFailure?.message ?? null,
+            })),
+          };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) continue; // closed since the listing
+          throw err;
+        }
+        stuck.push(...stuckOf(health));
+      }
+      const meter = Context.current().metricMeter;
+      const counter = meter.createCounter('frontdesk_guardian_stuck_workflows', 'workflows', 'Stuck workflows found by guardian passes, by what is stuck');
+      for (const kind of ['workflow_task', 'activity'] as const) {
+        const n = stuck.filter((s) => s.kind === kind).length;
+        if (n > 0) counter.add(n, { kind });
+      }
+      if (stuck.length > 0) deps.logger.warn({ tenantId: input.tenantId, stuck }, 'guardian found stuck workflows');
+      return workflowsCheck(examined, stuck);
     },
 
     /**

@@ -5,7 +5,7 @@ export const CHECK_STATUSES = ['ok', 'warn', 'fail'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** The checks of every pass, in the order the report lists them. */
-export const GUARDIAN_CHECKS = ['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'contentSafety'] as const;
+export const GUARDIAN_CHECKS = ['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'workflows', 'contentSafety'] as const;
 export type GuardianCheckName = (typeof GUARDIAN_CHECKS)[number];
 
 export interface GuardianCheck {

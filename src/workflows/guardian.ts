@@ -11,6 +11,7 @@ import {
   continueAsNew,
   ParentClosePolicy,
   proxyActivities,
+  patched,
   setHandler,
   startChild,
   uuid4,
@@ -141,13 +142,15 @@ export async function guardian(input: GuardianInput): Promise<void> {
     ]);
     // When the pass called Claude to screen mail, that is the Claude check; otherwise a probe.
     const claude = screened.claude ?? (await guarded('claude', () => checks.guardianCheckProvider({ provider: 'claude' })));
+    // Added while guardians run: passes recorded before it replay without it.
+    const workflows = patched('guardian-checks-stuck-workflows') ? await guarded('workflows', () => checks.guardianCheckWorkflows({ tenantId, at })) : null;
     for (const finding of screened.toAlert) await alertOwnerOnce(finding);
     return {
       pass: passes + 1,
       trigger,
       startedAt,
       finishedAt: new Date().toISOString(),
-      checks: [postgres, gmail, stripe, twilio, claude, emails, invoices, screened.check],
+      checks: [postgres, gmail, stripe, twilio, claude, emails, invoices, ...(workflows ? [workflows] : []), screened.check],
       flaggedThreads: screened.opened,
     };
   }

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { insertClient } from '../../src/db/clients';
 import { insertInvoice } from '../../src/db/invoices';
 import { withTenant } from '../../src/db/tenant-transaction';
+import { TenantIdKey } from '../../src/domain/search-attributes';
+import { STUCK_WORKFLOW_TASK_ATTEMPTS } from '../../src/domain/stuck-workflows';
 import { registerTenant, createUser, type SignedInUser } from '../helpers/auth';
 import { startE2E, type E2E } from '../helpers/e2e';
 import { allThreads, connectGmail, dropMail, type ConnectedMailbox } from '../helpers/mailbox';
@@ -74,7 +76,7 @@ it('flags a threatening thread with its category, pauses its auto-replies and al
   expect(view.lastReport.flaggedThreads).toEqual([
     { id: expect.any(String), threadId, category: 'threat', severity: 'high', reason: expect.stringContaining('know where you live'), flaggedAt: expect.stringMatching(/Z$/) },
   ]);
-  expect(view.lastReport.checks.map((c: { name: string }) => c.name)).toEqual(['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'contentSafety']);
+  expect(view.lastReport.checks.map((c: { name: string }) => c.name)).toEqual(['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'workflows', 'contentSafety']);
   expect(check(view, 'contentSafety')).toEqual({ name: 'contentSafety', status: 'warn', detail: 'Screened 1 new message, 1 unsafe' });
   expect(view.lastReport.status).toBe('warn');
   for (const name of ['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices']) expect(check(view, name)).toMatchObject({ status: 'ok' });
@@ -254,3 +256,21 @@ it('refuses a phone number that is not one, or one no person reads texts at, nam
   expect(premium.body.errors).toEqual([{ path: 'alertPhone', message: 'is a premium-rate number, which cannot be texted' }]);
   expect((await e2e.call('PUT', '/api/guardian/settings', { token: staff.accessToken, json: { alertPhone: null } })).status).toBe(403);
 });
+
+it('names a workflow whose code fails on every step, and is ok again once it is gone', async () => {
+  const workflowId = `invoice:${owner.tenantId}:${randomUUID()}`;
+  // What a bad deploy or a handler throwing on an operator's input does: every workflow task fails.
+  const handle = await e2e.temporal.workflow.start('paymentReminder', {
+    workflowId,
+    taskQueue: e2e.config.temporal.taskQueue,
+    args: [{ tenantId: owner.tenantId, invoiceId: randomUUID(), clientId: randomUUID(), channels: ['email'], plan: 'not a plan', emailRetry: e2e.config.emailRetry }],
+    typedSearchAttributes: [{ key: TenantIdKey, value: owner.tenantId }],
+  });
+  await eventually(async () => (((await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= STUCK_WORKFLOW_TASK_ATTEMPTS ? true : undefined), 60_000);
+  const view = await runPass();
+  expect(check(view, 'workflows')).toEqual({ name: 'workflows', status: 'fail', detail: expect.stringContaining(`${workflowId} (paymentReminder): its code fails on every step`) });
+
+  await handle.terminate('test over');
+  const next = await runPass();
+  expect(check(next, 'workflows')).toMatchObject({ status: 'ok' });
+}, 120_000);

@@ -211,7 +211,7 @@ it('runs a pass every interval, on the cadence of the first, and reports every c
 
     const now = await status(handle);
     expect(now.passes).toBe(3);
-    expect(now.lastReport?.checks.map((c) => c.name)).toEqual(['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'contentSafety']);
+    expect(now.lastReport?.checks.map((c) => c.name)).toEqual(['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'workflows', 'contentSafety']);
     expect(now.lastReport?.checks.find((c) => c.name === 'postgres')).toMatchObject({ status: 'ok' });
     expect(now.lastReport?.checks.find((c) => c.name === 'gmail')).toEqual({ name: 'gmail', status: 'warn', detail: expect.stringContaining('not connected') });
     expect(now.lastReport?.checks.find((c) => c.name === 'claude')).toMatchObject({ status: 'ok' });

@@ -28,8 +28,9 @@ export interface DeclaredSignal {
   /** The signal's argument list (the `args` array of the request), as a zod tuple. */
   args: ZodType;
   /**
-   * The same action as a Workflow Update, which the route sends instead: it waits for the
-   * workflow to apply it, and a refusal by the workflow's validator is the caller's 409.
+   * The Workflow Update of the same name, for the `temporal` CLI and the Web UI (`temporal
+   * workflow update execute --name …`): its validator refuses what the workflow cannot apply.
+   * The ops route sends the signal, whose arguments it has checked itself.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for definition
   update?: UpdateDefinition<any, any[]>;
@@ -110,7 +111,7 @@ export function declaredWorkflow(type: string): DeclaredWorkflow | null {
 }
 
 export type SignalCheck =
-  | { ok: true; signal: DeclaredSignal['definition']; update: DeclaredSignal['update'] | undefined; args: unknown[] }
+  | { ok: true; signal: DeclaredSignal['definition']; args: unknown[] }
   | { ok: false; problems: { path: string; message: string }[] };
 
 /** Whether `type` declares signal `name`, and its arguments parsed by the declared schema. */
@@ -123,7 +124,7 @@ export function checkSignal(type: string, name: string, args: unknown): SignalCh
     return { ok: false, problems: [{ path: 'name', message }] };
   }
   const parsed = declared.args.safeParse(args ?? []);
-  if (parsed.success) return { ok: true, signal: declared.definition, update: declared.update, args: parsed.data as unknown[] };
+  if (parsed.success) return { ok: true, signal: declared.definition, args: parsed.data as unknown[] };
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => ({ path: ['args', ...issue.path.map(String)].join('.'), message: issue.message })),

@@ -5,13 +5,13 @@
 // for fields like a cancel reason).
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ConflictError, ValidationError } from '../../../errors';
 import type { AppDeps } from '../../app';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { openCursor, signCursor } from '../../signed-cursor';
-import { checkSignal, declaredWorkflow, WORKFLOW_OPERATIONS } from './declared-workflows';
+import { checkSignal, declaredWorkflow, WORKFLOW_OPERATIONS, type DeclaredSignal } from './declared-workflows';
 import { customSearchAttributes, pendingActivitiesOf, summaryOfDescription, summaryOfRaw } from './execution';
 import {
   cancelBody,
@@ -46,21 +46,9 @@ async function whileRunning<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** An update the workflow refused (its validator) or failed: the caller's 409, with the workflow's reason. */
-async function applyUpdate<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      throw new ConflictError(`The workflow refused it: ${(err.cause as Error | undefined)?.message ?? err.message}`, { cause: err });
-    }
-    throw err;
-  }
-}
-
 function declaredSignalsText(): string {
   return Object.entries(WORKFLOW_OPERATIONS)
-    .map(([type, declared]) => `${type}: ${declared.signals.map((s) => s.definition.name).join(', ') || 'none'}`)
+    .map(([type, declared]) => `${type}: ${declared.signals.map((s: DeclaredSignal) => `${s.definition.name}${s.update ? ' (also a Workflow Update, for the CLI)' : ''}`).join(', ') || 'none'}`)
     .join('; ');
 }
 
@@ -141,7 +129,7 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/:workflowId/signal',
     operationId: 'signalWorkflow',
-    errors: { 409: 'The workflow is no longer running, or refused the action (with its reason)' },
+    errors: { 409: 'The workflow is no longer running' },
     summary: 'Send a signal the workflow type declares',
     description: `Only the signals declared for the workflow type, with their arguments checked: 422 otherwise; 409 once the workflow has closed. Declared: ${declaredSignalsText()}.`,
     access: 'admin',
@@ -152,9 +140,9 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       const check = checkSignal(d.type, body.name, body.args);
       if (!check.ok) throw new ValidationError(check.problems);
       runningOrConflict(d);
-      const handle = temporal.workflow.getHandle(d.workflowId, d.runId);
-      const { update } = check;
-      await whileRunning(() => (update ? applyUpdate(() => handle.executeUpdate(update.name, { args: check.args as [unknown] })) : handle.signal(check.signal, ...check.args)));
+      // A signal, not the Update of the same name: the arguments are checked here already, and a
+      // signal is delivered even while no worker runs (an Update would wait for one).
+      await whileRunning(() => temporal.workflow.getHandle(d.workflowId, d.runId).signal(check.signal, ...check.args));
       await audit({ action: 'workflow.signalled', target: `workflow:${d.workflowId}`, detail: { type: d.type, runId: d.runId, signal: body.name } });
       return { status: 202, body: { workflowId: d.workflowId, runId: d.runId, action: 'signal', signal: body.name } };
     },
