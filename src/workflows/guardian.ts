@@ -21,6 +21,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { GuardianActivities } from '../activities/guardian-activities';
 import type { createMailboxWatchActivities } from '../activities/mailbox-watch';
 import { findingKey, nextPassDue, type Finding, type GuardianCheck, type GuardianCheckName, type GuardianReport, type MessageCheckpoint } from '../domain/guardian';
+import { screeningChecks, screeningFailedCheck, watchRenewalCheck } from '../domain/guardian-sentences';
 import { EmailIdKey, TenantIdKey } from '../domain/search-attributes';
 import { emailWorkflowId } from '../domain/workflow-ids';
 import {
@@ -174,15 +175,11 @@ export async function guardian(input: GuardianInput): Promise<void> {
       return { name: 'gmail', status: 'fail', detail: `The check could not run: ${failureMessage(err)}` };
     }
     if (!result.renew) return result.check;
-    const was = result.renew.expiresAt ? `it was to expire at ${result.renew.expiresAt}` : 'there was none';
     try {
-      const renewal = await renewMailboxWatch({ tenantId, mailboxId: result.renew.mailboxId });
-      if (renewal.outcome === 'watching') return { name: 'gmail', status: 'ok', detail: `Watch renewed (${was}); it now expires at ${renewal.expiresAt}` };
-      if (renewal.outcome === 'reauth_required') return { name: 'gmail', status: 'fail', detail: 'Gmail access was revoked while renewing the watch: connect it again' };
-      return { name: 'gmail', status: 'warn', detail: 'Gmail was disconnected while renewing the watch' };
+      return watchRenewalCheck(result.renew.expiresAt, await renewMailboxWatch({ tenantId, mailboxId: result.renew.mailboxId }));
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      return { name: 'gmail', status: 'fail', detail: `The watch could not be renewed (${was}): ${failureMessage(err)}; the next pass tries again` };
+      return watchRenewalCheck(result.renew.expiresAt, { failed: failureMessage(err) });
     }
   }
 
@@ -192,25 +189,12 @@ export async function guardian(input: GuardianInput): Promise<void> {
       result = await screening.screenInboundMessages({ tenantId, checkpoint, alerted: [...alerted] });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      const check: GuardianCheck = { name: 'contentSafety', status: 'fail', detail: `Screening could not run: ${failureMessage(err)}; nothing was skipped` };
-      return { check, claude: null, opened: [], toAlert: [] };
+      return { check: screeningFailedCheck(failureMessage(err)), claude: null, opened: [], toAlert: [] };
     }
     checkpoint = result.checkpoint;
     // Findings resolved since are forgotten: the carried set stays as small as what is open.
     alerted = new Set(result.stillOpen);
-    const waiting = result.waiting > 0 ? `; ${result.waiting} message${result.waiting === 1 ? '' : 's'} wait${result.waiting === 1 ? 's' : ''} for the next pass` : '';
-    const did = `Screened ${result.screened} new message${result.screened === 1 ? '' : 's'}, ${result.unsafe} unsafe`;
-    let check: GuardianCheck;
-    let claude: GuardianCheck | null = null;
-    if (result.claude.unconfigured) {
-      check = { name: 'contentSafety', status: 'warn', detail: `Inbound mail is not screened: Claude is not configured (${result.claude.unconfigured})${waiting}` };
-    } else if (result.claude.error) {
-      check = { name: 'contentSafety', status: 'fail', detail: `${did}; Claude failed (${result.claude.error})${waiting}` };
-      claude = { name: 'claude', status: 'fail', detail: `Claude did not answer in ${result.claude.mode} mode: ${result.claude.error}` };
-    } else {
-      check = { name: 'contentSafety', status: result.toAlert.length > 0 || result.opened.length > 0 ? 'warn' : 'ok', detail: `${did}${waiting}` };
-      if (result.claude.called) claude = { name: 'claude', status: 'ok', detail: `Claude answered in ${result.claude.mode} mode while screening mail` };
-    }
+    const { check, claude } = screeningChecks({ ...result, flagged: result.toAlert.length > 0 || result.opened.length > 0 });
     return { check, claude, opened: result.opened, toAlert: result.toAlert };
   }
 

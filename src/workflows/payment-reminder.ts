@@ -19,6 +19,7 @@ import {
 import type { createPaymentReminderActivities } from '../activities/payment-reminders';
 import { readPaidArgs, readRescheduleArgs, type PaidArgs, type RescheduleArgs } from '../domain/reminder-actions';
 import type { PlannedReminder } from '../domain/reminder-schedule';
+import { nextStep, pendingSteps } from '../domain/reminder-steps';
 import { EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
 import { emailWorkflowId } from '../domain/workflow-ids';
 import {
@@ -125,7 +126,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
   setHandler(paymentReminderStatusQuery, () => status());
 
   function status(): PaymentReminderStatus {
-    const upcoming = outcome || paused || remindersDone ? undefined : pendingSteps()[0];
+    const upcoming = outcome || paused || remindersDone ? undefined : pendingSteps(plan, handled)[0];
     return {
       state: outcome || remindersDone ? 'done' : paused ? 'paused' : 'scheduled',
       outcome,
@@ -135,19 +136,11 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
     };
   }
 
-  function pendingSteps(): PlannedReminder[] {
-    return plan.filter((p) => !handled.has(p.step)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  }
-
-  /**
-   * The step to send next. When several are already due (after a pause, a reschedule or a worker
-   * outage), only the latest goes out and the earlier ones are skipped: one reminder, not a burst.
-   */
-  function nextStep(): PlannedReminder | undefined {
-    const pending = pendingSteps();
-    const due = pending.filter((p) => Date.parse(p.at) <= Date.now());
-    for (const stale of due.slice(0, -1)) handled.add(stale.step);
-    return due[due.length - 1] ?? pending[0];
+  /** The step to send next (domain/reminder-steps.ts); the earlier ones already due are skipped. */
+  function takeNextStep(): PlannedReminder | undefined {
+    const { step, skipped } = nextStep(plan, handled, Date.now());
+    for (const s of skipped) handled.add(s);
+    return step;
   }
 
   try {
@@ -158,7 +151,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
         await condition(() => !paused || outcome !== null);
         continue;
       }
-      const step = nextStep();
+      const step = takeNextStep();
       if (!step) break;
       const version = planVersion;
       const waitMs = Date.parse(step.at) - Date.now();
