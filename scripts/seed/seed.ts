@@ -3,17 +3,19 @@
 // Every step finds what an earlier run made before making anything, so a second run is harmless.
 import { type Owner, signInOrRegister } from './account';
 import { type SeededClient, seedClients } from './clients';
-import { DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_UNSAFE_MAIL } from './demo-business';
+import { DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
 import { flagUnsafeThread, type SeededFinding } from './guardian';
 import { HttpClient, SeedError } from './http-client';
 import { type SeededInvoice, seedInvoices } from './invoices';
 import { connectMailbox, receiveMail, type SeededThread } from './mailbox';
 import type { SeedOptions } from './options';
+import { type SeededService, seedServices } from './services';
 
 export interface SeedResult {
   owner: Owner;
   mailbox: { email: string; mailboxId: string };
   clients: SeededClient[];
+  services: SeededService[];
   invoices: SeededInvoice[];
   thread: SeededThread;
   unsafeThread: SeededThread;
@@ -43,6 +45,9 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const clients = await seedClients(api, owner, DEMO_CLIENTS);
   log(`${clients.size} clients`);
 
+  const services = await seedServices(api, owner, DEMO_SERVICES);
+  log(`${services.length} services: ${services.map((s) => s.name).join(', ')}`);
+
   const invoices = await seedInvoices(targets, owner, clients, DEMO_INVOICES);
   log(`${invoices.length} invoices: ${invoices.map((i) => i.outcome).join(', ')}`);
 
@@ -52,5 +57,5 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const finding = await flagUnsafeThread(api, owner, unsafeThread);
   log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
 
-  return { owner, mailbox, clients: [...clients.values()], invoices, thread, unsafeThread, finding };
+  return { owner, mailbox, clients: [...clients.values()], services, invoices, thread, unsafeThread, finding };
 }

@@ -21,6 +21,13 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     json: { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 202 555 0143', timezone: 'America/New_York', smsConsent: true },
   });
   await must('a client', Promise.resolve(client));
+  await must(
+    'a service',
+    request(server, 'POST', '/api/services', {
+      token: owner.accessToken,
+      json: { name: 'Seeded cut', durationMinutes: 45, bufferMinutes: 15, priceCents: 5500, currency: 'usd' },
+    }),
+  );
   // Its reminder workflow starts on the default task queue, which no test worker polls: nothing
   // changes behind the matrix's back.
   await must(

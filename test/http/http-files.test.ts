@@ -46,6 +46,7 @@ async function variablesFor(): Promise<Record<string, string>> {
     newOwnerEmail: uniqueEmail('http-file-owner'),
     newUserEmail: uniqueEmail('http-file-user'),
     clientId: (await first('/api/clients')).id,
+    serviceId: (await first('/api/services')).id,
     invoiceId: invoice.id,
     workflowId: invoice.workflowId,
     emailId: (await first('/api/emails')).id,
