@@ -17,6 +17,8 @@ export const mailboxSyncWorkflowId = (tenantId: string, mailboxId: string) => `m
 export const mailboxWatchWorkflowId = (tenantId: string, mailboxId: string) => `mailbox-watch:${tenantId}:${mailboxId}`;
 /** A fresh id per ping: each GET /api/calendar/ping is its own short run. */
 export const calendarPingWorkflowId = (tenantId: string, pingId: string) => `calendar-ping:${tenantId}:${pingId}`;
+/** A fresh id per question: each availability request asks Calendar's free/busy in its own short run. */
+export const calendarFreeBusyWorkflowId = (tenantId: string, queryId: string) => `calendar-freebusy:${tenantId}:${queryId}`;
 export const probeWorkflowId = (tenantId: string, probeId: string) => `probe:${tenantId}:${probeId}`;
 
 // Reserved for the workflows being built next, so they start in this shape.

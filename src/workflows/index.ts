@@ -7,4 +7,5 @@ export { mailboxWatch } from './mailbox-watch';
 export { guardian } from './guardian';
 export { smsDelivery } from './sms-delivery';
 export { calendarPing } from './calendar-ping';
+export { calendarFreeBusy } from './calendar-free-busy';
 export { housekeeping } from './housekeeping';

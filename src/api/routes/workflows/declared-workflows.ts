@@ -71,6 +71,7 @@ export const WORKFLOW_OPERATIONS = {
   },
   probe: { statusQuery: probeStatusQuery, signals: [] },
   calendarPing: { statusQuery: null, signals: [] },
+  calendarFreeBusy: { statusQuery: null, signals: [] },
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
   housekeeping: {
     statusQuery: housekeeping.housekeepingStatusQuery,
