@@ -21,6 +21,17 @@ export interface DemoService {
   description?: string;
 }
 
+export interface DemoBooking {
+  /** The client's email and the service's name (both found by them). */
+  client: string;
+  service: string;
+  /** The next weekday at least this many days from today, at `at` in the business's zone. */
+  inDays: number;
+  at: string;
+  /** Unique within the demo: how a later run finds this booking again. */
+  notes: string;
+}
+
 /** Where the seed leaves an invoice; `overdue` is open with every reminder sent. */
 export type InvoiceOutcome = 'open' | 'paid_by_hand' | 'void' | 'paid_by_stripe' | 'overdue';
 
@@ -64,6 +75,11 @@ export const DEMO_SERVICES: DemoService[] = [
   { name: 'Cut and blow-dry', durationMinutes: 45, bufferMinutes: 15, priceCents: 6_500, description: 'Wash, cut and blow-dry' },
   { name: 'Balayage', durationMinutes: 150, bufferMinutes: 15, priceCents: 18_500 },
   { name: 'Consultation', durationMinutes: 15 },
+];
+
+export const DEMO_BOOKINGS: DemoBooking[] = [
+  { client: 'ada@lovelace.example', service: 'Cut and blow-dry', inDays: 2, at: '10:00', notes: 'Demo: a trim before her talk' },
+  { client: 'alan@turing.example', service: 'Balayage', inDays: 3, at: '13:00', notes: 'Demo: first balayage' },
 ];
 
 export const DEMO_INVOICES: DemoInvoice[] = [

@@ -3,7 +3,8 @@
 // Every step finds what an earlier run made before making anything, so a second run is harmless.
 import { type Owner, signInOrRegister } from './account';
 import { type SeededClient, seedClients } from './clients';
-import { DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
+import { type SeededBooking, seedBookings } from './bookings';
+import { DEMO_BOOKINGS, DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
 import { flagUnsafeThread, type SeededFinding } from './guardian';
 import { HttpClient, SeedError } from './http-client';
 import { type SeededInvoice, seedInvoices } from './invoices';
@@ -16,6 +17,7 @@ export interface SeedResult {
   mailbox: { email: string; mailboxId: string };
   clients: SeededClient[];
   services: SeededService[];
+  bookings: SeededBooking[];
   invoices: SeededInvoice[];
   thread: SeededThread;
   unsafeThread: SeededThread;
@@ -48,6 +50,9 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const services = await seedServices(api, owner, DEMO_SERVICES);
   log(`${services.length} services: ${services.map((s) => s.name).join(', ')}`);
 
+  const bookings = await seedBookings(api, owner, clients, services, DEMO_BOOKINGS);
+  log(`${bookings.length} bookings: ${bookings.map((b) => b.startAt).join(', ')}`);
+
   const invoices = await seedInvoices(targets, owner, clients, DEMO_INVOICES);
   log(`${invoices.length} invoices: ${invoices.map((i) => i.outcome).join(', ')}`);
 
@@ -57,5 +62,5 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const finding = await flagUnsafeThread(api, owner, unsafeThread);
   log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
 
-  return { owner, mailbox, clients: [...clients.values()], services, invoices, thread, unsafeThread, finding };
+  return { owner, mailbox, clients: [...clients.values()], services, bookings, invoices, thread, unsafeThread, finding };
 }

@@ -9,10 +9,12 @@ import type { Mailbox } from '../db/mailboxes';
 import { withTenant } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
 import { createClaude } from '../providers/claude';
+import { createCalendar } from '../providers/google/calendar';
 import { createGmail } from '../providers/google/gmail';
 import { openRefreshToken } from '../providers/google/refresh-token-vault';
 import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
+import { createBookingActivities } from './bookings';
 import { createCalendarActivities } from './calendar';
 import { createEmailDeliveryActivities } from './email-delivery';
 import { createGuardianActivities } from './guardian-activities';
@@ -24,7 +26,7 @@ import { createMailboxWatchActivities } from './mailbox-watch';
 import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
 import { createSmsDeliveryActivities } from './sms-delivery';
-import { tenantMailbox } from './tenant-mailbox';
+import { tenantGoogleGrant, tenantMailbox } from './tenant-mailbox';
 
 export interface ActivityDeps {
   config: Config;
@@ -76,6 +78,15 @@ export function createActivities(deps: ActivityDeps) {
       logger,
       publicBaseUrl: config.http.publicBaseUrl,
       payments: () => createStripe(config),
+      sms: () => createTwilio(config),
+    }),
+    ...createBookingActivities({
+      pool,
+      logger,
+      publicBaseUrl: config.http.publicBaseUrl,
+      // Each Calendar call is cut off well inside its activity's timeout.
+      calendarFor: async (tenantId) =>
+        createCalendar(config, { refreshToken: (await tenantGoogleGrant(config, pool, tenantId, 'calendar')).refreshToken, timeoutMs: 20_000 }),
       sms: () => createTwilio(config),
     }),
     ...createGuardianActivities({

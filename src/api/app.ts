@@ -19,6 +19,7 @@ import { temporalDeadline } from './middleware/temporal-deadline';
 import { rateLimitByIp } from './middleware/rate-limit';
 import { rateLimitsFor } from './rate-limit/per-config';
 import { auditRouter } from './routes/audit/router';
+import { bookingsRouter } from './routes/bookings/router';
 import { businessHoursRouter } from './routes/business-hours/router';
 import { authRouter } from './routes/auth/router';
 import { calendarRouter } from './routes/calendar/router';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     unsafeThreadsRouter(deps),
     invoicesRouter(deps),
     servicesRouter(deps),
+    bookingsRouter(deps),
     calendarRouter(deps),
     smsRouter(deps),
     stripeRouter(deps),

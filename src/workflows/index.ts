@@ -1,6 +1,7 @@
 // Every workflow the worker registers; the bundle's entry point.
 export { emailDelivery } from './email-delivery';
 export { paymentReminder } from './payment-reminder';
+export { booking } from './booking';
 export { probe } from './probe';
 export { mailboxSync } from './mailbox-sync';
 export { mailboxWatch } from './mailbox-watch';

@@ -47,6 +47,7 @@ async function variablesFor(): Promise<Record<string, string>> {
     newUserEmail: uniqueEmail('http-file-user'),
     clientId: (await first('/api/clients')).id,
     serviceId: (await first('/api/services')).id,
+    bookingId: (await first('/api/bookings')).id,
     invoiceId: invoice.id,
     workflowId: invoice.workflowId,
     emailId: (await first('/api/emails')).id,
