@@ -16,6 +16,7 @@ import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
 import { createBookingActivities } from './bookings';
 import { createCalendarActivities } from './calendar';
+import { createCalendarSyncActivities } from './calendar-sync';
 import { createEmailDeliveryActivities } from './email-delivery';
 import { createGuardianActivities } from './guardian-activities';
 import { createHousekeepingActivities } from './housekeeping';
@@ -45,6 +46,9 @@ export function createActivities(deps: ActivityDeps) {
     });
     logger.warn({ tenantId }, 'Gmail access revoked: the owner must connect Gmail again');
   }
+  // The tenant's Google Calendar; each call is cut off well inside its activity's timeout.
+  const tenantCalendar = async (tenantId: string) =>
+    createCalendar(config, { refreshToken: (await tenantGoogleGrant(config, pool, tenantId, 'calendar')).refreshToken, timeoutMs: 20_000 });
   // A sync or watch call that hangs is cut off well inside its activity's heartbeat timeout.
   const mailboxGmail = (mailbox: Mailbox) =>
     createGmail(config, { refreshToken: openRefreshToken(config, mailbox.refreshTokenCiphertext), timeoutMs: 20_000 });
@@ -85,9 +89,15 @@ export function createActivities(deps: ActivityDeps) {
       logger,
       publicBaseUrl: config.http.publicBaseUrl,
       // Each Calendar call is cut off well inside its activity's timeout.
-      calendarFor: async (tenantId) =>
-        createCalendar(config, { refreshToken: (await tenantGoogleGrant(config, pool, tenantId, 'calendar')).refreshToken, timeoutMs: 20_000 }),
+      calendarFor: tenantCalendar,
       sms: () => createTwilio(config),
+    }),
+    ...createCalendarSyncActivities({
+      config,
+      pool,
+      logger,
+      webhookUrl: `${config.http.publicBaseUrl}/api/calendar/webhook`,
+      calendarFor: tenantCalendar,
     }),
     ...createGuardianActivities({
       config,

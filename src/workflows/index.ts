@@ -9,4 +9,5 @@ export { guardian } from './guardian';
 export { smsDelivery } from './sms-delivery';
 export { calendarPing } from './calendar-ping';
 export { calendarFreeBusy } from './calendar-free-busy';
+export { calendarSync } from './calendar-sync';
 export { housekeeping } from './housekeeping';

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { findBookingSettings } from '../../../db/booking-settings';
 import { listBookingMessages } from '../../../db/booking-reminders';
 import { BOOKING_CALENDAR_ID, completeBooking, findBooking, insertBooking, listBookings, markNoShow, type Booking } from '../../../db/bookings';
+import { ensureCalendarSync } from '../../../db/calendar-sync';
 import { findClient, type Client } from '../../../db/clients';
 import { findService } from '../../../db/services';
 import { calendarEventIdForBooking, type BookingChannel } from '../../../domain/bookings';
@@ -18,6 +19,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../errors';
 import { signalIfRunning } from '../../../temporal/if-running';
 import { completeSignal, noShowSignal } from '../../../workflows/booking.contract';
 import { startBooking } from '../../../workflow-starters/booking';
+import { ensureCalendarSyncRunning } from '../../../workflow-starters/calendar-sync';
 import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
@@ -93,6 +95,9 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
       await audit({ action: 'booking.created', target: `booking:${id}`, detail: { serviceId: service.id, clientId: client.id, startAt: booking.startAt.toISOString() } });
       // Started inside the transaction: if Temporal refuses, the booking is not stored either.
       await startBooking(deps.temporal, deps.config, { tenantId: auth.tenantId, bookingId: id, clientId: client.id });
+      // The calendar it went into is kept in step both ways from the first booking on.
+      const sync = await ensureCalendarSync(db, auth.tenantId, BOOKING_CALENDAR_ID);
+      await ensureCalendarSyncRunning(deps.temporal, deps.config, { tenantId: auth.tenantId, calendarSyncId: sync.id });
       return { status: 201, body: presentBooking(booking), headers: { Location: `/api/bookings/${id}` } };
     },
   });

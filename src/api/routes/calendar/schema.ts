@@ -27,6 +27,16 @@ export const availabilityQuery = z
   })
   .superRefine(rangeWithinLimit);
 
+export const calendarStatusSchema = z
+  .object({
+    status: z.enum(['connected', 'reauth_required', 'not_connected']),
+    calendarId: z.string().nullable().openapi({ description: "The connected Google account's address (its primary calendar)" }),
+    watchExpiresAt: instant.nullable().openapi({ description: "When the push channel on the calendar expires (it is renewed a day before)" }),
+    syncedAt: instant.nullable().openapi({ description: 'When the last sync pass finished' }),
+    lastSyncError: z.string().nullable(),
+  })
+  .openapi('CalendarStatus');
+
 const slot = z.object({ startAt: instant, endAt: instant });
 
 export const availabilitySchema = z

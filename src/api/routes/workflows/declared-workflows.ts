@@ -13,6 +13,7 @@ import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
 import { z, type ZodType } from 'zod';
 import type * as registeredWorkflows from '../../../workflows';
 import { bookingStatusQuery } from '../../../workflows/booking.contract';
+import * as calendarSync from '../../../workflows/calendar-sync.contract';
 import { emailDeliveryStatusQuery } from '../../../workflows/email-delivery.contract';
 import * as guardian from '../../../workflows/guardian.contract';
 import * as housekeeping from '../../../workflows/housekeeping.contract';
@@ -75,6 +76,10 @@ export const WORKFLOW_OPERATIONS = {
   probe: { statusQuery: probeStatusQuery, signals: [] },
   calendarPing: { statusQuery: null, signals: [] },
   calendarFreeBusy: { statusQuery: null, signals: [] },
+  calendarSync: {
+    statusQuery: calendarSync.calendarSyncStatusQuery,
+    signals: [{ definition: calendarSync.calendarChangedSignal, description: 'Syncs the calendar now, as a Calendar push would.', args: noArgs }],
+  },
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
   housekeeping: {
     statusQuery: housekeeping.housekeepingStatusQuery,
