@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Owner } from './account';
 import type { SeededClient } from './clients';
 import type { DemoBooking } from './demo-business';
-import { type HttpClient, SeedError } from './http-client';
+import { type HttpClient, SeedError, waitUntil } from './http-client';
 import type { SeededService } from './services';
 
 export interface SeededBooking {
@@ -13,6 +13,21 @@ export interface SeededBooking {
   startAt: string;
   status: string;
   notes: string | null;
+}
+
+const LINK = /\/api\/public\/bookings\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
+
+/**
+ * The self-service link in the newest email to `to` that carries one (the booking workflow sends
+ * the confirmation a moment after the booking is made), read from the sandbox's sent mail.
+ */
+export async function bookingLinkSentTo(sandbox: HttpClient, to: string): Promise<string> {
+  const newestLink = async () => {
+    const sent = await sandbox.call<{ items: { to: string; text: string }[] }>('GET', '/_sandbox/sent?provider=gmail');
+    const links = sent.body.items.filter((m) => m.to === to).map((m) => LINK.exec(m.text)?.[1]);
+    return links.filter((t): t is string => t !== undefined).at(-1);
+  };
+  return waitUntil(`the booking confirmation to ${to}`, newestLink, 30_000);
 }
 
 export async function seedBookings(

@@ -3,7 +3,7 @@
 // Every step finds what an earlier run made before making anything, so a second run is harmless.
 import { type Owner, signInOrRegister } from './account';
 import { type SeededClient, seedClients } from './clients';
-import { type SeededBooking, seedBookings } from './bookings';
+import { bookingLinkSentTo, type SeededBooking, seedBookings } from './bookings';
 import { DEMO_BOOKINGS, DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
 import { flagUnsafeThread, type SeededFinding } from './guardian';
 import { HttpClient, SeedError } from './http-client';
@@ -18,6 +18,11 @@ export interface SeedResult {
   clients: SeededClient[];
   services: SeededService[];
   bookings: SeededBooking[];
+  /**
+   * The client's self-service link to the first demo booking, from its confirmation email; null
+   * when the sandbox no longer has that email (it was restarted since the booking was made).
+   */
+  bookingLink: string | null;
   invoices: SeededInvoice[];
   thread: SeededThread;
   unsafeThread: SeededThread;
@@ -52,6 +57,10 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
 
   const bookings = await seedBookings(api, owner, clients, services, DEMO_BOOKINGS);
   log(`${bookings.length} bookings: ${bookings.map((b) => b.startAt).join(', ')}`);
+  const bookingLink = await bookingLinkSentTo(sandbox, DEMO_BOOKINGS[0]!.client).catch((err: unknown) => {
+    if (err instanceof SeedError) return null;
+    throw err;
+  });
 
   const invoices = await seedInvoices(targets, owner, clients, DEMO_INVOICES);
   log(`${invoices.length} invoices: ${invoices.map((i) => i.outcome).join(', ')}`);
@@ -62,5 +71,5 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const finding = await flagUnsafeThread(api, owner, unsafeThread);
   log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
 
-  return { owner, mailbox, clients: [...clients.values()], services, bookings, invoices, thread, unsafeThread, finding };
+  return { owner, mailbox, clients: [...clients.values()], services, bookings, bookingLink, invoices, thread, unsafeThread, finding };
 }

@@ -24,6 +24,7 @@ export function httpVariables(options: SeedOptions, result: SeedResult, extra: E
     ...(client ? { clientId: client.id } : {}),
     ...(result.services[0] ? { serviceId: result.services[0].id } : {}),
     ...(result.bookings[0] ? { bookingId: result.bookings[0].id } : {}),
+    ...(result.bookingLink ? { bookingLink: result.bookingLink } : {}),
     ...(open ? { invoiceId: open.id, workflowId: open.workflowId } : {}),
     threadId: result.thread.id,
     unsafeThreadId: result.finding.id,

@@ -2,9 +2,12 @@
 // or a move that landed a moment ago always wins: a message goes out only while the booking is
 // still confirmed at the very time it is about, and that is checked again right before the send
 // (for email, by the outbox guard just before Gmail is called).
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DatabasePool } from 'slonik';
+import { bookingLinkUrl, signBookingLink } from '../crypto/booking-link';
 import { insertAuditEntry } from '../db/audit';
+import { ensureBookingLink } from '../db/booking-links';
 import { findBookingSettings } from '../db/booking-settings';
 import { recordBookingMessage, type BookingMessageStatus } from '../db/booking-reminders';
 import { findBooking, type Booking } from '../db/bookings';
@@ -36,6 +39,8 @@ export interface BookingActivityDeps {
   pool: DatabasePool;
   logger: Logger;
   publicBaseUrl: string;
+  /** Signs the client's self-service links (JWT_SECRET_KEY, under an audience of their own). */
+  linkSecret: string;
   /** The tenant's Google calendar; throws (an AppError or UpstreamError) when it cannot be reached. */
   calendarFor(tenantId: string): Promise<BookingCalendar>;
   sms(): ReminderSms;
@@ -52,6 +57,15 @@ export interface BookingMessageRef {
 }
 
 export type CalendarOutcome = { state: 'created' | 'moved' | 'deleted' | 'skipped'; eventId: string | null };
+
+/** A link stays usable this long after the appointment it was sent about ends. */
+const LINK_LIFETIME_AFTER_END_MS = 7 * 86_400_000;
+
+/** One link per message, its jti derived from the message, so a retried send makes no second one. */
+function linkIdFor(ref: BookingMessageRef, channel: BookingChannel): string {
+  const hex = createHash('sha256').update(`booking-link:${ref.bookingId}:${ref.kind}:${channel}:${ref.minutesBefore}:${ref.forStartAt}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 /** A message goes out only while the booking is confirmed and starts at the time it is about. */
 function isCurrent(booking: Booking | null, forStartAt: string): booking is Booking {
@@ -82,6 +96,18 @@ export function createBookingActivities(deps: BookingActivityDeps) {
 
   async function audit(db: Db, tenantId: string, action: string, bookingId: string, detail: Record<string, unknown>) {
     await insertAuditEntry(db, { tenantId, actorId: null, action, target: `booking:${bookingId}`, requestId: null, detail });
+  }
+
+  /** The client's self-service link for this message (`<PUBLIC_BASE_URL>/api/public/bookings/<token>`). */
+  async function manageUrl(db: Db, ref: BookingMessageRef, channel: BookingChannel, booking: Booking): Promise<string> {
+    const link = await ensureBookingLink(db, {
+      jti: linkIdFor(ref, channel),
+      tenantId: ref.tenantId,
+      bookingId: booking.id,
+      expiresAt: new Date(booking.endAt.getTime() + LINK_LIFETIME_AFTER_END_MS),
+    });
+    const token = await signBookingLink(deps.linkSecret, { tenantId: link.tenantId, bookingId: link.bookingId, jti: link.jti, expiresAt: link.expiresAt });
+    return bookingLinkUrl(deps.publicBaseUrl, token);
   }
 
   async function record(ref: BookingMessageRef, channel: BookingChannel, status: BookingMessageStatus, extra: { emailId?: string | null; smsSid?: string | null; detail?: string | null; dueAt?: string | null } = {}) {
@@ -221,7 +247,16 @@ export function createBookingActivities(deps: BookingActivityDeps) {
         if (!isCurrent(booking, input.forStartAt)) return { status: 'cancelled' as const, detail: 'the booking was cancelled or moved' };
         const { tenant, client, service, timeZone } = await loadFacts(db, booking);
         if (!client.email) return { status: 'skipped' as const, detail: 'client has no email address' };
-        const message = bookingMessage({ kind: input.kind, businessName: tenant.name, clientName: client.name, serviceName: service.name, startAt: booking.startAt, endAt: booking.endAt, timeZone });
+        const message = bookingMessage({
+          kind: input.kind,
+          businessName: tenant.name,
+          clientName: client.name,
+          serviceName: service.name,
+          startAt: booking.startAt,
+          endAt: booking.endAt,
+          timeZone,
+          manageUrl: await manageUrl(db, input, 'email', booking),
+        });
         await insertEmail(db, {
           id: input.emailId,
           tenantId: input.tenantId,
@@ -255,7 +290,7 @@ export function createBookingActivities(deps: BookingActivityDeps) {
         tx(input.tenantId, async (db) => {
           const booking = await findBooking(db, input.bookingId);
           if (!isCurrent(booking, input.forStartAt)) return null;
-          return { booking, ...(await loadFacts(db, booking)) };
+          return { booking, link: await manageUrl(db, input, 'sms', booking), ...(await loadFacts(db, booking)) };
         });
       const prepared = await read();
       if (!prepared) {
@@ -276,8 +311,17 @@ export function createBookingActivities(deps: BookingActivityDeps) {
         await record(input, 'sms', 'cancelled', { detail: 'the booking was cancelled or moved' });
         return { status: 'cancelled' };
       }
-      const { tenant, service, booking, timeZone } = now;
-      const body = bookingMessage({ kind: input.kind, businessName: tenant.name, clientName: client.name, serviceName: service.name, startAt: booking.startAt, endAt: booking.endAt, timeZone }).sms;
+      const { tenant, service, booking, timeZone, link } = now;
+      const body = bookingMessage({
+        kind: input.kind,
+        businessName: tenant.name,
+        clientName: client.name,
+        serviceName: service.name,
+        startAt: booking.startAt,
+        endAt: booking.endAt,
+        timeZone,
+        manageUrl: link,
+      }).sms;
       // No ids in the URL: the status route finds a booking text by its SID (stored as it is sent).
       const statusCallback = `${deps.publicBaseUrl}/api/sms/status`;
       try {

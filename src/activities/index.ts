@@ -88,6 +88,7 @@ export function createActivities(deps: ActivityDeps) {
       pool,
       logger,
       publicBaseUrl: config.http.publicBaseUrl,
+      linkSecret: config.auth.jwtSecret,
       // Each Calendar call is cut off well inside its activity's timeout.
       calendarFor: tenantCalendar,
       sms: () => createTwilio(config),

@@ -32,6 +32,7 @@ import { healthRouter } from './routes/health/router';
 import { invoicesRouter } from './routes/invoices/router';
 import { metricsRouter } from './routes/metrics/router';
 import { openapiRouter } from './routes/openapi/router';
+import { publicBookingsRouter } from './routes/public-bookings/router';
 import { servicesRouter } from './routes/services/router';
 import { stripeRouter } from './routes/stripe/router';
 import { smsRouter } from './routes/sms/router';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     invoicesRouter(deps),
     servicesRouter(deps),
     bookingsRouter(deps),
+    publicBookingsRouter(deps),
     calendarRouter(deps),
     smsRouter(deps),
     stripeRouter(deps),

@@ -62,8 +62,10 @@ it('has the demo services on the menu', async () => {
   expect(services.every((s) => s.archived === false)).toBe(true);
 });
 
-it('has the demo bookings, each confirmed and in the business calendar', async () => {
+it('has the demo bookings, each confirmed, and prints the self-service link of the first', async () => {
   const bookings = await list('/api/bookings');
+  const link = /@bookingLink = (\S+)/.exec(output)?.[1];
+  expect((await e2e.call('GET', `/api/public/bookings/${link}`)).body).toMatchObject({ status: 'confirmed', business: { name: DEMO_OWNER.businessName } });
   expect(bookings.map((b) => b.notes).sort()).toEqual(DEMO_BOOKINGS.map((b) => b.notes).sort());
   expect(bookings.every((b) => b.status === 'confirmed')).toBe(true);
 });

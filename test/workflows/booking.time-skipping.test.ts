@@ -108,7 +108,7 @@ async function startWorker(options: {
       return { deleted: true };
     },
   };
-  const real = createBookingActivities({ pool, logger, publicBaseUrl: 'http://localhost:3000', calendarFor: async () => calendar, sms: () => sms });
+  const real = createBookingActivities({ pool, logger, publicBaseUrl: 'http://localhost:3000', linkSecret: 'a test secret for booking links, long enough', calendarFor: async () => calendar, sms: () => sms });
   const wrapped: Record<string, unknown> = { ...real };
   for (const [name, wrap] of Object.entries(options.around ?? {})) {
     const activity = real[name as keyof Activities] as (input: unknown) => Promise<unknown>;
