@@ -20,8 +20,9 @@ const call = (method: string, path: string, json?: unknown) => e2e.call(method, 
 const allDay = [{ open: '00:00', close: '24:00' }];
 const channels = async () => (await e2e.sandbox.control('GET', `/_sandbox/calendar/channels?calendarId=${encodeURIComponent(owner.email)}`)).body.items as any[];
 
+/** A booking `daysAhead` days from now, at 08:00 UTC plus `hoursLater`: well inside that day, whatever the time now. */
 async function book(daysAhead: number, hoursLater = 0) {
-  const startAt = DateTime.utc().plus({ days: daysAhead }).startOf('hour').plus({ hours: hoursLater }).toISO();
+  const startAt = DateTime.utc().plus({ days: daysAhead }).startOf('day').plus({ hours: 8 + hoursLater }).toISO();
   const res = await call('POST', '/api/bookings', { clientId, serviceId, startAt, channels: ['email'] });
   expect(res.status).toBe(201);
   await eventually(async () => ((await e2e.sandbox.control('GET', `/_sandbox/calendar/events?calendarId=${encodeURIComponent(owner.email)}`)).body.items.some((e: any) => e.id === res.body.calendarEventId) ? true : undefined), 30_000, 'the event');
