@@ -1,7 +1,7 @@
 // What the demo business holds. Plain data: each seed step reads its part, and finds what an
 // earlier run made by a stable key (a client's email, an invoice's description, a thread's
-// subject), so running the seed again adds nothing. New kinds of records (bookings, reply
-// drafts) get their list here and a step of their own in seed.ts.
+// subject), so running the seed again adds nothing. New kinds of records (reply drafts) get
+// their list here and a step of their own in seed.ts.
 
 export interface DemoClient {
   name: string;
@@ -10,6 +10,26 @@ export interface DemoClient {
   smsConsent?: boolean;
   timezone?: string;
   notes?: string;
+}
+
+export interface DemoService {
+  /** Unique among the business's services: how a later run finds it again. */
+  name: string;
+  durationMinutes: number;
+  bufferMinutes?: number;
+  priceCents?: number;
+  description?: string;
+}
+
+export interface DemoBooking {
+  /** The client's email and the service's name (both found by them). */
+  client: string;
+  service: string;
+  /** The next weekday at least this many days from today, at `at` in the business's zone. */
+  inDays: number;
+  at: string;
+  /** Unique within the demo: how a later run finds this booking again. */
+  notes: string;
 }
 
 /** Where the seed leaves an invoice; `overdue` is open with every reminder sent. */
@@ -49,6 +69,17 @@ export const DEMO_CLIENTS: DemoClient[] = [
   { name: 'Alan Turing', email: 'alan@turing.example', timezone: 'Europe/London' },
   { name: 'Marie Curie', email: 'marie@curie.example', timezone: 'Europe/Paris' },
   { name: 'Rex Carter', email: 'rex@carter.example', notes: 'Complained after his last visit' },
+];
+
+export const DEMO_SERVICES: DemoService[] = [
+  { name: 'Cut and blow-dry', durationMinutes: 45, bufferMinutes: 15, priceCents: 6_500, description: 'Wash, cut and blow-dry' },
+  { name: 'Balayage', durationMinutes: 150, bufferMinutes: 15, priceCents: 18_500 },
+  { name: 'Consultation', durationMinutes: 15 },
+];
+
+export const DEMO_BOOKINGS: DemoBooking[] = [
+  { client: 'ada@lovelace.example', service: 'Cut and blow-dry', inDays: 2, at: '10:00', notes: 'Demo: a trim before her talk' },
+  { client: 'alan@turing.example', service: 'Balayage', inDays: 3, at: '13:00', notes: 'Demo: first balayage' },
 ];
 
 export const DEMO_INVOICES: DemoInvoice[] = [

@@ -3,17 +3,26 @@
 // Every step finds what an earlier run made before making anything, so a second run is harmless.
 import { type Owner, signInOrRegister } from './account';
 import { type SeededClient, seedClients } from './clients';
-import { DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_UNSAFE_MAIL } from './demo-business';
+import { bookingLinkSentTo, type SeededBooking, seedBookings } from './bookings';
+import { DEMO_BOOKINGS, DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
 import { flagUnsafeThread, type SeededFinding } from './guardian';
 import { HttpClient, SeedError } from './http-client';
 import { type SeededInvoice, seedInvoices } from './invoices';
 import { connectMailbox, receiveMail, type SeededThread } from './mailbox';
 import type { SeedOptions } from './options';
+import { type SeededService, seedServices } from './services';
 
 export interface SeedResult {
   owner: Owner;
   mailbox: { email: string; mailboxId: string };
   clients: SeededClient[];
+  services: SeededService[];
+  bookings: SeededBooking[];
+  /**
+   * The client's self-service link to the first demo booking, from its confirmation email; null
+   * when the sandbox no longer has that email (it was restarted since the booking was made).
+   */
+  bookingLink: string | null;
   invoices: SeededInvoice[];
   thread: SeededThread;
   unsafeThread: SeededThread;
@@ -43,6 +52,16 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const clients = await seedClients(api, owner, DEMO_CLIENTS);
   log(`${clients.size} clients`);
 
+  const services = await seedServices(api, owner, DEMO_SERVICES);
+  log(`${services.length} services: ${services.map((s) => s.name).join(', ')}`);
+
+  const bookings = await seedBookings(api, owner, clients, services, DEMO_BOOKINGS);
+  log(`${bookings.length} bookings: ${bookings.map((b) => b.startAt).join(', ')}`);
+  const bookingLink = await bookingLinkSentTo(sandbox, DEMO_BOOKINGS[0]!.client).catch((err: unknown) => {
+    if (err instanceof SeedError) return null;
+    throw err;
+  });
+
   const invoices = await seedInvoices(targets, owner, clients, DEMO_INVOICES);
   log(`${invoices.length} invoices: ${invoices.map((i) => i.outcome).join(', ')}`);
 
@@ -52,5 +71,5 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const finding = await flagUnsafeThread(api, owner, unsafeThread);
   log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
 
-  return { owner, mailbox, clients: [...clients.values()], invoices, thread, unsafeThread, finding };
+  return { owner, mailbox, clients: [...clients.values()], services, bookings, bookingLink, invoices, thread, unsafeThread, finding };
 }

@@ -22,6 +22,9 @@ export function httpVariables(options: SeedOptions, result: SeedResult, extra: E
     tenantId: result.owner.tenantId,
     userId: result.owner.userId,
     ...(client ? { clientId: client.id } : {}),
+    ...(result.services[0] ? { serviceId: result.services[0].id } : {}),
+    ...(result.bookings[0] ? { bookingId: result.bookings[0].id } : {}),
+    ...(result.bookingLink ? { bookingLink: result.bookingLink } : {}),
     ...(open ? { invoiceId: open.id, workflowId: open.workflowId } : {}),
     threadId: result.thread.id,
     unsafeThreadId: result.finding.id,
@@ -38,7 +41,7 @@ export function summary(options: SeedOptions, result: SeedResult, extra: ExtraId
   return [
     '',
     `${owner.businessName} is ready (tenant ${owner.tenantId}):`,
-    `  ${result.clients.length} clients, ${result.invoices.length} invoices: ${states.join(', ')}`,
+    `  ${result.clients.length} clients, ${result.services.length} services, ${result.bookings.length} bookings, ${result.invoices.length} invoices: ${states.join(', ')}`,
     `  Gmail ${result.mailbox.email} connected: threads "${result.thread.subject}" and "${result.unsafeThread.subject}" (flagged: ${result.finding.category})`,
     '',
     'Sign in:',

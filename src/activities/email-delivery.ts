@@ -140,5 +140,10 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
 }
 
 function describeGuard(guard: EmailGuard): string {
-  return guard.kind === 'invoice_open' ? `invoice ${guard.invoiceId} open` : 'guard';
+  switch (guard.kind) {
+    case 'invoice_open':
+      return `invoice ${guard.invoiceId} open`;
+    case 'booking_current':
+      return `booking ${guard.bookingId} confirmed at ${guard.startAt}`;
+  }
 }

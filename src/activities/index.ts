@@ -9,11 +9,14 @@ import type { Mailbox } from '../db/mailboxes';
 import { withTenant } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
 import { createClaude } from '../providers/claude';
+import { createCalendar } from '../providers/google/calendar';
 import { createGmail } from '../providers/google/gmail';
 import { openRefreshToken } from '../providers/google/refresh-token-vault';
 import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
+import { createBookingActivities } from './bookings';
 import { createCalendarActivities } from './calendar';
+import { createCalendarSyncActivities } from './calendar-sync';
 import { createEmailDeliveryActivities } from './email-delivery';
 import { createGuardianActivities } from './guardian-activities';
 import { createHousekeepingActivities } from './housekeeping';
@@ -24,7 +27,7 @@ import { createMailboxWatchActivities } from './mailbox-watch';
 import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
 import { createSmsDeliveryActivities } from './sms-delivery';
-import { tenantMailbox } from './tenant-mailbox';
+import { tenantGoogleGrant, tenantMailbox } from './tenant-mailbox';
 
 export interface ActivityDeps {
   config: Config;
@@ -43,6 +46,9 @@ export function createActivities(deps: ActivityDeps) {
     });
     logger.warn({ tenantId }, 'Gmail access revoked: the owner must connect Gmail again');
   }
+  // The tenant's Google Calendar; each call is cut off well inside its activity's timeout.
+  const tenantCalendar = async (tenantId: string) =>
+    createCalendar(config, { refreshToken: (await tenantGoogleGrant(config, pool, tenantId, 'calendar')).refreshToken, timeoutMs: 20_000 });
   // A sync or watch call that hangs is cut off well inside its activity's heartbeat timeout.
   const mailboxGmail = (mailbox: Mailbox) =>
     createGmail(config, { refreshToken: openRefreshToken(config, mailbox.refreshTokenCiphertext), timeoutMs: 20_000 });
@@ -77,6 +83,22 @@ export function createActivities(deps: ActivityDeps) {
       publicBaseUrl: config.http.publicBaseUrl,
       payments: () => createStripe(config),
       sms: () => createTwilio(config),
+    }),
+    ...createBookingActivities({
+      pool,
+      logger,
+      publicBaseUrl: config.http.publicBaseUrl,
+      linkSecret: config.auth.jwtSecret,
+      // Each Calendar call is cut off well inside its activity's timeout.
+      calendarFor: tenantCalendar,
+      sms: () => createTwilio(config),
+    }),
+    ...createCalendarSyncActivities({
+      config,
+      pool,
+      logger,
+      webhookUrl: `${config.http.publicBaseUrl}/api/calendar/webhook`,
+      calendarFor: tenantCalendar,
     }),
     ...createGuardianActivities({
       config,

@@ -19,6 +19,8 @@ import { temporalDeadline } from './middleware/temporal-deadline';
 import { rateLimitByIp } from './middleware/rate-limit';
 import { rateLimitsFor } from './rate-limit/per-config';
 import { auditRouter } from './routes/audit/router';
+import { bookingsRouter } from './routes/bookings/router';
+import { businessHoursRouter } from './routes/business-hours/router';
 import { authRouter } from './routes/auth/router';
 import { calendarRouter } from './routes/calendar/router';
 import { clientsRouter } from './routes/clients/router';
@@ -30,6 +32,8 @@ import { healthRouter } from './routes/health/router';
 import { invoicesRouter } from './routes/invoices/router';
 import { metricsRouter } from './routes/metrics/router';
 import { openapiRouter } from './routes/openapi/router';
+import { publicBookingsRouter } from './routes/public-bookings/router';
+import { servicesRouter } from './routes/services/router';
 import { stripeRouter } from './routes/stripe/router';
 import { smsRouter } from './routes/sms/router';
 import { systemRouter } from './routes/system/router';
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     authRouter(deps),
     usersRouter(deps),
     tenantRouter(deps),
+    businessHoursRouter(deps),
     clientsRouter(deps),
     emailsRouter(deps),
     gmailRouter(deps),
@@ -81,6 +86,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     guardianRouter(deps),
     unsafeThreadsRouter(deps),
     invoicesRouter(deps),
+    servicesRouter(deps),
+    bookingsRouter(deps),
+    publicBookingsRouter(deps),
     calendarRouter(deps),
     smsRouter(deps),
     stripeRouter(deps),

@@ -6,6 +6,7 @@ export const WEBHOOKS: Readonly<Record<string, string>> = {
   '/api/gmail/webhook': 'gmail',
   '/api/sms/webhook': 'twilio_inbound',
   '/api/sms/status': 'twilio_status',
+  '/api/calendar/webhook': 'calendar',
 };
 
 export const WEBHOOK_PATHS = Object.keys(WEBHOOKS);

@@ -24,6 +24,18 @@ export async function insertBookingLink(db: Db, link: { jti: string; tenantId: s
     RETURNING ${columns}`);
 }
 
+/**
+ * The link of this jti, made on first use: a retried send finds the row (and the expiry) its
+ * first attempt stored, so it signs to the same token.
+ */
+export async function ensureBookingLink(db: Db, link: { jti: string; tenantId: string; bookingId: string; expiresAt: Date }): Promise<BookingLink> {
+  await db.query(sql.unsafe`
+    INSERT INTO booking_links (jti, tenant_id, booking_id, expires_at)
+    VALUES (${link.jti}, ${link.tenantId}, ${link.bookingId}, ${link.expiresAt.toISOString()})
+    ON CONFLICT (jti) DO NOTHING`);
+  return db.one(sql.type(bookingLinkRow)`SELECT ${columns} FROM booking_links WHERE jti = ${link.jti}`);
+}
+
 /** The link of this jti and booking when it still works: not revoked, not expired. */
 export async function findLiveBookingLink(db: Db, jti: string, bookingId: string): Promise<BookingLink | null> {
   return db.maybeOne(sql.type(bookingLinkRow)`
@@ -36,4 +48,10 @@ export async function revokeBookingLinks(db: Db, bookingId: string): Promise<num
   const result = await db.query(sql.unsafe`
     UPDATE booking_links SET revoked_at = now() WHERE booking_id = ${bookingId} AND revoked_at IS NULL`);
   return result.rowCount;
+}
+
+/** This one link stops working (it was spent: it moved its booking). */
+export async function revokeBookingLink(db: Db, jti: string): Promise<boolean> {
+  const result = await db.query(sql.unsafe`UPDATE booking_links SET revoked_at = now() WHERE jti = ${jti} AND revoked_at IS NULL`);
+  return result.rowCount === 1;
 }

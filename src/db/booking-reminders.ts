@@ -63,3 +63,19 @@ export async function listBookingMessages(db: Db, bookingId: string): Promise<Bo
         FROM booking_reminders WHERE booking_id = ${bookingId} ORDER BY at, kind, channel, minutes_before`)),
   ];
 }
+
+/**
+ * Twilio's delivery status for a booking text, found by its SID: moves only forward (a late
+ * `sent` after `delivered` changes nothing). True when it changed a row.
+ */
+export async function applyBookingSmsDeliveryStatus(
+  db: Db,
+  update: { sid: string; status: 'sent' | 'delivered' | 'undelivered' | 'failed'; error: string | null },
+): Promise<boolean> {
+  const result = await db.query(sql.unsafe`
+    UPDATE booking_reminders
+       SET delivery_status = ${update.status}, delivery_error = COALESCE(${update.error}, delivery_error)
+     WHERE sms_sid = ${update.sid} AND channel = 'sms'
+       AND (delivery_status IS NULL OR (delivery_status = 'sent' AND ${update.status} <> 'sent'))`);
+  return result.rowCount > 0;
+}

@@ -9,6 +9,13 @@ import { ConflictError } from '../errors';
 import { SQLSTATE, violatedConstraint } from './constraint-violation';
 import { sql, type Db } from './sql';
 
+/**
+ * The calendar bookings go into: the primary calendar of the business's one Google account. Its
+ * alias rather than the account's address, so bookings made before Google was connected (or
+ * after it was reconnected) are checked against each other by bookings_no_overlap all the same.
+ */
+export const BOOKING_CALENDAR_ID = 'primary';
+
 export const bookingRow = z.object({
   id: z.string(),
   tenantId: z.string(),

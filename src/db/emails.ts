@@ -5,12 +5,15 @@ import { z } from 'zod';
 import { EMAIL_STATUSES, type EmailGuard, type EmailPurpose } from '../domain/email';
 import { sql, type Db } from './sql';
 
-const guardSchema = z.object({ kind: z.literal('invoice_open'), invoiceId: z.guid() });
+const guardSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('invoice_open'), invoiceId: z.guid() }),
+  z.object({ kind: z.literal('booking_current'), bookingId: z.guid(), startAt: z.iso.datetime() }),
+]);
 
 export const emailRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),
-  purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert']),
+  purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message']),
   to: z.string(),
   subject: z.string(),
   text: z.string(),

@@ -56,10 +56,22 @@ export async function findService(db: Db, id: string): Promise<Service | null> {
   return db.maybeOne(sql.type(serviceRow)`SELECT ${columns} FROM services WHERE id = ${id}`);
 }
 
-/** Alphabetical; archived ones only when asked. */
-export async function listServices(db: Db, options: { includeArchived?: boolean } = {}): Promise<Service[]> {
-  const archived = options.includeArchived ? sql.fragment`TRUE` : sql.fragment`archived_at IS NULL`;
-  return [...(await db.any(sql.type(serviceRow)`SELECT ${columns} FROM services WHERE ${archived} ORDER BY lower(name), id`))];
+/**
+ * Alphabetical, keyset-paginated on (lower(name), id) when a limit is given; archived ones only
+ * when asked. `after` is the last row of the previous page (its lowercased name and id).
+ */
+export async function listServices(
+  db: Db,
+  options: { includeArchived?: boolean; limit?: number; after?: { name: string; id: string } } = {},
+): Promise<(Service & { cursorName: string })[]> {
+  const conditions = [options.includeArchived ? sql.fragment`TRUE` : sql.fragment`archived_at IS NULL`];
+  if (options.after) conditions.push(sql.fragment`(lower(name), id) > (${options.after.name}, ${options.after.id}::uuid)`);
+  const limit = options.limit === undefined ? sql.fragment`` : sql.fragment`LIMIT ${options.limit}`;
+  return [
+    ...(await db.any(sql.type(serviceRow.extend({ cursorName: z.string() }))`
+      SELECT ${columns}, lower(name) AS "cursorName" FROM services
+       WHERE ${sql.join(conditions, sql.fragment` AND `)} ORDER BY lower(name), id ${limit}`)),
+  ];
 }
 
 /** Changes only the fields given; null clears description or price. Archived services do not change. */

@@ -3,10 +3,14 @@
 export const EMAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
-export type EmailPurpose = 'api' | 'test' | 'invoice_reminder' | 'owner_alert';
+export type EmailPurpose = 'api' | 'test' | 'invoice_reminder' | 'owner_alert' | 'booking_message';
 
-/** Checked again immediately before each send; a false guard cancels the email instead. */
-export type EmailGuard = { kind: 'invoice_open'; invoiceId: string };
+/**
+ * Checked again immediately before each send; a false guard cancels the email instead.
+ * `booking_current`: the booking is still confirmed and still starts at `startAt` (the time the
+ * message is about), so a booking cancelled or moved a moment ago gets no reminder of it.
+ */
+export type EmailGuard = { kind: 'invoice_open'; invoiceId: string } | { kind: 'booking_current'; bookingId: string; startAt: string };
 
 /**
  * The RFC 5322 Message-ID carried by the email. Derived from the email id, so every attempt sends

@@ -1,6 +1,6 @@
-// Custom search attributes, so ops can filter workflows by tenant, invoice, client, email or
-// mailbox in the Temporal UI, and the API can scope listings to the caller's tenant. Values are
-// ids, never addresses: search attributes are indexed in clear, unlike encrypted payloads.
+// Custom search attributes, so ops can filter workflows by tenant, invoice, client, email,
+// mailbox or booking in the Temporal UI, and the API can scope listings to the caller's tenant.
+// Values are ids, never addresses: search attributes are indexed in clear, unlike encrypted payloads.
 // Registered on the dev server by the stack script (--search-attribute) and, in production, once
 // per namespace (docs/deploy.md); the worker refuses to start where one is missing
 // (temporal/search-attribute-check.ts).
@@ -11,6 +11,7 @@ export const InvoiceIdKey = defineSearchAttributeKey('InvoiceId', SearchAttribut
 export const ClientIdKey = defineSearchAttributeKey('ClientId', SearchAttributeType.KEYWORD);
 export const EmailIdKey = defineSearchAttributeKey('EmailId', SearchAttributeType.KEYWORD);
 export const MailboxIdKey = defineSearchAttributeKey('MailboxId', SearchAttributeType.KEYWORD);
+export const BookingIdKey = defineSearchAttributeKey('BookingId', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, with the type name the CLI's --search-attribute flag takes. */
 export const CUSTOM_SEARCH_ATTRIBUTES = [
@@ -19,4 +20,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   { key: ClientIdKey, cliType: 'Keyword' },
   { key: EmailIdKey, cliType: 'Keyword' },
   { key: MailboxIdKey, cliType: 'Keyword' },
+  { key: BookingIdKey, cliType: 'Keyword' },
 ] as const;

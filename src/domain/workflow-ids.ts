@@ -17,15 +17,18 @@ export const mailboxSyncWorkflowId = (tenantId: string, mailboxId: string) => `m
 export const mailboxWatchWorkflowId = (tenantId: string, mailboxId: string) => `mailbox-watch:${tenantId}:${mailboxId}`;
 /** A fresh id per ping: each GET /api/calendar/ping is its own short run. */
 export const calendarPingWorkflowId = (tenantId: string, pingId: string) => `calendar-ping:${tenantId}:${pingId}`;
+/** A fresh id per question: each availability request asks Calendar's free/busy in its own short run. */
+export const calendarFreeBusyWorkflowId = (tenantId: string, queryId: string) => `calendar-freebusy:${tenantId}:${queryId}`;
 export const probeWorkflowId = (tenantId: string, probeId: string) => `probe:${tenantId}:${probeId}`;
 
-// Reserved for the workflows being built next, so they start in this shape.
 /** A client's booking, from request to after the appointment. */
 export const bookingWorkflowId = (tenantId: string, bookingId: string) => `booking:${tenantId}:${bookingId}`;
+/** Keeps one calendar the business books into (its calendar_sync row) in step, as mailbox sync does its mail. */
+export const calendarSyncWorkflowId = (tenantId: string, calendarSyncId: string) => `calendar-sync:${tenantId}:${calendarSyncId}`;
+
+// Reserved for the workflows being built next, so they start in this shape.
 /** The assistant working one email thread. */
 export const agentWorkflowId = (tenantId: string, threadId: string) => `agent:${tenantId}:${threadId}`;
-/** Keeps the connected Google account's calendar in step, as mailbox sync does its mail. */
-export const calendarSyncWorkflowId = (tenantId: string, googleAccountId: string) => `calendar-sync:${tenantId}:${googleAccountId}`;
 
 /** Platform-wide: belongs to no tenant. The Temporal Schedule that starts a housekeeping pass each interval. */
 export const HOUSEKEEPING_SCHEDULE_ID = 'housekeeping';

@@ -110,7 +110,20 @@ const idRoutes = () => signedInRoutes.filter((r) => r.paramNames.length > 0);
 
 it('finds the id routes in the routers', () => {
   expect(idRoutes().map(routeName)).toEqual(
-    expect.arrayContaining(['GET /api/clients/:id', 'PATCH /api/clients/:id', 'DELETE /api/clients/:id', 'GET /api/users/:id']),
+    expect.arrayContaining([
+      'GET /api/clients/:id',
+      'PATCH /api/clients/:id',
+      'DELETE /api/clients/:id',
+      'GET /api/users/:id',
+      'GET /api/services/:id',
+      'PATCH /api/services/:id',
+      'DELETE /api/services/:id',
+      'GET /api/bookings/:id',
+      'POST /api/bookings/:id/reschedule',
+      'POST /api/bookings/:id/cancel',
+      'POST /api/bookings/:id/complete',
+      'POST /api/bookings/:id/no-show',
+    ]),
   );
 });
 

@@ -21,6 +21,19 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     json: { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 202 555 0143', timezone: 'America/New_York', smsConsent: true },
   });
   await must('a client', Promise.resolve(client));
+  const service = await request(server, 'POST', '/api/services', {
+    token: owner.accessToken,
+    json: { name: 'Seeded cut', durationMinutes: 45, bufferMinutes: 15, priceCents: 5500, currency: 'usd' },
+  });
+  await must('a service', Promise.resolve(service));
+  // A Tuesday morning, inside the default hours (weekdays 09:00-17:00 in the business's zone).
+  await must(
+    'a booking',
+    request(server, 'POST', '/api/bookings', {
+      token: owner.accessToken,
+      json: { clientId: client.body.id, serviceId: service.body.id, startAt: '2030-01-15T10:00:00.000Z' },
+    }),
+  );
   // Its reminder workflow starts on the default task queue, which no test worker polls: nothing
   // changes behind the matrix's back.
   await must(

@@ -6,6 +6,7 @@
 // without one fails here.
 import path from 'node:path';
 import { registerTenant, uniqueEmail, type SignedInUser } from '../helpers/auth';
+import { eventually } from '../helpers/eventually';
 import { startE2E, type E2E } from '../helpers/e2e';
 import { readHttpFiles, substitute, type HttpFile, type HttpFileRequest } from '../helpers/http-files';
 import { seedTenantRecords } from '../helpers/tenant-seed';
@@ -46,6 +47,10 @@ async function variablesFor(): Promise<Record<string, string>> {
     newOwnerEmail: uniqueEmail('http-file-owner'),
     newUserEmail: uniqueEmail('http-file-user'),
     clientId: (await first('/api/clients')).id,
+    serviceId: (await first('/api/services')).id,
+    bookingId: (await first('/api/bookings')).id,
+    // The client's self-service link, from the seeded booking's confirmation (sent by the worker).
+    bookingLink: await bookingLinkFrom(owner.email),
     invoiceId: invoice.id,
     workflowId: invoice.workflowId,
     emailId: (await first('/api/emails')).id,
@@ -54,6 +59,14 @@ async function variablesFor(): Promise<Record<string, string>> {
     unsafeThreadId: (await first('/api/unsafe-threads')).id,
     metricsToken: e2e.config.http.metricsToken ?? '',
   };
+}
+
+async function bookingLinkFrom(mailbox: string): Promise<string> {
+  return eventually(async () => {
+    const sent = await e2e.sandbox.sent('gmail');
+    const found = sent.filter((m) => m.from?.includes(mailbox)).map((m) => /\/api\/public\/bookings\/([\w-]+\.[\w-]+\.[\w-]+)/.exec(m.text)?.[1]);
+    return found.find((t) => t !== undefined);
+  }, 30_000, 'the booking confirmation');
 }
 
 async function send(file: HttpFile, request: HttpFileRequest, given: Record<string, string>) {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
+import { emailGuardHolds } from '../../src/activities/email-guards';
 import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
 import { listAuditEntries } from '../../src/db/audit';
 import { findClient, insertClient } from '../../src/db/clients';
@@ -81,7 +82,7 @@ async function startWorker(options: {
       pool,
       logger,
       mailboxFor: async () => mailbox,
-      guardHolds: async (db, guard) => (await findInvoice(db, guard.invoiceId))?.status === 'open',
+      guardHolds: emailGuardHolds,
       onReauthRequired: async () => undefined,
     }),
     ...reminders,

@@ -1,19 +1,17 @@
 // Invoices. Creating one stores it and starts its paymentReminder workflow (which makes the Stripe
 // link); the API calls no provider. Paid, void, pause, resume and reschedule reach the workflow
 // as signals (void cancels it, as ops would).
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { findClient } from '../../../db/clients';
 import { listReminders } from '../../../db/invoice-reminders';
 import { remainingReminderPlan } from '../../../db/remaining-reminders';
-import { findInvoice, insertInvoice, listInvoices, markInvoicePaid, rescheduleInvoice, voidInvoice, type Invoice } from '../../../db/invoices';
+import { findInvoice, listInvoices, markInvoicePaid, rescheduleInvoice, voidInvoice, type Invoice } from '../../../db/invoices';
 import type { TenantTx } from '../../../db/sql';
-import { findTenant, tenantReminderSchedule } from '../../../db/tenants';
-import { DEFAULT_SCHEDULE_DAYS, planReminders } from '../../../domain/reminder-schedule';
-import { invoiceWorkflowId } from '../../../domain/workflow-ids';
-import { ConflictError, NotFoundError, ValidationError } from '../../../errors';
+import { findTenant } from '../../../db/tenants';
+import { planReminders } from '../../../domain/reminder-schedule';
+import { ConflictError, NotFoundError } from '../../../errors';
 import { cancelIfRunning, signalIfRunning } from '../../../temporal/if-running';
 import { paidSignal, pauseSignal, rescheduleSignal, resumeSignal } from '../../../workflows/payment-reminder.contract';
 import { startPaymentReminder } from '../../../workflow-starters/payment-reminder';
@@ -21,6 +19,7 @@ import type { AppDeps } from '../../app';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';
+import { createInvoice } from './create-invoice';
 import { remindersView } from './reminders-view';
 import {
   createInvoiceBody,
@@ -65,32 +64,8 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
     responses: { 201: { description: 'The new invoice', schema: invoiceSchema } },
     idempotent: true,
     async handler({ body, db, auth, audit }) {
-      const client = await findClient(db, body.clientId);
-      if (!client) throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
-      const channels = body.channels ?? ['email'];
-      if (channels.length === 1 && channels[0] === 'sms' && !client.phone) {
-        throw new ValidationError([{ path: 'channels', message: 'sms needs a client with a phone number' }]);
-      }
-      const scheduleDays = body.scheduleDays ?? (await tenantReminderSchedule(db, auth.tenantId)) ?? [...DEFAULT_SCHEDULE_DAYS];
-      const id = randomUUID();
-      const workflowId = invoiceWorkflowId(auth.tenantId, id);
-      const invoice = await insertInvoice(db, {
-        id,
-        tenantId: auth.tenantId,
-        clientId: client.id,
-        amountCents: body.amountCents,
-        currency: body.currency,
-        dueDate: body.dueDate,
-        description: body.description,
-        channels,
-        scheduleDays,
-        workflowId,
-      });
-      await audit({ action: 'invoice.created', target: `invoice:${id}`, detail: { amountCents: body.amountCents, currency: body.currency, dueDate: body.dueDate } });
-      const plan = planReminders({ dueDate: body.dueDate, scheduleDays, timeZone: await reminderZone(db, auth.tenantId, client.id), now: new Date() });
-      // Started inside the transaction: if Temporal refuses, the invoice is not stored either.
-      await startPaymentReminder(deps.temporal, deps.config, { tenantId: auth.tenantId, invoiceId: id, clientId: client.id, channels, plan });
-      return { status: 201, body: presentInvoice(invoice), headers: { Location: `/api/invoices/${id}` } };
+      const invoice = await createInvoice(deps, { db, tenantId: auth.tenantId, audit }, body);
+      return { status: 201, body: presentInvoice(invoice), headers: { Location: `/api/invoices/${invoice.id}` } };
     },
   });
 

@@ -1,20 +1,14 @@
-import { DateTime } from 'luxon';
 import type { Invoice } from '../../../db/invoices';
 import { INVOICE_STATUSES, PAID_METHODS } from '../../../db/invoices';
 import type { InvoiceReminder } from '../../../db/invoice-reminders';
 import { isKnownCurrency } from '../../../domain/money';
 import { instant, idParams } from '../../openapi/common';
 import { z } from '../../openapi/zod';
+import { calendarDate } from '../../fields/calendar-date';
 import { scheduleDaysField } from '../../fields/schedule-days';
 import { pageOf, pageQuery } from '../../pagination';
 
 export { idParams };
-
-const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01')
-  .refine((v) => DateTime.fromISO(v, { zone: 'UTC' }).isValid, 'is not a real calendar date')
-  .openapi({ format: 'date', example: '2026-12-01' });
 
 const channelsField = z
   .array(z.enum(['email', 'sms']))

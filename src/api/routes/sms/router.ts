@@ -168,7 +168,7 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
     errors: { 400: 'The form cannot be read', 403: 'The X-Twilio-Signature does not match the request', 415: 'Not application/x-www-form-urlencoded', 422: 'The form or the callback URL lacks a field' },
     summary: 'Twilio delivery status callback',
     description:
-      'Form post from Twilio, X-Twilio-Signature checked (403 when wrong). Moves the text (or payment reminder text) with MessageSid forward to sent, delivered, undelivered or failed; a late or repeated callback changes nothing. 204.',
+      'Form post from Twilio, X-Twilio-Signature checked (403 when wrong). Moves the text (or payment reminder or booking text) with MessageSid forward to sent, delivered, undelivered or failed; a late or repeated callback changes nothing. 204.',
     access: 'public',
     responses: { 204: { description: 'Recorded (or nothing to record)' } },
     async handler({ ctx }) {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../../../db/audit';
+import { applyBookingSmsDeliveryStatus } from '../../../db/booking-reminders';
 import { findClientsByPhone } from '../../../db/clients';
 import { setSmsConsentByPhone } from '../../../db/sms-consent';
 import {
@@ -64,7 +65,10 @@ export async function receiveInboundText(
 
 export type StatusOutcome = 'applied' | 'stale' | 'ignored' | 'unknown';
 
-/** What the callback URL we gave Twilio names (Twilio signs it): our text, or a reminder's. */
+/**
+ * What the callback URL we gave Twilio names (Twilio signs it): our text, or a payment reminder's.
+ * A booking text's URL names none: it is found by its SID.
+ */
 export type StatusTarget =
   | { tenantId: string; smsId: string }
   | { tenantId: string; invoiceId: string; step: number }
@@ -97,7 +101,9 @@ export async function applyDeliveryStatus(
     } else {
       const text = await applySmsDeliveryStatus(db, target ? { id: target.smsId } : { sid: callback.sid }, update);
       phone = text?.to ?? phone;
-      changed = text !== null || (!target && (await applyReminderSmsDeliveryStatus(db, { sid: callback.sid }, update)));
+      changed =
+        text !== null ||
+        (!target && ((await applyReminderSmsDeliveryStatus(db, { sid: callback.sid }, update)) || (await applyBookingSmsDeliveryStatus(db, update))));
     }
     if (callback.errorCode === '21610' && phone) {
       await setSmsConsentByPhone(db, { tenantId, phone, granted: false, source: 'twilio:21610', requestId });

@@ -7,10 +7,13 @@
 // src/workflows/index.ts). Leave out signals that must move together with a database row: paid,
 // void and reschedule of paymentReminder change the invoice too, so they go through the invoices
 // API (mark-paid, void, reschedule), never a bare signal that would leave the invoice and its
-// reminders disagreeing.
+// reminders disagreeing. The same holds for every signal of booking: reschedule, cancel, complete
+// and no-show go through the bookings API.
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { z, type ZodType } from 'zod';
 import type * as registeredWorkflows from '../../../workflows';
+import { bookingStatusQuery } from '../../../workflows/booking.contract';
+import * as calendarSync from '../../../workflows/calendar-sync.contract';
 import { emailDeliveryStatusQuery } from '../../../workflows/email-delivery.contract';
 import * as guardian from '../../../workflows/guardian.contract';
 import * as housekeeping from '../../../workflows/housekeeping.contract';
@@ -58,6 +61,7 @@ export const WORKFLOW_OPERATIONS = {
       },
     ],
   },
+  booking: { statusQuery: bookingStatusQuery, signals: [] },
   emailDelivery: { statusQuery: emailDeliveryStatusQuery, signals: [] },
   smsDelivery: { statusQuery: smsDeliveryStatusQuery, signals: [] },
   mailboxSync: {
@@ -79,6 +83,11 @@ export const WORKFLOW_OPERATIONS = {
   },
   probe: { statusQuery: probeStatusQuery, signals: [] },
   calendarPing: { statusQuery: null, signals: [] },
+  calendarFreeBusy: { statusQuery: null, signals: [] },
+  calendarSync: {
+    statusQuery: calendarSync.calendarSyncStatusQuery,
+    signals: [{ definition: calendarSync.calendarChangedSignal, description: 'Syncs the calendar now, as a Calendar push would.', args: noArgs }],
+  },
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
   // A pass started by the housekeeping Schedule: trigger the Schedule for one now.
   housekeepingPass: { statusQuery: null, signals: [] },

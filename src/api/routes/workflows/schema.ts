@@ -58,7 +58,7 @@ export const pendingActivity = z.object({
 
 export const workflowDetail = workflowSummary
   .extend({
-    searchAttributes: z.record(z.string(), z.string()).openapi({ description: 'The custom search attributes (TenantId, InvoiceId, ClientId, EmailId, MailboxId) that are set' }),
+    searchAttributes: z.record(z.string(), z.string()).openapi({ description: 'The custom search attributes (TenantId, InvoiceId, ClientId, EmailId, MailboxId, BookingId) that are set' }),
     pendingActivities: z.array(pendingActivity),
     state: z.unknown().openapi({ description: "The answer of the workflow's status query while it runs; null once closed or when it cannot answer" }),
   })
