@@ -53,7 +53,7 @@ function documentedRoute(route: RouteInfo, doc: RouteDoc): RouteConfig {
   }
   if (doc.body || doc.query || doc.params) common[422] = 'Fields that break the schema, each named in errors[]';
   // Node's HTTP parser refuses a request line and headers over its limit (16 KB) before routing.
-  if (doc.query) common[431] = 'The URL (its query) and headers are larger than the server reads';
+  if (doc.query || doc.params) common[431] = 'The URL and headers are larger than the server reads';
   if (signedIn || limitedPerIp(route.path)) common[429] = 'Rate limited; see Retry-After';
   if (!doc.standalone) common[503] = 'Postgres or Temporal unavailable; see Retry-After';
   // A route's own description of a status says more than the common one.

@@ -57,7 +57,7 @@ export const putHoursBody = z
       .superRefine((offsets, ctx) => addProblems(ctx, validateReminderOffsets(offsets, '')))
       .nullable()
       .optional()
-      .openapi({ description: 'The reminders of bookings made or moved from now on; null goes back to the default (email 1440, sms 120 minutes before)' }),
+      .openapi({ uniqueItems: true, description: 'The reminders of bookings made or moved from now on, each once; null goes back to the default (email 1440, sms 120 minutes before)' }),
   })
   .strict()
   .openapi('PutBusinessHours', {

@@ -65,6 +65,7 @@ export const updateServiceBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change')
   .openapi('UpdateService', {
+    minProperties: 1,
     description: 'Only the fields sent change; null clears the description or the price. Bookings already made keep their times.',
     example: { priceCents: 13500, bufferMinutes: 10 },
   });
