@@ -117,8 +117,10 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
     },
   });
   setHandler(markPaidUpdate, (args?: PaidArgs) => (close('paid', { method: args?.method, recorded: args?.recorded === true }), status()), {
+    // A late payment still counts after the last reminder (the workflow waits for it): only an
+    // outcome closes the door.
     validator: (args?: unknown) => {
-      notFinished();
+      if (outcome !== null) throw new Error(`the invoice is already ${outcome}`);
       const read = readPaidArgs(args);
       if (!read.ok) throw new Error(read.problem);
     },

@@ -16,7 +16,7 @@ import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { planReminders } from '../../src/domain/reminder-schedule';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
-import { paidSignal, pauseSignal, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/payment-reminder.contract';
+import { markPaidUpdate, paidSignal, pauseSignal, pauseUpdate, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/payment-reminder.contract';
 import { paymentReminder } from '../../src/workflows/payment-reminder';
 import { createAppPool, createTenant } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
@@ -312,4 +312,26 @@ it('stops on cancel and records who cancelled', async () => {
   const audit = await withTenant(pool, tenantId, (db) => listAuditEntries(db, { target: `invoice:${invoice.id}`, action: 'invoice.reminders_cancelled', limit: 5 }));
   expect(audit).toHaveLength(1);
   expect(audit[0]!.detail.identity).toEqual(expect.any(String));
+});
+
+it('as Updates: pause is refused once every reminder went out, a late payment by hand is still taken and lands on the invoice', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  const start = await env.currentTimeMs();
+  const { input, invoice } = await createInvoice({ dueDate: new Date(start + 2 * DAY).toISOString().slice(0, 10), scheduleDays: [0], timeZone: 'UTC' });
+
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    await env.sleep(5 * DAY); // the only step goes out; the workflow now waits for a late payment
+    expect(sent).toHaveLength(1);
+    // The validator's reason reaches the caller as the update's failure cause.
+    await expect(handle.executeUpdate(pauseUpdate)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/already finished/) } });
+    await expect(handle.executeUpdate(markPaidUpdate, { args: [{ method: 'barter' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/method must be one of/) } });
+    const status = await handle.executeUpdate(markPaidUpdate, { args: [{ method: 'cash' }] });
+    expect(status).toMatchObject({ state: 'done', outcome: 'paid' });
+    expect(await handle.result()).toMatchObject({ outcome: 'paid' });
+  });
+  // Paid through Temporal (no recorded flag): the workflow wrote the invoice row itself.
+  expect(await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id))).toMatchObject({ status: 'paid', paidMethod: 'cash' });
 });
