@@ -66,12 +66,6 @@ export class ConflictError extends AppError {
   readonly title = 'Conflict';
 }
 
-export class PayloadTooLargeError extends AppError {
-  readonly status = 413;
-  readonly type = 'payload-too-large';
-  readonly title = 'Payload too large';
-}
-
 export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;
   readonly type = 'unsupported-media-type';
