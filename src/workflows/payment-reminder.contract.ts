@@ -53,6 +53,6 @@ export const pauseUpdate = defineUpdate<PaymentReminderStatus>('pause');
 export const resumeUpdate = defineUpdate<PaymentReminderStatus>('resume');
 export const rescheduleUpdate = defineUpdate<PaymentReminderStatus, [RescheduleArgs]>('reschedule');
 /** Paid by hand (cash at the desk), as POST /api/invoices/:id/mark-paid records it. */
-export const markPaidUpdate = defineUpdate<PaymentReminderStatus, [PaidArgs?]>('paid');
+export const markPaidUpdate = defineUpdate<PaymentReminderStatus, [PaidArgs]>('paid');
 
 export const paymentReminderStatusQuery = defineQuery<PaymentReminderStatus>('status');
