@@ -4,7 +4,6 @@
 // (for email, by the outbox guard just before Gmail is called).
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import { bookingLinkUrl, signBookingLink } from '../crypto/booking-link';
 import { insertAuditEntry } from '../db/audit';
 import { ensureBookingLink } from '../db/booking-links';
@@ -12,17 +11,15 @@ import { findBookingSettings } from '../db/booking-settings';
 import { recordBookingMessage, type BookingMessageStatus } from '../db/booking-reminders';
 import { findBooking, type Booking } from '../db/bookings';
 import { findClient } from '../db/clients';
-import { insertEmail } from '../db/emails';
+import { queueEmail } from '../db/emails';
 import { findService } from '../db/services';
 import { setSmsConsentByPhone } from '../db/sms-consent';
 import type { Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { findTenant } from '../db/tenants';
 import { bookingMessage, type BookingNoticeKind } from '../domain/booking-message';
 import { planBookingReminders } from '../domain/booking-reminders';
 import { calendarEventIdForBooking, type BookingChannel } from '../domain/bookings';
-import { rfcMessageId } from '../domain/email';
-import { emailWorkflowId } from '../domain/workflow-ids';
 import { AppError, UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Calendar } from '../providers/google/calendar';
@@ -36,7 +33,8 @@ import { asTemporalFailure } from './temporal-failure';
 export type BookingCalendar = Pick<Calendar, 'insertEvent' | 'updateEvent' | 'deleteEvent'>;
 
 export interface BookingActivityDeps {
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   publicBaseUrl: string;
   /** Signs the client's self-service links (JWT_SECRET_KEY, under an audience of their own). */
@@ -80,7 +78,7 @@ function calendarFailure(err: unknown): never {
 }
 
 export function createBookingActivities(deps: BookingActivityDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   /** Everything a message or an event says: the business, the client, the service, the zone. */
   async function loadFacts(db: Db, booking: Booking) {
@@ -257,7 +255,7 @@ export function createBookingActivities(deps: BookingActivityDeps) {
           timeZone,
           manageUrl: await manageUrl(db, input, 'email', booking),
         });
-        await insertEmail(db, {
+        await queueEmail(db, {
           id: input.emailId,
           tenantId: input.tenantId,
           purpose: 'booking_message',
@@ -265,9 +263,7 @@ export function createBookingActivities(deps: BookingActivityDeps) {
           subject: message.subject,
           text: message.text,
           clientId: client.id,
-          messageId: rfcMessageId(input.emailId),
           guard: { kind: 'booking_current', bookingId: input.bookingId, startAt: input.forStartAt },
-          workflowId: emailWorkflowId(input.tenantId, input.emailId),
         });
         return { status: 'queued' as const, detail: null };
       });

@@ -5,7 +5,6 @@
 // so its reminders follow; every other event only counts as busy time (free/busy reads it).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { insertAuditEntry } from '../db/audit';
 import { BookingOverlapError, cancelBooking, findBooking, rescheduleBooking, type Booking } from '../db/bookings';
@@ -21,7 +20,7 @@ import {
 } from '../db/calendar-sync';
 import { findService } from '../db/services';
 import type { Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { bookingIdForCalendarEvent } from '../domain/bookings';
 import { AppError, UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
@@ -35,7 +34,8 @@ export type SyncCalendar = Pick<Calendar, 'listChanges' | 'watchEvents' | 'stopC
 
 export interface CalendarSyncDeps {
   config: Config;
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   /** Where Google posts push notifications: the API's POST /api/calendar/webhook. */
   webhookUrl: string;
@@ -55,7 +55,7 @@ function failure(err: unknown): never {
 }
 
 export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   async function syncRow(tenantId: string, id: string): Promise<CalendarSync> {
     const row = await tx(tenantId, (db) => findCalendarSync(db, id));

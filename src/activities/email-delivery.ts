@@ -3,9 +3,8 @@
 // Gmail whether the message (by its Message-ID) already went out, and a guard (e.g. "the invoice
 // is still open") is re-checked immediately before the send.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import { beginSendAttempt, findEmail, markEmailCancelled, markEmailFailed, markEmailRetrying, markEmailSent } from '../db/emails';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
 import { backoffAfterAttempt, type EmailGuard, type EmailRetryPolicy, type EmailStatus } from '../domain/email';
 import { AppError, UpstreamError } from '../errors';
@@ -20,7 +19,8 @@ export interface OutgoingMailbox {
 }
 
 export interface EmailDeliveryDeps {
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   /** The tenant's connected mailbox; throws an AppError when there is none. */
   mailboxFor(tenantId: string): Promise<OutgoingMailbox>;
@@ -44,7 +44,7 @@ export interface SendEmailResult {
 }
 
 export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
     const { tenantId, emailId } = input;

@@ -3,7 +3,7 @@
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { insertGuardianReport } from '../db/guardian-reports';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import type { GuardianReport } from '../domain/guardian';
 import type { Logger } from '../observability/logger';
 import type { Claude } from '../providers/claude';
@@ -16,6 +16,7 @@ import { createGuardianScreeningActivities } from './guardian-screening';
 export interface GuardianDeps {
   config: Config;
   pool: DatabasePool;
+  tx: TenantTx;
   logger: Logger;
   probes: ProviderProbes;
   claude: () => Pick<Claude, 'classify'>;
@@ -27,13 +28,14 @@ export interface GuardianDeps {
 const SCREENING_TIME_BUDGET_MS = 4 * 60_000;
 
 export function createGuardianActivities(deps: GuardianDeps) {
-  const { config, pool, logger } = deps;
+  const { config, pool, tx, logger } = deps;
   const g = config.guardian;
   const checkProvider = createProviderCheck({ config, probes: deps.probes, reuseForMs: g.providerCheckReuseMs });
   return {
     ...createGuardianCheckActivities({
       config,
       pool,
+      tx,
       logger,
       thresholds: {
         stuckEmailMinutes: g.stuckEmailMinutes,
@@ -44,8 +46,8 @@ export function createGuardianActivities(deps: GuardianDeps) {
       },
       ...(deps.temporal ? { temporal: deps.temporal } : {}),
     }),
-    ...createGuardianScreeningActivities({ config, pool, logger, claude: deps.claude, batchSize: g.screenBatch, timeBudgetMs: SCREENING_TIME_BUDGET_MS }),
-    ...createGuardianAlertActivities({ config, pool, logger, sms: deps.sms }),
+    ...createGuardianScreeningActivities({ config, tx, logger, claude: deps.claude, batchSize: g.screenBatch, timeBudgetMs: SCREENING_TIME_BUDGET_MS }),
+    ...createGuardianAlertActivities({ config, tx, logger, sms: deps.sms }),
 
     async guardianCheckProvider(input: { provider: ProbedProvider }) {
       return checkProvider(input.provider);
@@ -53,7 +55,7 @@ export function createGuardianActivities(deps: GuardianDeps) {
 
     /** Keeps the pass's report for GET /api/guardian (also when no worker answers a query). */
     async recordGuardianReport(input: { tenantId: string; report: GuardianReport; nextRunAt: string | null }): Promise<void> {
-      await withTenant(pool, input.tenantId, (db) => insertGuardianReport(db, input.tenantId, input.report, input.nextRunAt));
+      await tx(input.tenantId, (db) => insertGuardianReport(db, input.tenantId, input.report, input.nextRunAt));
     },
   };
 }

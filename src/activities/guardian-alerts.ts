@@ -2,19 +2,16 @@
 // owner_alert) and delivered by an emailDelivery child of the guardian, plus a text message for a
 // high-severity finding when the business set an alert phone. The finding's row records what was
 // done, so a retried activity or a restarted guardian never sends a second alert.
-import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
-import { insertEmail } from '../db/emails';
+import { queueEmail } from '../db/emails';
 import { findGuardianSettings } from '../db/guardian-settings';
 import type { Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { findTenant } from '../db/tenants';
 import { findThread } from '../db/threads';
 import { claimAlertEmail, findUnsafeThread, markFindingAlerted, recordAlertSms } from '../db/unsafe-threads';
 import { listOwnerEmails } from '../db/users';
-import { rfcMessageId } from '../domain/email';
 import { unsafeThreadAlertMessage } from '../domain/guardian-alert';
-import { emailWorkflowId } from '../domain/workflow-ids';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { IntegrationUnconfiguredError } from '../providers/integration';
@@ -23,7 +20,8 @@ import { sendTextOnce } from './send-text-once';
 
 export interface GuardianAlertDeps {
   config: Config;
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   /** Throws IntegrationUnconfiguredError when Twilio is not configured. */
   sms: () => Pick<Sms, 'send' | 'findSent'>;
@@ -40,7 +38,7 @@ export interface PreparedAlert {
 }
 
 export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   async function alertText(db: Db, tenantId: string, findingId: string) {
     const finding = await findUnsafeThread(db, findingId);
@@ -73,15 +71,13 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
         // Queued by an earlier attempt whose delivery may not have started: delivering it again is
         // safe, since emailDelivery never sends an email that is already sent.
         if (!claim.claimed) return { emailId: claim.emailId, deliver: claim.emailId !== null, sms, note: 'queued by an earlier attempt' };
-        await insertEmail(db, {
+        await queueEmail(db, {
           id: input.emailId,
           tenantId: input.tenantId,
           purpose: 'owner_alert',
           to: owner,
           subject: found.message.subject,
           text: found.message.text,
-          messageId: rfcMessageId(input.emailId),
-          workflowId: emailWorkflowId(input.tenantId, input.emailId),
         });
         return { emailId: input.emailId, deliver: true, sms, note: null };
       });

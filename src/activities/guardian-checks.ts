@@ -11,8 +11,8 @@ import { listOpenInvoices, markRemindersChecked, remindersCancelledByHand } from
 import type { Invoice } from '../db/invoices';
 import { findMailbox } from '../db/mailboxes';
 import { remainingReminderPlan } from '../db/remaining-reminders';
-import { sql, type Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import { sql } from '../db/sql';
+import type { TenantTx } from '../db/tenant-transaction';
 import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/guardian';
 import { stuckOf, workflowsCheck, WORKFLOWS_EXAMINED_PER_PASS, type RunningWorkflowHealth, type StuckWorkflow } from '../domain/stuck-workflows';
 import type { Logger } from '../observability/logger';
@@ -34,7 +34,9 @@ export interface GuardianThresholds {
 
 export interface GuardianCheckDeps {
   config: Config;
+  /** For the postgres check's own round trip, outside any tenant. */
   pool: DatabasePool;
+  tx: TenantTx;
   logger: Logger;
   thresholds: GuardianThresholds;
   /** The Temporal client the invoice check asks (the activity's own, by default). */
@@ -51,8 +53,7 @@ export interface GmailCheckResult {
 const RESTARTABLE = new Set(['NOT_FOUND', 'FAILED', 'TIMED_OUT']);
 
 export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
-  const { config, pool, thresholds } = deps;
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(pool, tenantId, fn);
+  const { config, pool, tx, thresholds } = deps;
   const temporal = deps.temporal ?? (() => Context.current().client);
 
   async function reminderRunStatus(client: Client, workflowId: string, running: ReadonlySet<string>): Promise<string> {

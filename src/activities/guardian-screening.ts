@@ -4,11 +4,9 @@
 // When Claude fails, the pass stops there: the checkpoint only moves past messages that were
 // classified, and the rest wait for the next pass. Nothing is skipped.
 import { Context } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { countUnscreenedMessages, listUnscreenedMessages, recordScreening, type UnscreenedMessage } from '../db/guardian-screenings';
-import type { Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { flagUnsafeThread, listOpenFindingRefs, listUnalertedFindings, type UnsafeThread } from '../db/unsafe-threads';
 import { findingKey, isOwnOutboxMessage, type Finding, type MessageCheckpoint, type UnsafeCategory, type UnsafeSeverity } from '../domain/guardian';
 import { UpstreamError } from '../errors';
@@ -19,7 +17,8 @@ import { describeFailure } from './guardian-providers';
 
 export interface ScreeningDeps {
   config: Config;
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   /** Throws IntegrationUnconfiguredError when Claude is not configured. */
   claude: () => Pick<Claude, 'classify'>;
@@ -64,7 +63,7 @@ function after(a: MessageCheckpoint, b: MessageCheckpoint | null): boolean {
 }
 
 export function createGuardianScreeningActivities(deps: ScreeningDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   async function record(tenantId: string, message: UnscreenedMessage, c: Classification): Promise<UnsafeThread | null> {
     const verdict = normalise(c);

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { insertAuditEntry } from '../db/audit';
 import { markGoogleAccountReauthRequired } from '../db/google-accounts';
 import type { Mailbox } from '../db/mailboxes';
-import { withTenant } from '../db/tenant-transaction';
+import { tenantTransactions } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
 import { createClaude } from '../providers/claude';
 import { createCalendar } from '../providers/google/calendar';
@@ -37,10 +37,12 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const { config, pool, logger } = deps;
+  // The one way activities open a transaction as a tenant, handed to each factory.
+  const tx = tenantTransactions(pool);
   async function onReauthRequired(tenantId: string, detail: string): Promise<void> {
     // Gmail itself is what broke, so the owner learns it from the connection's state (the
     // guardian's report and GET /api/gmail status) and the audit log, not by email.
-    await withTenant(pool, tenantId, async (db) => {
+    await tx(tenantId, async (db) => {
       await markGoogleAccountReauthRequired(db, tenantId, detail);
       await insertAuditEntry(db, { tenantId, actorId: null, action: 'gmail.reauth_required', target: 'gmail', requestId: null, detail: { detail } });
     });
@@ -57,35 +59,35 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities({ config, pool }),
     ...createHousekeepingActivities(deps),
     ...createEmailDeliveryActivities({
-      pool,
+      tx,
       logger,
       mailboxFor: (tenantId) => tenantMailbox(config, pool, tenantId),
       guardHolds: emailGuardHolds,
       onReauthRequired,
     }),
     ...createMailboxSyncActivities({
-      pool,
+      tx,
       logger,
       gmailFor: mailboxGmail,
       onReauthRequired,
       fullSyncMaxMessages: config.mailboxSync.fullSyncMaxMessages,
     }),
-    ...createMailboxWatchActivities({ pool, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),
+    ...createMailboxWatchActivities({ tx, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),
     ...createSmsDeliveryActivities({
-      pool,
+      tx,
       logger,
       sms: () => createTwilio(config),
       publicBaseUrl: config.http.publicBaseUrl,
     }),
     ...createPaymentReminderActivities({
-      pool,
+      tx,
       logger,
       publicBaseUrl: config.http.publicBaseUrl,
       payments: () => createStripe(config),
       sms: () => createTwilio(config),
     }),
     ...createBookingActivities({
-      pool,
+      tx,
       logger,
       publicBaseUrl: config.http.publicBaseUrl,
       linkSecret: config.auth.jwtSecret,
@@ -95,7 +97,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createCalendarSyncActivities({
       config,
-      pool,
+      tx,
       logger,
       webhookUrl: `${config.http.publicBaseUrl}/api/calendar/webhook`,
       calendarFor: tenantCalendar,
@@ -103,6 +105,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGuardianActivities({
       config,
       pool,
+      tx,
       logger,
       probes: providerProbes(config),
       // Each screening call is cut off well inside the screening activity's heartbeat timeout.

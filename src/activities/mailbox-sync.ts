@@ -6,11 +6,10 @@
 // store nothing twice. When Gmail no longer has the cursor's history (404) the pass falls back to
 // a bounded full sync of the newest inbox messages.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import { advanceSyncCursor, findMailbox, recordSyncError, type Mailbox } from '../db/mailboxes';
 import { storedGmailMessageIds, storeInboundMessage } from '../db/messages';
 import type { Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail, GmailMessageRef } from '../providers/google/gmail';
@@ -21,7 +20,8 @@ import { isInbound, toInboundMessage } from './mailbox-message';
 export type SyncGmail = Pick<Gmail, 'getProfile' | 'listHistory' | 'getMessage' | 'listMessages'>;
 
 export interface MailboxSyncDeps {
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   /** The Gmail client of this mailbox (its refresh token opened). */
   gmailFor(mailbox: Mailbox): SyncGmail;
@@ -44,7 +44,7 @@ const LIST_PAGE_SIZE = 100;
 type MessageCandidate = GmailMessageRef & { labelIds?: string[] };
 
 export function createMailboxSyncActivities(deps: MailboxSyncDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
   const concurrency = deps.fetchConcurrency ?? 4;
 
   async function syncMailbox(input: SyncMailboxInput): Promise<MailboxPassResult> {

@@ -3,16 +3,16 @@
 // to be callable by the guardian when it takes renewals over: it is safe to call at any time
 // (Gmail replaces the mailbox's watch) and says when there is nothing to watch.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import { findMailbox, recordWatch, type Mailbox } from '../db/mailboxes';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail } from '../providers/google/gmail';
 import type { MailboxWatchRenewal } from '../workflows/mailbox-watch.contract';
 
 export interface MailboxWatchDeps {
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   gmailFor(mailbox: Mailbox): Pick<Gmail, 'watch'>;
   /** GMAIL_PUBSUB_TOPIC: projects/<project>/topics/<topic>. */
@@ -23,14 +23,14 @@ export interface MailboxWatchDeps {
 export function createMailboxWatchActivities(deps: MailboxWatchDeps) {
   async function renewMailboxWatch(input: { tenantId: string; mailboxId: string }): Promise<MailboxWatchRenewal> {
     const { tenantId, mailboxId } = input;
-    const mailbox = await withTenant(deps.pool, tenantId, (db) => findMailbox(db, tenantId));
+    const mailbox = await deps.tx(tenantId, (db) => findMailbox(db, tenantId));
     if (!mailbox || mailbox.id !== mailboxId) return { outcome: 'disconnected', historyId: null, expiresAt: null };
     if (mailbox.status === 'reauth_required') return { outcome: 'reauth_required', historyId: null, expiresAt: null };
     const log = deps.logger.child({ tenantId, mailboxId });
     try {
       // Inbox changes only: our own sends and label edits would wake the sync for nothing.
       const watch = await deps.gmailFor(mailbox).watch({ topicName: deps.topicName, labelIds: ['INBOX'] });
-      await withTenant(deps.pool, tenantId, (db) => recordWatch(db, mailboxId, { historyId: watch.historyId, expiresAt: watch.expiration }));
+      await deps.tx(tenantId, (db) => recordWatch(db, mailboxId, { historyId: watch.historyId, expiresAt: watch.expiration }));
       log.info({ expiresAt: watch.expiration.toISOString() }, 'Gmail watch renewed');
       return { outcome: 'watching', historyId: watch.historyId, expiresAt: watch.expiration.toISOString() };
     } catch (err) {

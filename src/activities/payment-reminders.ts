@@ -2,21 +2,17 @@
 // so a payment or void that landed a moment ago always wins over a reminder.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DatabasePool } from 'slonik';
 import { insertAuditEntry } from '../db/audit';
 import { findClient } from '../db/clients';
 import { setSmsConsentByPhone } from '../db/sms-consent';
-import { insertEmail } from '../db/emails';
+import { queueEmail, queueOwnerAlert } from '../db/emails';
 import { findInvoice, markInvoiceOverdue, markInvoicePaid, setPaymentLink, voidInvoice, type Invoice } from '../db/invoices';
 import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
 import { findTenant } from '../db/tenants';
-import { listOwnerEmails } from '../db/users';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
-import { rfcMessageId } from '../domain/email';
 import { PAID_BY_HAND_METHODS, type PaidByHandMethod } from '../domain/reminder-actions';
 import { overdueAlertMessage, reminderMessage } from '../domain/reminder-message';
-import { emailWorkflowId } from '../domain/workflow-ids';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Payments } from '../providers/stripe';
@@ -30,7 +26,8 @@ export type PaymentLinks = Pick<Payments, 'createCheckoutSession'>;
 export type ReminderSms = Pick<Sms, 'send' | 'findSent'>;
 
 export interface PaymentReminderDeps {
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   publicBaseUrl: string;
   payments: () => PaymentLinks;
@@ -47,7 +44,7 @@ function closedOutcome(invoice: Invoice | null): Closed | null {
 }
 
 export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   async function loadFacts(db: Db, invoice: Invoice, step: number) {
     const [tenant, client] = await Promise.all([findTenant(db, invoice.tenantId), findClient(db, invoice.clientId)]);
@@ -110,7 +107,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'skipped', detail: 'client has no email address' });
           return { emailId: null, invoiceClosed: null };
         }
-        await insertEmail(db, {
+        await queueEmail(db, {
           id: input.emailId,
           tenantId: input.tenantId,
           purpose: 'invoice_reminder',
@@ -118,9 +115,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           subject: message.subject,
           text: message.text,
           clientId: client.id,
-          messageId: rfcMessageId(input.emailId),
           guard: { kind: 'invoice_open', invoiceId: input.invoiceId },
-          workflowId: emailWorkflowId(input.tenantId, input.emailId),
         });
         await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'queued', emailId: input.emailId });
         return { emailId: input.emailId, invoiceClosed: null };
@@ -202,9 +197,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
         const invoice = await findInvoice(db, input.invoiceId);
         if (!invoice || !(await markInvoiceOverdue(db, input.invoiceId))) return { ownerEmailId: null };
         await audit(db, input.tenantId, 'invoice.overdue', input.invoiceId, {});
-        const [owner] = await listOwnerEmails(db);
         const client = await findClient(db, invoice.clientId);
-        if (!owner) return { ownerEmailId: null };
         const tenant = await findTenant(db, input.tenantId);
         const alert = overdueAlertMessage({
           businessName: tenant?.name ?? '',
@@ -215,16 +208,8 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           description: invoice.description,
           invoiceId: invoice.id,
         });
-        await insertEmail(db, {
-          id: input.ownerEmailId,
-          tenantId: input.tenantId,
-          purpose: 'owner_alert',
-          to: owner,
-          subject: alert.subject,
-          text: alert.text,
-          messageId: rfcMessageId(input.ownerEmailId),
-          workflowId: emailWorkflowId(input.tenantId, input.ownerEmailId),
-        });
+        const queued = await queueOwnerAlert(db, { id: input.ownerEmailId, tenantId: input.tenantId, subject: alert.subject, text: alert.text });
+        if (!queued) return { ownerEmailId: null };
         return { ownerEmailId: input.ownerEmailId };
       });
     },

@@ -3,12 +3,10 @@
 // arrived while the text waited wins), and a try after an ambiguous failure first asks Twilio
 // whether the text already went (sendTextOnce).
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { DatabasePool } from 'slonik';
 import { findClient } from '../db/clients';
 import { setSmsConsentByPhone } from '../db/sms-consent';
 import { beginSmsAttempt, findSms, markSmsCancelled, markSmsFailed, markSmsRetrying, markSmsSent } from '../db/sms-messages';
-import type { Db } from '../db/sql';
-import { withTenant } from '../db/tenant-transaction';
+import type { TenantTx } from '../db/tenant-transaction';
 import { backoffAfterAttempt, type EmailRetryPolicy } from '../domain/email';
 import type { SmsStatus } from '../domain/sms';
 import { AppError, UpstreamError } from '../errors';
@@ -18,7 +16,8 @@ import { rowNotVisible } from './row-not-visible';
 import { sendTextOnce, sentByEarlierAttempt, smsStatusCallbackUrl } from './send-text-once';
 
 export interface SmsDeliveryDeps {
-  pool: DatabasePool;
+  /** A transaction as the tenant (row-level security), made once for the whole worker. */
+  tx: TenantTx;
   logger: Logger;
   sms(): Pick<Sms, 'send' | 'findSent'>;
   /** The API's public base URL: Twilio posts delivery statuses to its /api/sms/status. */
@@ -40,7 +39,7 @@ export interface SendSmsResult {
 }
 
 export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
-  const tx = <T>(tenantId: string, fn: (db: Db) => Promise<T>) => withTenant(deps.pool, tenantId, fn);
+  const { tx } = deps;
 
   async function sendSms(input: SendSmsInput): Promise<SendSmsResult> {
     const { tenantId, smsId } = input;

@@ -2,8 +2,10 @@
 // (and the bulk retry), each guarded by the status it expects, so a late retry cannot move a
 // sent email back.
 import { z } from 'zod';
-import { EMAIL_STATUSES, type EmailGuard, type EmailPurpose } from '../domain/email';
+import { EMAIL_STATUSES, rfcMessageId, type EmailGuard, type EmailPurpose } from '../domain/email';
+import { emailWorkflowId } from '../domain/workflow-ids';
 import { sql, type Db } from './sql';
+import { listOwnerEmails } from './users';
 
 const guardSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('invoice_open'), invoiceId: z.guid() }),
@@ -57,6 +59,28 @@ export interface NewEmail {
   messageId: string;
   guard?: EmailGuard | null;
   workflowId: string;
+}
+
+/**
+ * An email for the outbox as its callers know it: the Message-ID (which makes a resend findable in
+ * Gmail) and the emailDelivery workflow's id both follow from the email's id, here and nowhere else.
+ */
+export type QueuedEmail = Omit<NewEmail, 'messageId' | 'workflowId'>;
+
+/**
+ * Puts an email in the outbox; its emailDelivery workflow is started by the caller (from the API)
+ * or run as a child (from a workflow) once this transaction has committed. A retry with the same
+ * id returns the first row.
+ */
+export async function queueEmail(db: Db, email: QueuedEmail): Promise<Email> {
+  return insertEmail(db, { ...email, messageId: rfcMessageId(email.id), workflowId: emailWorkflowId(email.tenantId, email.id) });
+}
+
+/** An email to the business's owner (a dispute, an overdue invoice); null when no owner has an address. */
+export async function queueOwnerAlert(db: Db, alert: { id: string; tenantId: string; subject: string; text: string }): Promise<Email | null> {
+  const [owner] = await listOwnerEmails(db);
+  if (!owner) return null;
+  return queueEmail(db, { ...alert, purpose: 'owner_alert', to: owner });
 }
 
 /** Inserts the email; a second insert with the same id (an activity retry) returns the first. */

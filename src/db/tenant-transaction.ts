@@ -15,3 +15,10 @@ export async function withTenant<T>(
     return fn(tx);
   });
 }
+
+/** A transaction as one tenant, the way activities ask for one: made once per worker, passed in. */
+export type TenantTx = <T>(tenantId: string, fn: (db: DatabaseTransactionConnection) => Promise<T>) => Promise<T>;
+
+export function tenantTransactions(pool: DatabasePool): TenantTx {
+  return (tenantId, fn) => withTenant(pool, tenantId, fn);
+}

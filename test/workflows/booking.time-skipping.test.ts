@@ -15,7 +15,7 @@ import { listBookingMessages } from '../../src/db/booking-reminders';
 import { BOOKING_CALENDAR_ID, cancelBooking, insertBooking, rescheduleBooking } from '../../src/db/bookings';
 import { insertClient } from '../../src/db/clients';
 import { insertService } from '../../src/db/services';
-import { withTenant } from '../../src/db/tenant-transaction';
+import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { updateTenant } from '../../src/db/tenants';
 import { bookingReminderInstant } from '../../src/domain/booking-reminders';
 import { calendarEventIdForBooking, type BookingChannel } from '../../src/domain/bookings';
@@ -108,14 +108,14 @@ async function startWorker(options: {
       return { deleted: true };
     },
   };
-  const real = createBookingActivities({ pool, logger, publicBaseUrl: 'http://localhost:3000', linkSecret: 'a test secret for booking links, long enough', calendarFor: async () => calendar, sms: () => sms });
+  const real = createBookingActivities({ tx: tenantTransactions(pool), logger, publicBaseUrl: 'http://localhost:3000', linkSecret: 'a test secret for booking links, long enough', calendarFor: async () => calendar, sms: () => sms });
   const wrapped: Record<string, unknown> = { ...real };
   for (const [name, wrap] of Object.entries(options.around ?? {})) {
     const activity = real[name as keyof Activities] as (input: unknown) => Promise<unknown>;
     wrapped[name] = (input: unknown) => (wrap as (i: unknown, r: unknown) => Promise<unknown>)(input, activity);
   }
   const activities = {
-    ...createEmailDeliveryActivities({ pool, logger, mailboxFor: async () => mailbox, guardHolds: emailGuardHolds, onReauthRequired: async () => undefined }),
+    ...createEmailDeliveryActivities({ tx: tenantTransactions(pool), logger, mailboxFor: async () => mailbox, guardHolds: emailGuardHolds, onReauthRequired: async () => undefined }),
     ...wrapped,
   };
   return createTestWorker({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });

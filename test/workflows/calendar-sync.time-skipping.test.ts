@@ -8,7 +8,7 @@ import type { DatabasePool } from 'slonik';
 import { createCalendarSyncActivities, type SyncCalendar } from '../../src/activities/calendar-sync';
 import { BOOKING_CALENDAR_ID } from '../../src/db/bookings';
 import { ensureCalendarSync, findCalendarSync } from '../../src/db/calendar-sync';
-import { withTenant } from '../../src/db/tenant-transaction';
+import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { calendarSyncWorkflowId } from '../../src/domain/workflow-ids';
 import { createLogger } from '../../src/observability/logger';
 import { calendarSync } from '../../src/workflows/calendar-sync';
@@ -71,7 +71,7 @@ it('renews the channel a day before it expires, passes on each push and on the f
       throw new Error('no booking event changes in this test');
     },
   };
-  const activities = createCalendarSyncActivities({ config: testConfig(), pool, logger, webhookUrl: 'http://localhost:3000/api/calendar/webhook', calendarFor: async () => calendar });
+  const activities = createCalendarSyncActivities({ config: testConfig(), tx: tenantTransactions(pool), logger, webhookUrl: 'http://localhost:3000/api/calendar/webhook', calendarFor: async () => calendar });
   const taskQueue = `calendar-sync-${randomUUID()}`;
   const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
   const input: CalendarSyncInput = { tenantId, calendarSyncId: row.id, fallbackIntervalMs: 6 * HOUR, renewBeforeMs: DAY };

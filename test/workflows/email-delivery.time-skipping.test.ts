@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { findEmail } from '../../src/db/emails';
-import { withTenant } from '../../src/db/tenant-transaction';
+import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { backoffAfterAttempt, DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
@@ -47,7 +47,7 @@ it('retries with exponential backoff for the whole 24 h budget, then marks the e
     taskQueue: 'email-budget',
     workflowsPath: require.resolve('../../src/workflows'),
     activities: createEmailDeliveryActivities({
-      pool,
+      tx: tenantTransactions(pool),
       logger: createLogger({ name: 'test', level: 'silent', pretty: false }),
       mailboxFor: async () => unavailable,
       guardHolds: async () => true,

@@ -14,7 +14,7 @@ import { createMailboxWatchActivities } from '../../src/activities/mailbox-watch
 import { connectMailbox, findMailbox, recordWatch } from '../../src/db/mailboxes';
 import { storeInboundMessage } from '../../src/db/messages';
 import { sql } from '../../src/db/sql';
-import { withTenant } from '../../src/db/tenant-transaction';
+import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { findThread } from '../../src/db/threads';
 import { listUnsafeThreads } from '../../src/db/unsafe-threads';
 import { insertUser } from '../../src/db/users';
@@ -80,6 +80,7 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
     ...createGuardianActivities({
       config,
       pool,
+      tx: tenantTransactions(pool),
       logger,
       probes,
       claude: () => ({
@@ -100,7 +101,7 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
       }),
     }),
     ...createMailboxWatchActivities({
-      pool,
+      tx: tenantTransactions(pool),
       logger,
       topicName: 'projects/test/topics/gmail',
       onReauthRequired: async () => undefined,
@@ -113,7 +114,7 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
         },
       }),
     }),
-    ...createEmailDeliveryActivities({ pool, logger, mailboxFor: async () => mailbox, guardHolds: async () => true, onReauthRequired: async () => undefined }),
+    ...createEmailDeliveryActivities({ tx: tenantTransactions(pool), logger, mailboxFor: async () => mailbox, guardHolds: async () => true, onReauthRequired: async () => undefined }),
   };
   return createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
 }

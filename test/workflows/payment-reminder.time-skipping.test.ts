@@ -11,7 +11,7 @@ import { listAuditEntries } from '../../src/db/audit';
 import { findClient, insertClient } from '../../src/db/clients';
 import { listReminders } from '../../src/db/invoice-reminders';
 import { findInvoice, insertInvoice, markInvoicePaid } from '../../src/db/invoices';
-import { withTenant } from '../../src/db/tenant-transaction';
+import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { planReminders } from '../../src/domain/reminder-schedule';
 import { UpstreamError } from '../../src/errors';
@@ -76,10 +76,10 @@ async function startWorker(options: {
     },
     findSent: async () => null,
   };
-  const reminders = createPaymentReminderActivities({ pool, logger, publicBaseUrl: 'http://localhost:3000', payments: () => payments, sms: () => sms });
+  const reminders = createPaymentReminderActivities({ tx: tenantTransactions(pool), logger, publicBaseUrl: 'http://localhost:3000', payments: () => payments, sms: () => sms });
   const activities = {
     ...createEmailDeliveryActivities({
-      pool,
+      tx: tenantTransactions(pool),
       logger,
       mailboxFor: async () => mailbox,
       guardHolds: emailGuardHolds,

@@ -7,7 +7,7 @@ import type { DatabasePool } from 'slonik';
 import { createSmsDeliveryActivities } from '../../src/activities/sms-delivery';
 import { insertClient, updateClient } from '../../src/db/clients';
 import { findSms, insertOutboundSms } from '../../src/db/sms-messages';
-import { withTenant } from '../../src/db/tenant-transaction';
+import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
@@ -54,7 +54,7 @@ async function run(taskQueue: string, sms: Pick<Sms, 'send' | 'findSent'>, fixtu
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
-    activities: createSmsDeliveryActivities({ pool, logger: createLogger({ name: 'test', level: 'silent', pretty: false }), sms: () => sms, publicBaseUrl: 'https://api.example.com' }),
+    activities: createSmsDeliveryActivities({ tx: tenantTransactions(pool), logger: createLogger({ name: 'test', level: 'silent', pretty: false }), sms: () => sms, publicBaseUrl: 'https://api.example.com' }),
   });
   const queued = text ?? (await queuedText());
   const result = await worker.runUntil(
