@@ -1,11 +1,8 @@
 // createApp(deps) builds the Koa application without listening, so tests drive app.callback()
 // and server.ts owns the socket. The error handler comes first so it sees every failure.
-import type { Client } from '@temporalio/client';
 import Koa from 'koa';
-import type { DatabasePool } from 'slonik';
-import type { Config } from '../config';
-import type { Logger } from '../observability/logger';
 import type { AppState } from './context';
+import type { AppDeps } from './deps';
 import { WEBHOOK_PATHS } from './webhooks';
 import { cors } from './middleware/cors';
 import { errorHandler } from './middleware/error-handler';
@@ -44,13 +41,6 @@ import { temporalCodecRouter } from './routes/temporal-codec/router';
 import { unsafeThreadsRouter } from './routes/unsafe-threads/router';
 import { usersRouter } from './routes/users/router';
 import { workflowsRouter } from './routes/workflows/router';
-
-export interface AppDeps {
-  config: Config;
-  pool: DatabasePool;
-  temporal: Client;
-  logger: Logger;
-}
 
 
 export function createApp(deps: AppDeps): Koa<AppState> {

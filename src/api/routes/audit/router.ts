@@ -2,7 +2,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { listAuditEntries } from '../../../db/audit';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

@@ -10,7 +10,7 @@ import { findTenant, insertTenant } from '../../../db/tenants';
 import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail } from '../../../db/users';
 import { ForbiddenError, UnauthorizedError } from '../../../errors';
 import { ensureGuardian } from '../../../workflow-starters/guardian';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { reportLoginAttack } from '../../auth/login-attack';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';

@@ -20,7 +20,7 @@ import { signalIfRunning } from '../../../temporal/if-running';
 import { completeSignal, noShowSignal } from '../../../workflows/booking.contract';
 import { startBooking } from '../../../workflow-starters/booking';
 import { ensureCalendarSyncRunning } from '../../../workflow-starters/calendar-sync';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

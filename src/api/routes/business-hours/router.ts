@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import { findBookingSettings, updateBookingSettings } from '../../../db/booking-settings';
 import { NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { businessHoursSchema, presentSettings, putHoursBody } from './schema';

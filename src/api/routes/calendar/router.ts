@@ -13,7 +13,7 @@ import { UnauthorizedError, ValidationError } from '../../../errors';
 import { requireIntegration } from '../../../providers/integration';
 import { pingCalendar } from '../../../workflow-starters/calendar-ping';
 import { notifyCalendarSync } from '../../../workflow-starters/calendar-sync';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { availableSlots } from './availability';

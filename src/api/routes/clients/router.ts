@@ -4,7 +4,7 @@ import { ForeignKeyIntegrityConstraintViolationError } from 'slonik';
 import { z } from 'zod';
 import { deleteClient, findClient, insertClient, listClients, updateClient } from '../../../db/clients';
 import { ConflictError, NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

@@ -4,15 +4,13 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { findClient } from '../../../db/clients';
-import { findEmail, insertEmail, listEmails, requeueFailedEmails } from '../../../db/emails';
+import { findEmail, listEmails, queueEmail, requeueFailedEmails } from '../../../db/emails';
 import { insertAuditEntry } from '../../../db/audit';
 import { withTenant } from '../../../db/tenant-transaction';
 import { findUser } from '../../../db/users';
-import { rfcMessageId } from '../../../domain/email';
-import { emailWorkflowId } from '../../../domain/workflow-ids';
 import { NotFoundError, ValidationError } from '../../../errors';
 import { startEmailDelivery } from '../../../workflow-starters/email-delivery';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';
@@ -51,8 +49,7 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
         throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
       }
       const id = randomUUID();
-      const workflowId = emailWorkflowId(auth.tenantId, id);
-      await insertEmail(db, {
+      const { workflowId } = await queueEmail(db, {
         id,
         tenantId: auth.tenantId,
         purpose: 'api',
@@ -64,8 +61,6 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
         threadId: body.threadId ?? null,
         inReplyTo: body.inReplyTo ?? null,
         references: body.inReplyTo ?? null,
-        messageId: rfcMessageId(id),
-        workflowId,
       });
       await audit({ action: 'email.queued', target: `email:${id}`, detail: { clientId: body.clientId ?? null, reply: Boolean(body.inReplyTo) } });
       // Started inside the transaction: if Temporal refuses, the email is not stored either.
@@ -150,16 +145,13 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
       const user = await findUser(db, auth.userId);
       if (!user) throw new NotFoundError('No such user');
       const id = randomUUID();
-      const workflowId = emailWorkflowId(auth.tenantId, id);
-      await insertEmail(db, {
+      const { workflowId } = await queueEmail(db, {
         id,
         tenantId: auth.tenantId,
         purpose: 'test',
         to: user.email,
         subject: 'Frontdesk test email',
         text: 'This is a test email from Frontdesk. If you can read it, sending works.',
-        messageId: rfcMessageId(id),
-        workflowId,
       });
       await audit({ action: 'email.test', target: `email:${id}` });
       await startEmailDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, emailId: id });

@@ -14,7 +14,7 @@ import { createGoogleOAuth } from '../../../providers/google/oauth';
 import { createPubsubPushVerifier, type PubsubPushVerifier } from '../../../providers/google/pubsub-push-verifier';
 import { requireIntegration } from '../../../providers/integration';
 import { notifyMailboxSync } from '../../../workflow-starters/mailbox';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { completeGmailConnect } from './complete-connect';

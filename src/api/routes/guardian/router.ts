@@ -6,7 +6,7 @@ import { findGuardianSettings, saveGuardianSettings } from '../../../db/guardian
 import { guardianWorkflowId } from '../../../domain/workflow-ids';
 import { guardianRunNowSignal, pauseSignal, resumeSignal } from '../../../workflows/guardian.contract';
 import { signalGuardian } from '../../../workflow-starters/guardian';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { guardianSettingsBody, guardianSettingsSchema, guardianViewSchema, runNowAccepted } from './schema';

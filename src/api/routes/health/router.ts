@@ -3,7 +3,7 @@
 // serves HTTP, touching no dependency, so a restart is never ordered because Postgres blinked.
 // Each answers its own 503 with the same body, and none is cached.
 import Router from '@koa/router';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { z } from '../../openapi/zod';

@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError } from '../../../errors';
 import { cancelIfRunning, signalIfRunning } from '../../../temporal/if-running';
 import { paidSignal, pauseSignal, rescheduleSignal, resumeSignal } from '../../../workflows/payment-reminder.contract';
 import { startPaymentReminder } from '../../../workflow-starters/payment-reminder';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import { businessFigures } from '../../../db/business-figures';
 import { UnauthorizedError } from '../../../errors';
 import { metrics } from '../../../observability/metrics';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { businessFiguresSchema } from './schema';

@@ -1,6 +1,6 @@
 // GET /api/openapi.json: the document, built once per app from the routes it mounts.
 import Router from '@koa/router';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { buildOpenApiDocument } from '../../openapi/document';

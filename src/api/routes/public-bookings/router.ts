@@ -15,7 +15,7 @@ import { withTenant } from '../../../db/tenant-transaction';
 import { findTenant } from '../../../db/tenants';
 import { canCancel } from '../../../domain/bookings';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { availableSlots } from '../calendar/availability';

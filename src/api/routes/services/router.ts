@@ -5,7 +5,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { archiveService, findService, insertService, listServices, updateService } from '../../../db/services';
 import { ConflictError, NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

@@ -13,7 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError
 import { requireIntegration } from '../../../providers/integration';
 import { createTwilioSignatureValidator } from '../../../providers/twilio';
 import { startSmsDelivery } from '../../../workflow-starters/sms-delivery';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { whyNotTextable } from '../../fields/phone';

@@ -7,7 +7,7 @@ import { tenantForPaymentIntent } from '../../../db/invoices';
 import { findTenant } from '../../../db/tenants';
 import { withTenant } from '../../../db/tenant-transaction';
 import { createStripeWebhookVerifier } from '../../../providers/stripe';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { z } from '../../openapi/zod';

@@ -1,6 +1,6 @@
 // What an operator checks first: versions, uptime, whether workers poll, database and integrations.
 import Router from '@koa/router';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { checkDatabase } from '../health/checks';

@@ -11,7 +11,7 @@ import type { Middleware } from 'koa';
 import type { Payload } from '@temporalio/common';
 import { BadRequestError, ForbiddenError, ValidationError } from '../../../errors';
 import { EncryptionCodec, PayloadIntegrityError, payloadOwner, UnknownCodecKeyError } from '../../../temporal/payload-codec';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { rateLimitByTenant } from '../../middleware/rate-limit';

@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import { findTenant, updateTenant } from '../../../db/tenants';
 import { NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { presentTenant, tenantSchema } from '../users/schema';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { listThreadMessages } from '../../../db/messages';
 import { findThread, listThreads } from '../../../db/threads';
 import { NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

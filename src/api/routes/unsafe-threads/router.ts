@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { findUnsafeThread, listUnsafeThreads, resolveUnsafeThread, threadAutoReplyPaused } from '../../../db/unsafe-threads';
 import { ConflictError, NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { decodeCursor, toPage } from '../../pagination';

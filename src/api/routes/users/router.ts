@@ -4,7 +4,7 @@ import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import { z } from 'zod';
 import { findUser, insertUser, listUsers } from '../../../db/users';
 import { NotFoundError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { hashPassword } from '../../auth/passwords';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';

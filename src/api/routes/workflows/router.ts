@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ConflictError, ValidationError } from '../../../errors';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { openCursor, signCursor } from '../../signed-cursor';
