@@ -15,7 +15,7 @@ import { queueEmail } from '../db/emails';
 import { findService } from '../db/services';
 import { setSmsConsentByPhone } from '../db/sms-consent';
 import type { Db } from '../db/sql';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { findTenant } from '../db/tenants';
 import { bookingMessage, type BookingNoticeKind } from '../domain/booking-message';
 import { planBookingReminders } from '../domain/booking-reminders';
@@ -34,7 +34,7 @@ export type BookingCalendar = Pick<Calendar, 'insertEvent' | 'updateEvent' | 'de
 
 export interface BookingActivityDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   publicBaseUrl: string;
   /** Signs the client's self-service links (JWT_SECRET_KEY, under an audience of their own). */

@@ -20,7 +20,7 @@ import {
 } from '../db/calendar-sync';
 import { findService } from '../db/services';
 import type { Db } from '../db/sql';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { bookingIdForCalendarEvent } from '../domain/bookings';
 import { AppError, UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
@@ -35,7 +35,7 @@ export type SyncCalendar = Pick<Calendar, 'listChanges' | 'watchEvents' | 'stopC
 export interface CalendarSyncDeps {
   config: Config;
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   /** Where Google posts push notifications: the API's POST /api/calendar/webhook. */
   webhookUrl: string;

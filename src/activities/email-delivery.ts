@@ -4,7 +4,7 @@
 // is still open") is re-checked immediately before the send.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { beginSendAttempt, findEmail, markEmailCancelled, markEmailFailed, markEmailRetrying, markEmailSent } from '../db/emails';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
 import { backoffAfterAttempt, type EmailGuard, type EmailRetryPolicy, type EmailStatus } from '../domain/email';
 import { AppError, UpstreamError } from '../errors';
@@ -20,7 +20,7 @@ export interface OutgoingMailbox {
 
 export interface EmailDeliveryDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   /** The tenant's connected mailbox; throws an AppError when there is none. */
   mailboxFor(tenantId: string): Promise<OutgoingMailbox>;

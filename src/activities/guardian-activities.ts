@@ -3,7 +3,7 @@
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { insertGuardianReport } from '../db/guardian-reports';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import type { GuardianReport } from '../domain/guardian';
 import type { Logger } from '../observability/logger';
 import type { Claude } from '../providers/claude';
@@ -16,7 +16,7 @@ import { createGuardianScreeningActivities } from './guardian-screening';
 export interface GuardianDeps {
   config: Config;
   pool: DatabasePool;
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   probes: ProviderProbes;
   claude: () => Pick<Claude, 'classify'>;

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { queueEmail } from '../db/emails';
 import { findGuardianSettings } from '../db/guardian-settings';
 import type { Db } from '../db/sql';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { findTenant } from '../db/tenants';
 import { findThread } from '../db/threads';
 import { claimAlertEmail, findUnsafeThread, markFindingAlerted, recordAlertSms } from '../db/unsafe-threads';
@@ -21,7 +21,7 @@ import { sendTextOnce } from './send-text-once';
 export interface GuardianAlertDeps {
   config: Config;
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   /** Throws IntegrationUnconfiguredError when Twilio is not configured. */
   sms: () => Pick<Sms, 'send' | 'findSent'>;

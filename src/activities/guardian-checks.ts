@@ -12,7 +12,7 @@ import type { Invoice } from '../db/invoices';
 import { findMailbox } from '../db/mailboxes';
 import { remainingReminderPlan } from '../db/remaining-reminders';
 import { sql } from '../db/sql';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/guardian';
 import { stuckOf, workflowsCheck, WORKFLOWS_EXAMINED_PER_PASS, type RunningWorkflowHealth, type StuckWorkflow } from '../domain/stuck-workflows';
 import type { Logger } from '../observability/logger';
@@ -36,7 +36,7 @@ export interface GuardianCheckDeps {
   config: Config;
   /** For the postgres check's own round trip, outside any tenant. */
   pool: DatabasePool;
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   thresholds: GuardianThresholds;
   /** The Temporal client the invoice check asks (the activity's own, by default). */
@@ -81,7 +81,7 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
     async guardianCheckPostgres(): Promise<GuardianCheck> {
       const started = Date.now();
       try {
-        await pool.query(sql.unsafe`SELECT 1`);
+        await pool.query(sql.typeAlias('ping')`SELECT 1 AS ok`);
         return { name: 'postgres', status: 'ok', detail: `Reachable (${Date.now() - started} ms)` };
       } catch (err) {
         return { name: 'postgres', status: 'fail', detail: `Not reachable: ${describeFailure(err)}` };

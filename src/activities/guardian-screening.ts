@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import type { Config } from '../config';
 import { countUnscreenedMessages, listUnscreenedMessages, recordScreening, type UnscreenedMessage } from '../db/guardian-screenings';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { flagUnsafeThread, listOpenFindingRefs, listUnalertedFindings, type UnsafeThread } from '../db/unsafe-threads';
 import { findingKey, isOwnOutboxMessage, type Finding, type MessageCheckpoint, type UnsafeCategory, type UnsafeSeverity } from '../domain/guardian';
 import { UpstreamError } from '../errors';
@@ -18,7 +18,7 @@ import { describeFailure } from './guardian-providers';
 export interface ScreeningDeps {
   config: Config;
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   /** Throws IntegrationUnconfiguredError when Claude is not configured. */
   claude: () => Pick<Claude, 'classify'>;

@@ -9,7 +9,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { advanceSyncCursor, findMailbox, recordSyncError, type Mailbox } from '../db/mailboxes';
 import { storedGmailMessageIds, storeInboundMessage } from '../db/messages';
 import type { Db } from '../db/sql';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail, GmailMessageRef } from '../providers/google/gmail';
@@ -21,7 +21,7 @@ export type SyncGmail = Pick<Gmail, 'getProfile' | 'listHistory' | 'getMessage' 
 
 export interface MailboxSyncDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   /** The Gmail client of this mailbox (its refresh token opened). */
   gmailFor(mailbox: Mailbox): SyncGmail;

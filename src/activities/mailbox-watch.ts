@@ -4,7 +4,7 @@
 // (Gmail replaces the mailbox's watch) and says when there is nothing to watch.
 import { ApplicationFailure } from '@temporalio/activity';
 import { findMailbox, recordWatch, type Mailbox } from '../db/mailboxes';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail } from '../providers/google/gmail';
@@ -12,7 +12,7 @@ import type { MailboxWatchRenewal } from '../workflows/mailbox-watch.contract';
 
 export interface MailboxWatchDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   gmailFor(mailbox: Mailbox): Pick<Gmail, 'watch'>;
   /** GMAIL_PUBSUB_TOPIC: projects/<project>/topics/<topic>. */

@@ -9,7 +9,7 @@ import { queueEmail, queueOwnerAlert } from '../db/emails';
 import { findInvoice, markInvoiceOverdue, markInvoicePaid, setPaymentLink, voidInvoice, type Invoice } from '../db/invoices';
 import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
 import { findTenant } from '../db/tenants';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
 import { PAID_BY_HAND_METHODS, type PaidByHandMethod } from '../domain/reminder-actions';
 import { overdueAlertMessage, reminderMessage } from '../domain/reminder-message';
@@ -27,7 +27,7 @@ export type ReminderSms = Pick<Sms, 'send' | 'findSent'>;
 
 export interface PaymentReminderDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   publicBaseUrl: string;
   payments: () => PaymentLinks;

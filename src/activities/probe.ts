@@ -4,7 +4,7 @@ import { sql } from '../db/sql';
 export function createProbeActivities(deps: { pool: DatabasePool }) {
   return {
     async checkDatabase(): Promise<boolean> {
-      await deps.pool.query(sql.unsafe`SELECT 1`);
+      await deps.pool.query(sql.typeAlias('ping')`SELECT 1 AS ok`);
       return true;
     },
   };

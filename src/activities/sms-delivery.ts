@@ -6,7 +6,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findClient } from '../db/clients';
 import { setSmsConsentByPhone } from '../db/sms-consent';
 import { beginSmsAttempt, findSms, markSmsCancelled, markSmsFailed, markSmsRetrying, markSmsSent } from '../db/sms-messages';
-import type { TenantTx } from '../db/tenant-transaction';
+import type { RunAsTenant } from '../db/tenant-transaction';
 import { backoffAfterAttempt, type EmailRetryPolicy } from '../domain/email';
 import type { SmsStatus } from '../domain/sms';
 import { AppError, UpstreamError } from '../errors';
@@ -17,7 +17,7 @@ import { sendTextOnce, sentByEarlierAttempt, smsStatusCallbackUrl } from './send
 
 export interface SmsDeliveryDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
-  tx: TenantTx;
+  tx: RunAsTenant;
   logger: Logger;
   sms(): Pick<Sms, 'send' | 'findSent'>;
   /** The API's public base URL: Twilio posts delivery statuses to its /api/sms/status. */

@@ -24,7 +24,7 @@ export interface NewAuditEntry {
 }
 
 export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO audit_log (tenant_id, actor_id, action, target, request_id, detail)
     VALUES (${entry.tenantId}, ${entry.actorId}, ${entry.action}, ${entry.target}, ${entry.requestId},
             ${sql.jsonb((entry.detail ?? {}) as Parameters<typeof sql.jsonb>[0])})`);

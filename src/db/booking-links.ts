@@ -29,7 +29,7 @@ export async function insertBookingLink(db: Db, link: { jti: string; tenantId: s
  * first attempt stored, so it signs to the same token.
  */
 export async function ensureBookingLink(db: Db, link: { jti: string; tenantId: string; bookingId: string; expiresAt: Date }): Promise<BookingLink> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO booking_links (jti, tenant_id, booking_id, expires_at)
     VALUES (${link.jti}, ${link.tenantId}, ${link.bookingId}, ${link.expiresAt.toISOString()})
     ON CONFLICT (jti) DO NOTHING`);
@@ -45,13 +45,13 @@ export async function findLiveBookingLink(db: Db, jti: string, bookingId: string
 
 /** Every live link of a booking stops working; answers how many did. */
 export async function revokeBookingLinks(db: Db, bookingId: string): Promise<number> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE booking_links SET revoked_at = now() WHERE booking_id = ${bookingId} AND revoked_at IS NULL`);
   return result.rowCount;
 }
 
 /** This one link stops working (it was spent: it moved its booking). */
 export async function revokeBookingLink(db: Db, jti: string): Promise<boolean> {
-  const result = await db.query(sql.unsafe`UPDATE booking_links SET revoked_at = now() WHERE jti = ${jti} AND revoked_at IS NULL`);
+  const result = await db.query(sql.typeAlias('void')`UPDATE booking_links SET revoked_at = now() WHERE jti = ${jti} AND revoked_at IS NULL`);
   return result.rowCount === 1;
 }

@@ -41,7 +41,7 @@ export interface BookingMessageRecord {
 }
 
 export async function recordBookingMessage(db: Db, m: BookingMessageRecord): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO booking_reminders (tenant_id, booking_id, kind, channel, minutes_before, for_start_at, due_at, status, email_id, sms_sid, detail)
     VALUES (${m.tenantId}, ${m.bookingId}, ${m.kind}, ${m.channel}, ${m.minutesBefore ?? 0}, ${m.forStartAt.toISOString()},
             ${m.dueAt ? m.dueAt.toISOString() : null}, ${m.status}, ${m.emailId ?? null}, ${m.smsSid ?? null}, ${m.detail ?? null})
@@ -72,7 +72,7 @@ export async function applyBookingSmsDeliveryStatus(
   db: Db,
   update: { sid: string; status: 'sent' | 'delivered' | 'undelivered' | 'failed'; error: string | null },
 ): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE booking_reminders
        SET delivery_status = ${update.status}, delivery_error = COALESCE(${update.error}, delivery_error)
      WHERE sms_sid = ${update.sid} AND channel = 'sms'

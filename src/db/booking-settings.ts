@@ -66,6 +66,6 @@ export async function updateBookingSettings(
   if (patch.hours !== undefined) sets.push(sql.fragment`business_hours = ${json(patch.hours)}`);
   if (patch.cancellationWindowHours !== undefined) sets.push(sql.fragment`cancellation_window_hours = ${patch.cancellationWindowHours}`);
   if (patch.reminders !== undefined) sets.push(sql.fragment`booking_reminders = ${json(patch.reminders)}`);
-  const updated = await db.query(sql.unsafe`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${tenantId}`);
+  const updated = await db.query(sql.typeAlias('void')`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${tenantId}`);
   return updated.rowCount === 1 ? findBookingSettings(db, tenantId) : null;
 }

@@ -36,7 +36,7 @@ export function channelTokenHash(token: string): string {
 
 /** The calendar's sync row, made on first use. */
 export async function ensureCalendarSync(db: Db, tenantId: string, calendarId: string): Promise<CalendarSync> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO calendar_sync (tenant_id, calendar_id) VALUES (${tenantId}, ${calendarId}) ON CONFLICT (tenant_id, calendar_id) DO NOTHING`);
   return db.one(sql.type(calendarSyncRow)`SELECT ${columns} FROM calendar_sync WHERE calendar_id = ${calendarId}`);
 }
@@ -65,7 +65,7 @@ export async function beginChannel(db: Db, id: string, channel: { channelId: str
 
 /** After events.watch answered: what channels.stop will need, and when to renew. False when the channel is no longer current. */
 export async function channelWatched(db: Db, id: string, watch: { channelId: string; resourceId: string; expiresAt: Date }): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE calendar_sync
        SET resource_id = ${watch.resourceId}, channel_expires_at = ${watch.expiresAt.toISOString()}, watch_renewed_at = now(), updated_at = now()
      WHERE id = ${id} AND channel_id = ${watch.channelId}`);
@@ -74,7 +74,7 @@ export async function channelWatched(db: Db, id: string, watch: { channelId: str
 
 /** After channels.stop of the previous channel (or once it expired). */
 export async function forgetPreviousChannel(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE calendar_sync
        SET previous_channel_id = NULL, previous_channel_token_hash = NULL, previous_resource_id = NULL, updated_at = now()
      WHERE id = ${id}`);
@@ -82,7 +82,7 @@ export async function forgetPreviousChannel(db: Db, id: string): Promise<void> {
 
 /** No channel at all (the calendar was disconnected, or the channel is being dropped). */
 export async function clearChannels(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE calendar_sync
        SET channel_id = NULL, channel_token_hash = NULL, resource_id = NULL, channel_expires_at = NULL,
            previous_channel_id = NULL, previous_channel_token_hash = NULL, previous_resource_id = NULL, updated_at = now()
@@ -108,7 +108,7 @@ export async function verifyChannel(db: Db, channelId: string, token: string): P
 
 /** Stores the cursor once the changes up to it are applied; `full` after a full pass. */
 export async function saveSyncToken(db: Db, id: string, cursor: { syncToken: string; full: boolean }): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE calendar_sync
        SET sync_token = ${cursor.syncToken}, last_synced_at = now(),
            last_full_sync_at = CASE WHEN ${cursor.full}::boolean THEN now() ELSE last_full_sync_at END,
@@ -118,11 +118,11 @@ export async function saveSyncToken(db: Db, id: string, cursor: { syncToken: str
 
 /** Google answered 410: the next pass is a full one. */
 export async function clearSyncToken(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE calendar_sync SET sync_token = NULL, updated_at = now() WHERE id = ${id}`);
+  await db.query(sql.typeAlias('void')`UPDATE calendar_sync SET sync_token = NULL, updated_at = now() WHERE id = ${id}`);
 }
 
 export async function recordSyncError(db: Db, id: string, message: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE calendar_sync SET last_sync_error = ${message.slice(0, 500)}, updated_at = now() WHERE id = ${id}`);
+  await db.query(sql.typeAlias('void')`UPDATE calendar_sync SET last_sync_error = ${message.slice(0, 500)}, updated_at = now() WHERE id = ${id}`);
 }
 
 /** Which tenant a push's channel belongs to, outside any tenant transaction (the webhook). */

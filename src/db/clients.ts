@@ -95,7 +95,7 @@ export async function updateClient(
 }
 
 export async function deleteClient(db: Db, id: string): Promise<boolean> {
-  const result = await db.query(sql.unsafe`DELETE FROM clients WHERE id = ${id}`);
+  const result = await db.query(sql.typeAlias('void')`DELETE FROM clients WHERE id = ${id}`);
   return result.rowCount > 0;
 }
 

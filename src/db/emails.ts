@@ -85,7 +85,7 @@ export async function queueOwnerAlert(db: Db, alert: { id: string; tenantId: str
 
 /** Inserts the email; a second insert with the same id (an activity retry) returns the first. */
 export async function insertEmail(db: Db, e: NewEmail): Promise<Email> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO emails (id, tenant_id, purpose, to_address, subject, text_body, html_body, client_id, thread_id,
                         in_reply_to, "references", message_id, guard, workflow_id)
     VALUES (${e.id}, ${e.tenantId}, ${e.purpose}, ${e.to}, ${e.subject}, ${e.text}, ${e.html ?? null},
@@ -128,7 +128,7 @@ export async function beginSendAttempt(db: Db, id: string): Promise<Email | null
 }
 
 export async function markEmailSent(db: Db, id: string, sent: { gmailMessageId: string; gmailThreadId: string | null }): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE emails SET status = 'sent', gmail_message_id = ${sent.gmailMessageId}, gmail_thread_id = ${sent.gmailThreadId},
                       last_error = NULL, sent_at = COALESCE(sent_at, now()), updated_at = now()
     WHERE id = ${id} AND status <> 'sent'`);
@@ -136,19 +136,19 @@ export async function markEmailSent(db: Db, id: string, sent: { gmailMessageId: 
 
 /** A retryable failure: back in the queue with the error shown, until the next try. */
 export async function markEmailRetrying(db: Db, id: string, error: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE emails SET status = 'queued', last_error = ${error}, updated_at = now()
     WHERE id = ${id} AND status = 'sending'`);
 }
 
 export async function markEmailFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE emails SET status = 'failed', last_error = ${error}, updated_at = now()
     WHERE id = ${id} AND status IN ('queued', 'sending')`);
 }
 
 export async function markEmailCancelled(db: Db, id: string, reason: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE emails SET status = 'cancelled', last_error = ${reason}, updated_at = now()
     WHERE id = ${id} AND status IN ('queued', 'sending')`);
 }

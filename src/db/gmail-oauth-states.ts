@@ -8,8 +8,8 @@ export async function redeemOAuthState(
   state: { nonce: string; tenantId: string; userId: string; expiresAt: Date },
 ): Promise<boolean> {
   // Nonces past their expiry can never verify again, so their rows are no longer needed.
-  await db.query(sql.unsafe`DELETE FROM gmail_oauth_states WHERE expires_at < now() - interval '1 day'`);
-  const claimed = await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`DELETE FROM gmail_oauth_states WHERE expires_at < now() - interval '1 day'`);
+  const claimed = await db.query(sql.typeAlias('void')`
     INSERT INTO gmail_oauth_states (nonce, tenant_id, user_id, expires_at)
     VALUES (${state.nonce}, ${state.tenantId}, ${state.userId}, ${state.expiresAt.toISOString()})
     ON CONFLICT (nonce) DO NOTHING`);

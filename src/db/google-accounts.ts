@@ -7,7 +7,7 @@ import { sql, type Db } from './sql';
 
 /** Google refused the grant: the owner must connect again before mail or calendar work resumes. */
 export async function markGoogleAccountReauthRequired(db: Db, tenantId: string, detail: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE google_accounts SET status = 'reauth_required', status_detail = ${detail}, updated_at = now()
     WHERE tenant_id = ${tenantId}`);
 }

@@ -29,12 +29,12 @@ export const storedReportRow = z.object({
 export type StoredReport = z.infer<typeof storedReportRow>;
 
 export async function insertGuardianReport(db: Db, tenantId: string, report: GuardianReport, nextRunAt: string | null): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO guardian_reports (tenant_id, pass, trigger, started_at, finished_at, checks, flagged_threads, next_run_at)
     VALUES (${tenantId}, ${report.pass}, ${report.trigger}, ${report.startedAt}, ${report.finishedAt},
             ${JSON.stringify(report.checks)}::jsonb,
             ${JSON.stringify(report.flaggedThreads)}::jsonb, ${nextRunAt})`);
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     DELETE FROM guardian_reports
      WHERE id IN (SELECT id FROM guardian_reports ORDER BY finished_at DESC, id DESC OFFSET ${REPORTS_KEPT})`);
 }

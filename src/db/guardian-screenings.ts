@@ -62,7 +62,7 @@ export interface Screening {
 
 /** Records a verdict; false when the message already had one (a retried activity). */
 export async function recordScreening(db: Db, s: Screening): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     INSERT INTO message_screenings (message_id, tenant_id, thread_id, safe, category, severity, reason)
     VALUES (${s.messageId}, ${s.tenantId}, ${s.threadId}, ${s.safe}, ${s.category}, ${s.severity}, ${s.reason.slice(0, 1000)})
     ON CONFLICT (message_id) DO NOTHING`);

@@ -37,12 +37,12 @@ export async function storeIdempotentResponse(
   response: { status: number; body: unknown; location: string | null },
 ): Promise<void> {
   const body = response.body === undefined ? null : sql.jsonb(response.body as Parameters<typeof sql.jsonb>[0]);
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE idempotency_keys
        SET response_status = ${response.status}, response_body = ${body}, response_location = ${response.location}
      WHERE key = ${key}`);
 }
 
 export async function releaseIdempotencyKey(db: Db, key: string): Promise<void> {
-  await db.query(sql.unsafe`DELETE FROM idempotency_keys WHERE key = ${key}`);
+  await db.query(sql.typeAlias('void')`DELETE FROM idempotency_keys WHERE key = ${key}`);
 }

@@ -22,7 +22,7 @@ export async function recordReminder(
   db: Db,
   r: { tenantId: string; invoiceId: string; step: number; channel: 'email' | 'sms'; status: ReminderStatus; emailId?: string | null; smsSid?: string | null; detail?: string | null },
 ): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     INSERT INTO invoice_reminders (tenant_id, invoice_id, step, channel, status, email_id, sms_sid, detail)
     VALUES (${r.tenantId}, ${r.invoiceId}, ${r.step}, ${r.channel}, ${r.status}, ${r.emailId ?? null}, ${r.smsSid ?? null}, ${r.detail ?? null})
     ON CONFLICT (invoice_id, step, channel) DO UPDATE

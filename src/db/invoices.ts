@@ -81,28 +81,28 @@ export async function listInvoices(
 }
 
 export async function setPaymentLink(db: Db, id: string, link: { url: string; sessionId: string }): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE invoices SET payment_url = ${link.url}, stripe_checkout_session_id = ${link.sessionId}, updated_at = now()
     WHERE id = ${id}`);
 }
 
 /** open → paid; false when the invoice was not open (already paid, void…). */
 export async function markInvoicePaid(db: Db, id: string, paid: { method: PaidMethod; note?: string | null }): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE invoices SET status = 'paid', paid_at = now(), paid_method = ${paid.method}, paid_note = ${paid.note ?? null}, updated_at = now()
     WHERE id = ${id} AND status = 'open'`);
   return result.rowCount === 1;
 }
 
 export async function voidInvoice(db: Db, id: string): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE invoices SET status = 'void', updated_at = now() WHERE id = ${id} AND status = 'open'`);
   return result.rowCount === 1;
 }
 
 /** Flags an open invoice overdue once; true only the first time (the owner is told then). */
 export async function markInvoiceOverdue(db: Db, id: string): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE invoices SET overdue_at = now(), updated_at = now() WHERE id = ${id} AND status = 'open' AND overdue_at IS NULL`);
   return result.rowCount === 1;
 }
@@ -120,7 +120,7 @@ export async function recordRefund(db: Db, id: string, refundedTotalCents: numbe
 }
 
 export async function markInvoiceDisputed(db: Db, id: string): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE invoices SET disputed_at = now(), updated_at = now() WHERE id = ${id} AND disputed_at IS NULL`);
   return result.rowCount === 1;
 }
@@ -138,7 +138,7 @@ export async function findInvoiceByPaymentIntent(db: Db, paymentIntentId: string
 }
 
 export async function setPaymentIntent(db: Db, id: string, paymentIntentId: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE invoices SET stripe_payment_intent_id = ${paymentIntentId}, updated_at = now()
     WHERE id = ${id} AND stripe_payment_intent_id IS NULL`);
 }

@@ -68,7 +68,7 @@ export async function connectMailbox(
 
 /** What users.watch answered. Only for the mailbox still connected under this id. */
 export async function recordWatch(db: Db, mailboxId: string, watch: { historyId: string; expiresAt: Date }): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE google_accounts
        SET watch_history_id = ${watch.historyId}, watch_expires_at = ${watch.expiresAt.toISOString()},
            watch_renewed_at = now(), updated_at = now()
@@ -81,7 +81,7 @@ export async function recordWatch(db: Db, mailboxId: string, watch: { historyId:
  * backwards: a late pass (a retried activity that outlived its heartbeat) cannot undo a newer one.
  */
 export async function advanceSyncCursor(db: Db, mailboxId: string, historyId: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE google_accounts
        SET sync_history_id = ${historyId}, last_synced_at = now(), last_sync_error = NULL, updated_at = now()
      WHERE id = ${mailboxId}
@@ -89,6 +89,6 @@ export async function advanceSyncCursor(db: Db, mailboxId: string, historyId: st
 }
 
 export async function recordSyncError(db: Db, mailboxId: string, error: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE google_accounts SET last_sync_error = ${error.slice(0, 500)}, updated_at = now() WHERE id = ${mailboxId}`);
 }

@@ -31,12 +31,12 @@ export async function findRefreshTokenForUpdate(db: Db, tokenHash: string): Prom
 }
 
 export async function markRefreshTokenSpent(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`UPDATE refresh_tokens SET spent_at = now() WHERE id = ${id}`);
+  await db.query(sql.typeAlias('void')`UPDATE refresh_tokens SET spent_at = now() WHERE id = ${id}`);
 }
 
 /** Revokes every token of the family that is not revoked yet; answers how many. */
 export async function revokeRefreshTokenFamily(db: Db, familyId: string): Promise<number> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = ${familyId} AND revoked_at IS NULL`);
   return result.rowCount;
 }

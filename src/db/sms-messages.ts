@@ -91,7 +91,7 @@ export async function beginSmsAttempt(db: Db, id: string): Promise<SmsMessage | 
  * callback may have come first and moved the row on; the sender and SID are recorded either way.
  */
 export async function markSmsSent(db: Db, id: string, sent: { twilioSid: string; from: string | null }): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE sms_messages
        SET from_number = COALESCE(from_number, ${sent.from}),
            twilio_sid = COALESCE(twilio_sid, ${sent.twilioSid}),
@@ -104,19 +104,19 @@ export async function markSmsSent(db: Db, id: string, sent: { twilioSid: string;
 
 /** A retryable failure: back in the queue with the error shown, until the next try. */
 export async function markSmsRetrying(db: Db, id: string, error: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE sms_messages SET status = 'queued', last_error = ${error}, updated_at = now()
      WHERE id = ${id} AND status = 'sending'`);
 }
 
 export async function markSmsFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE sms_messages SET status = 'failed', last_error = ${error}, updated_at = now()
      WHERE id = ${id} AND status IN ('queued', 'sending')`);
 }
 
 export async function markSmsCancelled(db: Db, id: string, reason: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE sms_messages SET status = 'cancelled', last_error = ${reason}, updated_at = now()
      WHERE id = ${id} AND status IN ('queued', 'sending')`);
 }
@@ -158,7 +158,7 @@ export async function applyReminderSmsDeliveryStatus(
   update: { sid: string; status: SmsDeliveryStatus; error: string | null },
 ): Promise<boolean> {
   const match = 'sid' in ref ? sql.fragment`sms_sid = ${ref.sid}` : sql.fragment`invoice_id = ${ref.invoiceId} AND step = ${ref.step}`;
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     UPDATE invoice_reminders
        SET delivery_status = ${update.status},
            delivery_error = COALESCE(${update.error}, delivery_error),

@@ -1,3 +1,16 @@
-// The one sql tag every query module uses.
-export { sql } from 'slonik';
+// The one sql tag every query module uses. A query whose rows are read declares them with
+// sql.type(schema), so each row is checked and typed; a command that returns no row (an UPDATE, a
+// DELETE, an INSERT without RETURNING) says so with sql.typeAlias('void'). Nothing is sent
+// untyped: sql.unsafe stays out of production code.
+import { createSqlTag } from 'slonik';
+import { z } from 'zod';
+
+export const sql = createSqlTag({
+  typeAliases: {
+    void: z.object({}).strict(),
+    /** `SELECT 1 AS ok`: a round trip that proves the connection works. */
+    ping: z.object({ ok: z.literal(1) }),
+  },
+});
+
 export type { CommonQueryMethods as Db, DatabaseTransactionConnection as TenantTx } from 'slonik';

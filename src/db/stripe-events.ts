@@ -9,7 +9,7 @@ export async function claimStripeEvent(
   db: Db,
   event: { id: string; tenantId: string; type: string },
 ): Promise<boolean> {
-  const result = await db.query(sql.unsafe`
+  const result = await db.query(sql.typeAlias('void')`
     INSERT INTO stripe_events (event_id, tenant_id, type, outcome)
     VALUES (${event.id}, ${event.tenantId}, ${event.type}, 'received')
     ON CONFLICT (event_id) DO NOTHING`);
@@ -17,6 +17,6 @@ export async function claimStripeEvent(
 }
 
 export async function recordStripeEventOutcome(db: Db, eventId: string, outcome: { invoiceId: string | null; outcome: string }): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE stripe_events SET invoice_id = ${outcome.invoiceId}, outcome = ${outcome.outcome} WHERE event_id = ${eventId}`);
 }

@@ -1,6 +1,7 @@
 // Every read or write of tenant data goes through here: one transaction with app.tenant_id set
 // locally, which the row-level security policies compare each row's tenant_id with.
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
 import { sql } from './sql';
 
 export async function withTenant<T>(
@@ -11,14 +12,14 @@ export async function withTenant<T>(
   return pool.transaction(async (tx) => {
     // set_config(..., true) lasts until the transaction ends, so a pooled connection can never
     // carry one tenant's id into the next request.
-    await tx.query(sql.unsafe`SELECT set_config('app.tenant_id', ${tenantId}, true)`);
+    await tx.query(sql.type(z.object({ setting: z.string() }))`SELECT set_config('app.tenant_id', ${tenantId}, true) AS setting`);
     return fn(tx);
   });
 }
 
 /** A transaction as one tenant, the way activities ask for one: made once per worker, passed in. */
-export type TenantTx = <T>(tenantId: string, fn: (db: DatabaseTransactionConnection) => Promise<T>) => Promise<T>;
+export type RunAsTenant = <T>(tenantId: string, fn: (db: DatabaseTransactionConnection) => Promise<T>) => Promise<T>;
 
-export function tenantTransactions(pool: DatabasePool): TenantTx {
+export function tenantTransactions(pool: DatabasePool): RunAsTenant {
   return (tenantId, fn) => withTenant(pool, tenantId, fn);
 }

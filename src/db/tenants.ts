@@ -30,7 +30,7 @@ export async function findTenant(db: Db, id: string): Promise<Tenant | null> {
 /** The seed tenant (DEFAULT_TENANT_ID) exists after every boot; a no-op when it already does. */
 export async function ensureDefaultTenant(pool: DatabasePool, id: string): Promise<void> {
   await withTenant(pool, id, async (tx) => {
-    await tx.query(sql.unsafe`
+    await tx.query(sql.typeAlias('void')`
       INSERT INTO tenants (id, name, timezone) VALUES (${id}, 'Default business', 'UTC')
       ON CONFLICT (id) DO NOTHING`);
   });

@@ -69,7 +69,7 @@ export async function addMessageToThread(
   message: { receivedAt: Date; from: string; snippet: string; subject: string; clientId: string | null },
 ): Promise<void> {
   const at = message.receivedAt.toISOString();
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE threads SET
       message_count = message_count + 1,
       last_from = CASE WHEN message_count = 0 OR ${at}::timestamptz >= last_message_at THEN ${message.from} ELSE last_from END,

@@ -90,7 +90,7 @@ export async function flagUnsafeThread(db: Db, v: UnsafeVerdict): Promise<{ row:
     result = { row: existing, opened: false };
   }
   // Whatever the finding's history, an unsafe message stops automatic replies on its thread.
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE threads SET unsafe = true, auto_reply_paused = true, updated_at = now() WHERE id = ${v.threadId}`);
   return result;
 }
@@ -139,7 +139,7 @@ export async function resolveUnsafeThread(
   if (!row) return null;
   let autoRepliesResumed = false;
   if (r.resolution === 'safe') {
-    const resumed = await db.query(sql.unsafe`
+    const resumed = await db.query(sql.typeAlias('void')`
       UPDATE threads SET unsafe = false, auto_reply_paused = false, updated_at = now()
        WHERE id = ${row.threadId}
          AND NOT EXISTS (
@@ -184,11 +184,11 @@ export async function claimAlertEmail(db: Db, id: string, emailId: string): Prom
 }
 
 export async function recordAlertSms(db: Db, id: string, sms: { status: 'sent' | 'skipped' | 'failed'; detail: string | null }): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE unsafe_threads SET alert_sms_status = ${sms.status}, alert_sms_detail = ${sms.detail}, updated_at = now() WHERE id = ${id}`);
 }
 
 export async function markFindingAlerted(db: Db, id: string): Promise<void> {
-  await db.query(sql.unsafe`
+  await db.query(sql.typeAlias('void')`
     UPDATE unsafe_threads SET alerted_at = COALESCE(alerted_at, now()), updated_at = now() WHERE id = ${id}`);
 }

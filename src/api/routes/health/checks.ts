@@ -24,7 +24,7 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 export async function checkDatabase(pool: DatabasePool): Promise<{ status: CheckStatus; latencyMs: number }> {
   const started = performance.now();
   try {
-    await withTimeout(pool.query(sql.unsafe`SELECT 1`), 'Postgres');
+    await withTimeout(pool.query(sql.typeAlias('ping')`SELECT 1 AS ok`), 'Postgres');
     return { status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch {
     return { status: 'fail', latencyMs: Math.round(performance.now() - started) };
