@@ -1,8 +1,10 @@
 // Single sign-on with OpenID Connect through openid-client: the authorization code flow with PKCE,
 // `state` and `nonce`. The state the browser carries is sealed (Fernet, ENCRYPTION_KEY) and holds
 // the PKCE verifier, the nonce and an expiry, so no session store is needed and a forged or
-// altered state cannot be opened. openid-client checks the id_token: signature against the
-// issuer's JWKS, issuer, audience, expiry and nonce.
+// altered state cannot be opened. openid-client checks the id_token's issuer, audience, expiry and
+// nonce; since it may (as the spec allows for a token straight from the token endpoint) skip the
+// signature, the signature is also verified against the issuer's JWKS with jose.
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import type { Config, SsoIssuerConfig } from '../../config';
 import { Fernet } from '../../crypto/fernet';
@@ -40,6 +42,7 @@ interface SealedState {
 
 export class SsoClients {
   private readonly discovered = new Map<SsoProvider, Promise<oidc.Configuration>>();
+  private readonly keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
   private readonly sealer: Fernet;
 
   constructor(private readonly config: Config) {
@@ -114,6 +117,7 @@ export class SsoClients {
         idTokenExpected: true,
       });
       claims = tokens.claims();
+      await this.verifySignature(configuration, tokens.id_token);
     } catch (err) {
       throw new SsoRefused(err instanceof Error ? err.message : String(err));
     }
@@ -121,5 +125,16 @@ export class SsoClients {
     const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
     if (!email) throw new SsoRefused('the id_token names no email');
     return { email, emailVerified: claims.email_verified === true, issuer: claims.iss, subject: claims.sub };
+  }
+
+  private async verifySignature(configuration: oidc.Configuration, idToken: string | undefined): Promise<void> {
+    const metadata = configuration.serverMetadata();
+    if (!idToken || !metadata.jwks_uri) throw new SsoRefused('no id_token or no JWKS to check it with');
+    let keys = this.keySets.get(metadata.jwks_uri);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: DISCOVERY_TIMEOUT_SECONDS * 1000 });
+      this.keySets.set(metadata.jwks_uri, keys);
+    }
+    await jwtVerify(idToken, keys, { issuer: metadata.issuer, audience: configuration.clientMetadata().client_id });
   }
 }
