@@ -137,6 +137,13 @@ export const envSchema = z.object({
   }),
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
+  // Single sign-on. Google's client defaults to the Gmail connection's (GOOGLE_CLIENT_ID/SECRET);
+  // any other OpenID Connect issuer (Entra, Okta…) is found by discovery from its issuer URL.
+  GOOGLE_OAUTH_CLIENT_ID: optionalString,
+  GOOGLE_OAUTH_CLIENT_SECRET: optionalString,
+  OIDC_ISSUER_URL: optionalUrl,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
   // A sync pass runs at least this often per mailbox, also when no push came (Pub/Sub can drop them).
   GMAIL_SYNC_FALLBACK_SECONDS: positiveInt(300),
   // users.watch lasts 7 days; renewing daily leaves six days of slack.
@@ -253,6 +260,36 @@ export class ConfigError extends Error {
   }
 }
 
+export interface SsoIssuerConfig {
+  /** Discovery runs against `<issuerUrl>/.well-known/openid-configuration`. */
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * The SSO issuers this server signs in with. In sandbox mode both are the sandbox's stand-ins (its
+ * keys are trusted then only, because only then does discovery point at it); else Google when a
+ * client is set and the generic issuer when all three of its variables are.
+ */
+function ssoIssuers(env: Env, sandboxUrl: string): { google: SsoIssuerConfig | null; oidc: SsoIssuerConfig | null } {
+  const googleId = env.GOOGLE_OAUTH_CLIENT_ID ?? env.GOOGLE_CLIENT_ID;
+  const googleSecret = env.GOOGLE_OAUTH_CLIENT_SECRET ?? env.GOOGLE_CLIENT_SECRET;
+  if (env.SANDBOX) {
+    return {
+      google: { issuerUrl: sandboxUrl, clientId: googleId ?? 'sandbox-google-client', clientSecret: googleSecret ?? 'sandbox-google-secret' },
+      oidc: { issuerUrl: `${sandboxUrl}/oidc`, clientId: env.OIDC_CLIENT_ID ?? 'sandbox-oidc-client', clientSecret: env.OIDC_CLIENT_SECRET ?? 'sandbox-oidc-secret' },
+    };
+  }
+  return {
+    google: googleId && googleSecret ? { issuerUrl: 'https://accounts.google.com', clientId: googleId, clientSecret: googleSecret } : null,
+    oidc:
+      env.OIDC_ISSUER_URL && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? { issuerUrl: env.OIDC_ISSUER_URL, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET }
+        : null,
+  };
+}
+
 function buildConfig(env: Env, temporalConnection: TemporalConnectionSettings) {
   const sandboxUrl = env.SANDBOX_URL ?? 'http://127.0.0.1:4010';
   const mode = (live: boolean): IntegrationMode => (env.SANDBOX ? 'sandbox' : live ? 'live' : 'unconfigured');
@@ -334,6 +371,7 @@ function buildConfig(env: Env, temporalConnection: TemporalConnectionSettings) {
     anthropic: { apiKey: env.ANTHROPIC_API_KEY, model: env.ANTHROPIC_MODEL },
     openaiApiKey: env.OPENAI_API_KEY,
     services: { novaUrl: env.NOVA_SERVICE_URL, eliUrl: env.ELI_SERVICE_URL },
+    sso: ssoIssuers(env, sandboxUrl),
     temporal: {
       /** address, namespace, apiKey, tls, grpcMeta: the same settings the `temporal` CLI reads. */
       ...temporalConnection,
@@ -394,6 +432,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && /^(1|true|yes)$/i.test(source.TEMPORAL_CODEC_LOCAL_DEV ?? '')) {
     problems.push({ variable: 'TEMPORAL_CODEC_LOCAL_DEV', message: 'must not be enabled in production (it decodes every payload without sign-in)' });
+  }
+  // A half-configured SSO client is a mistake to report at start, not a login that fails later.
+  for (const group of [['GOOGLE_OAUTH_CLIENT_ID', 'GOOGLE_OAUTH_CLIENT_SECRET'], ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']]) {
+    const given = group.filter(raw);
+    if (given.length === 0 || given.length === group.length) continue;
+    for (const variable of group.filter((v) => !raw(v))) {
+      problems.push({ variable, message: `is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set` });
+    }
   }
   const temporal = resolveTemporalConnection(source);
   problems.push(...temporal.problems);

@@ -53,12 +53,45 @@ describe('config', () => {
     ['GMAIL_PUBSUB_TOPIC', { GMAIL_PUBSUB_TOPIC: 'gmail' }, /projects/],
     ['NODE_ENV', { NODE_ENV: 'staging' }, /production/],
     ['SANDBOX', { SANDBOX: 'maybe' }, /true\/false/],
+    ['NOVA_SERVICE_URL', { NOVA_SERVICE_URL: 'nova.internal:8000' }, /absolute http\(s\) URL/],
+    ['ELI_SERVICE_URL', { ELI_SERVICE_URL: 'ftp://eli.internal' }, /absolute http\(s\) URL/],
+    ['OIDC_ISSUER_URL', { OIDC_ISSUER_URL: 'login.example.com', OIDC_CLIENT_ID: 'frontdesk', OIDC_CLIENT_SECRET: 'issuer-secret-value' }, /absolute http\(s\) URL/],
   ])('names %s when its value is bad, without echoing the value', (variable, override, why) => {
     const err = problemsOf({ ...base, ...override });
     const problem = err.problems.find((p) => p.variable === variable);
     expect(problem?.message).toMatch(why);
     expect(err.message).toContain(variable);
     for (const value of Object.values(override)) expect(err.message).not.toContain(value);
+  });
+
+  it('names the missing half of an SSO client', () => {
+    const google = problemsOf({ ...base, GOOGLE_OAUTH_CLIENT_ID: 'sso-client.apps.googleusercontent.com' });
+    expect(google.problems).toEqual([{ variable: 'GOOGLE_OAUTH_CLIENT_SECRET', message: 'is required when GOOGLE_OAUTH_CLIENT_ID is set' }]);
+    const oidc = problemsOf({ ...base, OIDC_ISSUER_URL: 'https://login.example.com' });
+    expect(oidc.problems.map((p) => p.variable).sort()).toEqual(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
+  });
+
+  it('signs in with Google by the Gmail client or its own, the generic issuer when all three are set, both sandboxed with SANDBOX=1', () => {
+    expect(loadConfig(base).sso).toEqual({ google: null, oidc: null });
+    const gmailClient = loadConfig({ ...base, GOOGLE_CLIENT_ID: 'gmail-client', GOOGLE_CLIENT_SECRET: 'gmail-secret' });
+    expect(gmailClient.sso.google).toEqual({ issuerUrl: 'https://accounts.google.com', clientId: 'gmail-client', clientSecret: 'gmail-secret' });
+    const own = loadConfig({
+      ...base,
+      GOOGLE_CLIENT_ID: 'gmail-client',
+      GOOGLE_CLIENT_SECRET: 'gmail-secret',
+      GOOGLE_OAUTH_CLIENT_ID: 'sso-client',
+      GOOGLE_OAUTH_CLIENT_SECRET: 'sso-secret',
+      OIDC_ISSUER_URL: 'https://login.example.com/tenant/v2.0',
+      OIDC_CLIENT_ID: 'frontdesk',
+      OIDC_CLIENT_SECRET: 'issuer-secret',
+    });
+    expect(own.sso).toEqual({
+      google: { issuerUrl: 'https://accounts.google.com', clientId: 'sso-client', clientSecret: 'sso-secret' },
+      oidc: { issuerUrl: 'https://login.example.com/tenant/v2.0', clientId: 'frontdesk', clientSecret: 'issuer-secret' },
+    });
+    const sandbox = loadConfig({ ...base, SANDBOX: '1', SANDBOX_URL: 'http://127.0.0.1:4999', OIDC_ISSUER_URL: 'https://login.example.com', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' });
+    expect(sandbox.sso.google?.issuerUrl).toBe('http://127.0.0.1:4999');
+    expect(sandbox.sso.oidc?.issuerUrl).toBe('http://127.0.0.1:4999/oidc');
   });
 
   it('lists every missing production variable in one error', () => {

@@ -9,10 +9,12 @@ export const tenantRow = z.object({
   timezone: z.string(),
   /** Days from the due date; null means the default schedule. */
   reminder_schedule_days: z.array(z.number().int()).nullable(),
+  /** Password login refused for everyone but owners; they sign in by SSO. */
+  sso_required: z.boolean(),
   created_at: z.date(),
 });
 
-const COLUMNS = sql.fragment`id, name, timezone, reminder_schedule_days, created_at`;
+const COLUMNS = sql.fragment`id, name, timezone, reminder_schedule_days, sso_required, created_at`;
 export type Tenant = z.infer<typeof tenantRow>;
 
 /** Inside a transaction whose app.tenant_id is this tenant's id (RLS checks it on insert). */
@@ -47,11 +49,12 @@ export async function tenantReminderSchedule(db: Db, id: string): Promise<number
 export async function updateTenant(
   db: Db,
   id: string,
-  patch: { name?: string; timezone?: string; reminderScheduleDays?: number[] | null },
+  patch: { name?: string; timezone?: string; reminderScheduleDays?: number[] | null; ssoRequired?: boolean },
 ): Promise<Tenant | null> {
   const sets = [sql.fragment`updated_at = now()`];
   if (patch.name !== undefined) sets.push(sql.fragment`name = ${patch.name}`);
   if (patch.timezone !== undefined) sets.push(sql.fragment`timezone = ${patch.timezone}`);
+  if (patch.ssoRequired !== undefined) sets.push(sql.fragment`sso_required = ${patch.ssoRequired}`);
   if (patch.reminderScheduleDays !== undefined) {
     sets.push(sql.fragment`reminder_schedule_days = ${patch.reminderScheduleDays === null ? null : sql.array(patch.reminderScheduleDays, 'int4')}`);
   }

@@ -12,7 +12,8 @@ export const userRow = z.object({
 });
 export type User = z.infer<typeof userRow>;
 
-const credentialsRow = userRow.extend({ password_hash: z.string() });
+/** password_hash is null for a user who signs in by SSO only; sso_required is the tenant's setting. */
+const credentialsRow = userRow.extend({ password_hash: z.string().nullable(), sso_required: z.boolean() });
 export type UserCredentials = z.infer<typeof credentialsRow>;
 
 const USER_COLUMNS = sql.fragment`id, tenant_id, email, role, created_at`;
@@ -30,12 +31,14 @@ export async function tenantIdForEmail(db: Db, email: string): Promise<string | 
 /** In the user's tenant transaction. */
 export async function findCredentialsByEmail(db: Db, email: string): Promise<UserCredentials | null> {
   return db.maybeOne(sql.type(credentialsRow)`
-    SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(email) = lower(${email})`);
+    SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash, t.sso_required
+      FROM users u JOIN tenants t ON t.id = u.tenant_id
+     WHERE lower(u.email) = lower(${email})`);
 }
 
 export async function insertUser(
   db: Db,
-  user: { tenantId: string; email: string; passwordHash: string; role: Role },
+  user: { tenantId: string; email: string; passwordHash: string | null; role: Role },
 ): Promise<User> {
   return db.one(sql.type(userRow)`
     INSERT INTO users (tenant_id, email, password_hash, role)
@@ -67,4 +70,20 @@ export async function listOwnerEmails(db: Db): Promise<string[]> {
   const rows = await db.anyFirst(sql.type(z.object({ email: z.string() }))`
     SELECT email FROM users WHERE role = 'owner' ORDER BY created_at, id`);
   return [...rows];
+}
+
+/** The tenant of the newest pending invitation for an email (across tenants, like tenantIdForEmail). */
+export async function tenantIdForInvitedEmail(db: Db, email: string): Promise<string | null> {
+  return db.oneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
+    SELECT auth_tenant_for_invited_email(${email}) AS tenant_id`);
+}
+
+/** Deletes the user; their refresh tokens go with them (ON DELETE CASCADE), so none works again. */
+export async function deleteUser(db: Db, id: string): Promise<boolean> {
+  const result = await db.query(sql.typeAlias('void')`DELETE FROM users WHERE id = ${id}`);
+  return result.rowCount === 1;
+}
+
+export async function countOwners(db: Db): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM users WHERE role = 'owner'`);
 }

@@ -3,7 +3,7 @@
 import type { CalendarStore } from './calendar-store';
 import type { FaultQueue } from './faults';
 import type { GoogleDirectory } from './gmail-mailbox';
-import type { OidcSigner } from './oidc';
+import type { OidcSigner, SignInGrants } from './oidc';
 import type { SandboxOptions } from './options';
 import type { StripeStore } from './providers/stripe';
 import type { TwilioStore } from './providers/twilio';
@@ -16,6 +16,7 @@ export interface Sandbox {
   records: Records;
   faults: FaultQueue;
   oidc: OidcSigner;
+  signIns: SignInGrants;
   google: GoogleDirectory;
   calendar: CalendarStore;
   stripe: StripeStore;

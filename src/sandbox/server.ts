@@ -10,13 +10,14 @@ import { CalendarStore } from './calendar-store';
 import { controlRoutes } from './control';
 import { FaultQueue, type FaultProvider } from './faults';
 import { GoogleDirectory } from './gmail-mailbox';
-import { OidcSigner } from './oidc';
+import { OidcSigner, SignInGrants } from './oidc';
 import { type SandboxOptions, sandboxOptions } from './options';
 import { faultResponse } from './provider-errors';
 import { anthropicRoutes } from './providers/anthropic';
 import { calendarControlRoutes, calendarRoutes } from './providers/calendar';
 import { gmailControlRoutes, gmailRoutes } from './providers/gmail';
 import { googleOAuthRoutes } from './providers/google-oauth';
+import { oidcIssuerRoutes } from './providers/oidc-issuers';
 import { StripeStore, stripeControlRoutes, stripeRoutes } from './providers/stripe';
 import { TwilioStore, twilioControlRoutes, twilioRoutes } from './providers/twilio';
 import { Records } from './records';
@@ -46,6 +47,7 @@ export async function startSandbox(given: Partial<SandboxOptions> & Pick<Sandbox
     records: new Records(),
     faults: new FaultQueue(),
     oidc: await OidcSigner.create(),
+    signIns: new SignInGrants(),
     google: new GoogleDirectory(),
     calendar: new CalendarStore(),
     stripe: new StripeStore(),
@@ -62,6 +64,7 @@ export async function startSandbox(given: Partial<SandboxOptions> & Pick<Sandbox
     stripeControlRoutes(sb),
     twilioControlRoutes(sb),
     googleOAuthRoutes(sb),
+    oidcIssuerRoutes(sb),
     gmailRoutes(sb),
     calendarRoutes(sb),
     stripeRoutes(sb),

@@ -1,5 +1,7 @@
 // GET /api/system/status for admins: version, uptime, Temporal with live worker pollers, db, integrations.
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { DatabasePool } from 'slonik';
 import { startApi, type RunningApi } from '../helpers/api';
 import { createUser, registerTenant, type SignedInUser } from '../helpers/auth';
@@ -46,8 +48,43 @@ it('shows an admin the running worker, the database and the integration modes', 
     },
     db: { ok: true },
     integrations: { gmail: 'sandbox', calendar: 'sandbox', stripe: 'sandbox', twilio: 'sandbox', anthropic: 'sandbox' },
+    services: { nova: 'unconfigured', eli: 'unconfigured' },
   });
   expect(res.body.temporal.workerPollers).toBeGreaterThanOrEqual(1);
+});
+
+it('reports the optional outside services: reachable when /health answers 2xx in time, else unreachable', async () => {
+  const health = http.createServer((req, res) => {
+    if (req.url === '/nova/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (req.url === '/slow/health') {
+      // Answers only after the 2 s the status waits.
+      setTimeout(() => res.writeHead(200).end(), 4_000).unref();
+    } else {
+      res.writeHead(500).end();
+    }
+  });
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+  const { port } = health.address() as AddressInfo;
+  const withServices = await startApi({
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    NOVA_SERVICE_URL: `http://127.0.0.1:${port}/nova`,
+    ELI_SERVICE_URL: `http://127.0.0.1:${port}/broken`,
+  });
+  const slow = await startApi({ TEMPORAL_TASK_QUEUE: worker.taskQueue, NOVA_SERVICE_URL: `http://127.0.0.1:${port}/slow/` });
+  try {
+    const res = await request(withServices.server, 'GET', '/api/system/status', { token: owner.accessToken });
+    expect(res.body.services).toEqual({ nova: 'reachable', eli: 'unreachable' });
+    const started = Date.now();
+    const late = await request(slow.server, 'GET', '/api/system/status', { token: owner.accessToken });
+    expect(late.body.services).toEqual({ nova: 'unreachable', eli: 'unconfigured' });
+    expect(Date.now() - started).toBeLessThan(3_500);
+  } finally {
+    await withServices.close();
+    await slow.close();
+    health.closeAllConnections();
+    await new Promise<void>((resolve) => health.close(() => resolve()));
+  }
 });
 
 it('counts no pollers on a task queue no worker serves', async () => {

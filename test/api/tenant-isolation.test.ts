@@ -119,6 +119,8 @@ it('finds the id routes in the routers', () => {
       'PATCH /api/clients/:id',
       'DELETE /api/clients/:id',
       'GET /api/users/:id',
+      'DELETE /api/users/:id',
+      'DELETE /api/users/invites/:id',
       'GET /api/services/:id',
       'PATCH /api/services/:id',
       'DELETE /api/services/:id',

@@ -30,7 +30,7 @@ async function invoiceScheduleOf(user: SignedInUser, scheduleDays?: number[]) {
 
 it("shows the business, and the owner sets the schedule new invoices get (an invoice's own still wins)", async () => {
   const before = await call('GET', '/api/tenant', { token: owner.accessToken });
-  expect(before.body).toEqual({ id: owner.tenantId, name: 'Lumen Hair Studio', timezone: expect.any(String), reminderScheduleDays: null, createdAt: expect.any(String) });
+  expect(before.body).toEqual({ id: owner.tenantId, name: 'Lumen Hair Studio', timezone: expect.any(String), reminderScheduleDays: null, ssoRequired: false, createdAt: expect.any(String) });
   expect(await invoiceScheduleOf(owner)).toEqual([-3, 0, 3, 7, 14]);
 
   const patched = await call('PATCH', '/api/tenant', { token: owner.accessToken, json: { reminderScheduleDays: [-2, 0, 5], timezone: 'Europe/Paris' } });

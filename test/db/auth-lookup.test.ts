@@ -5,7 +5,8 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';
-import { insertUser, tenantIdForEmail } from '../../src/db/users';
+import { insertInvitation, revokeInvitation } from '../../src/db/invitations';
+import { insertUser, tenantIdForEmail, tenantIdForInvitedEmail } from '../../src/db/users';
 import { createAppPool, createTenant } from '../helpers/db';
 
 let pool: DatabasePool;
@@ -35,12 +36,27 @@ it('tells nothing else: the app role still sees no user outside a tenant transac
   expect(await pool.any(sql.type(z.object({ id: z.string() }))`SELECT id FROM users`)).toEqual([]);
 });
 
-it('is a SECURITY DEFINER function of the migration role, with a fixed search_path, callable by the app role only', async () => {
+it("answers the tenant of an email's newest pending invitation (SSO acceptance), nothing once revoked or expired", async () => {
+  const invited = `Invited-${randomUUID()}@Example.com`;
+  const expired = `Expired-${randomUUID()}@Example.com`;
+  const hash = () => randomUUID().replace(/-/g, '').repeat(2);
+  const id = await withTenant(pool, tenantId, async (tx) => {
+    await insertInvitation(tx, { tenantId, email: expired, role: 'staff', tokenHash: hash(), invitedBy: randomUUID(), expiresAt: new Date(Date.now() - 1000) });
+    return (await insertInvitation(tx, { tenantId, email: invited, role: 'staff', tokenHash: hash(), invitedBy: randomUUID(), expiresAt: new Date(Date.now() + 3_600_000) })).id;
+  });
+  expect(await tenantIdForInvitedEmail(pool, invited.toUpperCase())).toBe(tenantId);
+  expect(await tenantIdForInvitedEmail(pool, expired)).toBeNull();
+  expect(await pool.any(sql.type(z.object({ id: z.string() }))`SELECT id FROM invitations`)).toEqual([]);
+  await withTenant(pool, tenantId, (tx) => revokeInvitation(tx, id));
+  expect(await tenantIdForInvitedEmail(pool, invited)).toBeNull();
+});
+
+it.each(['auth_tenant_for_email', 'auth_tenant_for_invited_email'])('%s is a SECURITY DEFINER function of the migration role, with a fixed search_path, callable by the app role only', async (name) => {
   const { rows } = await owner.query(`
     SELECT p.prosecdef, pg_get_userbyid(p.proowner) AS owner, p.proconfig,
            has_function_privilege('frontdesk_app', p.oid, 'EXECUTE') AS app_may,
            has_function_privilege('public', p.oid, 'EXECUTE') AS public_may
-      FROM pg_proc p WHERE p.proname = 'auth_tenant_for_email'`);
+      FROM pg_proc p WHERE p.proname = $1`, [name]);
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ prosecdef: true, app_may: true, public_may: false });
   expect(rows[0].owner).not.toBe('frontdesk_app');
@@ -54,7 +70,7 @@ it('has row-level security with a tenant_isolation policy on every table that ho
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind = 'r'
        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)`);
-  expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['users', 'clients', 'refresh_tokens', 'idempotency_keys', 'audit_log']));
+  expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['users', 'clients', 'refresh_tokens', 'idempotency_keys', 'audit_log', 'invitations']));
   expect(rows.filter((r) => !r.rls || !r.policy).map((r) => r.table)).toEqual([]);
 });
 

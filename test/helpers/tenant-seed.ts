@@ -48,6 +48,10 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     request(server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'grace@example.com', subject: 'Seeded', text: 'Seeded email' } }),
   );
   await must(
+    'an invitation',
+    request(server, 'POST', '/api/users/invite', { token: owner.accessToken, json: { email: `invitee-${owner.tenantId}@test.example`, role: 'staff' } }),
+  );
+  await must(
     'an SMS',
     request(server, 'POST', '/api/sms', { token: owner.accessToken, json: { clientId: client.body.id, body: 'Seeded text' } }),
   );

@@ -46,6 +46,7 @@ async function variablesFor(): Promise<Record<string, string>> {
     tenantId: owner.tenantId,
     newOwnerEmail: uniqueEmail('http-file-owner'),
     newUserEmail: uniqueEmail('http-file-user'),
+    inviteEmail: uniqueEmail('http-file-invitee'),
     clientId: (await first('/api/clients')).id,
     serviceId: (await first('/api/services')).id,
     bookingId: (await first('/api/bookings')).id,

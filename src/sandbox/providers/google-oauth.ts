@@ -4,6 +4,7 @@
 import Router from '@koa/router';
 import { formBody, str } from '../body';
 import type { Sandbox } from '../context';
+import { approveSignIn, exchangeSignInCode, isSignInRequest } from './oidc-issuers';
 
 export const DEFAULT_MAILBOX = 'owner@frontdesk-sandbox.test';
 const ACCESS_TOKEN_SECONDS = 3599;
@@ -13,6 +14,8 @@ export function googleOAuthRoutes(sb: Sandbox): Router {
 
   router.get('/o/oauth2/v2/auth', (ctx) => {
     const q = ctx.query;
+    // Google sign-in shares the consent screen: an openid scope asks for an id_token.
+    if (isSignInRequest(str(q.scope) ?? '')) return approveSignIn(sb, ctx, sb.baseUrl);
     const redirectUri = str(q.redirect_uri);
     if (!str(q.client_id) || !redirectUri || !/^https?:\/\//.test(redirectUri)) {
       ctx.status = 400;
@@ -35,6 +38,7 @@ export function googleOAuthRoutes(sb: Sandbox): Router {
 
   router.post('/token', async (ctx) => {
     const form = await formBody(ctx);
+    if (sb.signIns.has(str(form.code) ?? '')) return exchangeSignInCode(sb, ctx, form);
     const fail = (status: number, error: string, description: string) => {
       ctx.status = status;
       ctx.body = { error, error_description: description };

@@ -23,7 +23,7 @@ describe('POST /api/auth/register', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      tenant: { id: expect.any(String), name: 'Lumen Hair Studio', timezone: 'Europe/Paris', reminderScheduleDays: null, createdAt: expect.any(String) },
+      tenant: { id: expect.any(String), name: 'Lumen Hair Studio', timezone: 'Europe/Paris', reminderScheduleDays: null, ssoRequired: false, createdAt: expect.any(String) },
       user: { id: expect.any(String), email: email.toLowerCase(), role: 'owner', createdAt: expect.any(String) },
       accessToken: expect.any(String),
       refreshToken: expect.any(String),

@@ -7,21 +7,37 @@ import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import { insertAuditEntry } from '../../../db/audit';
 import { withTenant } from '../../../db/tenant-transaction';
 import { findTenant, insertTenant } from '../../../db/tenants';
-import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail } from '../../../db/users';
-import { ForbiddenError, UnauthorizedError } from '../../../errors';
+import { findPendingInvitationByEmailForUpdate, findPendingInvitationByTokenForUpdate } from '../../../db/invitations';
+import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail, tenantIdForInvitedEmail } from '../../../db/users';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '../../../errors';
 import { ensureGuardian } from '../../../workflow-starters/guardian';
 import type { AppDeps } from '../../deps';
+import { hashInvitationToken, joinByInvitation, tenantOfInvitationToken } from '../../auth/invitations';
 import { reportLoginAttack } from '../../auth/login-attack';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../auth/passwords';
 import { tenantOfRefreshToken } from '../../auth/refresh-token';
 import { endSession, rotateSession, startSession } from '../../auth/sessions';
+import { SsoClients, SsoIssuerUnavailable, SsoRefused, type SsoIdentity, type SsoProvider } from '../../auth/sso';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { FieldConflictError } from '../../field-conflict';
 import { rateLimitsFor } from '../../rate-limit/per-config';
 import { presentTenant, presentUser } from '../users/schema';
-import { loginBody, meResponse, refreshTokenBody, registerBody, registerResponse, tokenPairSchema } from './schema';
+import {
+  acceptInviteBody,
+  acceptInviteResponse,
+  loginBody,
+  meResponse,
+  refreshTokenBody,
+  registerBody,
+  registerResponse,
+  ssoAuthUrlSchema,
+  ssoCallbackQuery,
+  ssoProviderParams,
+  ssoStartQuery,
+  tokenPairSchema,
+} from './schema';
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect';
 const BAD_REFRESH_TOKEN = 'The refresh token is not valid; sign in again';
@@ -30,6 +46,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   const endpoint = endpointsFor(router, deps, 'Auth');
   const { config, pool } = deps;
+  const sso = new SsoClients(config);
 
   /**
    * Every tenant gets its guardian at once. Idempotent (a running one is kept). A Temporal outage
@@ -94,7 +111,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     errors: { 401: 'Wrong email or password (one message for both, and for a locked account)' },
     summary: 'Sign in',
     description:
-      'Every kind of wrong (unknown email, wrong password) gets the same 401. Failed attempts are throttled per account and address, per address, and (a much higher ceiling, which alerts the owner) per account: 429 with Retry-After.',
+      'Every kind of wrong (unknown email, wrong password, a password for an admin or staff member of a business that requires SSO) gets the same 401. Failed attempts are throttled per account and address, per address, and (a much higher ceiling, which alerts the owner) per account: 429 with Retry-After.',
     access: 'public',
     request: { body: loginBody },
     responses: { 200: { description: 'A new token pair', schema: tokenPairSchema } },
@@ -103,7 +120,22 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       await throttle.assertAllowed();
       const tenantId = await tenantIdForEmail(pool, body.email);
       const user = tenantId ? await withTenant(pool, tenantId, (tx) => findCredentialsByEmail(tx, body.email)) : null;
-      const passwordOk = user ? await verifyPassword(user.password_hash, body.password) : await verifyAgainstDummy(body.password);
+      const passwordOk = user?.password_hash ? await verifyPassword(user.password_hash, body.password) : await verifyAgainstDummy(body.password);
+      if (user && passwordOk && user.sso_required && user.role !== 'owner') {
+        // The tenant signs in by SSO: a right password changes nothing, and the answer says no more
+        // than any other refusal. Not a failure for the throttle: the password was right.
+        await withTenant(pool, user.tenant_id, (tx) =>
+          insertAuditEntry(tx, {
+            tenantId: user.tenant_id,
+            actorId: null,
+            action: 'auth.login_refused_sso_required',
+            target: `user:${user.id}`,
+            requestId: ctx.state.requestId,
+            detail: { ip: ctx.ip },
+          }),
+        );
+        throw new UnauthorizedError(WRONG_CREDENTIALS);
+      }
       if (!user || !passwordOk) {
         const { accountCeilingReached } = await throttle.recordFailure();
         if (user) {
@@ -187,6 +219,149 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       const tenant = await findTenant(db, auth.tenantId);
       if (!user || !tenant) throw new UnauthorizedError('The user of this token no longer exists');
       return { status: 200, body: { user: presentUser(user), tenant: presentTenant(tenant) } };
+    },
+  });
+
+  /**
+   * The SSO callback's sign-in: an existing user of the email, else the newest pending invitation
+   * for it becomes a user with the invited role. null when neither (the one login message).
+   */
+  async function signInBySso(provider: SsoProvider, identity: SsoIdentity, requestId: string, ip: string) {
+    let tenantId = await tenantIdForEmail(pool, identity.email);
+    const viaInvitation = !tenantId;
+    if (!tenantId) tenantId = await tenantIdForInvitedEmail(pool, identity.email);
+    if (!tenantId) return null;
+    return withTenant(pool, tenantId, async (tx) => {
+      let user = viaInvitation ? null : await findCredentialsByEmail(tx, identity.email);
+      let invitationId: string | null = null;
+      if (!user) {
+        const invitation = await findPendingInvitationByEmailForUpdate(tx, identity.email);
+        if (!invitation) return null;
+        const joined = await joinByInvitation(tx, invitation, null);
+        invitationId = invitation.id;
+        user = { ...joined, password_hash: null, sso_required: false };
+        await insertAuditEntry(tx, {
+          tenantId,
+          actorId: joined.id,
+          action: 'invitation.accepted',
+          target: `invitation:${invitation.id}`,
+          requestId,
+          detail: { userId: joined.id, role: joined.role, via: provider },
+        });
+      }
+      const tokens = await startSession(tx, config, user);
+      await insertAuditEntry(tx, {
+        tenantId,
+        actorId: user.id,
+        action: 'auth.sso_login',
+        target: `user:${user.id}`,
+        requestId,
+        detail: { provider, issuer: identity.issuer, subject: identity.subject, ip, ...(invitationId ? { invitationId } : {}) },
+      });
+      return tokens;
+    });
+  }
+
+  endpoint({
+    method: 'get',
+    path: '/sso/:provider/start',
+    operationId: 'startSso',
+    errors: { 404: 'That SSO provider is not configured on this server', 503: 'The issuer could not be reached' },
+    summary: 'Begin a sign-in with Google or the configured OpenID Connect issuer',
+    description:
+      'Answers the issuer\'s authorization URL for the browser to open: the code flow with PKCE, a sealed `state` (10 minutes) and a `nonce`; `login_hint` when `email` is given. The issuer redirects to /api/auth/sso/{provider}/callback.',
+    access: 'public',
+    request: { params: ssoProviderParams, query: ssoStartQuery },
+    responses: { 200: { description: 'Where to send the browser', schema: ssoAuthUrlSchema } },
+    async handler({ params, query }) {
+      const issuer = sso.issuerFor(params.provider);
+      if (!issuer) throw new NotFoundError(`SSO with ${params.provider} is not configured`);
+      try {
+        return { status: 200, body: { authUrl: await sso.authorizationUrl(params.provider, issuer, query.email) } };
+      } catch (err) {
+        if (err instanceof SsoIssuerUnavailable) throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
+        throw err;
+      }
+    },
+  });
+
+  endpoint({
+    method: 'get',
+    path: '/sso/:provider/callback',
+    operationId: 'completeSso',
+    errors: {
+      401: 'Unknown user, unverified email, or a bad state, nonce, issuer or audience (one message for all)',
+      404: 'That SSO provider is not configured on this server',
+      503: 'The issuer could not be reached',
+    },
+    summary: 'Finish an SSO sign-in',
+    description:
+      'Where the issuer redirects with `code` and `state`. Signs in the user of the tenant with the email the issuer verified, or a person with a pending invitation for it (who becomes a user with the invited role), and answers the same token pair as a password login. Every refusal is the login 401.',
+    access: 'public',
+    request: { params: ssoProviderParams, query: ssoCallbackQuery },
+    responses: { 200: { description: 'A new token pair', schema: tokenPairSchema } },
+    async handler({ params, ctx }) {
+      const issuer = sso.issuerFor(params.provider);
+      if (!issuer) throw new NotFoundError(`SSO with ${params.provider} is not configured`);
+      let identity: SsoIdentity;
+      try {
+        identity = await sso.complete(params.provider, issuer, new URLSearchParams(ctx.querystring));
+      } catch (err) {
+        if (err instanceof SsoIssuerUnavailable) throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
+        if (err instanceof SsoRefused) {
+          deps.logger.info({ provider: params.provider, reason: err.reason, requestId: ctx.state.requestId }, 'SSO sign-in refused');
+          throw new UnauthorizedError(WRONG_CREDENTIALS);
+        }
+        throw err;
+      }
+      if (!identity.emailVerified) {
+        deps.logger.info({ provider: params.provider, requestId: ctx.state.requestId }, 'SSO sign-in refused: email not verified by the issuer');
+        throw new UnauthorizedError(WRONG_CREDENTIALS);
+      }
+      const tokens = await signInBySso(params.provider, identity, ctx.state.requestId, ctx.ip);
+      if (!tokens) throw new UnauthorizedError(WRONG_CREDENTIALS);
+      return { status: 200, body: tokens };
+    },
+  });
+
+  endpoint({
+    method: 'post',
+    path: '/accept-invite',
+    operationId: 'acceptInvitation',
+    errors: { 404: 'The invitation link is unknown, spent, revoked or expired', 409: 'The email already has an account' },
+    summary: 'Accept an invitation by setting a password',
+    description: 'Spends the emailed link and creates the user with the invited role, signed in. An invitation can also be accepted by signing in through SSO with its email.',
+    access: 'public',
+    request: { body: acceptInviteBody },
+    responses: { 201: { description: 'The new user and a token pair', schema: acceptInviteResponse } },
+    async handler({ body, ctx }) {
+      const tenantId = tenantOfInvitationToken(body.token);
+      if (!tenantId) throw new NotFoundError('This invitation link is not valid (spent, revoked or expired)');
+      const passwordHash = await hashPassword(body.password);
+      try {
+        const joined = await withTenant(pool, tenantId, async (tx) => {
+          const invitation = await findPendingInvitationByTokenForUpdate(tx, hashInvitationToken(body.token));
+          if (!invitation) return null;
+          const user = await joinByInvitation(tx, invitation, passwordHash);
+          const tokens = await startSession(tx, config, user);
+          await insertAuditEntry(tx, {
+            tenantId,
+            actorId: user.id,
+            action: 'invitation.accepted',
+            target: `invitation:${invitation.id}`,
+            requestId: ctx.state.requestId,
+            detail: { userId: user.id, role: user.role, via: 'password' },
+          });
+          return { user, tokens };
+        });
+        if (!joined) throw new NotFoundError('This invitation link is not valid (spent, revoked or expired)');
+        return { status: 201, body: { user: presentUser(joined.user), ...joined.tokens } };
+      } catch (err) {
+        if (err instanceof UniqueIntegrityConstraintViolationError && err.constraint === 'users_email_key') {
+          throw new FieldConflictError('email', 'already has an account');
+        }
+        throw err;
+      }
     },
   });
 

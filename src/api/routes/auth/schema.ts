@@ -1,5 +1,6 @@
 import { isIanaTimeZone } from '../../../domain/time-zone';
 import { z } from '../../openapi/zod';
+import { SSO_PROVIDERS } from '../../auth/sso';
 import { emailField, newPasswordField, tenantSchema, userSchema } from '../users/schema';
 
 export const timeZoneField = z
@@ -49,3 +50,35 @@ export const registerResponse = tokenPairSchema
   .openapi('Registration');
 
 export const meResponse = z.object({ user: userSchema, tenant: tenantSchema }).openapi('Me');
+
+export const ssoProviderParams = z.object({
+  provider: z.enum(SSO_PROVIDERS).openapi({ param: { description: 'google, or oidc (the issuer of OIDC_ISSUER_URL)' } }),
+});
+
+export const ssoStartQuery = z
+  .object({ email: emailField.optional().openapi({ description: 'Passed to the issuer as login_hint' }) })
+  .strict();
+
+// Loose on purpose: whatever the issuer sent comes back as the login 401, not a 422.
+export const ssoCallbackQuery = z.object({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(4096).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(1024).optional(),
+  scope: z.string().max(1024).optional(),
+  iss: z.string().max(1024).optional(),
+});
+
+export const ssoAuthUrlSchema = z
+  .object({ authUrl: z.url().openapi({ description: "The issuer's authorization URL, to open in the browser" }) })
+  .openapi('SsoStart');
+
+export const acceptInviteBody = z
+  .object({
+    token: z.string().min(1).max(512).openapi({ description: 'The token of the emailed link' }),
+    password: newPasswordField,
+  })
+  .strict()
+  .openapi('AcceptInvite', { example: { token: '<tenant id>.<secret>', password: 'a long passphrase here' } });
+
+export const acceptInviteResponse = tokenPairSchema.extend({ user: userSchema }).openapi('AcceptedInvitation');

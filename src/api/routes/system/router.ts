@@ -5,6 +5,7 @@ import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { checkDatabase } from '../health/checks';
 import { countWorkerPollers } from './pollers';
+import { probeService } from './services';
 import { systemStatusSchema } from './schema';
 
 export function systemRouter(deps: AppDeps): Router<AppState> {
@@ -16,15 +17,17 @@ export function systemRouter(deps: AppDeps): Router<AppState> {
     method: 'get',
     path: '/status',
     operationId: 'getSystemStatus',
-    summary: 'Version, uptime, Temporal workers, database and integration modes',
+    summary: 'Version, uptime, Temporal workers, database, integration modes and the optional outside services',
     access: 'admin',
     // Reads no tenant data, and must answer (db.ok: false) while the database is down.
     transaction: false,
     responses: { 200: { description: 'System status', schema: systemStatusSchema } },
     async handler() {
-      const [db, workerPollers] = await Promise.all([
+      const [db, workerPollers, nova, eli] = await Promise.all([
         checkDatabase(deps.pool),
         countWorkerPollers(deps.temporal, config.temporal.namespace, config.temporal.taskQueue),
+        probeService(config.services.novaUrl),
+        probeService(config.services.eliUrl),
       ]);
       const { gmail, calendar, stripe, twilio, anthropic } = config.integrations;
       return {
@@ -41,6 +44,7 @@ export function systemRouter(deps: AppDeps): Router<AppState> {
           },
           db: { ok: db.status === 'ok' },
           integrations: { gmail, calendar, stripe, twilio, anthropic },
+          services: { nova, eli },
         },
       };
     },

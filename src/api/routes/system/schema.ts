@@ -1,6 +1,9 @@
 import { z } from '../../openapi/zod';
 
 const mode = z.enum(['live', 'sandbox', 'unconfigured']);
+const service = z
+  .enum(['unconfigured', 'reachable', 'unreachable'])
+  .openapi({ description: 'reachable: GET <url>/health answered 2xx within 2 s' });
 
 export const systemStatusSchema = z
   .object({
@@ -15,5 +18,6 @@ export const systemStatusSchema = z
     }),
     db: z.object({ ok: z.boolean() }),
     integrations: z.object({ gmail: mode, calendar: mode, stripe: mode, twilio: mode, anthropic: mode }),
+    services: z.object({ nova: service, eli: service }).openapi({ description: 'NOVA_SERVICE_URL and ELI_SERVICE_URL' }),
   })
   .openapi('SystemStatus');

@@ -32,7 +32,7 @@ export function tenantRouter(deps: AppDeps): Router<AppState> {
     method: 'patch',
     path: '/',
     operationId: 'updateTenant',
-    summary: 'Change your business: name, time zone, default reminder schedule',
+    summary: 'Change your business: name, time zone, default reminder schedule, whether SSO is required',
     description: 'Only the fields sent change. The reminder schedule applies to invoices created afterwards without their own scheduleDays.',
     access: 'owner',
     request: { body: updateTenantBody },

@@ -10,7 +10,11 @@ export const updateTenantBody = z
       .nullable()
       .optional()
       .openapi({ description: 'The schedule of new invoices that bring none; null goes back to the default [-3, 0, 3, 7, 14]' }),
+    ssoRequired: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'true: password login is refused for admins and staff (owners keep it, for recovery); they sign in by SSO' }),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, 'Send name, timezone, reminderScheduleDays or several')
+  .refine((b) => Object.keys(b).length > 0, 'Send name, timezone, reminderScheduleDays, ssoRequired or several')
   .openapi('UpdateTenant', { example: { reminderScheduleDays: [-2, 0, 5, 10] } });

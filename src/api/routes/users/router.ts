@@ -1,19 +1,33 @@
-// The tenant's users. Owners add users of their own business; admins can see who has access.
+// The tenant's users. Owners add and remove users of their own business; admins invite people
+// (an emailed single-use link), see and revoke invitations, and see who has access.
 import Router from '@koa/router';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import { z } from 'zod';
-import { findUser, insertUser, listUsers } from '../../../db/users';
-import { NotFoundError } from '../../../errors';
+import { findInvitation, listInvitations, revokeInvitation } from '../../../db/invitations';
+import { countOwners, deleteUser, findUser, insertUser, listUsers, tenantIdForEmail } from '../../../db/users';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../../errors';
 import type { AppDeps } from '../../deps';
+import { inviteToTenant } from '../../auth/invitations';
 import { hashPassword } from '../../auth/passwords';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { FieldConflictError } from '../../field-conflict';
 import { idParams } from '../../openapi/common';
 import { decodeCursor, toPage } from '../../pagination';
-import { createUserBody, listUsersQuery, presentUser, userPage, userSchema } from './schema';
+import {
+  createUserBody,
+  invitationPage,
+  invitationSchema,
+  inviteBody,
+  listUsersQuery,
+  presentInvitation,
+  presentUser,
+  userPage,
+  userSchema,
+} from './schema';
 
 const userCursor = z.object({ createdAt: z.string(), id: z.guid() });
+const invitationCursor = z.object({ createdAt: z.string(), id: z.guid() });
 
 export function usersRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/users' });
@@ -58,6 +72,93 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
       const after = decodeCursor(query.cursor, userCursor);
       const rows = await listUsers(db, { limit: query.limit, ...(after ? { after } : {}) });
       return { status: 200, body: toPage(rows, query.limit, presentUser, (r) => ({ createdAt: r.cursor_at, id: r.id })) };
+    },
+  });
+
+  endpoint({
+    method: 'post',
+    path: '/invite',
+    operationId: 'inviteUser',
+    errors: { 403: 'Only an owner can invite an owner', 409: 'The email already has an account' },
+    summary: 'Invite someone to the business',
+    description:
+      'Admin. The invitee is emailed (through the email workflow) a single-use link valid for 72 hours; they accept it by setting a password (POST /api/auth/accept-invite) or by signing in through SSO with this email. A new invitation for the same email replaces a pending one.',
+    access: 'admin',
+    request: { body: inviteBody },
+    responses: { 201: { description: 'The invitation', schema: invitationSchema } },
+    idempotent: true,
+    async handler({ body, db, auth, audit }) {
+      if (body.role === 'owner' && auth.role !== 'owner') throw new ForbiddenError('Only an owner can invite an owner');
+      if (await tenantIdForEmail(db, body.email)) throw new FieldConflictError('email', 'already has an account');
+      const { invitation, emailId } = await inviteToTenant(db, deps, {
+        tenantId: auth.tenantId,
+        email: body.email,
+        role: body.role,
+        invitedBy: auth.userId,
+      });
+      await audit({ action: 'user.invited', target: `invitation:${invitation.id}`, detail: { role: body.role, emailId } });
+      return { status: 201, body: presentInvitation(invitation), headers: { Location: `/api/users/invites/${invitation.id}` } };
+    },
+  });
+
+  endpoint({
+    method: 'get',
+    path: '/invites',
+    operationId: 'listInvitations',
+    summary: "The business's invitations",
+    description: 'Admin. Oldest first, each with its status: pending, accepted, revoked or expired.',
+    access: 'admin',
+    request: { query: listUsersQuery },
+    responses: { 200: { description: 'Oldest first', schema: invitationPage } },
+    async handler({ query, db }) {
+      const after = decodeCursor(query.cursor, invitationCursor);
+      const rows = await listInvitations(db, { limit: query.limit, ...(after ? { after } : {}) });
+      const now = new Date();
+      return {
+        status: 200,
+        body: toPage(rows, query.limit, (r) => presentInvitation(r, now), (r) => ({ createdAt: r.cursor_at, id: r.id })),
+      };
+    },
+  });
+
+  endpoint({
+    method: 'delete',
+    path: '/invites/:id',
+    operationId: 'revokeInvitation',
+    errors: { 409: 'The invitation was already accepted, revoked or has expired' },
+    summary: 'Revoke an invitation',
+    description: 'Admin. Its link stops working at once (404 on accept).',
+    access: 'admin',
+    request: { params: idParams },
+    responses: { 204: { description: 'Revoked' } },
+    async handler({ params, db, audit }) {
+      if (!(await revokeInvitation(db, params.id))) {
+        if (!(await findInvitation(db, params.id))) throw new NotFoundError('No such invitation');
+        throw new ConflictError('The invitation is no longer pending');
+      }
+      await audit({ action: 'invitation.revoked', target: `invitation:${params.id}` });
+      return { status: 204 };
+    },
+  });
+
+  endpoint({
+    method: 'delete',
+    path: '/:id',
+    operationId: 'deleteUser',
+    errors: { 409: 'You cannot remove yourself, nor the last owner' },
+    summary: 'Remove a user from the business',
+    description: "Owner only. The user's refresh tokens stop working at once; an access token they hold lapses within 15 minutes.",
+    access: 'owner',
+    request: { params: idParams },
+    responses: { 204: { description: 'Removed' } },
+    async handler({ params, db, auth, audit }) {
+      if (params.id === auth.userId) throw new ConflictError('You cannot remove yourself');
+      const user = await findUser(db, params.id);
+      if (!user) throw new NotFoundError('No such user');
+      if (user.role === 'owner' && (await countOwners(db)) <= 1) throw new ConflictError('The last owner cannot be removed');
+      await deleteUser(db, user.id);
+      await audit({ action: 'user.removed', target: `user:${user.id}`, detail: { role: user.role } });
+      return { status: 204 };
     },
   });
 

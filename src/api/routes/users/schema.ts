@@ -1,4 +1,5 @@
 import { emailAddress } from '../../fields/email';
+import type { Invitation } from '../../../db/invitations';
 import type { Tenant } from '../../../db/tenants';
 import type { User } from '../../../db/users';
 import { ROLES } from '../../../domain/roles';
@@ -27,6 +28,7 @@ export const tenantSchema = z
       .array(z.number().int())
       .nullable()
       .openapi({ description: 'The business\'s reminder schedule for new invoices (days from the due date); null: the default [-3, 0, 3, 7, 14]' }),
+    ssoRequired: z.boolean().openapi({ description: 'Password login is refused for everyone but owners: they sign in by SSO' }),
     createdAt: instant,
   })
   .openapi('Tenant');
@@ -49,6 +51,37 @@ export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
     name: tenant.name,
     timezone: tenant.timezone,
     reminderScheduleDays: tenant.reminder_schedule_days,
+    ssoRequired: tenant.sso_required,
     createdAt: tenant.created_at.toISOString(),
+  };
+}
+
+export const inviteBody = z
+  .object({ email: emailField, role: z.enum(ROLES) })
+  .strict()
+  .openapi('Invite', { example: { email: 'stylist@salon.example', role: 'staff' } });
+
+export const invitationSchema = z
+  .object({
+    id: z.guid(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+    createdAt: instant,
+    expiresAt: instant,
+  })
+  .openapi('Invitation');
+
+export const invitationPage = pageOf(invitationSchema).openapi('InvitationPage');
+
+export function presentInvitation(invite: Invitation, now = new Date()): z.infer<typeof invitationSchema> {
+  const status = invite.accepted_at ? 'accepted' : invite.revoked_at ? 'revoked' : invite.expires_at <= now ? 'expired' : 'pending';
+  return {
+    id: invite.id,
+    email: invite.email,
+    role: invite.role,
+    status,
+    createdAt: invite.created_at.toISOString(),
+    expiresAt: invite.expires_at.toISOString(),
   };
 }
