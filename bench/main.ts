@@ -24,9 +24,15 @@ import { createTemporalClient } from '../src/temporal/client';
 import type { paymentReminder } from '../src/workflows/payment-reminder';
 import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
+import { benchReads } from './reads';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** Read routes: autocannon connections, seconds per round, rounds per side. */
+const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 20);
+const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 5);
+const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 3);
+const POOL_SIZE = 20;
 
 interface Run {
   ops: number;
@@ -65,9 +71,10 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
     RATE_LIMIT_IP_POINTS: '1000000',
     RATE_LIMIT_TENANT_POINTS: '1000000',
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
   });
   const logger = createLogger({ name: 'bench', level: 'silent', pretty: false });
-  const pool = await createPool({ url: config.database.url, maximumPoolSize: 20 });
+  const pool = await createPool({ url: config.database.url, maximumPoolSize: POOL_SIZE });
   const temporal = await createTemporalClient(config);
   const server = await listen(createApp({ config, pool, temporal, logger }));
 
@@ -78,6 +85,22 @@ async function main(): Promise<void> {
   const tenantId = reg.body.tenant.id as string;
   const client = await request(server, 'POST', '/api/clients', { token, json: { name: 'Bench Client', email: 'client@bench.example', timezone: 'UTC' } });
   const clientId = client.body.id as string;
+  const userId = reg.body.user.id as string;
+  // 50 clients: GET /api/clients?limit=50 answers a full page.
+  for (let i = 1; i < 50; i++) {
+    await request(server, 'POST', '/api/clients', { token, json: { name: `Bench Client ${String(i).padStart(2, '0')}`, email: `c${i}@bench.example`, timezone: 'UTC' } });
+  }
+  const reads = await benchReads({
+    apiServer: server,
+    databaseUrl: config.database.url,
+    poolSize: POOL_SIZE,
+    token,
+    tenantId,
+    userId,
+    connections: READ_CONNECTIONS,
+    seconds: READ_SECONDS,
+    rounds: READ_ROUNDS,
+  });
   const dueDate = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const invoiceBody = { clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Benchmark invoice' };
 
@@ -129,7 +152,8 @@ async function main(): Promise<void> {
   const result = {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    settings: { operations: N, concurrency: CONCURRENCY },
+    settings: { operations: N, concurrency: CONCURRENCY, readConnections: READ_CONNECTIONS, readSecondsPerRound: READ_SECONDS, readRounds: READ_ROUNDS },
+    reads,
     invoiceCreation: {
       api: apiCreate,
       baseline: baselineCreate,
@@ -147,10 +171,22 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
+  const readRow = (name: string, r: { rate: number; p50Ms: number; p99Ms: number }) =>
+    `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
   const row = (name: string, r: Run) => `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
   process.stdout.write(
     [
       `Benchmarks (${N} operations, ${CONCURRENCY} in flight; ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, ${process.version})`,
+      `Read routes (autocannon in its own process, ${READ_CONNECTIONS} connections, best of ${READ_ROUNDS} × ${READ_SECONDS} s per side, interleaved):`,
+      readRow('GET /api/health/db', reads.healthDb.api),
+      readRow('bare Koa + pg: SELECT 1', reads.healthDb.bare),
+      `  → rate ratio ${reads.healthDb.rateRatio}, p99 ratio ${reads.healthDb.p99Ratio} (goal ≥ 0.8)`,
+      readRow('GET /api/clients?limit=50', reads.clientsList.api),
+      readRow('bare Koa + pg: same 50-row page', reads.clientsList.bare),
+      `  → rate ratio ${reads.clientsList.rateRatio}, p99 ratio ${reads.clientsList.p99Ratio} (goal ≥ 0.5)`,
+      readRow('GET /api/auth/me, 1 connection', reads.oneConnectionMe.api),
+      readRow('bare Koa + pg: user + tenant rows', reads.oneConnectionMe.bare),
+      `  → median ${reads.oneConnectionMe.api.p50Ms} ms, mean ${reads.oneConnectionMe.api.meanMs} ms (goal: median < 1.5 ms)`,
       row('POST /api/invoices', apiCreate),
       row('baseline: insert + workflow.start', baselineCreate),
       `  → rate ratio ${result.invoiceCreation.rateRatio}, p99 ratio ${result.invoiceCreation.p99Ratio}`,
