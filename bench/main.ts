@@ -167,6 +167,7 @@ async function main(): Promise<void> {
       p99Ratio: Math.round((apiWebhook.p99Ms / baselineSignal.p99Ms) * 100) / 100,
     },
   };
+  writeDocsTable(result);
   const out = path.resolve(__dirname, 'results/latest.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
       row('POST /api/stripe/webhook', apiWebhook),
       row('baseline: signal', baselineSignal),
       `  → rate ratio ${result.stripeWebhook.rateRatio}, p99 ratio ${result.stripeWebhook.p99Ratio}`,
-      `written to ${path.relative(process.cwd(), out)}`,
+      `written to ${path.relative(process.cwd(), out)} and the table in docs/performance.md`,
       '',
     ].join('\n'),
   );
@@ -201,6 +202,38 @@ async function main(): Promise<void> {
   await server.close();
   await temporal.connection.close();
   await pool.end();
+}
+
+/** Replaces the table between the bench markers in docs/performance.md with this run's figures. */
+function writeDocsTable(r: {
+  at: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  reads: Awaited<ReturnType<typeof benchReads>>;
+  invoiceCreation: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
+  stripeWebhook: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
+}): void {
+  const docs = path.resolve(__dirname, '../docs/performance.md');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const text = fs.readFileSync(docs, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`docs/performance.md has no ${start} … ${end} section`);
+  const fig = (x: { rate: number; p99Ms: number; p50Ms: number }) => `${x.rate}/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms`;
+  const { healthDb, clientsList, oneConnectionMe } = r.reads;
+  const table = [
+    `Last run: ${r.at.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
+    `(written by \`npm run bench\`; bench/results/latest.json has every round).`,
+    '',
+    '| measurement | API | baseline | rate ratio | p99 ratio | goal |',
+    '|---|---|---|---|---|---|',
+    `| \`GET /api/health/db\` | ${fig(healthDb.api)} | bare Koa + pg \`SELECT 1\`: ${fig(healthDb.bare)} | ${healthDb.rateRatio} | ${healthDb.p99Ratio} | ≥ 0.8 |`,
+    `| \`GET /api/clients?limit=50\` | ${fig(clientsList.api)} | bare Koa + pg, same page in a tenant transaction: ${fig(clientsList.bare)} | ${clientsList.rateRatio} | ${clientsList.p99Ratio} | ≥ 0.5 |`,
+    `| \`GET /api/auth/me\`, one connection | median ${oneConnectionMe.api.p50Ms} ms, mean ${Math.round(oneConnectionMe.api.meanMs * 100) / 100} ms | bare: median ${oneConnectionMe.bare.p50Ms} ms, mean ${Math.round(oneConnectionMe.bare.meanMs * 100) / 100} ms | | | median < 1.5 ms |`,
+    `| invoice creation | \`POST /api/invoices\` ${fig(r.invoiceCreation.api)} | insert + \`workflow.start\`: ${fig(r.invoiceCreation.baseline)} | ${r.invoiceCreation.rateRatio} | ${r.invoiceCreation.p99Ratio} | ≥ 0.85 |`,
+    `| Stripe webhook ingest | \`POST /api/stripe/webhook\` ${fig(r.stripeWebhook.api)} | \`signal\`: ${fig(r.stripeWebhook.baseline)} | ${r.stripeWebhook.rateRatio} | ${r.stripeWebhook.p99Ratio} | ≥ 0.8 / ≤ 1.5 |`,
+  ].join('\n');
+  fs.writeFileSync(docs, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
 }
 
 main().catch((err: unknown) => {
