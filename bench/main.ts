@@ -63,6 +63,9 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
 }
 
 async function main(): Promise<void> {
+  // What else the machine was doing: ratios hold up under load better than absolute figures, but
+  // a loaded machine still moves them.
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   // Rate limits are for clients, not for this measurement; the reminder workflows sit on a task
   // queue no worker polls, so nothing but the API and Temporal's own work is timed.
   const config = loadConfig({
@@ -151,7 +154,13 @@ async function main(): Promise<void> {
 
   const result = {
     at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverage1mAtStartAndEnd: [loadAtStart[0] ?? 0, Math.round((os.loadavg()[0] ?? 0) * 100) / 100],
+    },
     settings: { operations: N, concurrency: CONCURRENCY, readConnections: READ_CONNECTIONS, readSecondsPerRound: READ_SECONDS, readRounds: READ_ROUNDS },
     reads,
     invoiceCreation: {
@@ -207,7 +216,7 @@ async function main(): Promise<void> {
 /** Replaces the table between the bench markers in docs/performance.md with this run's figures. */
 function writeDocsTable(r: {
   at: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverage1mAtStartAndEnd: number[] };
   reads: Awaited<ReturnType<typeof benchReads>>;
   invoiceCreation: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
   stripeWebhook: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
@@ -222,7 +231,8 @@ function writeDocsTable(r: {
   const fig = (x: { rate: number; p99Ms: number; p50Ms: number }) => `${x.rate}/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms`;
   const { healthDb, clientsList, oneConnectionMe } = r.reads;
   const table = [
-    `Last run: ${r.at.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
+    `Last run: ${r.at.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node};`,
+    `1-minute load average ${r.machine.loadAverage1mAtStartAndEnd.join(' at the start, ')} at the end`,
     `(written by \`npm run bench\`; bench/results/latest.json has every round).`,
     '',
     '| measurement | API | baseline | rate ratio | p99 ratio | goal |',
