@@ -24,9 +24,15 @@ import { createTemporalClient } from '../src/temporal/client';
 import type { paymentReminder } from '../src/workflows/payment-reminder';
 import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
+import { benchReads } from './reads';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** Read routes: autocannon connections, seconds per round, rounds per side. */
+const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 20);
+const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 5);
+const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 3);
+const POOL_SIZE = 20;
 
 interface Run {
   ops: number;
@@ -57,6 +63,9 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
 }
 
 async function main(): Promise<void> {
+  // What else the machine was doing: ratios hold up under load better than absolute figures, but
+  // a loaded machine still moves them.
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   // Rate limits are for clients, not for this measurement; the reminder workflows sit on a task
   // queue no worker polls, so nothing but the API and Temporal's own work is timed.
   const config = loadConfig({
@@ -65,9 +74,10 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
     RATE_LIMIT_IP_POINTS: '1000000',
     RATE_LIMIT_TENANT_POINTS: '1000000',
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
   });
   const logger = createLogger({ name: 'bench', level: 'silent', pretty: false });
-  const pool = await createPool({ url: config.database.url, maximumPoolSize: 20 });
+  const pool = await createPool({ url: config.database.url, maximumPoolSize: POOL_SIZE });
   const temporal = await createTemporalClient(config);
   const server = await listen(createApp({ config, pool, temporal, logger }));
 
@@ -78,6 +88,22 @@ async function main(): Promise<void> {
   const tenantId = reg.body.tenant.id as string;
   const client = await request(server, 'POST', '/api/clients', { token, json: { name: 'Bench Client', email: 'client@bench.example', timezone: 'UTC' } });
   const clientId = client.body.id as string;
+  const userId = reg.body.user.id as string;
+  // 50 clients: GET /api/clients?limit=50 answers a full page.
+  for (let i = 1; i < 50; i++) {
+    await request(server, 'POST', '/api/clients', { token, json: { name: `Bench Client ${String(i).padStart(2, '0')}`, email: `c${i}@bench.example`, timezone: 'UTC' } });
+  }
+  const reads = await benchReads({
+    apiServer: server,
+    databaseUrl: config.database.url,
+    poolSize: POOL_SIZE,
+    token,
+    tenantId,
+    userId,
+    connections: READ_CONNECTIONS,
+    seconds: READ_SECONDS,
+    rounds: READ_ROUNDS,
+  });
   const dueDate = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const invoiceBody = { clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Benchmark invoice' };
 
@@ -128,8 +154,15 @@ async function main(): Promise<void> {
 
   const result = {
     at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    settings: { operations: N, concurrency: CONCURRENCY },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverage1mAtStartAndEnd: [loadAtStart[0] ?? 0, Math.round((os.loadavg()[0] ?? 0) * 100) / 100],
+    },
+    settings: { operations: N, concurrency: CONCURRENCY, readConnections: READ_CONNECTIONS, readSecondsPerRound: READ_SECONDS, readRounds: READ_ROUNDS },
+    reads,
     invoiceCreation: {
       api: apiCreate,
       baseline: baselineCreate,
@@ -143,21 +176,34 @@ async function main(): Promise<void> {
       p99Ratio: Math.round((apiWebhook.p99Ms / baselineSignal.p99Ms) * 100) / 100,
     },
   };
+  writeDocsTable(result);
   const out = path.resolve(__dirname, 'results/latest.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 
+  const readRow = (name: string, r: { rate: number; p50Ms: number; p99Ms: number }) =>
+    `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
   const row = (name: string, r: Run) => `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
   process.stdout.write(
     [
       `Benchmarks (${N} operations, ${CONCURRENCY} in flight; ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, ${process.version})`,
+      `Read routes (autocannon in its own process, ${READ_CONNECTIONS} connections, best of ${READ_ROUNDS} × ${READ_SECONDS} s per side, interleaved):`,
+      readRow('GET /api/health/db', reads.healthDb.api),
+      readRow('bare Koa + pg: SELECT 1', reads.healthDb.bare),
+      `  → rate ratio ${reads.healthDb.rateRatio}, p99 ratio ${reads.healthDb.p99Ratio} (goal ≥ 0.8)`,
+      readRow('GET /api/clients?limit=50', reads.clientsList.api),
+      readRow('bare Koa + pg: same 50-row page', reads.clientsList.bare),
+      `  → rate ratio ${reads.clientsList.rateRatio}, p99 ratio ${reads.clientsList.p99Ratio} (goal ≥ 0.5)`,
+      readRow('GET /api/auth/me, 1 connection', reads.oneConnectionMe.api),
+      readRow('bare Koa + pg: user + tenant rows', reads.oneConnectionMe.bare),
+      `  → median ${reads.oneConnectionMe.api.p50Ms} ms, mean ${reads.oneConnectionMe.api.meanMs} ms (goal: median < 1.5 ms)`,
       row('POST /api/invoices', apiCreate),
       row('baseline: insert + workflow.start', baselineCreate),
       `  → rate ratio ${result.invoiceCreation.rateRatio}, p99 ratio ${result.invoiceCreation.p99Ratio}`,
       row('POST /api/stripe/webhook', apiWebhook),
       row('baseline: signal', baselineSignal),
       `  → rate ratio ${result.stripeWebhook.rateRatio}, p99 ratio ${result.stripeWebhook.p99Ratio}`,
-      `written to ${path.relative(process.cwd(), out)}`,
+      `written to ${path.relative(process.cwd(), out)} and the table in docs/performance.md`,
       '',
     ].join('\n'),
   );
@@ -165,6 +211,39 @@ async function main(): Promise<void> {
   await server.close();
   await temporal.connection.close();
   await pool.end();
+}
+
+/** Replaces the table between the bench markers in docs/performance.md with this run's figures. */
+function writeDocsTable(r: {
+  at: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverage1mAtStartAndEnd: number[] };
+  reads: Awaited<ReturnType<typeof benchReads>>;
+  invoiceCreation: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
+  stripeWebhook: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
+}): void {
+  const docs = path.resolve(__dirname, '../docs/performance.md');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const text = fs.readFileSync(docs, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`docs/performance.md has no ${start} … ${end} section`);
+  const fig = (x: { rate: number; p99Ms: number; p50Ms: number }) => `${x.rate}/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms`;
+  const { healthDb, clientsList, oneConnectionMe } = r.reads;
+  const table = [
+    `Last run: ${r.at.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node};`,
+    `1-minute load average ${r.machine.loadAverage1mAtStartAndEnd.join(' at the start, ')} at the end`,
+    `(written by \`npm run bench\`; bench/results/latest.json has every round).`,
+    '',
+    '| measurement | API | baseline | rate ratio | p99 ratio | goal |',
+    '|---|---|---|---|---|---|',
+    `| \`GET /api/health/db\` | ${fig(healthDb.api)} | bare Koa + pg \`SELECT 1\`: ${fig(healthDb.bare)} | ${healthDb.rateRatio} | ${healthDb.p99Ratio} | ≥ 0.8 |`,
+    `| \`GET /api/clients?limit=50\` | ${fig(clientsList.api)} | bare Koa + pg, same page in a tenant transaction: ${fig(clientsList.bare)} | ${clientsList.rateRatio} | ${clientsList.p99Ratio} | ≥ 0.5 |`,
+    `| \`GET /api/auth/me\`, one connection | median ${oneConnectionMe.api.p50Ms} ms, mean ${Math.round(oneConnectionMe.api.meanMs * 100) / 100} ms | bare: median ${oneConnectionMe.bare.p50Ms} ms, mean ${Math.round(oneConnectionMe.bare.meanMs * 100) / 100} ms | | | median < 1.5 ms |`,
+    `| invoice creation | \`POST /api/invoices\` ${fig(r.invoiceCreation.api)} | insert + \`workflow.start\`: ${fig(r.invoiceCreation.baseline)} | ${r.invoiceCreation.rateRatio} | ${r.invoiceCreation.p99Ratio} | ≥ 0.85 |`,
+    `| Stripe webhook ingest | \`POST /api/stripe/webhook\` ${fig(r.stripeWebhook.api)} | \`signal\`: ${fig(r.stripeWebhook.baseline)} | ${r.stripeWebhook.rateRatio} | ${r.stripeWebhook.p99Ratio} | ≥ 0.8 / ≤ 1.5 |`,
+  ].join('\n');
+  fs.writeFileSync(docs, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
 }
 
 main().catch((err: unknown) => {

@@ -55,6 +55,12 @@ export async function createPool(options: {
     statementTimeout: 30_000,
     idleTimeout: 10_000,
     connectionRetryLimit: 1,
+    // slonik's default runs DISCARD ALL whenever a connection goes back to the pool: one more
+    // round trip per query or transaction, and every cached plan thrown away. Nothing here leaves
+    // state on a session: the tenant id is set with set_config(..., true), which ends with its
+    // transaction (test/db/pool-reuse.test.ts checks it), and no code uses SET, LISTEN, PREPARE,
+    // temporary tables or session advisory locks.
+    resetConnection: async () => undefined,
   });
   // slonik also emits every query error on the pool. Unheard, EventEmitter rethrows it from the
   // emit (under jest wrapped as ERR_UNHANDLED_ERROR, which hides its class from `instanceof`);

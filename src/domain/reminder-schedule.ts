@@ -50,3 +50,26 @@ export function planReminders(input: {
     return { step, at: at.toISO() as string, status: 'skipped' as const };
   });
 }
+
+const DAY_MS = 86_400_000;
+/**
+ * From a step's 09:00 to the end of its day, with an hour to spare: a daylight-saving change
+ * between the due date and the step moves the step by an hour against whole days.
+ */
+const FROM_REMINDER_HOUR_TO_DAY_END_MS = (24 - REMINDER_LOCAL_HOUR + 1) * 3_600_000;
+
+/**
+ * The earliest instant at which an invoice with this plan may be called overdue: after its due
+ * date has ended in the client's zone. Read from the plan (each step is 09:00 local on due date +
+ * step days), so it needs neither the due date nor the zone; a step planned for `now` (already
+ * past when planned) only moves the answer later, never earlier, and the earliest answer wins.
+ * Pure, so workflow code may call it.
+ */
+export function overdueFrom(plan: readonly PlannedReminder[]): number | null {
+  let earliest: number | null = null;
+  for (const p of plan) {
+    const candidate = Date.parse(p.at) - p.step * DAY_MS + FROM_REMINDER_HOUR_TO_DAY_END_MS;
+    if (Number.isFinite(candidate) && (earliest === null || candidate < earliest)) earliest = candidate;
+  }
+  return earliest;
+}

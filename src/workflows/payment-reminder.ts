@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { createPaymentReminderActivities } from '../activities/payment-reminders';
 import { readPaidArgs, readRescheduleArgs, type PaidArgs, type RescheduleArgs } from '../domain/reminder-actions';
-import type { PlannedReminder } from '../domain/reminder-schedule';
+import { overdueFrom, type PlannedReminder } from '../domain/reminder-schedule';
 import { nextStep, pendingSteps } from '../domain/reminder-steps';
 import { EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
 import { emailWorkflowId } from '../domain/workflow-ids';
@@ -55,6 +55,8 @@ const acts = proxyActivities<Activities>({
 export async function paymentReminder(input: PaymentReminderInput): Promise<PaymentReminderStatus> {
   const { tenantId, invoiceId } = input;
   let plan: PlannedReminder[] = input.plan.filter((p) => p.status === 'scheduled');
+  /** The whole plan, skipped steps too: what says when the due date has ended (overdueFrom). */
+  let fullPlan: readonly PlannedReminder[] = input.plan;
   let planVersion = 0;
   let paused = false;
   let outcome: PaymentReminderOutcome | null = null;
@@ -79,6 +81,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
   }
   function reschedule({ plan: next }: RescheduleArgs): void {
     plan = next.filter((p) => p.status === 'scheduled' && !handled.has(p.step));
+    fullPlan = next;
     planVersion++;
   }
   const finished = () => outcome !== null || remindersDone;
@@ -166,6 +169,13 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
     }
 
     remindersDone = true;
+    // The last step may be on the due date itself (scheduleDays [0], or [-3, 0]): the invoice is
+    // overdue only once that day has ended, in the client's zone. A payment meanwhile wins.
+    if (outcome === null && patched('overdue-after-due-date')) {
+      const from = overdueFrom(fullPlan);
+      const waitMs = from === null ? 0 : from - Date.now();
+      if (waitMs > 0) await condition(() => outcome !== null, waitMs);
+    }
     if (outcome === null) {
       const overdue = await acts.flagInvoiceOverdue({ tenantId, invoiceId, ownerEmailId: uuid4() });
       if (overdue.ownerEmailId) await deliverEmail(overdue.ownerEmailId);

@@ -69,10 +69,13 @@ describe('an invoice due today with schedule [0]', () => {
     expect(reminder.text).toContain('Harbour Wellness');
     expect(reminder.text).toContain('$84.00');
     expect(detail.reminders.sent).toEqual([expect.objectContaining({ step: 0, channel: 'email', status: 'sent' })]);
-    // That was the last step: the invoice is flagged overdue and the owner told, once.
-    const overdueAlert = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === owner.email && m.text.includes(invoice.id)), 30_000);
-    expect(overdueAlert.subject).toMatch(/overdue/i);
-    expect((await getInvoice(invoice.id)).overdue).toBe(true);
+    // That was the last step, but the due date (today, in the client's zone) has not ended: the
+    // invoice is not overdue yet, and the reminders are done (nothing more is scheduled).
+    const done = await eventually(async () => {
+      const d = await getInvoice(invoice.id);
+      return d.reminders.state === 'done' ? d : undefined;
+    }, 30_000);
+    expect(done).toMatchObject({ overdue: false, reminders: { nextReminderAt: null } });
     expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === client.email)).toHaveLength(1);
     // The Checkout Session was created once, with an idempotency key from the invoice id.
     const sessions = (await e2e.sandbox.sent('stripe')).filter((s) => s.params?.metadata?.invoiceId === invoice.id);
@@ -110,7 +113,9 @@ describe('an invoice due today with schedule [0]', () => {
     expect(result).toMatchObject({ outcome: 'paid' });
     const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken });
     expect(audit.body.items).toHaveLength(1);
-    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && m.text.includes(invoice.id))).toHaveLength(1);
+    // Paid on its due date, it was never overdue: the owner got no overdue alert about it.
+    expect((await getInvoice(invoice.id)).overdue).toBe(false);
+    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && m.text.includes(invoice.id))).toHaveLength(0);
   });
 });
 

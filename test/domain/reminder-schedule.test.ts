@@ -1,4 +1,5 @@
-import { DEFAULT_SCHEDULE_DAYS, planReminders, reminderInstant } from '../../src/domain/reminder-schedule';
+import { DateTime } from 'luxon';
+import { DEFAULT_SCHEDULE_DAYS, overdueFrom, planReminders, reminderInstant } from '../../src/domain/reminder-schedule';
 
 describe('reminderInstant', () => {
   it('is 09:00 in the client zone, in UTC', () => {
@@ -53,4 +54,29 @@ describe('planReminders', () => {
     expect(plan.map((p) => p.step)).toEqual([0, 3]);
   });
 
+});
+
+describe('overdueFrom', () => {
+  const midnightAfter = (dueDate: string, zone: string) => DateTime.fromISO(dueDate, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+
+  it('is after the due date has ended in the client zone, whatever the last step', () => {
+    for (const scheduleDays of [[0], [-3, 0], [-3, 0, 3, 7, 14], [-7, -3]]) {
+      for (const zone of ['UTC', 'America/New_York', 'Europe/Paris', 'Pacific/Auckland']) {
+        const plan = planReminders({ dueDate: '2027-03-12', scheduleDays, timeZone: zone, now: new Date('2027-01-01T00:00:00Z') });
+        const from = overdueFrom(plan) as number;
+        expect(from).toBeGreaterThanOrEqual(midnightAfter('2027-03-12', zone));
+        expect(from - midnightAfter('2027-03-12', zone)).toBeLessThanOrEqual(2 * 3_600_000);
+      }
+    }
+  });
+
+  it('never falls before the due date has ended when steps were planned late (at `now`)', () => {
+    // Created at noon on the due date with only step 0: it goes out at once; overdue still waits for the day's end.
+    const plan = planReminders({ dueDate: '2027-03-12', scheduleDays: [0], timeZone: 'UTC', now: new Date('2027-03-12T12:00:00Z') });
+    expect(overdueFrom(plan)).toBeGreaterThanOrEqual(Date.parse('2027-03-13T00:00:00Z'));
+  });
+
+  it('has no answer for an empty plan', () => {
+    expect(overdueFrom([])).toBeNull();
+  });
 });

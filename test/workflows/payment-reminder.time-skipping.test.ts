@@ -3,6 +3,7 @@
 // instant is checked against the server's (skipped) clock.
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { emailGuardHolds } from '../../src/activities/email-guards';
@@ -19,6 +20,7 @@ import { createLogger } from '../../src/observability/logger';
 import { markPaidUpdate, paidSignal, pauseSignal, pauseUpdate, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/payment-reminder.contract';
 import { paymentReminder } from '../../src/workflows/payment-reminder';
 import { createAppPool, createTenant } from '../helpers/db';
+import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/history-fixtures';
 import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
@@ -334,4 +336,28 @@ it('as Updates: pause is refused once every reminder went out, a late payment by
   });
   // Paid through Temporal (no recorded flag): the workflow wrote the invoice row itself.
   expect(await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id))).toMatchObject({ status: 'paid', paidMethod: 'cash' });
+});
+
+it('does not flag an invoice overdue on its due date, only once that day has ended in the client zone', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const worker = await startWorker({ taskQueue, sent });
+  const start = await env.currentTimeMs();
+  const dueDate = new Date(start + 5 * DAY).toISOString().slice(0, 10);
+  // The only step is the due date itself, 09:00 in Paris.
+  const { input, invoice, client } = await createInvoice({ dueDate, scheduleDays: [0], timeZone: 'Europe/Paris' });
+  const endOfDueDate = DateTime.fromISO(dueDate, { zone: 'Europe/Paris' }).plus({ days: 1 }).startOf('day').toMillis();
+
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    // 23:30 Paris time on the due date: the reminder went out at 09:00, the invoice is not overdue yet.
+    await env.sleep(endOfDueDate - 30 * 60 * 1000 - (await env.currentTimeMs()));
+    expect(sent.filter((s) => s.to === client.email)).toHaveLength(1);
+    expect((await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id)))?.overdueAt).toBeNull();
+    // Past midnight it is, and the workflow ends overdue once its wait for a late payment is over.
+    await env.sleep(2 * 60 * 60 * 1000);
+    await eventually(async () => ((await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id)))?.overdueAt ? true : undefined));
+    expect((await handle.result()).outcome).toBe('overdue');
+    await recordHistory('paymentReminder--overdue-after-due-date', handle);
+  });
 });

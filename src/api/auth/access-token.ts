@@ -1,6 +1,7 @@
 // Access tokens: HS256 JWTs signed with JWT_SECRET_KEY, 15 minutes, carrying the user (sub), the
 // tenant (tid) and the role. Verification pins the algorithm, issuer and audience, so `alg: none`,
 // another key, another service's token or an expired one all fail the same way.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../../config';
@@ -23,8 +24,16 @@ const claims = z.object({
 
 type AuthConfig = Config['auth'];
 
-function keyOf(auth: AuthConfig): Uint8Array {
-  return new TextEncoder().encode(auth.jwtSecret);
+// One KeyObject per secret: jose imports a raw Uint8Array key again on every sign and verify,
+// which was a measurable part of each authenticated request.
+const keys = new WeakMap<AuthConfig, KeyObject>();
+function keyOf(auth: AuthConfig): KeyObject {
+  let key = keys.get(auth);
+  if (!key) {
+    key = createSecretKey(Buffer.from(auth.jwtSecret, 'utf8'));
+    keys.set(auth, key);
+  }
+  return key;
 }
 
 export async function signAccessToken(auth: AuthConfig, principal: Principal): Promise<string> {

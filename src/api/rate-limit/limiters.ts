@@ -1,6 +1,9 @@
 // The API's rate limiters, counted in Postgres (table rate_limits) so every web instance shares
-// them. Each has an in-memory stand-in that takes over while Postgres does not answer: limits
-// then hold per instance instead of failing every request.
+// them, and exact under concurrency (the library's upsert takes the row's lock). The table is
+// unlogged and the limiter's connections commit asynchronously: counting a request costs one
+// round trip, never a WAL flush (docs/performance.md has the measurements). Each limiter has an
+// in-memory stand-in that takes over while Postgres does not answer: limits then hold per
+// instance instead of failing every request.
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { Config } from '../../config';
@@ -21,11 +24,15 @@ export interface RateLimits {
 const TABLE = 'rate_limits';
 
 export function createRateLimits(config: Config, logger: Logger): RateLimits {
-  // rate-limiter-flexible speaks node-postgres. A small pool of its own; idle connections close
-  // quickly and never keep the process alive.
+  // rate-limiter-flexible speaks node-postgres: a pool of its own, as large as the API's (every
+  // request takes one or two points, so 4 connections queued requests under load). Idle
+  // connections close quickly and never keep the process alive. synchronous_commit=off: a
+  // counter's commit returns before its WAL record reaches disk; a crash may lose the last few
+  // increments, which for a rate limit only means a slightly fresher window.
   const pool = new pg.Pool({
     connectionString: config.database.url,
-    max: 4,
+    options: '-c synchronous_commit=off',
+    max: config.database.poolSize,
     idleTimeoutMillis: 1_000,
     connectionTimeoutMillis: 2_000,
     allowExitOnIdle: true,
