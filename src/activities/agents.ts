@@ -121,10 +121,28 @@ export function createAgentActivities(deps: AgentDeps) {
     },
 
     /** One model call: Claude, or OpenAI for this same call when Claude is overloaded, failing or timing out. */
-    async agentModelStep(input: { tenantId: string; system: string; context: string; turns: AgentTurn[]; final: boolean }): Promise<AgentStep> {
+    async agentModelStep(input: {
+      tenantId: string;
+      system: string;
+      context: string;
+      turns: AgentTurn[];
+      final: boolean;
+      /** An earlier step of this draft fell back: the rest of it stays with OpenAI rather than knocking on an overloaded Claude. */
+      stayOnFallback?: boolean;
+    }): Promise<AgentStep> {
       const request = { system: input.system, context: input.context, tools: AGENT_TOOL_DEFINITIONS, turns: input.turns, final: input.final };
       const meter = Context.current().metricMeter;
       const calls = meter.createCounter('frontdesk_agent_llm_calls', 'calls', 'Reply agent model calls by provider, model and whether it was a fallback');
+      const fallback = input.stayOnFallback ? deps.openai() : null;
+      if (fallback) {
+        try {
+          const step = await fallback.step(request);
+          calls.add(1, { provider: step.provider, model: step.model, fallback: 'true' });
+          return { ...step, fallback: true };
+        } catch (err) {
+          return asTemporalFailure(err);
+        }
+      }
       try {
         const step = await deps.claude().step(request);
         calls.add(1, { provider: step.provider, model: step.model, fallback: 'false' });

@@ -13,7 +13,7 @@ const guardSchema = z.discriminatedUnion('kind', [
 export const emailRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),
-  purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message']),
+  purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message', 'agent_reply']),
   to: z.string(),
   subject: z.string(),
   text: z.string(),

@@ -180,7 +180,8 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     let text = '';
     for (let i = 0; i < MAX_AGENT_STEPS; i++) {
       const final = i === MAX_AGENT_STEPS - 1;
-      const step = await model.agentModelStep({ tenantId, system: context.system, context: context.context, turns, final });
+      const stayOnFallback = steps.some((s) => s.fallback);
+      const step = await model.agentModelStep({ tenantId, system: context.system, context: context.context, turns, final, stayOnFallback });
       steps.push(step);
       if (step.toolCalls.length === 0 || final) {
         text = step.text;
