@@ -95,7 +95,7 @@ beforeAll(async () => {
     address: 'frontdesk@salon.example',
     gmail: {
       send: async (email) => {
-        sent.push({ to: email.to, subject: email.subject, ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}) });
+        sent.push({ to: String(email.to), subject: email.subject, ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}) });
         return { id: `gm-${randomUUID()}`, threadId: `th-${randomUUID()}`, labelIds: ['SENT'] };
       },
       findByMessageId: async () => null,
