@@ -94,9 +94,9 @@ export const listDraftsQuery = pageQuery.extend({
 export const approveBody = z
   .object({ text: z.string().trim().min(1).max(20_000).optional().openapi({ description: 'The edited reply; the draft as written when absent' }) })
   .strict()
-  .openapi('ApproveDraft');
+  .openapi('ApproveDraft', { example: { text: 'Hi Ada,\n\nTuesday at 10:00 is free; shall we hold it for you?\n\nAnna' } });
 
-export const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict().openapi('RejectDraft');
+export const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict().openapi('RejectDraft', { example: { reason: 'I will call her instead' } });
 
 export const approvedSchema = z.object({ id: z.guid(), status: z.literal('sent'), emailId: z.guid() }).openapi('ApprovedDraft');
 export const rejectedSchema = z.object({ id: z.guid(), status: z.literal('rejected') }).openapi('RejectedDraft');
