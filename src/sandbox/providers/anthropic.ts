@@ -84,7 +84,19 @@ export function anthropicRoutes(sb: Sandbox): Router {
         speed: null,
       },
     };
-    sb.records.sent('anthropic', { model, system, prompt: userText, tools: tools.map((t) => t.name), toolChoice: choice?.name ?? choice?.type ?? null, content });
+    sb.records.sent('anthropic', {
+      model,
+      system,
+      prompt: userText,
+      tools: tools.map((t) => t.name),
+      toolChoice: choice?.name ?? choice?.type ?? null,
+      content,
+      // Where the caller ended its cached prefix (prompt caching), so tests can see it.
+      cacheControl: {
+        system: Array.isArray(body.system) ? (body.system as { cache_control?: { type?: string } }[]).map((b) => b.cache_control?.type ?? null) : null,
+        lastTool: (tools[tools.length - 1] as { cache_control?: { type?: string } } | undefined)?.cache_control?.type ?? null,
+      },
+    });
     ctx.set('request-id', `req_${randomBytes(12).toString('hex')}`);
     ctx.body = response;
   });
