@@ -20,6 +20,7 @@ import type { AgentModel } from '../../src/providers/agent-llm';
 import { approveDraftUpdate, replyAgentStatusQuery, agentMessageSignal, type ReplyAgentInput } from '../../src/workflows/reply-agent.contract';
 import { createAppPool, createTenant } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
+import { recordHistory } from '../helpers/history-fixtures';
 import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
 
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
@@ -128,6 +129,7 @@ it('a newer message supersedes the pending draft, and a fresh draft answers it',
   const draft2 = await pendingDraft(second.threadId, second.messageId);
   expect(draft2.text).toBe('Thanks for: Actually, Tuesday?');
   expect((await withTenant(pool, tenantId, (db) => findDraft(db, draft1.id)))?.status).toBe('superseded');
+  await recordHistory('replyAgent--superseded', env.client.workflow.getHandle(agentWorkflowId(tenantId, first.threadId)));
 });
 
 it('a draft nobody decides on expires after 48 hours and can no longer be approved', async () => {
@@ -140,6 +142,7 @@ it('a draft nobody decides on expires after 48 hours and can no longer be approv
   await eventually(async () => ((await withTenant(pool, tenantId, (db) => findDraft(db, draft.id)))?.status === 'expired' ? true : undefined), 20_000);
   const handle = env.client.workflow.getHandle(agentWorkflowId(tenantId, message.threadId));
   await expect(handle.executeUpdate(approveDraftUpdate, { args: [{ draftId: draft.id, userId: null }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  await recordHistory('replyAgent--expired', handle);
 });
 
 it('two people approving at once send one email; the other hears the draft is no longer pending', async () => {
@@ -159,4 +162,5 @@ it('two people approving at once send one email; the other hears the draft is no
   await env.client.workflow.getHandle(`email:${tenantId}:${emailId}`).result();
   expect(sent.slice(before)).toEqual([{ to: 'rex@client.example', subject: 'Re: About my appointment', inReplyTo: expect.stringContaining('@client.example>') }]);
   expect((await withTenant(pool, tenantId, (db) => findDraft(db, draft.id)))?.status).toBe('sent');
+  await recordHistory('replyAgent--approved-twice-at-once', handle);
 });
