@@ -11,6 +11,9 @@ import { createAgentActivities } from '../../src/activities/agents';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { emailGuardHolds } from '../../src/activities/email-guards';
 import { findDraft, listDrafts } from '../../src/db/agent-drafts';
+import { DEFAULT_AGENT_SETTINGS, saveAgentSettings } from '../../src/db/agent-settings';
+import { listAuditEntries } from '../../src/db/audit';
+import { recordScreening } from '../../src/db/guardian-screenings';
 import { storeInboundMessage } from '../../src/db/messages';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
@@ -41,9 +44,9 @@ const model: AgentModel = {
   },
 };
 
-async function receive(gmailThreadId: string, text: string): Promise<{ threadId: string; messageId: string }> {
-  const stored = await withTenant(pool, tenantId, (db) =>
-    storeInboundMessage(db, tenantId, {
+async function receive(gmailThreadId: string, text: string, tenant = tenantId): Promise<{ threadId: string; messageId: string }> {
+  const stored = await withTenant(pool, tenant, (db) =>
+    storeInboundMessage(db, tenant, {
       mailboxId: '00000000-0000-4000-8000-000000000001',
       gmailMessageId: `m-${randomUUID()}`,
       gmailThreadId,
@@ -67,10 +70,10 @@ async function receive(gmailThreadId: string, text: string): Promise<{ threadId:
   return { threadId: stored.threadId, messageId: stored.messageId as string };
 }
 
-async function tell(threadId: string, messageId: string): Promise<void> {
-  const input: ReplyAgentInput = { tenantId, threadId, emailRetry: DEFAULT_EMAIL_RETRY };
+async function tell(threadId: string, messageId: string, tenant = tenantId): Promise<void> {
+  const input: ReplyAgentInput = { tenantId: tenant, threadId, emailRetry: DEFAULT_EMAIL_RETRY };
   await env.client.workflow.signalWithStart('replyAgent', {
-    workflowId: agentWorkflowId(tenantId, threadId),
+    workflowId: agentWorkflowId(tenant, threadId),
     taskQueue,
     args: [input],
     signal: agentMessageSignal,
@@ -163,4 +166,29 @@ it('two people approving at once send one email; the other hears the draft is no
   expect(sent.slice(before)).toEqual([{ to: 'rex@client.example', subject: 'Re: About my appointment', inReplyTo: expect.stringContaining('@client.example>') }]);
   expect((await withTenant(pool, tenantId, (db) => findDraft(db, draft.id)))?.status).toBe('sent');
   await recordHistory('replyAgent--approved-twice-at-once', handle);
+});
+
+it('under safe_only, a message the guardian screened safe is answered at once and the send is audited as the agent\'s', async () => {
+  const autoTenant = await createTenant(pool, 'Auto Salon');
+  await withTenant(pool, autoTenant, (db) => saveAgentSettings(db, autoTenant, { ...DEFAULT_AGENT_SETTINGS, autoSend: 'safe_only' }));
+  const safe = await receive(`t-${randomUUID()}`, 'Thanks for today!', autoTenant);
+  const unscreened = await receive(`t-${randomUUID()}`, 'Is the shop open on Sunday?', autoTenant);
+  await withTenant(pool, autoTenant, (db) =>
+    recordScreening(db, { tenantId: autoTenant, messageId: safe.messageId, threadId: safe.threadId, safe: true, category: null, severity: 'none', reason: 'ordinary' }),
+  );
+  const before = sent.length;
+  await tell(safe.threadId, safe.messageId, autoTenant);
+  await tell(unscreened.threadId, unscreened.messageId, autoTenant);
+  const draftOf = (threadId: string) => withTenant(pool, autoTenant, async (db) => (await listDrafts(db, { threadId, limit: 5 }))[0]);
+  const sentDraft = await eventually(async () => {
+    const d = await draftOf(safe.threadId);
+    return d?.status === 'sent' && d.emailId ? d : undefined;
+  }, 20_000);
+  await env.client.workflow.getHandle(`email:${autoTenant}:${sentDraft.emailId}`).result();
+  expect(sent.slice(before).map((m) => m.subject)).toEqual(['Re: About my appointment']);
+  // Not screened (yet): it waits for a person.
+  const waiting = await eventually(async () => draftOf(unscreened.threadId), 20_000);
+  expect(waiting.status).toBe('pending');
+  const audit = await withTenant(pool, autoTenant, (db) => listAuditEntries(db, { target: `agent_draft:${sentDraft.id}`, limit: 10 }));
+  expect(audit.map((e) => [e.action, e.actor_id])).toEqual([['agent_draft.auto_sent', null]]);
 });
