@@ -46,15 +46,16 @@ CREATE POLICY tenant_isolation ON agent_drafts
 GRANT SELECT, INSERT, UPDATE ON agent_settings TO frontdesk_app;
 GRANT SELECT, INSERT, UPDATE ON agent_drafts TO frontdesk_app;
 
--- An approved draft is sent through the outbox as a threaded reply.
+-- An approved draft is sent through the outbox as a threaded reply. 'invitation' is the team
+-- accounts' purpose (migration 1765200000000), kept here so this runs after it whichever branch lands first.
 ALTER TABLE emails DROP CONSTRAINT emails_purpose_check;
 ALTER TABLE emails ADD CONSTRAINT emails_purpose_check
-  CHECK (purpose IN ('api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message', 'agent_reply'));
+  CHECK (purpose IN ('api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message', 'invitation', 'agent_reply'));
 
 -- Down Migration
 DELETE FROM emails WHERE purpose = 'agent_reply';
 ALTER TABLE emails DROP CONSTRAINT emails_purpose_check;
 ALTER TABLE emails ADD CONSTRAINT emails_purpose_check
-  CHECK (purpose IN ('api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message'));
+  CHECK (purpose IN ('api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message', 'invitation'));
 DROP TABLE agent_drafts;
 DROP TABLE agent_settings;
