@@ -128,6 +128,8 @@ export const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_MODEL: optionalString.transform((v) => v ?? 'claude-sonnet-5-5'),
   OPENAI_API_KEY: optionalString,
+  /** The model the reply agent falls back to when Claude is overloaded or down. */
+  OPENAI_MODEL: optionalString.transform((v) => v ?? 'gpt-5-mini'),
   GMAIL_WEBHOOK_URL: optionalUrl,
   GMAIL_PUBSUB_TOPIC: optionalString.refine((v) => v === undefined || /^projects\/[^/]+\/topics\/[^/]+$/.test(v), {
     message: 'must look like projects/<project>/topics/<topic>',
@@ -370,6 +372,15 @@ function buildConfig(env: Env, temporalConnection: TemporalConnectionSettings) {
     },
     anthropic: { apiKey: env.ANTHROPIC_API_KEY, model: env.ANTHROPIC_MODEL },
     openaiApiKey: env.OPENAI_API_KEY,
+    /**
+     * The reply agent's second provider, used only when Claude fails transiently. In sandbox mode
+     * it counts as configured (the sandbox answers OpenAI's API too).
+     */
+    openai: {
+      apiKey: env.OPENAI_API_KEY,
+      model: env.OPENAI_MODEL,
+      mode: mode(Boolean(env.OPENAI_API_KEY)),
+    },
     services: { novaUrl: env.NOVA_SERVICE_URL, eliUrl: env.ELI_SERVICE_URL },
     sso: ssoIssuers(env, sandboxUrl),
     temporal: {

@@ -1,6 +1,7 @@
 // All activities, built from their dependencies; the worker registers the merged object.
 // Provider clients are made per call from config (cheap), so a changed tenant connection or an
 // integration switched on is picked up without a worker restart.
+import { Context } from '@temporalio/activity';
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config';
 import { insertAuditEntry } from '../db/audit';
@@ -8,12 +9,15 @@ import { markGoogleAccountReauthRequired } from '../db/google-accounts';
 import type { Mailbox } from '../db/mailboxes';
 import { tenantTransactions } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
+import { createClaudeAgent, createOpenAIAgent } from '../providers/agent-llm';
 import { createClaude } from '../providers/claude';
 import { createCalendar } from '../providers/google/calendar';
 import { createGmail } from '../providers/google/gmail';
 import { openRefreshToken } from '../providers/google/refresh-token-vault';
 import { createStripe } from '../providers/stripe';
 import { createTwilio } from '../providers/twilio';
+import { notifyReplyAgent } from '../workflow-starters/reply-agent';
+import { createAgentActivities } from './agents';
 import { createBookingActivities } from './bookings';
 import { createCalendarActivities } from './calendar';
 import { createCalendarSyncActivities } from './calendar-sync';
@@ -71,6 +75,10 @@ export function createActivities(deps: ActivityDeps) {
       gmailFor: mailboxGmail,
       onReauthRequired,
       fullSyncMaxMessages: config.mailboxSync.fullSyncMaxMessages,
+      async onMessageToAnswer(message) {
+        const { client, info } = Context.current();
+        await notifyReplyAgent(client, { taskQueue: info.taskQueue, emailRetry: config.emailRetry }, message, message.messageId);
+      },
     }),
     ...createMailboxWatchActivities({ tx, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),
     ...createSmsDeliveryActivities({
@@ -101,6 +109,18 @@ export function createActivities(deps: ActivityDeps) {
       logger,
       webhookUrl: `${config.http.publicBaseUrl}/api/calendar/webhook`,
       calendarFor: tenantCalendar,
+    }),
+    ...createAgentActivities({
+      tx,
+      logger,
+      // Each model call is cut off well inside its activity's timeout, leaving room for the fallback.
+      claude: () => createClaudeAgent(config, { timeoutMs: 30_000 }),
+      openai: () => createOpenAIAgent(config, { timeoutMs: 30_000 }),
+      async busyTimes(tenantId, from, to) {
+        const calendar = await tenantCalendar(tenantId);
+        const periods = await calendar.freeBusy({ timeMin: from, timeMax: to, calendarIds: ['primary'] });
+        return (periods.primary ?? []).map((b) => ({ start: b.start.toISOString(), end: b.end.toISOString() }));
+      },
     }),
     ...createGuardianActivities({
       config,

@@ -14,6 +14,7 @@ import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Gmail, GmailMessageRef } from '../providers/google/gmail';
 import type { MailboxPassResult } from '../workflows/mailbox-sync.contract';
+import { isAutomatedSender } from '../domain/agent';
 import { isInbound, toInboundMessage } from './mailbox-message';
 
 /** What a pass needs from the tenant's Gmail. */
@@ -31,6 +32,11 @@ export interface MailboxSyncDeps {
   fullSyncMaxMessages: number;
   /** messages.get calls in flight at once. */
   fetchConcurrency?: number;
+  /**
+   * A new message from a client or a prospect, stored: its thread's reply agent drafts an answer.
+   * Not called for our own mail, spam (never stored) or automated senders.
+   */
+  onMessageToAnswer?(message: { tenantId: string; threadId: string; clientId: string | null; messageId: string }): Promise<void>;
 }
 
 export interface SyncMailboxInput {
@@ -56,7 +62,7 @@ export function createMailboxSyncActivities(deps: MailboxSyncDeps) {
       return { outcome: 'reauth_required', mode: null, stored: 0, skipped: 0, historyId: mailbox.syncHistoryId };
     }
     const log = deps.logger.child({ tenantId, mailboxId, attempt: Context.current().info.attempt });
-    const pass = new SyncPass(tenantId, mailbox, deps.gmailFor(mailbox), tx, concurrency, log);
+    const pass = new SyncPass(tenantId, mailbox, deps.gmailFor(mailbox), tx, concurrency, log, deps.onMessageToAnswer);
     try {
       if (mailbox.syncHistoryId === null) return await pass.full(deps.fullSyncMaxMessages);
       try {
@@ -103,6 +109,7 @@ class SyncPass {
     private readonly tx: <T>(tenantId: string, fn: (db: Db) => Promise<T>) => Promise<T>,
     private readonly concurrency: number,
     private readonly log: Logger,
+    private readonly onMessageToAnswer?: MailboxSyncDeps['onMessageToAnswer'],
   ) {}
 
   /** history.list from the cursor, page by page; the cursor follows each stored page. */
@@ -172,9 +179,14 @@ class SyncPass {
         this.skipped += 1;
         return;
       }
-      const { stored } = await this.tx(this.tenantId, (db) => storeInboundMessage(db, this.tenantId, toInboundMessage(this.mailbox.id, message)));
-      if (stored) this.stored += 1;
+      const inbound = toInboundMessage(this.mailbox.id, message);
+      const result = await this.tx(this.tenantId, (db) => storeInboundMessage(db, this.tenantId, inbound));
+      if (result.stored) this.stored += 1;
       else this.skipped += 1;
+      const ownMail = inbound.fromEmail !== null && inbound.fromEmail === this.mailbox.email.toLowerCase();
+      if (result.messageId && this.onMessageToAnswer && !ownMail && !isAutomatedSender(inbound.fromEmail, message.headers)) {
+        await this.onMessageToAnswer({ tenantId: this.tenantId, threadId: result.threadId, clientId: result.clientId, messageId: result.messageId });
+      }
       this.heartbeat();
     });
   }

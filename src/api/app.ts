@@ -36,6 +36,7 @@ import { smsRouter } from './routes/sms/router';
 import { systemRouter } from './routes/system/router';
 import { tenantRouter } from './routes/tenant/router';
 import { threadsRouter } from './routes/threads/router';
+import { agentsRouter } from './routes/agents/router';
 import { withCodecCors } from './routes/temporal-codec/cors';
 import { temporalCodecRouter } from './routes/temporal-codec/router';
 import { unsafeThreadsRouter } from './routes/unsafe-threads/router';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     emailsRouter(deps),
     gmailRouter(deps),
     threadsRouter(deps),
+    agentsRouter(deps),
     guardianRouter(deps),
     unsafeThreadsRouter(deps),
     invoicesRouter(deps),

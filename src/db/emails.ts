@@ -15,7 +15,7 @@ const guardSchema = z.discriminatedUnion('kind', [
 export const emailRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),
-  purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message', 'invitation']),
+  purpose: z.enum(['api', 'test', 'invoice_reminder', 'owner_alert', 'booking_message', 'invitation', 'agent_reply']),
   to: z.string(),
   subject: z.string(),
   text: z.string(),

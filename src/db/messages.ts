@@ -70,7 +70,7 @@ export async function storeInboundMessage(
   db: Db,
   tenantId: string,
   m: InboundMessage,
-): Promise<{ stored: boolean; threadId: string; clientId: string | null }> {
+): Promise<{ stored: boolean; threadId: string; clientId: string | null; messageId: string | null }> {
   const clientId = m.fromEmail ? await clientIdForEmail(db, m.fromEmail) : null;
   const threadId = await ensureThread(db, { tenantId, mailboxId: m.mailboxId, gmailThreadId: m.gmailThreadId, subject: m.subject, firstSeenAt: m.receivedAt });
   const inserted = await db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
@@ -83,9 +83,9 @@ export async function storeInboundMessage(
             ${sql.array(m.labelIds, 'text')}, ${m.historyId}, ${clientId})
     ON CONFLICT (tenant_id, mailbox_id, gmail_message_id) DO NOTHING
     RETURNING id`);
-  if (inserted === null) return { stored: false, threadId, clientId };
+  if (inserted === null) return { stored: false, threadId, clientId, messageId: null };
   await addMessageToThread(db, threadId, { receivedAt: m.receivedAt, from: m.fromHeader, snippet: m.snippet, subject: m.subject, clientId });
-  return { stored: true, threadId, clientId };
+  return { stored: true, threadId, clientId, messageId: inserted };
 }
 
 /** Which of these Gmail ids the mailbox already has: the sync fetches only the others. */

@@ -3,7 +3,7 @@
 export const EMAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
-export type EmailPurpose = 'api' | 'test' | 'invoice_reminder' | 'owner_alert' | 'booking_message' | 'invitation';
+export type EmailPurpose = 'api' | 'test' | 'invoice_reminder' | 'owner_alert' | 'booking_message' | 'invitation' | 'agent_reply';
 
 /**
  * Checked again immediately before each send; a false guard cancels the email instead.

@@ -9,4 +9,5 @@ export const SANDBOX_CREDENTIALS = {
   // Twilio's documented magic "from" number for test credentials.
   twilioFromNumber: '+15005550006',
   anthropicApiKey: 'sk-ant-sandbox',
+  openaiApiKey: 'sk-openai-sandbox',
 } as const;

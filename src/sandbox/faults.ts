@@ -1,7 +1,7 @@
 // Injected failures: POST /_sandbox/faults queues "the next N calls to this provider fail so".
 import { z } from 'zod';
 
-export const FAULT_PROVIDERS = ['gmail', 'calendar', 'google-oauth', 'stripe', 'twilio', 'anthropic'] as const;
+export const FAULT_PROVIDERS = ['gmail', 'calendar', 'google-oauth', 'stripe', 'twilio', 'anthropic', 'openai'] as const;
 export type FaultProvider = (typeof FAULT_PROVIDERS)[number];
 
 export const faultSchema = z

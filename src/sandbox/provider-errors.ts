@@ -72,5 +72,13 @@ export function faultResponse(provider: FaultProvider, status: number): ErrorRes
       return { body: twilioError(status, TWILIO_CODE_BY_STATUS[status] ?? 20500, message), headers };
     case 'anthropic':
       return { body: anthropicError(status, message), headers };
+    case 'openai':
+      return { body: openaiError(status, message), headers };
   }
+}
+
+/** OpenAI's error body: `{ error: { message, type, param, code } }`. */
+export function openaiError(status: number, message: string): { error: { message: string; type: string; param: null; code: string | null } } {
+  const type = status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  return { error: { message, type, param: null, code: status === 401 ? 'invalid_api_key' : null } };
 }

@@ -1,6 +1,6 @@
 // What the sandbox saw: business-level items per provider (GET /_sandbox/sent), every HTTP call
 // with its outcome (GET /_sandbox/requests), and every event it delivered to the API.
-export const SENT_PROVIDERS = ['gmail', 'calendar', 'stripe', 'twilio', 'anthropic'] as const;
+export const SENT_PROVIDERS = ['gmail', 'calendar', 'stripe', 'twilio', 'anthropic', 'openai'] as const;
 export type SentProvider = (typeof SENT_PROVIDERS)[number];
 
 export interface RequestRecord {

@@ -14,6 +14,7 @@ import { OidcSigner, SignInGrants } from './oidc';
 import { type SandboxOptions, sandboxOptions } from './options';
 import { faultResponse } from './provider-errors';
 import { anthropicRoutes } from './providers/anthropic';
+import { openaiRoutes } from './providers/openai';
 import { calendarControlRoutes, calendarRoutes } from './providers/calendar';
 import { gmailControlRoutes, gmailRoutes } from './providers/gmail';
 import { googleOAuthRoutes } from './providers/google-oauth';
@@ -36,6 +37,7 @@ export function providerOf(path: string): FaultProvider | null {
   if (path.startsWith('/v1/')) return 'stripe';
   if (path.startsWith('/2010-04-01/')) return 'twilio';
   if (path.startsWith('/anthropic/')) return 'anthropic';
+  if (path.startsWith('/openai/')) return 'openai';
   return null;
 }
 
@@ -70,6 +72,7 @@ export async function startSandbox(given: Partial<SandboxOptions> & Pick<Sandbox
     stripeRoutes(sb),
     twilioRoutes(sb),
     anthropicRoutes(sb),
+    openaiRoutes(sb),
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

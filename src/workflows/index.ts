@@ -14,3 +14,4 @@ export { calendarSync } from './calendar-sync';
 // still going (the worker's boot cancels it) and its saved histories still replay.
 export { housekeeping } from './housekeeping';
 export { housekeepingPass } from './housekeeping-pass';
+export { replyAgent } from './reply-agent';

@@ -2,6 +2,8 @@
 // The tenant-isolation matrix (test/api/tenant-isolation.test.ts) walks every route that takes
 // an id and needs, for each, at least one id of this tenant that the route really reaches: when
 // you add a resource, add one of it here (or the matrix fails, naming the route).
+import { randomUUID } from 'node:crypto';
+import { insertDraft } from '../../src/db/agent-drafts';
 import { listThreadMessages, storeInboundMessage } from '../../src/db/messages';
 import { flagUnsafeThread } from '../../src/db/unsafe-threads';
 import { withTenant } from '../../src/db/tenant-transaction';
@@ -84,8 +86,25 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
       }),
     );
     // Unsafe threads come only from a guardian pass; one is flagged the way its screening does.
+    // A reply draft comes only from a thread's agent workflow; one is stored the way it stores it
+    // (no agent runs for the thread, so approving it answers 409).
     await withTenant(pool, owner.tenantId, async (db) => {
       const [message] = await listThreadMessages(db, stored.threadId);
+      await insertDraft(db, {
+        id: randomUUID(),
+        tenantId: owner.tenantId,
+        threadId: stored.threadId,
+        messageId: message!.id,
+        clientId: client.body.id,
+        text: 'Seeded draft',
+        provider: 'anthropic',
+        model: 'claude-seed',
+        inputTokens: 1,
+        outputTokens: 1,
+        fallback: false,
+        toolCalls: [],
+        expiresAt: new Date(Date.now() + 48 * 3_600_000),
+      });
       await flagUnsafeThread(db, {
         tenantId: owner.tenantId,
         threadId: stored.threadId,

@@ -4,7 +4,7 @@
 import { UpstreamError } from '../../errors';
 import { networkFailure } from './network';
 
-export type ProviderName = 'gmail' | 'calendar' | 'google-oauth' | 'stripe' | 'twilio' | 'anthropic';
+export type ProviderName = 'gmail' | 'calendar' | 'google-oauth' | 'stripe' | 'twilio' | 'anthropic' | 'openai';
 
 export interface CallContext {
   /** The SDK method, for messages and logs (e.g. `messages.send`). */

@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import { jsonBody, str } from '../body';
 import type { Sandbox } from '../context';
 import { anthropicError } from '../provider-errors';
+import { agentAnswer, SANDBOX_AGENT_TOOLS } from './agent-answers';
 import { classifyText, draftText } from './anthropic-answers';
 
 interface ToolDef {
@@ -40,7 +41,18 @@ export function anthropicRoutes(sb: Sandbox): Router {
 
     let content: Record<string, unknown>[];
     let stopReason: string;
-    if (tool) {
+    const agentTools = tools.map((t) => t.name).filter((n) => SANDBOX_AGENT_TOOLS.includes(n));
+    if (!tool && agentTools.length > 0) {
+      // The reply agent's loop: a tool call first when the message asks for one, then text.
+      const answer = agentAnswer({ system, userText, tools: agentTools, results: toolResults(messages), final: choice?.type === 'none' });
+      if (answer.kind === 'tool') {
+        content = [{ type: 'tool_use', id: `toolu_${randomBytes(12).toString('hex')}`, name: answer.name, input: answer.input, caller: { type: 'direct' } }];
+        stopReason = 'tool_use';
+      } else {
+        content = [{ type: 'text', text: answer.text, citations: null }];
+        stopReason = 'end_turn';
+      }
+    } else if (tool) {
       content = [{ type: 'tool_use', id: `toolu_${randomBytes(12).toString('hex')}`, name: tool.name, input: toolInput(tool.name, userText, system), caller: { type: 'direct' } }];
       stopReason = 'tool_use';
     } else {
@@ -72,7 +84,19 @@ export function anthropicRoutes(sb: Sandbox): Router {
         speed: null,
       },
     };
-    sb.records.sent('anthropic', { model, system, prompt: userText, tools: tools.map((t) => t.name), toolChoice: choice?.name ?? choice?.type ?? null, content });
+    sb.records.sent('anthropic', {
+      model,
+      system,
+      prompt: userText,
+      tools: tools.map((t) => t.name),
+      toolChoice: choice?.name ?? choice?.type ?? null,
+      content,
+      // Where the caller ended its cached prefix (prompt caching), so tests can see it.
+      cacheControl: {
+        system: Array.isArray(body.system) ? (body.system as { cache_control?: { type?: string } }[]).map((b) => b.cache_control?.type ?? null) : null,
+        lastTool: (tools[tools.length - 1] as { cache_control?: { type?: string } } | undefined)?.cache_control?.type ?? null,
+      },
+    });
     ctx.set('request-id', `req_${randomBytes(12).toString('hex')}`);
     ctx.body = response;
   });
@@ -85,6 +109,22 @@ function toolInput(name: string, userText: string, system: string): Record<strin
   if (name === 'draft_reply') return { body: draftText({ conversation: userText, system }) };
   // An unknown tool gets an empty call: the caller's schema check decides what that means.
   return {};
+}
+
+/** The tool results sent back so far, each with the name of the call it answers. */
+function toolResults(messages: { role?: unknown; content?: unknown }[]): { name: string; output: string }[] {
+  const names = new Map<string, string>();
+  const results: { name: string; output: string }[] = [];
+  for (const m of messages) {
+    if (!Array.isArray(m.content)) continue;
+    for (const block of m.content as { type?: unknown; id?: unknown; name?: unknown; tool_use_id?: unknown; content?: unknown }[]) {
+      if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') names.set(block.id, block.name);
+      if (block.type === 'tool_result' && typeof block.tool_use_id === 'string') {
+        results.push({ name: names.get(block.tool_use_id) ?? '', output: typeof block.content === 'string' ? block.content : textOf(block.content) });
+      }
+    }
+  }
+  return results;
 }
 
 function textOf(content: unknown): string {

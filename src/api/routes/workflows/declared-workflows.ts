@@ -21,6 +21,7 @@ import * as mailboxSync from '../../../workflows/mailbox-sync.contract';
 import * as mailboxWatch from '../../../workflows/mailbox-watch.contract';
 import * as paymentReminder from '../../../workflows/payment-reminder.contract';
 import { probeStatusQuery } from '../../../workflows/probe.contract';
+import * as replyAgent from '../../../workflows/reply-agent.contract';
 import { smsDeliveryStatusQuery } from '../../../workflows/sms-delivery.contract';
 
 export interface DeclaredSignal {
@@ -91,6 +92,17 @@ export const WORKFLOW_OPERATIONS = {
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
   // A pass started by the housekeeping Schedule: trigger the Schedule for one now.
   housekeepingPass: { statusQuery: null, signals: [] },
+  // Approving and rejecting drafts go through /api/agents/drafts, which checks the draft first.
+  replyAgent: {
+    statusQuery: replyAgent.replyAgentStatusQuery,
+    signals: [
+      {
+        definition: replyAgent.agentMessageSignal,
+        description: "Drafts a reply to this thread's message now ([{ messageId }]); a draft still pending is superseded.",
+        args: z.tuple([z.object({ messageId: z.guid() }).strict()]),
+      },
+    ],
+  },
   // The long-running form before the Schedule (a run still going is cancelled at worker boot).
   housekeeping: {
     statusQuery: housekeeping.housekeepingStatusQuery,
