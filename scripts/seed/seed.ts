@@ -2,6 +2,7 @@
 // control routes only (no database access): what it makes is what any client could have made.
 // Every step finds what an earlier run made before making anything, so a second run is harmless.
 import { type Owner, signInOrRegister } from './account';
+import { replyDraftFor, type SeededDraft } from './agents';
 import { type SeededClient, seedClients } from './clients';
 import { bookingLinkSentTo, type SeededBooking, seedBookings } from './bookings';
 import { DEMO_BOOKINGS, DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
@@ -25,6 +26,8 @@ export interface SeedResult {
   bookingLink: string | null;
   invoices: SeededInvoice[];
   thread: SeededThread;
+  /** The reply agent's draft for the inbound thread, waiting for a person (or decided on since). */
+  draft: SeededDraft;
   unsafeThread: SeededThread;
   finding: SeededFinding;
 }
@@ -70,6 +73,8 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   log(`threads "${thread.subject}" and "${unsafeThread.subject}" in the inbox`);
   const finding = await flagUnsafeThread(api, owner, unsafeThread);
   log(`"${unsafeThread.subject}" flagged by the guardian (${finding.category}, ${finding.severity})`);
+  const draft = await replyDraftFor(api, owner, thread);
+  log(`a reply draft for "${thread.subject}" (${draft.status}, by ${draft.llm.provider})`);
 
-  return { owner, mailbox, clients: [...clients.values()], services, bookings, bookingLink, invoices, thread, unsafeThread, finding };
+  return { owner, mailbox, clients: [...clients.values()], services, bookings, bookingLink, invoices, thread, draft, unsafeThread, finding };
 }

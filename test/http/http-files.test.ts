@@ -58,6 +58,7 @@ async function variablesFor(): Promise<Record<string, string>> {
     smsId: (await first('/api/sms')).id,
     threadId: (await first('/api/threads')).id,
     unsafeThreadId: (await first('/api/unsafe-threads')).id,
+    draftId: (await first('/api/agents/drafts')).id,
     metricsToken: e2e.config.http.metricsToken ?? '',
   };
 }

@@ -91,12 +91,15 @@ it('has the Gmail mailbox connected, an inbound thread and an unsafe thread the 
   const unsafe = threads.find((t) => t.subject === DEMO_UNSAFE_MAIL.subject);
   expect(thread).toMatchObject({ unsafe: false, messageCount: 1 });
   expect(unsafe).toMatchObject({ unsafe: true, autoReplyPaused: true, messageCount: 1 });
+  // The reply agent drafted an answer to the inbound mail; nothing goes out before a person approves.
+  const drafts = await list(`/api/agents/drafts?threadId=${thread.id}`);
+  expect(drafts).toEqual([expect.objectContaining({ threadId: thread.id, status: 'pending', emailId: null })]);
   const findings = await list('/api/unsafe-threads?status=open');
   expect(findings).toEqual([expect.objectContaining({ threadId: unsafe.id, category: 'threat', severity: 'high', status: 'open' })]);
 });
 
 it('adds nothing when run again', async () => {
-  const before = { clients: await list('/api/clients?limit=100'), services: await list('/api/services'), bookings: await list('/api/bookings'), invoices: await invoicesByDescription(), threads: await list('/api/threads?limit=100') };
+  const before = { clients: await list('/api/clients?limit=100'), services: await list('/api/services'), bookings: await list('/api/bookings'), invoices: await invoicesByDescription(), threads: await list('/api/threads?limit=100'), drafts: await list('/api/agents/drafts?limit=100') };
   const again = await seed(seedOptions(env(), ['--email', email, '--password', password]));
   expect(again.owner.registered).toBe(false);
   expect((await list('/api/clients?limit=100')).map((c) => c.id).sort()).toEqual(before.clients.map((c) => c.id).sort());
@@ -106,5 +109,6 @@ it('adds nothing when run again', async () => {
   expect([...invoices.values()].map((i) => [i.id, i.status, i.overdue])).toEqual([...before.invoices.values()].map((i) => [i.id, i.status, i.overdue]));
   expect((await list('/api/threads?limit=100')).map((t) => t.id).sort()).toEqual(before.threads.map((t) => t.id).sort());
   expect(await list('/api/unsafe-threads')).toHaveLength(1);
+  expect((await list('/api/agents/drafts?limit=100')).map((d) => d.id).sort()).toEqual(before.drafts.map((d) => d.id).sort());
   expect(again.finding.threadId).toBe(before.threads.find((t) => t.subject === DEMO_UNSAFE_MAIL.subject).id);
 });
