@@ -63,6 +63,9 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
   let draftsThisRun = 0;
   let state: ReplyAgentStatus['state'] = 'waiting';
   let current: PendingDraft | null = null;
+  // The draft being stored: its row is visible to the API (listed, opened) a moment before this
+  // workflow has it as `current`. A decision on it in that moment waits for it instead of a 409.
+  let saving: string | null = null;
 
   setHandler(agentMessageSignal, (args) => {
     // A wrong shape from an operator's signal is logged and ignored, never a failed workflow task.
@@ -74,6 +77,17 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     owed = true;
   });
 
+  function acceptOrRefuse(draftId: unknown): void {
+    if (saving !== null && saving === draftId) return;
+    pendingOrRefuse(draftId);
+  }
+
+  /** The pending draft once the one being stored has settled in (pending, superseded or auto-sent). */
+  async function decidable(draftId: unknown): Promise<PendingDraft> {
+    await condition(() => saving === null || saving !== draftId);
+    return pendingOrRefuse(draftId);
+  }
+
   function pendingOrRefuse(draftId: unknown): PendingDraft {
     if (current === null || current.draftId !== draftId || current.state !== 'pending') {
       throw ApplicationFailure.create({ type: DRAFT_NOT_PENDING, message: 'the draft is no longer pending', nonRetryable: true });
@@ -84,8 +98,8 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
   setHandler(
     approveDraftUpdate,
     async (args) => {
-      const draft = pendingOrRefuse(args.draftId);
-      // Taken before the first await: a second approval arriving now finds it no longer pending.
+      const draft = await decidable(args.draftId);
+      // Taken before the next await: a second approval arriving now finds it no longer pending.
       draft.state = 'sending';
       state = 'sending';
       try {
@@ -100,18 +114,18 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
         if (draft.state === 'sending') draft.state = 'closed';
       }
     },
-    { validator: (args) => void pendingOrRefuse(args?.draftId) },
+    { validator: (args) => acceptOrRefuse(args?.draftId) },
   );
 
   setHandler(
     rejectDraftUpdate,
     async (args) => {
-      const draft = pendingOrRefuse(args.draftId);
+      const draft = await decidable(args.draftId);
       draft.state = 'closed';
       await acts.settleAgentDraft({ tenantId, draftId: draft.draftId, status: 'rejected', reason: args.reason ?? null, decidedBy: args.userId });
       return { id: draft.draftId, status: 'rejected' as const };
     },
-    { validator: (args) => void pendingOrRefuse(args?.draftId) },
+    { validator: (args) => acceptOrRefuse(args?.draftId) },
   );
 
   setHandler(replyAgentStatusQuery, () => ({ state, draftId: current?.draftId ?? null, drafts }));
@@ -130,6 +144,9 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       log.warn('no draft made', { error: err.cause?.message ?? err.message });
       made = null;
     }
+    // Cleared in the same step that makes the draft current (or supersedes it), so a decision
+    // waiting in decidable() sees one or the other.
+    saving = null;
     state = 'waiting';
     if (made === null) continue;
     drafts += 1;
@@ -198,6 +215,7 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     }
     if (text.trim() === '') return null;
     const draftId = uuid4();
+    saving = draftId;
     await acts.saveAgentDraft({
       tenantId,
       draftId,
