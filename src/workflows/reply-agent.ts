@@ -82,10 +82,13 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     pendingOrRefuse(draftId);
   }
 
-  /** The pending draft once the one being stored has settled in (pending, superseded or auto-sent). */
-  async function decidable(draftId: unknown): Promise<PendingDraft> {
-    await condition(() => saving === null || saving !== draftId);
-    return pendingOrRefuse(draftId);
+  /**
+   * Waits while the draft is being stored, until it is pending, superseded or auto-sent. Only
+   * waits: the caller checks and claims the draft in one synchronous step after it, so of two
+   * decisions resumed together the second finds the draft taken.
+   */
+  function stored(draftId: unknown): Promise<void> {
+    return condition(() => saving === null || saving !== draftId);
   }
 
   function pendingOrRefuse(draftId: unknown): PendingDraft {
@@ -98,7 +101,8 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
   setHandler(
     approveDraftUpdate,
     async (args) => {
-      const draft = await decidable(args.draftId);
+      await stored(args.draftId);
+      const draft = pendingOrRefuse(args.draftId);
       // Taken before the next await: a second approval arriving now finds it no longer pending.
       draft.state = 'sending';
       state = 'sending';
@@ -120,7 +124,8 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
   setHandler(
     rejectDraftUpdate,
     async (args) => {
-      const draft = await decidable(args.draftId);
+      await stored(args.draftId);
+      const draft = pendingOrRefuse(args.draftId);
       draft.state = 'closed';
       await acts.settleAgentDraft({ tenantId, draftId: draft.draftId, status: 'rejected', reason: args.reason ?? null, decidedBy: args.userId });
       return { id: draft.draftId, status: 'rejected' as const };
@@ -145,7 +150,7 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       made = null;
     }
     // Cleared in the same step that makes the draft current (or supersedes it), so a decision
-    // waiting in decidable() sees one or the other.
+    // waiting in stored() sees one or the other.
     saving = null;
     state = 'waiting';
     if (made === null) continue;
