@@ -44,6 +44,10 @@ it('finds no 5xx, no undocumented status or body, and no invalid input accepted'
     api.server.url,
     '--checks',
     'all',
+    // 'Created but not found' is off (test/fuzz/schemathesis.toml says why); `--checks all` on the
+    // command line outranks the config file's switch, so it is excluded here.
+    '--exclude-checks',
+    'ensure_resource_availability',
     '--header',
     `Authorization: Bearer ${owner.accessToken}`,
     '--max-examples',
