@@ -23,6 +23,10 @@ beforeAll(async () => {
   owner = await registerTenant(e2e.server, { businessName: 'Guarded Salon' });
   staff = await createUser(e2e.server, owner, 'staff');
   mailbox = await connectGmail(e2e.call, owner);
+  // The reply agent would also ask Claude about each mail stored here, and could take the faults
+  // these tests inject for the guardian's screening: switched off, only the guardian asks.
+  const agentOff = await e2e.call('PUT', '/api/agents/settings', { token: owner.accessToken, json: { enabled: false, autoSend: 'off', draftTtlHours: 48, businessProfile: {} } });
+  expect(agentOff.status).toBe(200);
 }, 60_000);
 
 afterAll(() => e2e?.close());
