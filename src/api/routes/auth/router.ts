@@ -262,6 +262,28 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     });
   }
 
+  function configuredIssuer(provider: SsoProvider) {
+    const issuer = sso.issuerFor(provider);
+    if (!issuer) throw new NotFoundError(`SSO with ${provider} is not configured`);
+    return issuer;
+  }
+
+  /** A call to the issuer (discovery, token endpoint); its being unreachable is the 503. */
+  async function askIssuer<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof SsoIssuerUnavailable) throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
+      throw err;
+    }
+  }
+
+  /** Every SSO refusal is the login 401; why goes only to the log. */
+  function refuseSso(provider: SsoProvider, reason: string, requestId: string): never {
+    deps.logger.info({ provider, reason, requestId }, 'SSO sign-in refused');
+    throw new UnauthorizedError(WRONG_CREDENTIALS);
+  }
+
   endpoint({
     method: 'get',
     path: '/sso/:provider/start',
@@ -274,14 +296,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     request: { params: ssoProviderParams, query: ssoStartQuery },
     responses: { 200: { description: 'Where to send the browser', schema: ssoAuthUrlSchema } },
     async handler({ params, query }) {
-      const issuer = sso.issuerFor(params.provider);
-      if (!issuer) throw new NotFoundError(`SSO with ${params.provider} is not configured`);
-      try {
-        return { status: 200, body: { authUrl: await sso.authorizationUrl(params.provider, issuer, query.email) } };
-      } catch (err) {
-        if (err instanceof SsoIssuerUnavailable) throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
-        throw err;
-      }
+      const issuer = configuredIssuer(params.provider);
+      return { status: 200, body: { authUrl: await askIssuer(() => sso.authorizationUrl(params.provider, issuer, query.email)) } };
     },
   });
 
@@ -301,23 +317,12 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     request: { params: ssoProviderParams, query: ssoCallbackQuery },
     responses: { 200: { description: 'A new token pair', schema: tokenPairSchema } },
     async handler({ params, ctx }) {
-      const issuer = sso.issuerFor(params.provider);
-      if (!issuer) throw new NotFoundError(`SSO with ${params.provider} is not configured`);
-      let identity: SsoIdentity;
-      try {
-        identity = await sso.complete(params.provider, issuer, new URLSearchParams(ctx.querystring));
-      } catch (err) {
-        if (err instanceof SsoIssuerUnavailable) throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
-        if (err instanceof SsoRefused) {
-          deps.logger.info({ provider: params.provider, reason: err.reason, requestId: ctx.state.requestId }, 'SSO sign-in refused');
-          throw new UnauthorizedError(WRONG_CREDENTIALS);
-        }
+      const issuer = configuredIssuer(params.provider);
+      const identity: SsoIdentity = await askIssuer(() => sso.complete(params.provider, issuer, new URLSearchParams(ctx.querystring))).catch((err: unknown) => {
+        if (err instanceof SsoRefused) refuseSso(params.provider, err.reason, ctx.state.requestId);
         throw err;
-      }
-      if (!identity.emailVerified) {
-        deps.logger.info({ provider: params.provider, requestId: ctx.state.requestId }, 'SSO sign-in refused: email not verified by the issuer');
-        throw new UnauthorizedError(WRONG_CREDENTIALS);
-      }
+      });
+      if (!identity.emailVerified) refuseSso(params.provider, 'email not verified by the issuer', ctx.state.requestId);
       const tokens = await signInBySso(params.provider, identity, ctx.state.requestId, ctx.ip);
       if (!tokens) throw new UnauthorizedError(WRONG_CREDENTIALS);
       return { status: 200, body: tokens };
