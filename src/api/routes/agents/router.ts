@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { agentUsage, findDraft, listDrafts } from '../../../db/agent-drafts';
 import { findAgentSettings, saveAgentSettings } from '../../../db/agent-settings';
 import { listThreadMessages } from '../../../db/messages';
+import type { Db } from '../../../db/sql';
 import { findThread } from '../../../db/threads';
 import { agentWorkflowId } from '../../../domain/workflow-ids';
 import { ConflictError, NotFoundError, ValidationError } from '../../../errors';
@@ -124,6 +125,14 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     },
   });
 
+  /** The draft a person decides on, and its thread's agent workflow, which takes the decision. */
+  async function pendingDraft(db: Db, tenantId: string, id: string) {
+    const draft = await findDraft(db, id);
+    if (!draft) throw new NotFoundError('No such draft');
+    if (draft.status !== 'pending') throw new ConflictError(`This draft is no longer pending: it is ${draft.status}`);
+    return { draft, handle: deps.temporal.workflow.getHandle(agentWorkflowId(tenantId, draft.threadId)) };
+  }
+
   endpoint({
     method: 'post',
     path: '/drafts/:id/approve',
@@ -135,10 +144,7 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     request: { params: idParams, body: approveBody },
     responses: { 200: { description: 'What was sent', schema: approvedSchema } },
     async handler({ params, body, db, auth, audit }) {
-      const draft = await findDraft(db, params.id);
-      if (!draft) throw new NotFoundError('No such draft');
-      if (draft.status !== 'pending') throw new ConflictError(`This draft is no longer pending: it is ${draft.status}`);
-      const handle = deps.temporal.workflow.getHandle(agentWorkflowId(auth.tenantId, draft.threadId));
+      const { draft, handle } = await pendingDraft(db, auth.tenantId, params.id);
       const sent = await decide(() => handle.executeUpdate(approveDraftUpdate, { args: [{ draftId: draft.id, text: body.text ?? null, userId: auth.userId }] }));
       await audit({ action: 'agent_draft.approved', target: `agent_draft:${draft.id}`, detail: { emailId: sent.emailId, edited: body.text !== undefined } });
       return { status: 200, body: sent };
@@ -155,10 +161,7 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     request: { params: idParams, body: rejectBody },
     responses: { 200: { description: 'The draft, rejected', schema: rejectedSchema } },
     async handler({ params, body, db, auth, audit }) {
-      const draft = await findDraft(db, params.id);
-      if (!draft) throw new NotFoundError('No such draft');
-      if (draft.status !== 'pending') throw new ConflictError(`This draft is no longer pending: it is ${draft.status}`);
-      const handle = deps.temporal.workflow.getHandle(agentWorkflowId(auth.tenantId, draft.threadId));
+      const { draft, handle } = await pendingDraft(db, auth.tenantId, params.id);
       const rejected = await decide(() => handle.executeUpdate(rejectDraftUpdate, { args: [{ draftId: draft.id, reason: body.reason ?? null, userId: auth.userId }] }));
       await audit({ action: 'agent_draft.rejected', target: `agent_draft:${draft.id}`, detail: { reason: body.reason ?? null } });
       return { status: 200, body: rejected };
