@@ -21,8 +21,7 @@ import type { CalendarOutcome, createBookingActivities } from '../activities/boo
 import type { BookingNoticeKind } from '../domain/booking-message';
 import type { PlannedBookingReminder } from '../domain/booking-reminders';
 import type { BookingChannel } from '../domain/bookings';
-import { BookingIdKey, EmailIdKey, TenantIdKey } from '../domain/search-attributes';
-import { emailWorkflowId } from '../domain/workflow-ids';
+import { BookingIdKey } from '../domain/search-attributes';
 import {
   bookingStatusQuery,
   cancelSignal,
@@ -35,6 +34,7 @@ import {
   type SentBookingMessage,
 } from './booking.contract';
 import { emailDelivery } from './email-delivery';
+import { emailDeliveryChild } from './email-delivery-child';
 import type { EmailDeliveryResult } from './email-delivery.contract';
 
 type Activities = ReturnType<typeof createBookingActivities>;
@@ -194,13 +194,7 @@ export async function booking(input: BookingInput): Promise<BookingWorkflowStatu
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      workflowId: emailWorkflowId(tenantId, emailId),
-      args: [{ tenantId, emailId, retry: input.emailRetry }],
-      typedSearchAttributes: [
-        { key: TenantIdKey, value: tenantId },
-        { key: EmailIdKey, value: emailId },
-        { key: BookingIdKey, value: bookingId },
-      ],
+      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: BookingIdKey, value: bookingId }]),
       // A terminated booking run leaves an email in flight to settle: its guard (the booking
       // still confirmed at that time) decides whether it is sent.
       parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -23,3 +23,4 @@ export interface EmailDeliveryStatus {
 }
 
 export const emailDeliveryStatusQuery = defineQuery<EmailDeliveryStatus>('status');
+

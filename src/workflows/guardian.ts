@@ -22,8 +22,6 @@ import type { GuardianActivities } from '../activities/guardian-activities';
 import type { createMailboxWatchActivities } from '../activities/mailbox-watch';
 import { findingKey, nextPassDue, type Finding, type GuardianCheck, type GuardianCheckName, type GuardianReport, type MessageCheckpoint } from '../domain/guardian';
 import { screeningChecks, screeningFailedCheck, watchRenewalCheck } from '../domain/guardian-sentences';
-import { EmailIdKey, TenantIdKey } from '../domain/search-attributes';
-import { emailWorkflowId } from '../domain/workflow-ids';
 import {
   guardianReportQuery,
   guardianRunNowSignal,
@@ -35,6 +33,7 @@ import {
   type GuardianStatus,
 } from './guardian.contract';
 import { emailDelivery } from './email-delivery';
+import { emailDeliveryChild } from './email-delivery-child';
 
 type WatchActivities = ReturnType<typeof createMailboxWatchActivities>;
 
@@ -225,12 +224,7 @@ export async function guardian(input: GuardianInput): Promise<void> {
   async function deliverEmail(emailId: string): Promise<void> {
     try {
       await startChild(emailDelivery, {
-        workflowId: emailWorkflowId(tenantId, emailId),
-        args: [{ tenantId, emailId, retry: input.emailRetry }],
-        typedSearchAttributes: [
-          { key: TenantIdKey, value: tenantId },
-          { key: EmailIdKey, value: emailId },
-        ],
+        ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }),
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
     } catch (err) {

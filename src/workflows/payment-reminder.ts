@@ -20,8 +20,7 @@ import type { createPaymentReminderActivities } from '../activities/payment-remi
 import { readPaidArgs, readRescheduleArgs, type PaidArgs, type RescheduleArgs } from '../domain/reminder-actions';
 import { overdueFrom, type PlannedReminder } from '../domain/reminder-schedule';
 import { nextStep, pendingSteps } from '../domain/reminder-steps';
-import { EmailIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
-import { emailWorkflowId } from '../domain/workflow-ids';
+import { InvoiceIdKey } from '../domain/search-attributes';
 import {
   markPaidUpdate,
   paidSignal,
@@ -40,6 +39,7 @@ import {
   type SentReminder,
 } from './payment-reminder.contract';
 import { emailDelivery } from './email-delivery';
+import { emailDeliveryChild } from './email-delivery-child';
 import type { EmailDeliveryResult } from './email-delivery.contract';
 
 type Activities = ReturnType<typeof createPaymentReminderActivities>;
@@ -221,13 +221,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      workflowId: emailWorkflowId(tenantId, emailId),
-      args: [{ tenantId, emailId, retry: input.emailRetry }],
-      typedSearchAttributes: [
-        { key: TenantIdKey, value: tenantId },
-        { key: EmailIdKey, value: emailId },
-        { key: InvoiceIdKey, value: invoiceId },
-      ],
+      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: InvoiceIdKey, value: invoiceId }]),
       // Cancelling the reminders cancels an email in flight; a terminated reminder workflow
       // leaves it to settle (its guard, invoice still open, decides whether it is sent).
       parentClosePolicy: ParentClosePolicy.ABANDON,

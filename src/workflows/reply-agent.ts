@@ -21,9 +21,8 @@ import {
 } from '@temporalio/workflow';
 import type { createAgentActivities } from '../activities/agents';
 import { MAX_AGENT_STEPS, type AgentStep, type AgentTurn, type RecordedToolCall } from '../domain/agent';
-import { EmailIdKey, TenantIdKey } from '../domain/search-attributes';
-import { emailWorkflowId } from '../domain/workflow-ids';
 import { emailDelivery } from './email-delivery';
+import { emailDeliveryChild } from './email-delivery-child';
 import {
   agentMessageSignal,
   approveDraftUpdate,
@@ -241,12 +240,7 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     const emailId = uuid4();
     await acts.prepareAgentReply({ tenantId, draftId, emailId, text });
     await startChild(emailDelivery, {
-      workflowId: emailWorkflowId(tenantId, emailId),
-      args: [{ tenantId, emailId, retry: input.emailRetry }],
-      typedSearchAttributes: [
-        { key: TenantIdKey, value: tenantId },
-        { key: EmailIdKey, value: emailId },
-      ],
+      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }),
       // The reply is delivered whatever happens to this thread's agent afterwards.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });

@@ -12,7 +12,6 @@ import { createGuardianActivities } from '../../src/activities/guardian-activiti
 import type { ProviderProbes } from '../../src/activities/guardian-providers';
 import { createMailboxWatchActivities } from '../../src/activities/mailbox-watch';
 import { connectMailbox, findMailbox, recordWatch } from '../../src/db/mailboxes';
-import { storeInboundMessage } from '../../src/db/messages';
 import { sql } from '../../src/db/sql';
 import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { findThread } from '../../src/db/threads';
@@ -25,7 +24,7 @@ import type { Classification } from '../../src/providers/claude';
 import { guardianReportQuery, guardianRunNowSignal, pauseSignal, resumeSignal, type GuardianInput, type GuardianStatus } from '../../src/workflows/guardian.contract';
 import { guardian } from '../../src/workflows/guardian';
 import { testConfig } from '../helpers/config';
-import { createAppPool, createTenant } from '../helpers/db';
+import { createAppPool, createTenant, storeClientMail } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
 import { eventually } from '../helpers/sandbox';
 import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
@@ -165,28 +164,7 @@ async function storedPasses(tenantId: string) {
 
 /** A message in the tenant's mailbox, as the mailbox sync stores it. */
 async function receive(world: World, text: string, gmailThreadId = `t-${randomUUID()}`): Promise<{ threadId: string }> {
-  return withTenant(pool, world.tenantId, (db) =>
-    storeInboundMessage(db, world.tenantId, {
-      mailboxId: '00000000-0000-4000-8000-000000000001',
-      gmailMessageId: `m-${randomUUID()}`,
-      gmailThreadId,
-      rfcMessageId: `<${randomUUID()}@client.example>`,
-      inReplyTo: null,
-      references: null,
-      fromHeader: 'Rex Client <rex@client.example>',
-      fromEmail: 'rex@client.example',
-      fromName: 'Rex Client',
-      toHeader: 'frontdesk@salon.example',
-      ccHeader: null,
-      subject: 'About my appointment',
-      sentAt: null,
-      receivedAt: new Date(),
-      snippet: text.slice(0, 100),
-      bodyText: text,
-      labelIds: ['INBOX'],
-      historyId: null,
-    }),
-  );
+  return storeClientMail(pool, world.tenantId, { text, gmailThreadId });
 }
 
 beforeAll(async () => {

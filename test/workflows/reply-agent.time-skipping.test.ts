@@ -14,14 +14,13 @@ import { findDraft, listDrafts } from '../../src/db/agent-drafts';
 import { DEFAULT_AGENT_SETTINGS, saveAgentSettings } from '../../src/db/agent-settings';
 import { listAuditEntries } from '../../src/db/audit';
 import { recordScreening } from '../../src/db/guardian-screenings';
-import { storeInboundMessage } from '../../src/db/messages';
 import { tenantTransactions, withTenant } from '../../src/db/tenant-transaction';
 import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { agentWorkflowId } from '../../src/domain/workflow-ids';
 import { createLogger } from '../../src/observability/logger';
 import type { AgentModel } from '../../src/providers/agent-llm';
 import { approveDraftUpdate, replyAgentStatusQuery, agentMessageSignal, type ReplyAgentInput } from '../../src/workflows/reply-agent.contract';
-import { createAppPool, createTenant } from '../helpers/db';
+import { createAppPool, createTenant, storeClientMail } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/history-fixtures';
 import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
@@ -45,28 +44,7 @@ const model: AgentModel = {
 };
 
 async function receive(gmailThreadId: string, text: string, tenant = tenantId): Promise<{ threadId: string; messageId: string }> {
-  const stored = await withTenant(pool, tenant, (db) =>
-    storeInboundMessage(db, tenant, {
-      mailboxId: '00000000-0000-4000-8000-000000000001',
-      gmailMessageId: `m-${randomUUID()}`,
-      gmailThreadId,
-      rfcMessageId: `<${randomUUID()}@client.example>`,
-      inReplyTo: null,
-      references: null,
-      fromHeader: 'Rex Client <rex@client.example>',
-      fromEmail: 'rex@client.example',
-      fromName: 'Rex Client',
-      toHeader: 'frontdesk@salon.example',
-      ccHeader: null,
-      subject: 'About my appointment',
-      sentAt: null,
-      receivedAt: new Date(),
-      snippet: text,
-      bodyText: text,
-      labelIds: ['INBOX'],
-      historyId: null,
-    }),
-  );
+  const stored = await storeClientMail(pool, tenant, { text, gmailThreadId });
   return { threadId: stored.threadId, messageId: stored.messageId as string };
 }
 
