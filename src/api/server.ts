@@ -5,6 +5,7 @@ import { createTemporalClient } from '../temporal/client';
 import { createApp } from './app';
 import { API_DRAIN_TIMEOUT_MS } from './drain';
 import { createHttpServer } from './http-server';
+import { rateLimitsFor } from './rate-limit/per-config';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('api');
@@ -23,10 +24,14 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), API_DRAIN_TIMEOUT_MS).unref();
     server.close(() => {
       clearTimeout(force);
-      void Promise.allSettled([pool.end(), temporal.connection.close()]).then(() => {
-        logger.info('API stopped');
-        process.exit(0);
-      });
+      // Requests counted on this instance's view reach the shared count before it goes.
+      const limits = rateLimitsFor(config, logger);
+      void Promise.allSettled([limits.ip.flush(), limits.tenant.flush()])
+        .then(() => Promise.allSettled([pool.end(), temporal.connection.close()]))
+        .then(() => {
+          logger.info('API stopped');
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
   };

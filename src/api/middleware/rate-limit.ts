@@ -1,7 +1,7 @@
 // Rate limits with the IETF RateLimit headers on every limited response, and 429 problem+json
 // with Retry-After once a limit is spent.
 import type { Next } from 'koa';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../errors';
 import type { AppContext } from '../context';
 import { limitedPerIp } from '../rate-limit/per-ip-paths';
@@ -25,9 +25,15 @@ export function retryAfterSeconds(res: RateLimiterRes): number {
  * Takes one point for `key`; throws RateLimitedError when none is left. Errors of the store
  * itself never reach here: the in-memory insurance limiter answers instead.
  */
+/** What the middleware needs of a limiter: rate-limiter-flexible's own and BatchedRateLimiter alike. */
+export interface PointLimiter {
+  readonly points: number;
+  consume(key: string): Promise<RateLimiterRes>;
+}
+
 export async function consumePoint(
   ctx: AppContext,
-  limiter: RateLimiterAbstract,
+  limiter: PointLimiter,
   key: string,
   windowSeconds: number,
   what: string,
@@ -43,7 +49,7 @@ export async function consumePoint(
 }
 
 /** Every API request, per client IP (behind TRUST_PROXY_HOPS proxies), but for limitedPerIp's exemptions. */
-export function rateLimitByIp(limiter: RateLimiterAbstract, windowSeconds: number) {
+export function rateLimitByIp(limiter: PointLimiter, windowSeconds: number) {
   return async function rateLimitByIpMiddleware(ctx: AppContext, next: Next): Promise<void> {
     if (!limitedPerIp(ctx.path)) return next();
     await consumePoint(ctx, limiter, ctx.ip, windowSeconds, 'from this address');
@@ -52,7 +58,7 @@ export function rateLimitByIp(limiter: RateLimiterAbstract, windowSeconds: numbe
 }
 
 /** Authenticated requests, per tenant; after authenticate. */
-export function rateLimitByTenant(limiter: RateLimiterAbstract, windowSeconds: number) {
+export function rateLimitByTenant(limiter: PointLimiter, windowSeconds: number) {
   return async function rateLimitByTenantMiddleware(ctx: AppContext, next: Next): Promise<void> {
     const tenantId = ctx.state.auth?.tenantId;
     if (!tenantId) throw new Error('rateLimitByTenant runs after authenticate');

@@ -1,19 +1,21 @@
 // The API's rate limiters, counted in Postgres (table rate_limits) so every web instance shares
 // them, and exact under concurrency (the library's upsert takes the row's lock). The table is
-// unlogged and the limiter's connections commit asynchronously: counting a request costs one
-// round trip, never a WAL flush (docs/performance.md has the measurements). Each limiter has an
+// unlogged and the limiter's connections commit asynchronously: a count never waits for a WAL
+// flush. The two limits every request takes (per IP, per tenant) report to Postgres in batches
+// rather than once per request (batched-limiter.ts; docs/performance.md). Each limiter has an
 // in-memory stand-in that takes over while Postgres does not answer: limits then hold per
 // instance instead of failing every request.
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { Config } from '../../config';
 import type { Logger } from '../../observability/logger';
+import { BatchedRateLimiter } from './batched-limiter';
 
 export interface RateLimits {
   /** Every request, per client IP. */
-  ip: RateLimiterPostgres;
+  ip: BatchedRateLimiter;
   /** Authenticated requests, per tenant. */
-  tenant: RateLimiterPostgres;
+  tenant: BatchedRateLimiter;
   /** Failed logins per account (a hash of the email) and IP, per IP, and per account. */
   loginAccountIp: RateLimiterPostgres;
   loginIp: RateLimiterPostgres;
@@ -58,8 +60,9 @@ export function createRateLimits(config: Config, logger: Logger): RateLimits {
 
   const { ip, tenant, login } = config.rateLimit;
   return {
-    ip: limiter('api-ip', ip.points, ip.windowSeconds),
-    tenant: limiter('api-tenant', tenant.points, tenant.windowSeconds),
+    // Every request takes these two: counted in batches (batched-limiter.ts). Logins stay exact.
+    ip: new BatchedRateLimiter(limiter('api-ip', ip.points, ip.windowSeconds), logger),
+    tenant: new BatchedRateLimiter(limiter('api-tenant', tenant.points, tenant.windowSeconds), logger),
     loginAccountIp: limiter('login-account-ip', login.maxFailuresPerAccountIp, login.windowSeconds),
     loginIp: limiter('login-ip', login.maxFailuresPerIp, login.windowSeconds),
     loginAccount: limiter('login-account', login.maxFailuresPerAccount, login.windowSeconds),
