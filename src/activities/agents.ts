@@ -27,6 +27,8 @@ import type { Logger } from '../observability/logger';
 import { isFallbackWorthy, type AgentModel, type AgentToolDefinition } from '../providers/agent-llm';
 import { asTemporalFailure } from './temporal-failure';
 
+const safeRow = z.object({ safe: z.boolean() });
+
 export interface AgentDeps {
   /** A transaction as the tenant (row-level security), made once for the whole worker. */
   tx: RunAsTenant;
@@ -98,7 +100,7 @@ export function createAgentActivities(deps: AgentDeps) {
         if (!answering) return { ...base, skip: 'the message is gone' };
         const clientId = answering.clientId ?? thread.clientId;
         const client = clientId ? await findClient(db, clientId) : null;
-        const screened = await db.maybeOneFirst(sql.type(z.object({ safe: z.boolean() }))`
+        const screened = await db.maybeOneFirst(sql.type(safeRow)`
           SELECT safe FROM message_screenings WHERE message_id = ${answering.id}`);
         const earlier = messages.filter((m) => m.receivedAt <= answering.receivedAt && m.id !== answering.id).slice(-5);
         const conversation = [

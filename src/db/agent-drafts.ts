@@ -86,7 +86,7 @@ export async function settleDraft(
   id: string,
   outcome: { status: Exclude<DraftStatus, 'pending'>; text?: string; emailId?: string | null; decidedBy?: string | null; rejectReason?: string | null },
 ): Promise<boolean> {
-  const updated = await db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
+  const updated = await db.maybeOneFirst(sql.typeAlias('id')`
     UPDATE agent_drafts
        SET status = ${outcome.status}, text = COALESCE(${outcome.text ?? null}, text), email_id = ${outcome.emailId ?? null},
            decided_by = ${outcome.decidedBy ?? null}, reject_reason = ${outcome.rejectReason ?? null},

@@ -9,6 +9,8 @@ import { ConflictError } from '../errors';
 import { SQLSTATE, violatedConstraint } from './constraint-violation';
 import { sql, type Db } from './sql';
 
+const busyRow = z.object({ start: z.coerce.date(), end: z.coerce.date() });
+
 /**
  * The calendar bookings go into: the primary calendar of the business's one Google account. Its
  * alias rather than the account's address, so bookings made before Google was connected (or
@@ -127,7 +129,7 @@ export async function blockedIntervals(
 ): Promise<{ start: Date; end: Date }[]> {
   const exclude = query.excludeBookingId ? sql.fragment`AND id <> ${query.excludeBookingId}` : sql.fragment``;
   return [
-    ...(await db.any(sql.type(z.object({ start: z.coerce.date(), end: z.coerce.date() }))`
+    ...(await db.any(sql.type(busyRow)`
       SELECT start_at AS start, blocked_until AS "end" FROM bookings
        WHERE calendar_id = ${query.calendarId} AND status = 'confirmed'
          AND tstzrange(start_at, blocked_until, '[)') && tstzrange(${iso(query.from)}::timestamptz, ${iso(query.to)}::timestamptz, '[)')

@@ -7,6 +7,8 @@ import { emailWorkflowId } from '../domain/workflow-ids';
 import { sql, type Db } from './sql';
 import { listOwnerEmails } from './users';
 
+const emailWorkflowRow = z.object({ id: z.string(), workflowId: z.string() });
+
 const guardSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('invoice_open'), invoiceId: z.guid() }),
   z.object({ kind: z.literal('booking_current'), bookingId: z.guid(), startAt: z.iso.datetime() }),
@@ -155,7 +157,7 @@ export async function markEmailCancelled(db: Db, id: string, reason: string): Pr
 
 /** Puts every failed email back in the queue; returns the ones it moved (and only those). */
 export async function requeueFailedEmails(db: Db): Promise<{ id: string; workflowId: string }[]> {
-  const rows = await db.any(sql.type(z.object({ id: z.string(), workflowId: z.string() }))`
+  const rows = await db.any(sql.type(emailWorkflowRow)`
     UPDATE emails SET status = 'queued', last_error = NULL, updated_at = now()
     WHERE status = 'failed'
     RETURNING id, workflow_id AS "workflowId"`);

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { invoiceRow, type Invoice } from './invoices';
 import { sql, type Db } from './sql';
 
+const oneRow = z.object({ one: z.number() });
+
 /**
  * At most `limit` open invoices, those the guardian checked least recently first (never checked
  * first of all): over successive passes every open invoice gets its turn.
@@ -20,7 +22,7 @@ export async function listOpenInvoices(db: Db, limit: number): Promise<readonly 
 
 /** Someone cancelled this invoice's reminders (Temporal UI or the ops API): not the guardian's to undo. */
 export async function remindersCancelledByHand(db: Db, invoiceId: string): Promise<boolean> {
-  return db.exists(sql.type(z.object({ one: z.number() }))`
+  return db.exists(sql.type(oneRow)`
     SELECT 1 AS one FROM audit_log WHERE target = ${`invoice:${invoiceId}`} AND action = 'invoice.reminders_cancelled'`);
 }
 

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { sql, type Db } from './sql';
 
+const outboxHealthRow = z.object({ stuck: z.number().int(), oldestStuckAt: z.date().nullable(), failed: z.number().int() });
+
 export interface OutboxHealth {
   /** Queued or sending since before `stuckBefore`. */
   stuck: number;
@@ -11,7 +13,7 @@ export interface OutboxHealth {
 }
 
 export async function outboxHealth(db: Db, at: { stuckBefore: Date; failedSince: Date }): Promise<OutboxHealth> {
-  return db.one(sql.type(z.object({ stuck: z.number().int(), oldestStuckAt: z.date().nullable(), failed: z.number().int() }))`
+  return db.one(sql.type(outboxHealthRow)`
     SELECT count(*) FILTER (WHERE status IN ('queued', 'sending') AND created_at < ${at.stuckBefore.toISOString()})::int AS stuck,
            min(created_at) FILTER (WHERE status IN ('queued', 'sending') AND created_at < ${at.stuckBefore.toISOString()}) AS "oldestStuckAt",
            count(*) FILTER (WHERE status = 'failed' AND updated_at >= ${at.failedSince.toISOString()})::int AS failed

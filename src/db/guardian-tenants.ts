@@ -5,7 +5,9 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { sql } from './sql';
 
+const idRow = z.object({ id: z.guid() });
+
 export async function listTenantIds(pool: DatabasePool): Promise<string[]> {
-  const ids = await pool.anyFirst(sql.type(z.object({ id: z.guid() }))`SELECT guardian_tenant_ids() AS id`);
+  const ids = await pool.anyFirst(sql.type(idRow)`SELECT guardian_tenant_ids() AS id`);
   return [...ids];
 }

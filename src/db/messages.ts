@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { sql, type Db } from './sql';
 import { addMessageToThread, ensureThread } from './threads';
 
+const gmailIdRow = z.object({ id: z.string() });
+
 export interface InboundMessage {
   mailboxId: string;
   gmailMessageId: string;
@@ -58,7 +60,7 @@ const columns = sql.fragment`
 
 /** The client with this address (the oldest, if several share it), or null. */
 export async function clientIdForEmail(db: Db, email: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
+  return db.maybeOneFirst(sql.typeAlias('id')`
     SELECT id FROM clients WHERE email IS NOT NULL AND lower(email) = lower(${email}) ORDER BY created_at, id LIMIT 1`);
 }
 
@@ -73,7 +75,7 @@ export async function storeInboundMessage(
 ): Promise<{ stored: boolean; threadId: string; clientId: string | null; messageId: string | null }> {
   const clientId = m.fromEmail ? await clientIdForEmail(db, m.fromEmail) : null;
   const threadId = await ensureThread(db, { tenantId, mailboxId: m.mailboxId, gmailThreadId: m.gmailThreadId, subject: m.subject, firstSeenAt: m.receivedAt });
-  const inserted = await db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
+  const inserted = await db.maybeOneFirst(sql.typeAlias('id')`
     INSERT INTO messages (tenant_id, thread_id, mailbox_id, gmail_message_id, gmail_thread_id, rfc_message_id, in_reply_to,
                           "references", from_header, from_email, from_name, to_header, cc_header, subject, sent_at,
                           received_at, snippet, body_text, label_ids, history_id, client_id)
@@ -91,7 +93,7 @@ export async function storeInboundMessage(
 /** Which of these Gmail ids the mailbox already has: the sync fetches only the others. */
 export async function storedGmailMessageIds(db: Db, mailboxId: string, gmailIds: readonly string[]): Promise<Set<string>> {
   if (gmailIds.length === 0) return new Set();
-  const rows = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+  const rows = await db.anyFirst(sql.type(gmailIdRow)`
     SELECT gmail_message_id AS id FROM messages
      WHERE mailbox_id = ${mailboxId} AND gmail_message_id = ANY(${sql.array([...gmailIds], 'text')})`);
   return new Set(rows);

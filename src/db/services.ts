@@ -5,6 +5,7 @@ import { ConflictError } from '../errors';
 import { SQLSTATE, violatedConstraint } from './constraint-violation';
 import { sql, type Db } from './sql';
 
+
 export const serviceRow = z.object({
   id: z.string(),
   tenantId: z.string(),
@@ -18,6 +19,7 @@ export const serviceRow = z.object({
   createdAt: z.coerce.date(),
   updatedAt: z.coerce.date(),
 });
+const servicePageRow = serviceRow.extend({ cursorName: z.string() });
 export type Service = z.infer<typeof serviceRow>;
 
 const columns = sql.fragment`
@@ -68,7 +70,7 @@ export async function listServices(
   if (options.after) conditions.push(sql.fragment`(lower(name), id) > (${options.after.name}, ${options.after.id}::uuid)`);
   const limit = options.limit === undefined ? sql.fragment`` : sql.fragment`LIMIT ${options.limit}`;
   return [
-    ...(await db.any(sql.type(serviceRow.extend({ cursorName: z.string() }))`
+    ...(await db.any(sql.type(servicePageRow)`
       SELECT ${columns}, lower(name) AS "cursorName" FROM services
        WHERE ${sql.join(conditions, sql.fragment` AND `)} ORDER BY lower(name), id ${limit}`)),
   ];

@@ -7,6 +7,9 @@ import { SMS_STATUSES, type SmsDeliveryStatus, type SmsKeyword } from '../domain
 import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
+const maybeTenantRow = z.object({ t: z.guid().nullable() });
+const tenantRow = z.object({ t: z.guid() });
+
 export const smsRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),
@@ -170,11 +173,11 @@ export async function applyReminderSmsDeliveryStatus(
 
 /** Whose text this SID is (a lookup across tenants, through a SECURITY DEFINER function). */
 export async function tenantForSmsSid(db: Db, twilioSid: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ t: z.guid().nullable() }))`SELECT tenant_for_sms_sid(${twilioSid}) AS t`);
+  return db.maybeOneFirst(sql.type(maybeTenantRow)`SELECT tenant_for_sms_sid(${twilioSid}) AS t`);
 }
 
 /** Every tenant with a client at this number (E.164), through a SECURITY DEFINER function. */
 export async function tenantsWithClientPhone(db: Db, phone: string): Promise<string[]> {
-  const rows = await db.anyFirst(sql.type(z.object({ t: z.guid() }))`SELECT tenants_with_client_phone(${phone}) AS t`);
+  const rows = await db.anyFirst(sql.type(tenantRow)`SELECT tenants_with_client_phone(${phone}) AS t`);
   return [...rows];
 }

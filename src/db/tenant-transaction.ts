@@ -4,6 +4,8 @@ import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { sql } from './sql';
 
+const settingRow = z.object({ setting: z.string() });
+
 export async function withTenant<T>(
   pool: DatabasePool,
   tenantId: string,
@@ -12,7 +14,7 @@ export async function withTenant<T>(
   return pool.transaction(async (tx) => {
     // set_config(..., true) lasts until the transaction ends, so a pooled connection can never
     // carry one tenant's id into the next request.
-    await tx.query(sql.type(z.object({ setting: z.string() }))`SELECT set_config('app.tenant_id', ${tenantId}, true) AS setting`);
+    await tx.query(sql.type(settingRow)`SELECT set_config('app.tenant_id', ${tenantId}, true) AS setting`);
     return fn(tx);
   });
 }

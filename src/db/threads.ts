@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
+
 export const threadRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),
@@ -19,6 +20,7 @@ export const threadRow = z.object({
   autoReplyPaused: z.boolean(),
   createdAt: z.date(),
 });
+const threadPageRow = threadRow.extend({ cursorAt: z.string() });
 export type Thread = z.infer<typeof threadRow>;
 
 const columns = sql.fragment`
@@ -42,7 +44,7 @@ export async function listThreads(
   if (query.before) {
     conditions.push(sql.fragment`(last_message_at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
   }
-  return db.any(sql.type(threadRow.extend({ cursorAt: z.string() }))`
+  return db.any(sql.type(threadPageRow)`
     SELECT ${columns}, ${cursorAt('last_message_at')} AS "cursorAt"
       FROM threads
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
@@ -55,7 +57,7 @@ export async function ensureThread(
   db: Db,
   input: { tenantId: string; mailboxId: string; gmailThreadId: string; subject: string; firstSeenAt: Date },
 ): Promise<string> {
-  return db.oneFirst(sql.type(z.object({ id: z.guid() }))`
+  return db.oneFirst(sql.typeAlias('id')`
     INSERT INTO threads (tenant_id, mailbox_id, gmail_thread_id, subject, last_message_at)
     VALUES (${input.tenantId}, ${input.mailboxId}, ${input.gmailThreadId}, ${input.subject}, ${input.firstSeenAt.toISOString()})
     ON CONFLICT (tenant_id, mailbox_id, gmail_thread_id) DO UPDATE SET tenant_id = threads.tenant_id

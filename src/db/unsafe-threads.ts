@@ -15,6 +15,10 @@ import {
 import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
+const pausedRow = z.object({ paused: z.boolean() });
+const flaggedRow = z.object({ id: z.guid(), flaggedAt: z.string() });
+const maybeIdRow = z.object({ id: z.guid().nullable() });
+
 export const unsafeThreadRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),
@@ -152,12 +156,12 @@ export async function resolveUnsafeThread(
 
 /** Whether automatic replies are paused on the thread (threads.auto_reply_paused). */
 export async function threadAutoReplyPaused(db: Db, threadId: string): Promise<boolean | null> {
-  return db.maybeOneFirst(sql.type(z.object({ paused: z.boolean() }))`SELECT auto_reply_paused AS paused FROM threads WHERE id = ${threadId}`);
+  return db.maybeOneFirst(sql.type(pausedRow)`SELECT auto_reply_paused AS paused FROM threads WHERE id = ${threadId}`);
 }
 
 /** Every open finding's id and flaggedAt: what findingKey() is made of. */
 export async function listOpenFindingRefs(db: Db): Promise<readonly { id: string; flaggedAt: string }[]> {
-  return db.any(sql.type(z.object({ id: z.guid(), flaggedAt: z.string() }))`
+  return db.any(sql.type(flaggedRow)`
     SELECT id, ${cursorAt('flagged_at')} AS "flaggedAt" FROM unsafe_threads WHERE status = 'open'`);
 }
 
@@ -173,12 +177,12 @@ export async function listUnalertedFindings(db: Db, limit: number): Promise<read
  * attempt already did (its email is then the one to wait for, never a second).
  */
 export async function claimAlertEmail(db: Db, id: string, emailId: string): Promise<{ emailId: string | null; claimed: boolean }> {
-  const claimed = await db.maybeOneFirst(sql.type(z.object({ id: z.guid() }))`
+  const claimed = await db.maybeOneFirst(sql.typeAlias('id')`
     UPDATE unsafe_threads SET alert_email_id = ${emailId}, updated_at = now()
      WHERE id = ${id} AND alert_email_id IS NULL
      RETURNING alert_email_id AS id`);
   if (claimed) return { emailId: claimed, claimed: true };
-  const existing = await db.maybeOneFirst(sql.type(z.object({ id: z.guid().nullable() }))`
+  const existing = await db.maybeOneFirst(sql.type(maybeIdRow)`
     SELECT alert_email_id AS id FROM unsafe_threads WHERE id = ${id}`);
   return { emailId: existing ?? null, claimed: false };
 }
