@@ -3,6 +3,7 @@
 // another key, another service's token or an expired one all fail the same way.
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { ROLES, type Role } from '../../domain/roles';
@@ -47,7 +48,33 @@ export async function signAccessToken(auth: AuthConfig, principal: Principal): P
     .sign(keyOf(auth));
 }
 
+/**
+ * Tokens this process has verified, until they expire. An access token is stateless (nothing
+ * revokes one before its `exp`), so a token verified once is valid, for the same key, issuer and
+ * audience, until then; each client sends the same token for up to 15 minutes, and WebCrypto's
+ * HMAC verify (a job on libuv's thread pool) was the largest single cost of a signed-in read.
+ * Bounded, least recently used first out; one cache per auth config, so a new key starts empty.
+ */
+const VERIFIED_TOKENS_MAX = 10_000;
+const verified = new WeakMap<AuthConfig, LRUCache<string, Principal>>();
+function verifiedTokens(auth: AuthConfig): LRUCache<string, Principal> {
+  let cache = verified.get(auth);
+  if (!cache) {
+    // ttl per entry from the token's exp; ttlAutopurge off: an expired entry is dropped when read.
+    cache = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS_MAX, ttl: auth.accessTokenTtlSeconds * 1000 });
+    verified.set(auth, cache);
+  }
+  return cache;
+}
+
 export async function verifyAccessToken(auth: AuthConfig, token: string): Promise<Principal> {
+  const cache = verifiedTokens(auth);
+  const known = cache.get(token);
+  if (known) return known;
+  return verifyWithJose(auth, token);
+}
+
+async function verifyWithJose(auth: AuthConfig, token: string): Promise<Principal> {
   try {
     const { payload } = await jwtVerify(token, keyOf(auth), {
       algorithms: [ALGORITHM],
@@ -56,7 +83,10 @@ export async function verifyAccessToken(auth: AuthConfig, token: string): Promis
       requiredClaims: ['exp', 'sub'],
     });
     const parsed = claims.parse(payload);
-    return { userId: parsed.sub, tenantId: parsed.tid, role: parsed.role };
+    const principal: Principal = { userId: parsed.sub, tenantId: parsed.tid, role: parsed.role };
+    const msLeft = (payload.exp as number) * 1000 - Date.now();
+    if (msLeft > 0) verifiedTokens(auth).set(token, principal, { ttl: msLeft });
+    return principal;
   } catch (err) {
     const expired = err instanceof joseErrors.JWTExpired;
     throw new UnauthorizedError(expired ? 'The access token has expired' : 'The access token is not valid', { cause: err });

@@ -4,6 +4,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { startApi, type RunningApi } from '../../helpers/api';
 import { registerTenant, type SignedInUser } from '../../helpers/auth';
 import { request } from '../../helpers/http';
+import { pollUntil } from '../../helpers/eventually';
 
 let api: RunningApi;
 let owner: SignedInUser;
@@ -74,4 +75,15 @@ it('answers 401 with no token and with a header that is not Bearer', async () =>
 
 it('answers 401 when the token names a user that does not exist', async () => {
   expect((await me(await token({ subject: randomUUID() }))).status).toBe(401);
+});
+
+it('refuses a token once it has expired, also after it was accepted (verified tokens are remembered only until their exp)', async () => {
+  const expiresAt = Math.floor(Date.now() / 1000) + 2;
+  const shortLived = await token({ expiresAt });
+  expect((await me(shortLived)).status).toBe(200);
+  expect((await me(shortLived)).status).toBe(200);
+  const refused = await pollUntil('the token to expire', () => me(shortLived), (r) => r.status !== 200);
+  expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
+  expect(refused.status).toBe(401);
+  expect(refused.body.detail).toBe('The access token has expired');
 });
