@@ -49,7 +49,8 @@ async function signalIfRunning<Args extends unknown[]>(workflowId: string, signa
     await getExternalWorkflowHandle(workflowId).signal(signal, ...args);
     return true;
   } catch (err) {
-    if (err instanceof ApplicationFailure && err.type === 'SignalExternalWorkflowExecutionFailed' && /not found/i.test(err.message)) return false;
+    // What the SDK reports when the server answers that the run is closed or unknown.
+    if (err instanceof ApplicationFailure && err.type === 'ExternalWorkflowExecutionNotFound') return false;
     throw err;
   }
 }
