@@ -96,7 +96,11 @@ async function bringTo(targets: { api: HttpClient; sandbox: HttpClient }, owner:
         },
       });
       if (delivered.body.status !== 200) throw new SeedError(`the API's Stripe webhook answered ${delivered.body.status} to the sandbox's event`);
-      return (await api.call<InvoiceView>('GET', `/api/invoices/${invoice.id}`, { token })).body;
+      // The webhook hands the event to its stripeEvent workflow; the worker applies it a moment later.
+      return waitUntil(`the invoice "${invoice.description}" paid through Stripe`, async () => {
+        const view = (await api.call<InvoiceView>('GET', `/api/invoices/${invoice.id}`, { token })).body;
+        return view.status === 'paid' ? view : undefined;
+      });
     }
     case 'overdue':
       return waitUntil(`the invoice "${invoice.description}" flagged overdue`, async () => {

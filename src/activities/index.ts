@@ -31,6 +31,7 @@ import { createMailboxWatchActivities } from './mailbox-watch';
 import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
 import { createSmsDeliveryActivities } from './sms-delivery';
+import { createStripeEventActivities } from './stripe-events';
 import { tenantGoogleGrant, tenantMailbox } from './tenant-mailbox';
 
 export interface ActivityDeps {
@@ -94,6 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       payments: () => createStripe(config),
       sms: () => createTwilio(config),
     }),
+    ...createStripeEventActivities({ tx }),
     ...createBookingActivities({
       tx,
       logger,

@@ -8,6 +8,16 @@ export const SQLSTATE = {
 
 /** The name of the constraint `err` violated with that SQLSTATE, or null for any other error. */
 export function violatedConstraint(err: unknown, sqlstate: string): string | null {
+  const fields = postgresFields(err);
+  return fields.code === sqlstate ? fields.constraint : null;
+}
+
+/** The SQLSTATE of a PostgreSQL error however wrapped, or null for an error that has none (a lost connection, say). */
+export function sqlstateOf(err: unknown): string | null {
+  return postgresFields(err).code;
+}
+
+function postgresFields(err: unknown): { code: string | null; constraint: string | null } {
   let code: string | null = null;
   let constraint: string | null = null;
   const seen = new Set<unknown>();
@@ -17,5 +27,5 @@ export function violatedConstraint(err: unknown, sqlstate: string): string | nul
     if (typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code)) code ??= fields.code;
     if (typeof fields.constraint === 'string') constraint ??= fields.constraint;
   }
-  return code === sqlstate ? constraint : null;
+  return { code, constraint };
 }

@@ -26,6 +26,13 @@ export const bookingWorkflowId = (tenantId: string, bookingId: string) => `booki
 /** Keeps one calendar the business books into (its calendar_sync row) in step, as mailbox sync does its mail. */
 export const calendarSyncWorkflowId = (tenantId: string, calendarSyncId: string) => `calendar-sync:${tenantId}:${calendarSyncId}`;
 
+/**
+ * One verified Stripe event, applied once: the webhook starts it and a redelivery of the same
+ * event id is refused by Temporal (the stripe_events row dedupes beyond Temporal's retention).
+ * Stripe's event ids are `evt_` and letters and digits, no colon.
+ */
+export const stripeEventWorkflowId = (tenantId: string, stripeEventId: string) => `stripe-event:${tenantId}:${stripeEventId}`;
+
 // Reserved for the workflows being built next, so they start in this shape.
 /** The assistant working one email thread. */
 export const agentWorkflowId = (tenantId: string, threadId: string) => `agent:${tenantId}:${threadId}`;

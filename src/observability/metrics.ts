@@ -32,7 +32,7 @@ function createMetrics(): Metrics {
     }),
     webhookOutcomes: new Counter({
       name: 'frontdesk_webhook_outcomes_total',
-      help: 'Provider webhooks by provider and outcome (applied, duplicate, ignored, rejected, error)',
+      help: 'Provider webhooks by provider and outcome (applied, accepted, duplicate, ignored, rejected, error)',
       labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),

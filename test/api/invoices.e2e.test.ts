@@ -2,6 +2,8 @@
 // sandbox speaks them, Stripe's webhook signed by the sandbox with the configured secret.
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
+import { stripeEventWorkflowId } from '../../src/domain/workflow-ids';
+import type { StripeEventResult } from '../../src/workflows/stripe-event.contract';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
 import { startE2E, type E2E } from '../helpers/e2e';
 import { eventually } from '../helpers/sandbox';
@@ -37,6 +39,16 @@ async function createInvoice(clientId: string, body: Record<string, unknown>) {
 }
 
 const getInvoice = async (id: string) => (await e2e.call('GET', `/api/invoices/${id}`, { token: owner.accessToken })).body;
+
+/** The webhook answers once the event is handed to its stripeEvent workflow; this waits for what that run did. */
+const applied = (eventId: string, tenantId = owner.tenantId): Promise<StripeEventResult> =>
+  e2e.temporal.workflow.getHandle(stripeEventWorkflowId(tenantId, eventId)).result();
+
+/** A Stripe event signed and delivered by the sandbox; answers the webhook's status and the event id. */
+async function deliver(type: string, object: Record<string, unknown>, id?: string): Promise<{ status: number; eventId: string }> {
+  const res = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', { type, object, ...(id ? { id } : {}) });
+  return res.body as { status: number; eventId: string };
+}
 
 beforeAll(async () => {
   e2e = await startE2E();
@@ -92,7 +104,7 @@ describe('an invoice due today with schedule [0]', () => {
     expect((await getInvoice(invoice.id)).status).toBe('open');
   });
 
-  it('is paid by checkout.session.completed delivered 10 times at once, with one effect, and its workflow completes', async () => {
+  it('is paid by checkout.session.completed delivered 10 times at once, with one effect and one signal, and its workflow completes', async () => {
     const object = {
       id: `cs_test_${randomUUID().replace(/-/g, '')}`,
       object: 'checkout.session',
@@ -102,20 +114,27 @@ describe('an invoice due today with schedule [0]', () => {
       metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
     };
     const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-    const deliveries = await Promise.all(
-      Array.from({ length: 10 }, () => e2e.sandbox.control('POST', '/_sandbox/stripe/events', { type: 'checkout.session.completed', object, id: eventId })),
-    );
-    expect(deliveries.map((d) => d.body.status)).toEqual(Array(10).fill(200));
+    const deliveries = await Promise.all(Array.from({ length: 10 }, () => deliver('checkout.session.completed', object, eventId)));
+    expect(deliveries.map((d) => d.status)).toEqual(Array(10).fill(200));
 
-    const paid = await getInvoice(invoice.id);
-    expect(paid).toMatchObject({ status: 'paid', paidMethod: 'stripe', paidAt: expect.any(String) });
+    // One run for the event id, however many copies arrived: it applied the payment and told the reminders.
+    expect(await applied(eventId)).toEqual({ outcome: 'paid', invoiceId: invoice.id, signalled: 'paid', alertEmailId: null });
     const result = await e2e.temporal.workflow.getHandle(invoice.workflowId).result();
     expect(result).toMatchObject({ outcome: 'paid' });
+    const paid = await getInvoice(invoice.id);
+    expect(paid).toMatchObject({ status: 'paid', paidMethod: 'stripe', paidAt: expect.any(String) });
     const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken });
     expect(audit.body.items).toHaveLength(1);
+    const history = await e2e.temporal.workflow.getHandle(invoice.workflowId).fetchHistory();
+    const paidSignals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid');
+    expect(paidSignals).toHaveLength(1);
     // Paid on its due date, it was never overdue: the owner got no overdue alert about it.
     expect((await getInvoice(invoice.id)).overdue).toBe(false);
     expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && m.text.includes(invoice.id))).toHaveLength(0);
+
+    // A redelivery after the run ended is refused by Temporal too, and changes nothing.
+    expect((await deliver('checkout.session.completed', object, eventId)).status).toBe(200);
+    expect((await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken })).body.items).toHaveLength(1);
   });
 });
 
@@ -176,44 +195,69 @@ describe('after payment', () => {
     const client = await createClient();
     const invoice = await createInvoice(client.id, { dueDate: DateTime.now().plus({ days: 15 }).toISODate() });
     const paymentIntent = `pi_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-    const paid = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
-      type: 'payment_intent.succeeded',
-      object: { id: paymentIntent, object: 'payment_intent', amount: 8_400, currency: 'usd', status: 'succeeded', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } },
+    const paid = await deliver('payment_intent.succeeded', {
+      id: paymentIntent,
+      object: 'payment_intent',
+      amount: 8_400,
+      currency: 'usd',
+      status: 'succeeded',
+      metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
     });
-    expect(paid.body.status).toBe(200);
+    expect(paid.status).toBe(200);
+    expect(await applied(paid.eventId)).toMatchObject({ outcome: 'paid', invoiceId: invoice.id });
     expect((await getInvoice(invoice.id)).status).toBe('paid');
     return { invoice, paymentIntent };
   }
 
   it('reopens an invoice refunded in full, found through its PaymentIntent', async () => {
     const { invoice, paymentIntent } = await paidByStripe();
-    const partial = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
-      type: 'charge.refunded',
-      object: { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 2_000, payment_intent: paymentIntent, metadata: {} },
-    });
-    expect(partial.body.status).toBe(200);
+    const partial = await deliver('charge.refunded', { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 2_000, payment_intent: paymentIntent, metadata: {} });
+    expect(partial.status).toBe(200);
+    expect(await applied(partial.eventId)).toMatchObject({ outcome: 'refund_recorded', invoiceId: invoice.id, signalled: null });
     expect((await getInvoice(invoice.id)).status).toBe('paid');
-    await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
-      type: 'charge.refunded',
-      object: { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 8_400, payment_intent: paymentIntent, metadata: {} },
-    });
+    const full = await deliver('charge.refunded', { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 8_400, payment_intent: paymentIntent, metadata: {} });
+    expect(await applied(full.eventId)).toMatchObject({ outcome: 'reopened', invoiceId: invoice.id });
     expect(await getInvoice(invoice.id)).toMatchObject({ status: 'open', paidAt: null });
   });
 
   it('records a dispute and tells the owner by email', async () => {
     const { invoice, paymentIntent } = await paidByStripe();
-    const res = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', {
-      type: 'charge.dispute.created',
-      object: { id: `dp_${randomUUID().slice(0, 8)}`, object: 'dispute', amount: 8_400, payment_intent: paymentIntent, reason: 'fraudulent', status: 'needs_response', metadata: {} },
+    const res = await deliver('charge.dispute.created', {
+      id: `dp_${randomUUID().slice(0, 8)}`,
+      object: 'dispute',
+      amount: 8_400,
+      payment_intent: paymentIntent,
+      reason: 'fraudulent',
+      status: 'needs_response',
+      metadata: {},
     });
-    expect(res.body.status).toBe(200);
+    expect(res.status).toBe(200);
+    // The paid invoice's reminders have ended: there is no run left to pause, and that is no failure.
+    const result = await applied(res.eventId);
+    expect(result).toMatchObject({ outcome: 'dispute_recorded', invoiceId: invoice.id, signalled: null, alertEmailId: expect.any(String) });
     const alert = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === owner.email && /disputed/i.test(m.subject)), 30_000);
     expect(alert.text).toContain(invoice.id);
+    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && /disputed/i.test(m.subject) && m.text.includes(invoice.id))).toHaveLength(1);
   });
 
-  it('answers 200 to an event it does not handle, and to a repeat of one it did', async () => {
-    const ignored = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', { type: 'customer.created', object: { id: 'cus_123', object: 'customer', metadata: {} } });
-    expect(ignored.body.status).toBe(200);
+  it('pauses the reminders of an open invoice that is disputed', async () => {
+    const client = await createClient();
+    const invoice = await createInvoice(client.id, { dueDate: DateTime.now().plus({ days: 15 }).toISODate() });
+    await eventually(async () => ((await getInvoice(invoice.id)).reminders?.state === 'scheduled' ? true : undefined), 30_000);
+    const res = await deliver('charge.dispute.created', { id: `dp_${randomUUID().slice(0, 8)}`, object: 'dispute', amount: 8_400, reason: 'fraudulent', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } });
+    expect(await applied(res.eventId)).toMatchObject({ outcome: 'dispute_recorded', signalled: 'pause' });
+    const paused = await eventually(async () => {
+      const d = await getInvoice(invoice.id);
+      return d.reminders?.state === 'paused' ? d : undefined;
+    }, 30_000);
+    expect(paused.reminders.nextReminderAt).toBeNull();
+  });
+
+  it('answers 200 to an event it does not handle, and records it as ignored', async () => {
+    const ignored = await deliver('customer.created', { id: 'cus_123', object: 'customer', metadata: {} });
+    expect(ignored.status).toBe(200);
+    // No metadata of ours and no PaymentIntent: the default business's.
+    expect(await applied(ignored.eventId, e2e.config.defaultTenantId)).toMatchObject({ outcome: 'ignored', invoiceId: null, signalled: null });
   });
 });
 

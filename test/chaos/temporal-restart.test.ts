@@ -1,7 +1,7 @@
 // Chaos: the Temporal server crashes (SIGKILL) with emails, a text and an invoice in flight, and
 // comes back on its database file. Meanwhile the API answers 503 problem+json (never a 500) for
-// everything that starts a workflow and stores nothing; a Stripe webhook that needs Temporal is
-// refused with a 5xx so Stripe delivers it again. After the restart the API and the worker
+// everything that starts a workflow and stores nothing; a Stripe webhook, which hands its event to
+// a workflow, is refused with a 5xx so Stripe delivers it again. After the restart the API and the worker
 // recover by themselves (neither is restarted), the workflows started before the crash finish,
 // and every message goes out exactly once.
 import { eventually } from '../helpers/sandbox';
@@ -78,8 +78,8 @@ it('Temporal killed and restarted: 503s meanwhile, nothing stored, then everythi
     // What needs only the database still answers.
     expect((await business.get(`/api/emails/${emails[0]!.id}`)).status).toBe(200);
 
-    // Stripe says the invoice was paid; the API cannot tell the workflow, so it refuses (5xx) and
-    // Stripe will deliver the same event again.
+    // Stripe says the invoice was paid; the API cannot hand the event to its workflow, so it
+    // refuses (5xx) and Stripe will deliver the same event again.
     const paid = paidEvent(business.owner.tenantId, invoice.id);
     const refused = await stack.sandbox.control('POST', '/_sandbox/stripe/events', paid);
     expect(refused.body.status).toBe(503);

@@ -15,7 +15,7 @@ const platformIds = exported.filter((entry): entry is [string, string] => entry[
 
 it('has a builder for every kind of tenant workflow, each of its own kind', () => {
   expect(builders.map(([name]) => name)).toEqual(
-    expect.arrayContaining(['emailWorkflowId', 'invoiceWorkflowId', 'guardianWorkflowId', 'bookingWorkflowId', 'agentWorkflowId', 'calendarSyncWorkflowId']),
+    expect.arrayContaining(['emailWorkflowId', 'invoiceWorkflowId', 'guardianWorkflowId', 'bookingWorkflowId', 'agentWorkflowId', 'calendarSyncWorkflowId', 'stripeEventWorkflowId']),
   );
   const kinds = builders.map(([, build]) => build(tenant, businessId).split(':')[0]);
   expect(new Set(kinds).size).toBe(builders.length);
@@ -37,4 +37,10 @@ it('reads no tenant from ids of any other shape', () => {
   expect(workflowIds.tenantOfWorkflowId(tenant)).toBeNull();
   expect(workflowIds.tenantOfWorkflowId(`invoice:${tenant}x:1`)).toBeNull();
   expect(workflowIds.tenantOfWorkflowId(`metrics-probe-${tenant}`)).toBeNull();
+});
+
+it('keys a Stripe event by its tenant and Stripe event id, and reads the tenant back', () => {
+  const id = workflowIds.stripeEventWorkflowId(tenant, 'evt_1QxYz2AbCdEfGhIjKlMnOpQr');
+  expect(id).toBe(`stripe-event:${tenant}:evt_1QxYz2AbCdEfGhIjKlMnOpQr`);
+  expect(workflowIds.tenantOfWorkflowId(id)).toBe(tenant);
 });

@@ -11,7 +11,7 @@ const files = fs.existsSync(HISTORY_FIXTURES_DIR) ? fs.readdirSync(HISTORY_FIXTU
 
 it('has saved histories of every long-running workflow type', () => {
   const types = new Set(files.map((f) => f.split('--')[0]));
-  expect([...types]).toEqual(expect.arrayContaining(['paymentReminder', 'emailDelivery', 'smsDelivery', 'guardian', 'booking', 'replyAgent']));
+  expect([...types]).toEqual(expect.arrayContaining(['paymentReminder', 'emailDelivery', 'smsDelivery', 'guardian', 'booking', 'replyAgent', 'stripeEvent']));
 });
 
 it.each(files)('replays %s', async (file) => {

@@ -1,17 +1,18 @@
-// Stripe's webhook: the signature over the raw bytes is checked first; then the event id is
-// claimed in the same transaction as the event's effect. Every verified event answers 200, also
-// ignored ones and repeats, so Stripe stops redelivering.
+// Stripe's webhook: the signature over the raw bytes is checked first; then the event is handed
+// to its own stripeEvent workflow, keyed by the event id, and Stripe gets its 200 as soon as
+// Temporal has stored the start (as Stripe asks, before any work on the event). The workflow
+// claims the event id and applies the effect. Every verified event answers 200, also ignored
+// ones and repeats, so Stripe stops redelivering.
 import Router from '@koa/router';
 import coBody from 'co-body';
 import { tenantForPaymentIntent } from '../../../db/invoices';
-import { findTenant } from '../../../db/tenants';
-import { withTenant } from '../../../db/tenant-transaction';
+import { stripeEventFacts } from '../../../domain/stripe-event';
 import { createStripeWebhookVerifier } from '../../../providers/stripe';
+import { startStripeEvent } from '../../../workflow-starters/stripe-event';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { z } from '../../openapi/zod';
-import { applyStripeEvent, invoiceRef } from './apply-stripe-event';
 
 const received = z.object({ received: z.literal(true) }).openapi('StripeWebhookReceived');
 
@@ -31,22 +32,20 @@ export function stripeRouter(deps: AppDeps): Router<AppState> {
     errors: { 400: 'The Stripe-Signature is missing, wrong, too old or dated in the future; or the body is not an event' },
     summary: 'Stripe webhook',
     description:
-      'Raw JSON body signed in the Stripe-Signature header (400 when missing, wrong or stale). checkout.session.completed and payment_intent.succeeded mark the invoice in metadata.invoiceId paid; charge.refunded records the refund and reopens a fully refunded invoice; charge.dispute.created pauses its reminders.',
+      'Raw JSON body signed in the Stripe-Signature header (400 when missing, wrong or stale). A verified event is handed to its own `stripeEvent` workflow (id `stripe-event:<tenant>:<event id>`, so a repeat of the event id is refused) and answered 200 at once; the workflow applies it shortly after, once per event id however often Stripe delivers it. checkout.session.completed and payment_intent.succeeded mark the invoice in metadata.invoiceId paid and stop its reminders; charge.refunded records the refund and reopens a fully refunded invoice; charge.dispute.created pauses its reminders and emails the owner. 503 when the database (needed to trace a refund or dispute to its business) or Temporal cannot be reached: Stripe delivers the event again later.',
     access: 'public',
-    responses: { 200: { description: 'Received (also for ignored events and repeats)', schema: received } },
+    responses: { 200: { description: 'Received: handed to its workflow (also for events it ignores and for repeats)', schema: received } },
     async handler({ ctx }) {
       const verifier = createStripeWebhookVerifier(deps.config);
       const raw = await coBody.text(ctx.req, { limit: deps.config.http.bodyLimitBytes });
-      const event = verifier.verify(raw, ctx.get('Stripe-Signature') || undefined);
-      const ref = invoiceRef(event);
-      // Refunds and disputes carry no metadata of ours: their PaymentIntent says whose invoice it was.
-      const byPaymentIntent = !ref.tenantId && ref.paymentIntentId ? await tenantForPaymentIntent(deps.pool, ref.paymentIntentId) : null;
-      const tenantId = ref.tenantId ?? byPaymentIntent ?? deps.config.defaultTenantId;
-      const outcome = await withTenant(deps.pool, tenantId, async (db) =>
-        (await findTenant(db, tenantId)) ? applyStripeEvent(db, deps, event, tenantId, ref.invoiceId) : 'ignored',
-      );
+      const event = stripeEventFacts(verifier.verify(raw, ctx.get('Stripe-Signature') || undefined));
+      // Refunds and disputes carry no metadata of ours: their PaymentIntent says whose invoice it
+      // was (one indexed lookup, outside any transaction). Otherwise the default tenant's.
+      const byPaymentIntent = !event.tenantId && event.paymentIntentId ? await tenantForPaymentIntent(deps.pool, event.paymentIntentId) : null;
+      const tenantId = event.tenantId ?? byPaymentIntent ?? deps.config.defaultTenantId;
+      const { workflowId, outcome } = await startStripeEvent(deps.temporal, deps.config, tenantId, event);
       ctx.state.webhookOutcome = outcome;
-      ctx.state.log.info({ stripeEventId: event.id, type: event.type, tenantId, invoiceId: ref.invoiceId, outcome }, 'stripe webhook');
+      ctx.state.log.info({ stripeEventId: event.eventId, type: event.type, tenantId, invoiceId: event.invoiceId, workflowId, outcome }, 'stripe webhook');
       return { status: 200, body: { received: true as const } };
     },
   });

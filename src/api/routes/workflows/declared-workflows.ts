@@ -85,6 +85,8 @@ export const WORKFLOW_OPERATIONS = {
   probe: { statusQuery: probeStatusQuery, signals: [] },
   calendarPing: { statusQuery: null, signals: [] },
   calendarFreeBusy: { statusQuery: null, signals: [] },
+  // One Stripe event, applied within moments of its webhook; nothing to tell it from outside.
+  stripeEvent: { statusQuery: null, signals: [] },
   calendarSync: {
     statusQuery: calendarSync.calendarSyncStatusQuery,
     signals: [{ definition: calendarSync.calendarChangedSignal, description: 'Syncs the calendar now, as a Calendar push would.', args: noArgs }],
