@@ -46,7 +46,7 @@ const bookingCursor = z.object({ startAt: z.coerce.date(), id: z.guid() });
 
 /** How a client hears about a booking unless told otherwise: the ways they can be reached. */
 function defaultChannels(client: Client): BookingChannel[] {
-  return [...(client.email ? (['email'] as const) : []), ...(client.phone && client.sms_consent ? (['sms'] as const) : [])];
+  return [...(client.email ? (['email'] as const) : []), ...(client.phone && client.smsConsent ? (['sms'] as const) : [])];
 }
 
 /** A transition answers null when another request changed the booking first. */

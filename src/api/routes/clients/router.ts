@@ -57,7 +57,7 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
         ...(query.search ? { search: query.search } : {}),
         ...(after ? { after } : {}),
       });
-      return { status: 200, body: toPage(rows, query.limit, presentClient, (r) => ({ name: r.cursor_name, id: r.id })) };
+      return { status: 200, body: toPage(rows, query.limit, presentClient, (r) => ({ name: r.cursorName, id: r.id })) };
     },
   });
 

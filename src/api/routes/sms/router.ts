@@ -75,13 +75,13 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         if (!client.phone) throw new ValidationError([{ path: 'clientId', message: 'this client has no phone number' }]);
         const notTextable = whyNotTextable(client.phone);
         if (notTextable) throw new ValidationError([{ path: 'clientId', message: `this client's phone ${notTextable}` }]);
-        if (!client.sms_consent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
+        if (!client.smsConsent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
         to = client.phone;
         clientId = client.id;
       } else {
         to = body.to as string;
         const clients = await findClientsByPhone(db, to);
-        const consenting = clients.find((c) => c.sms_consent);
+        const consenting = clients.find((c) => c.smsConsent);
         if (clients.length > 0 && !consenting) throw new ConflictError('This number belongs to a client who has not consented to SMS (or texted STOP)');
         clientId = consenting?.id ?? null;
       }
