@@ -24,15 +24,15 @@ export interface TokenPair {
 const DAY_MS = 86_400_000;
 
 async function issueTokens(tx: TenantTx, config: Config, user: User, familyId: string): Promise<TokenPair> {
-  const refreshToken = generateRefreshToken(user.tenant_id);
+  const refreshToken = generateRefreshToken(user.tenantId);
   await insertRefreshToken(tx, {
-    tenantId: user.tenant_id,
+    tenantId: user.tenantId,
     userId: user.id,
     familyId,
     tokenHash: hashRefreshToken(refreshToken),
     expiresAt: new Date(Date.now() + config.auth.refreshTokenTtlDays * DAY_MS),
   });
-  const accessToken = await signAccessToken(config.auth, { userId: user.id, tenantId: user.tenant_id, role: user.role });
+  const accessToken = await signAccessToken(config.auth, { userId: user.id, tenantId: user.tenantId, role: user.role });
   return { accessToken, refreshToken, expiresIn: config.auth.accessTokenTtlSeconds, tokenType: 'Bearer' };
 }
 

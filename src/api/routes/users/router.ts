@@ -71,7 +71,7 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
     async handler({ query, db }) {
       const after = decodeCursor(query.cursor, userCursor);
       const rows = await listUsers(db, { limit: query.limit, ...(after ? { after } : {}) });
-      return { status: 200, body: toPage(rows, query.limit, presentUser, (r) => ({ createdAt: r.cursor_at, id: r.id })) };
+      return { status: 200, body: toPage(rows, query.limit, presentUser, (r) => ({ createdAt: r.cursorAt, id: r.id })) };
     },
   });
 

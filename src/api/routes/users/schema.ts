@@ -42,7 +42,7 @@ export const listUsersQuery = pageQuery;
 export const userPage = pageOf(userSchema).openapi('UserPage');
 
 export function presentUser(user: User): z.infer<typeof userSchema> {
-  return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString() };
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 
 export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
