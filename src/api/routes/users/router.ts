@@ -116,7 +116,7 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
       const now = new Date();
       return {
         status: 200,
-        body: toPage(rows, query.limit, (r) => presentInvitation(r, now), (r) => ({ createdAt: r.cursor_at, id: r.id })),
+        body: toPage(rows, query.limit, (r) => presentInvitation(r, now), (r) => ({ createdAt: r.cursorAt, id: r.id })),
       };
     },
   });

@@ -75,13 +75,13 @@ export const invitationSchema = z
 export const invitationPage = pageOf(invitationSchema).openapi('InvitationPage');
 
 export function presentInvitation(invite: Invitation, now = new Date()): z.infer<typeof invitationSchema> {
-  const status = invite.accepted_at ? 'accepted' : invite.revoked_at ? 'revoked' : invite.expires_at <= now ? 'expired' : 'pending';
+  const status = invite.acceptedAt ? 'accepted' : invite.revokedAt ? 'revoked' : invite.expiresAt <= now ? 'expired' : 'pending';
   return {
     id: invite.id,
     email: invite.email,
     role: invite.role,
     status,
-    createdAt: invite.created_at.toISOString(),
-    expiresAt: invite.expires_at.toISOString(),
+    createdAt: invite.createdAt.toISOString(),
+    expiresAt: invite.expiresAt.toISOString(),
   };
 }
