@@ -50,9 +50,9 @@ export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
     id: tenant.id,
     name: tenant.name,
     timezone: tenant.timezone,
-    reminderScheduleDays: tenant.reminder_schedule_days,
-    ssoRequired: tenant.sso_required,
-    createdAt: tenant.created_at.toISOString(),
+    reminderScheduleDays: tenant.reminderScheduleDays,
+    ssoRequired: tenant.ssoRequired,
+    createdAt: tenant.createdAt.toISOString(),
   };
 }
 
