@@ -30,7 +30,7 @@ export function auditRouter(deps: AppDeps): Router<AppState> {
         ...(query.action ? { action: query.action } : {}),
         ...(before ? { before } : {}),
       });
-      return { status: 200, body: toPage(rows, query.limit, presentAuditEntry, (r) => ({ at: r.cursor_at, id: r.id })) };
+      return { status: 200, body: toPage(rows, query.limit, presentAuditEntry, (r) => ({ at: r.cursorAt, id: r.id })) };
     },
   });
 
