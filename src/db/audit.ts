@@ -34,15 +34,15 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<vo
 export async function listAuditEntries(
   db: Db,
   query: { target?: string; action?: string; limit: number; before?: { at: string; id: string } },
-): Promise<readonly (AuditEntry & { cursorAt: string })[]> {
+): Promise<readonly (AuditEntry & { cursorKey: string })[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.target !== undefined) conditions.push(sql.fragment`target = ${query.target}`);
   if (query.action !== undefined) conditions.push(sql.fragment`action = ${query.action}`);
   if (query.before) conditions.push(sql.fragment`(at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
-  return db.any(sql.type(auditRow.extend({ cursorAt: z.string() }))`
-    SELECT id, actor_id AS "actorId", action, target, request_id AS "requestId", detail, at, ${cursorAt('at')} AS "cursorAt"
+  return db.any(sql.type(auditRow.extend({ cursorKey: z.string() }))`
+    SELECT id, actor_id AS "actorId", action, target, request_id AS "requestId", detail, at, ${cursorAt('at')} AS "cursorKey"
       FROM audit_log
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY at DESC, id DESC
-     LIMIT ${query.limit + 1}`);
+     LIMIT ${query.limit}`);
 }

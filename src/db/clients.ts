@@ -57,19 +57,19 @@ const LIKE_SPECIALS = /[\\%_]/g;
 export async function listClients(
   db: Db,
   query: { search?: string; limit: number; after?: { name: string; id: string } },
-): Promise<readonly (Client & { cursorName: string })[]> {
+): Promise<readonly (Client & { cursorKey: string })[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.search) {
     const pattern = `%${query.search.replace(LIKE_SPECIALS, (c) => `\\${c}`)}%`;
     conditions.push(sql.fragment`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR phone ILIKE ${pattern})`);
   }
   if (query.after) conditions.push(sql.fragment`(lower(name), id) > (${query.after.name}, ${query.after.id}::uuid)`);
-  return db.any(sql.type(clientRow.extend({ cursorName: z.string() }))`
-    SELECT ${COLUMNS}, lower(name) AS "cursorName"
+  return db.any(sql.type(clientRow.extend({ cursorKey: z.string() }))`
+    SELECT ${COLUMNS}, lower(name) AS "cursorKey"
       FROM clients
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY lower(name), id
-     LIMIT ${query.limit + 1}`);
+     LIMIT ${query.limit}`);
 }
 
 /** Changes only the fields given; null clears an optional field. */

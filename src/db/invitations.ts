@@ -65,13 +65,13 @@ export async function findInvitation(db: Db, id: string): Promise<Invitation | n
 export async function listInvitations(
   db: Db,
   page: { limit: number; after?: { createdAt: string; id: string } },
-): Promise<readonly (Invitation & { cursorAt: string })[]> {
+): Promise<readonly (Invitation & { cursorKey: string })[]> {
   const after = page.after
     ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : sql.fragment``;
-  return db.any(sql.type(invitationRow.extend({ cursorAt: z.string() }))`
-    SELECT ${COLUMNS}, ${cursorAt('created_at')} AS "cursorAt"
+  return db.any(sql.type(invitationRow.extend({ cursorKey: z.string() }))`
+    SELECT ${COLUMNS}, ${cursorAt('created_at')} AS "cursorKey"
       FROM invitations ${after}
      ORDER BY created_at, id
-     LIMIT ${page.limit + 1}`);
+     LIMIT ${page.limit}`);
 }

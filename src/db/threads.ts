@@ -35,19 +35,19 @@ export async function findThread(db: Db, id: string): Promise<Thread | null> {
 export async function listThreads(
   db: Db,
   query: { unsafe?: boolean; clientId?: string; limit: number; before?: { at: string; id: string } },
-): Promise<readonly (Thread & { cursorAt: string })[]> {
+): Promise<readonly (Thread & { cursorKey: string })[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.unsafe !== undefined) conditions.push(sql.fragment`unsafe = ${query.unsafe}`);
   if (query.clientId !== undefined) conditions.push(sql.fragment`client_id = ${query.clientId}`);
   if (query.before) {
     conditions.push(sql.fragment`(last_message_at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
   }
-  return db.any(sql.type(threadRow.extend({ cursorAt: z.string() }))`
-    SELECT ${columns}, ${cursorAt('last_message_at')} AS "cursorAt"
+  return db.any(sql.type(threadRow.extend({ cursorKey: z.string() }))`
+    SELECT ${columns}, ${cursorAt('last_message_at')} AS "cursorKey"
       FROM threads
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY last_message_at DESC, id DESC
-     LIMIT ${query.limit + 1}`);
+     LIMIT ${query.limit}`);
 }
 
 /** The thread row for a Gmail thread, created on first sight; an existing row is left as it is. */

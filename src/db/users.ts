@@ -55,15 +55,15 @@ export async function findUser(db: Db, id: string): Promise<User | null> {
 export async function listUsers(
   db: Db,
   page: { limit: number; after?: { createdAt: string; id: string } },
-): Promise<readonly (User & { cursorAt: string })[]> {
+): Promise<readonly (User & { cursorKey: string })[]> {
   const after = page.after
     ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : sql.fragment``;
-  return db.any(sql.type(userRow.extend({ cursorAt: z.string() }))`
-    SELECT ${USER_COLUMNS}, ${cursorAt('created_at')} AS "cursorAt"
+  return db.any(sql.type(userRow.extend({ cursorKey: z.string() }))`
+    SELECT ${USER_COLUMNS}, ${cursorAt('created_at')} AS "cursorKey"
       FROM users ${after}
      ORDER BY created_at, id
-     LIMIT ${page.limit + 1}`);
+     LIMIT ${page.limit}`);
 }
 
 /** Where owner alerts go: the tenant's owners' addresses, oldest account first. */

@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { whyNotTextable } from '../../fields/phone';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { applyDeliveryStatus, receiveInboundText } from './twilio-webhook';
 import {
   idParams,
@@ -105,15 +105,21 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listSmsQuery },
     responses: { 200: { description: 'A page of texts', schema: smsPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, smsCursor);
-      const rows = await listSms(db, {
-        limit: query.limit + 1,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.direction ? { direction: query.direction } : {}),
-        ...(query.clientId ? { clientId: query.clientId } : {}),
-        ...(after ? { after } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentSms, (s) => ({ createdAt: s.cursorCreatedAt, id: s.id })) };
+      const page = await listPage(
+        query,
+        smsCursor,
+        (limit, after) =>
+          listSms(db, {
+            limit,
+            ...(query.status ? { status: query.status } : {}),
+            ...(query.direction ? { direction: query.direction } : {}),
+            ...(query.clientId ? { clientId: query.clientId } : {}),
+            ...(after ? { after } : {}),
+          }),
+        presentSms,
+        (s) => ({ createdAt: s.cursorKey, id: s.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 
