@@ -3,7 +3,7 @@
 import { SignJWT } from 'jose';
 import { CONNECT_STATE_AUDIENCE } from '../../src/api/routes/gmail/connect-state';
 import { listAuditEntries } from '../../src/db/audit';
-import { findMailbox } from '../../src/db/mailboxes';
+import { findMailbox } from '../../src/db/google-accounts';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { openRefreshToken } from '../../src/providers/google/refresh-token-vault';
 import { mailboxWatchStatusQuery } from '../../src/workflows/mailbox-watch.contract';
