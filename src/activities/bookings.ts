@@ -294,7 +294,7 @@ export function createBookingActivities(deps: BookingActivityDeps) {
         return { status: 'cancelled' };
       }
       const { client } = prepared;
-      if (!client.phone || !client.sms_consent) {
+      if (!client.phone || !client.smsConsent) {
         await record(input, 'sms', 'skipped', { detail: client.phone ? 'no SMS consent' : 'client has no phone number' });
         return { status: 'skipped' };
       }

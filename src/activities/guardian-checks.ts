@@ -9,7 +9,7 @@ import type { Config } from '../config';
 import { outboxHealth } from '../db/guardian-outbox';
 import { listOpenInvoices, markRemindersChecked, remindersCancelledByHand } from '../db/guardian-invoices';
 import type { Invoice } from '../db/invoices';
-import { findMailbox } from '../db/mailboxes';
+import { findMailbox } from '../db/google-accounts';
 import { remainingReminderPlan } from '../db/remaining-reminders';
 import { sql } from '../db/sql';
 import type { RunAsTenant } from '../db/tenant-transaction';

@@ -6,7 +6,7 @@
 // store nothing twice. When Gmail no longer has the cursor's history (404) the pass falls back to
 // a bounded full sync of the newest inbox messages.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { advanceSyncCursor, findMailbox, recordSyncError, type Mailbox } from '../db/mailboxes';
+import { advanceSyncCursor, findMailbox, recordSyncError, type Mailbox } from '../db/google-accounts';
 import { storedGmailMessageIds, storeInboundMessage } from '../db/messages';
 import type { Db } from '../db/sql';
 import type { RunAsTenant } from '../db/tenant-transaction';

@@ -3,7 +3,7 @@
 // to be callable by the guardian when it takes renewals over: it is safe to call at any time
 // (Gmail replaces the mailbox's watch) and says when there is nothing to watch.
 import { ApplicationFailure } from '@temporalio/activity';
-import { findMailbox, recordWatch, type Mailbox } from '../db/mailboxes';
+import { findMailbox, recordWatch, type Mailbox } from '../db/google-accounts';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';

@@ -161,7 +161,7 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           await audit(db, input.tenantId, `invoice.reminder_${status}`, input.invoiceId, { step: input.step, channel: 'sms' });
         });
 
-      if (!client.phone || !client.sms_consent) {
+      if (!client.phone || !client.smsConsent) {
         await record('skipped', client.phone ? 'no SMS consent' : 'client has no phone number');
         return { status: 'skipped', invoiceClosed: null };
       }

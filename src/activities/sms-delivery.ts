@@ -47,7 +47,7 @@ export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
       const sms = await beginSmsAttempt(db, smsId);
       if (!sms?.clientId) return { sms, consent: true };
       const client = await findClient(db, sms.clientId);
-      return { sms, consent: Boolean(client?.sms_consent && client.phone === sms.to) };
+      return { sms, consent: Boolean(client?.smsConsent && client.phone === sms.to) };
     });
     if (!begun.sms) {
       // Already settled by an earlier attempt or run, or not committed yet.

@@ -3,7 +3,7 @@
 // and token endpoints, so the same code path (stored encrypted refresh token → OAuth client →
 // Gmail) runs in sandbox and live.
 import type { Config } from '../config';
-import { connectMailbox, findMailbox } from '../db/mailboxes';
+import { connectMailbox, findMailbox } from '../db/google-accounts';
 import { withTenant } from '../db/tenant-transaction';
 import { listOwnerEmails } from '../db/users';
 import type { DatabasePool } from '../db/pool';

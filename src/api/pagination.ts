@@ -1,6 +1,6 @@
 // Cursor pagination, the same on every list: `?limit=` (1-100, default 50) and `?cursor=` →
 // `{ items, nextCursor }`. Cursors are opaque to clients (base64url JSON of the last row's sort
-// key); queries fetch limit + 1 rows to know whether another page exists.
+// key); listPage fetches limit + 1 rows to know whether another page exists.
 import type { ZodType } from 'zod';
 import { ValidationError } from '../errors';
 import { z } from './openapi/zod';
@@ -14,12 +14,12 @@ export function pageOf<T extends ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
-export function encodeCursor(key: unknown): string {
+function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
 /** The sort key a cursor carries, or a 422 naming `cursor` when it was not one of ours. */
-export function decodeCursor<K>(cursor: string | undefined, shape: ZodType<K>): K | undefined {
+function decodeCursor<K>(cursor: string | undefined, shape: ZodType<K>): K | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
@@ -30,17 +30,23 @@ export function decodeCursor<K>(cursor: string | undefined, shape: ZodType<K>): 
   throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this list produced' }]);
 }
 
-/** Trims the extra row and turns it into the next cursor. */
-export function toPage<Row, Item>(
-  rows: readonly Row[],
-  limit: number,
+/**
+ * One page of a list, the only place that knows how paging works: the cursor is decoded into the
+ * sort key it carries, `rows` is asked for limit + 1 rows starting past that key, and the extra row,
+ * when it came, is dropped and turned into the next cursor (the last shown row's key).
+ */
+export async function listPage<Key, Row, Item>(
+  query: { limit: number; cursor?: string | undefined },
+  cursorKey: ZodType<Key>,
+  rows: (limit: number, from: Key | undefined) => Promise<readonly Row[]>,
   present: (row: Row) => Item,
   keyOf: (row: Row) => unknown,
-): { items: Item[]; nextCursor: string | null } {
-  const pageRows = rows.slice(0, limit);
+): Promise<{ items: Item[]; nextCursor: string | null }> {
+  const fetched = await rows(query.limit + 1, decodeCursor(query.cursor, cursorKey));
+  const pageRows = fetched.slice(0, query.limit);
   const last = pageRows.at(-1);
   return {
     items: pageRows.map(present),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+    nextCursor: fetched.length > query.limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
   };
 }

@@ -5,10 +5,10 @@ import { cursorAt } from './keyset-cursor';
 
 export const auditRow = z.object({
   id: z.guid(),
-  actor_id: z.guid().nullable(),
+  actorId: z.guid().nullable(),
   action: z.string(),
   target: z.string().nullable(),
-  request_id: z.string().nullable(),
+  requestId: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
   at: z.date(),
 });
@@ -34,15 +34,15 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<vo
 export async function listAuditEntries(
   db: Db,
   query: { target?: string; action?: string; limit: number; before?: { at: string; id: string } },
-): Promise<readonly (AuditEntry & { cursor_at: string })[]> {
+): Promise<readonly (AuditEntry & { cursorKey: string })[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.target !== undefined) conditions.push(sql.fragment`target = ${query.target}`);
   if (query.action !== undefined) conditions.push(sql.fragment`action = ${query.action}`);
   if (query.before) conditions.push(sql.fragment`(at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
-  return db.any(sql.type(auditRow.extend({ cursor_at: z.string() }))`
-    SELECT id, actor_id, action, target, request_id, detail, at, ${cursorAt('at')} AS cursor_at
+  return db.any(sql.type(auditRow.extend({ cursorKey: z.string() }))`
+    SELECT id, actor_id AS "actorId", action, target, request_id AS "requestId", detail, at, ${cursorAt('at')} AS "cursorKey"
       FROM audit_log
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY at DESC, id DESC
-     LIMIT ${query.limit + 1}`);
+     LIMIT ${query.limit}`);
 }

@@ -3,22 +3,22 @@ import { sql, type Db } from './sql';
 
 export const clientRow = z.object({
   id: z.guid(),
-  tenant_id: z.guid(),
+  tenantId: z.guid(),
   name: z.string(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
   timezone: z.string().nullable(),
   notes: z.string().nullable(),
-  sms_consent: z.boolean(),
-  sms_consent_at: z.date().nullable(),
-  sms_consent_source: z.string().nullable(),
-  created_at: z.date(),
-  updated_at: z.date(),
+  smsConsent: z.boolean(),
+  smsConsentAt: z.date().nullable(),
+  smsConsentSource: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
 });
 export type Client = z.infer<typeof clientRow>;
 
-const COLUMNS = sql.fragment`id, tenant_id, name, email, phone, timezone, notes, sms_consent, sms_consent_at,
-  sms_consent_source, created_at, updated_at`;
+const COLUMNS = sql.fragment`id, tenant_id AS "tenantId", name, email, phone, timezone, notes, sms_consent AS "smsConsent",
+  sms_consent_at AS "smsConsentAt", sms_consent_source AS "smsConsentSource", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A consent change is stored with when and how it was given or withdrawn. */
 export interface SmsConsentChange {
@@ -57,19 +57,19 @@ const LIKE_SPECIALS = /[\\%_]/g;
 export async function listClients(
   db: Db,
   query: { search?: string; limit: number; after?: { name: string; id: string } },
-): Promise<readonly (Client & { cursor_name: string })[]> {
+): Promise<readonly (Client & { cursorKey: string })[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.search) {
     const pattern = `%${query.search.replace(LIKE_SPECIALS, (c) => `\\${c}`)}%`;
     conditions.push(sql.fragment`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR phone ILIKE ${pattern})`);
   }
   if (query.after) conditions.push(sql.fragment`(lower(name), id) > (${query.after.name}, ${query.after.id}::uuid)`);
-  return db.any(sql.type(clientRow.extend({ cursor_name: z.string() }))`
-    SELECT ${COLUMNS}, lower(name) AS cursor_name
+  return db.any(sql.type(clientRow.extend({ cursorKey: z.string() }))`
+    SELECT ${COLUMNS}, lower(name) AS "cursorKey"
       FROM clients
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY lower(name), id
-     LIMIT ${query.limit + 1}`);
+     LIMIT ${query.limit}`);
 }
 
 /** Changes only the fields given; null clears an optional field. */

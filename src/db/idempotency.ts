@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { sql, type Db } from './sql';
 
 const idempotencyRow = z.object({
-  request_hash: z.string(),
-  response_status: z.number().int().nullable(),
-  response_body: z.unknown(),
-  response_location: z.string().nullable(),
+  requestHash: z.string(),
+  responseStatus: z.number().int().nullable(),
+  responseBody: z.unknown(),
+  responseLocation: z.string().nullable(),
 });
 export type StoredIdempotentResponse = z.infer<typeof idempotencyRow>;
 
@@ -28,7 +28,9 @@ export async function claimIdempotencyKey(db: Db, tenantId: string, key: string,
 
 export async function findIdempotencyKey(db: Db, key: string): Promise<StoredIdempotentResponse | null> {
   return db.maybeOne(sql.type(idempotencyRow)`
-    SELECT request_hash, response_status, response_body, response_location FROM idempotency_keys WHERE key = ${key}`);
+    SELECT request_hash AS "requestHash", response_status AS "responseStatus", response_body AS "responseBody",
+           response_location AS "responseLocation"
+      FROM idempotency_keys WHERE key = ${key}`);
 }
 
 export async function storeIdempotentResponse(

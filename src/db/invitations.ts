@@ -7,18 +7,19 @@ import { sql, type Db } from './sql';
 
 export const invitationRow = z.object({
   id: z.guid(),
-  tenant_id: z.guid(),
+  tenantId: z.guid(),
   email: z.string(),
   role: z.enum(ROLES),
-  invited_by: z.guid().nullable(),
-  created_at: z.date(),
-  expires_at: z.date(),
-  accepted_at: z.date().nullable(),
-  revoked_at: z.date().nullable(),
+  invitedBy: z.guid().nullable(),
+  createdAt: z.date(),
+  expiresAt: z.date(),
+  acceptedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
 });
 export type Invitation = z.infer<typeof invitationRow>;
 
-const COLUMNS = sql.fragment`id, tenant_id, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at`;
+const COLUMNS = sql.fragment`id, tenant_id AS "tenantId", email, role, invited_by AS "invitedBy", created_at AS "createdAt",
+  expires_at AS "expiresAt", accepted_at AS "acceptedAt", revoked_at AS "revokedAt"`;
 const PENDING = sql.fragment`accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`;
 
 /** A new invitation replaces the email's pending ones (only the newest link works). */
@@ -64,13 +65,13 @@ export async function findInvitation(db: Db, id: string): Promise<Invitation | n
 export async function listInvitations(
   db: Db,
   page: { limit: number; after?: { createdAt: string; id: string } },
-): Promise<readonly (Invitation & { cursor_at: string })[]> {
+): Promise<readonly (Invitation & { cursorKey: string })[]> {
   const after = page.after
     ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : sql.fragment``;
-  return db.any(sql.type(invitationRow.extend({ cursor_at: z.string() }))`
-    SELECT ${COLUMNS}, ${cursorAt('created_at')} AS cursor_at
+  return db.any(sql.type(invitationRow.extend({ cursorKey: z.string() }))`
+    SELECT ${COLUMNS}, ${cursorAt('created_at')} AS "cursorKey"
       FROM invitations ${after}
      ORDER BY created_at, id
-     LIMIT ${page.limit + 1}`);
+     LIMIT ${page.limit}`);
 }

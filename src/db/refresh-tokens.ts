@@ -3,16 +3,17 @@ import { sql, type Db } from './sql';
 
 const refreshTokenRow = z.object({
   id: z.guid(),
-  tenant_id: z.guid(),
-  user_id: z.guid(),
-  family_id: z.guid(),
-  expires_at: z.date(),
-  spent_at: z.date().nullable(),
-  revoked_at: z.date().nullable(),
+  tenantId: z.guid(),
+  userId: z.guid(),
+  familyId: z.guid(),
+  expiresAt: z.date(),
+  spentAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
 });
 export type RefreshTokenRecord = z.infer<typeof refreshTokenRow>;
 
-const COLUMNS = sql.fragment`id, tenant_id, user_id, family_id, expires_at, spent_at, revoked_at`;
+const COLUMNS = sql.fragment`id, tenant_id AS "tenantId", user_id AS "userId", family_id AS "familyId", expires_at AS "expiresAt",
+  spent_at AS "spentAt", revoked_at AS "revokedAt"`;
 
 export async function insertRefreshToken(
   db: Db,

@@ -19,7 +19,7 @@ export const serviceRow = z.object({
   createdAt: z.coerce.date(),
   updatedAt: z.coerce.date(),
 });
-const servicePageRow = serviceRow.extend({ cursorName: z.string() });
+const servicePageRow = serviceRow.extend({ cursorKey: z.string() });
 export type Service = z.infer<typeof serviceRow>;
 
 const columns = sql.fragment`
@@ -65,13 +65,13 @@ export async function findService(db: Db, id: string): Promise<Service | null> {
 export async function listServices(
   db: Db,
   options: { includeArchived?: boolean; limit?: number; after?: { name: string; id: string } } = {},
-): Promise<(Service & { cursorName: string })[]> {
+): Promise<(Service & { cursorKey: string })[]> {
   const conditions = [options.includeArchived ? sql.fragment`TRUE` : sql.fragment`archived_at IS NULL`];
   if (options.after) conditions.push(sql.fragment`(lower(name), id) > (${options.after.name}, ${options.after.id}::uuid)`);
   const limit = options.limit === undefined ? sql.fragment`` : sql.fragment`LIMIT ${options.limit}`;
   return [
     ...(await db.any(sql.type(servicePageRow)`
-      SELECT ${columns}, lower(name) AS "cursorName" FROM services
+      SELECT ${columns}, lower(name) AS "cursorKey" FROM services
        WHERE ${sql.join(conditions, sql.fragment` AND `)} ORDER BY lower(name), id ${limit}`)),
   ];
 }

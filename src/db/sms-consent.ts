@@ -12,7 +12,7 @@ export async function setSmsConsentByPhone(
 ): Promise<string[]> {
   const changed: string[] = [];
   for (const client of await findClientsByPhone(db, change.phone)) {
-    if (client.sms_consent === change.granted) continue;
+    if (client.smsConsent === change.granted) continue;
     await updateClient(db, client.id, { smsConsent: { granted: change.granted, source: change.source } });
     await insertAuditEntry(db, {
       tenantId: change.tenantId,

@@ -28,14 +28,14 @@ export const smsRow = z.object({
   deliveredAt: z.date().nullable(),
   createdAt: z.date(),
   /** created_at to the microsecond, for keyset cursors. */
-  cursorCreatedAt: z.string(),
+  cursorKey: z.string(),
 });
 export type SmsMessage = z.infer<typeof smsRow>;
 
 const columns = sql.fragment`
   id, tenant_id AS "tenantId", direction, client_id AS "clientId", to_number AS "to", from_number AS "from", body,
   status, keyword, attempts, last_error AS "lastError", twilio_sid AS "twilioSid", workflow_id AS "workflowId",
-  sent_at AS "sentAt", delivered_at AS "deliveredAt", created_at AS "createdAt", ${cursorAt('created_at')} AS "cursorCreatedAt"`;
+  sent_at AS "sentAt", delivered_at AS "deliveredAt", created_at AS "createdAt", ${cursorAt('created_at')} AS "cursorKey"`;
 
 export async function insertOutboundSms(
   db: Db,

@@ -8,13 +8,14 @@ export const tenantRow = z.object({
   name: z.string(),
   timezone: z.string(),
   /** Days from the due date; null means the default schedule. */
-  reminder_schedule_days: z.array(z.number().int()).nullable(),
+  reminderScheduleDays: z.array(z.number().int()).nullable(),
   /** Password login refused for everyone but owners; they sign in by SSO. */
-  sso_required: z.boolean(),
-  created_at: z.date(),
+  ssoRequired: z.boolean(),
+  createdAt: z.date(),
 });
 
-const COLUMNS = sql.fragment`id, name, timezone, reminder_schedule_days, sso_required, created_at`;
+const COLUMNS = sql.fragment`id, name, timezone, reminder_schedule_days AS "reminderScheduleDays", sso_required AS "ssoRequired",
+  created_at AS "createdAt"`;
 export type Tenant = z.infer<typeof tenantRow>;
 
 /** Inside a transaction whose app.tenant_id is this tenant's id (RLS checks it on insert). */

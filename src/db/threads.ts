@@ -20,7 +20,7 @@ export const threadRow = z.object({
   autoReplyPaused: z.boolean(),
   createdAt: z.date(),
 });
-const threadPageRow = threadRow.extend({ cursorAt: z.string() });
+const threadPageRow = threadRow.extend({ cursorKey: z.string() });
 export type Thread = z.infer<typeof threadRow>;
 
 const columns = sql.fragment`
@@ -37,7 +37,7 @@ export async function findThread(db: Db, id: string): Promise<Thread | null> {
 export async function listThreads(
   db: Db,
   query: { unsafe?: boolean; clientId?: string; limit: number; before?: { at: string; id: string } },
-): Promise<readonly (Thread & { cursorAt: string })[]> {
+): Promise<readonly (Thread & { cursorKey: string })[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.unsafe !== undefined) conditions.push(sql.fragment`unsafe = ${query.unsafe}`);
   if (query.clientId !== undefined) conditions.push(sql.fragment`client_id = ${query.clientId}`);
@@ -45,11 +45,11 @@ export async function listThreads(
     conditions.push(sql.fragment`(last_message_at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
   }
   return db.any(sql.type(threadPageRow)`
-    SELECT ${columns}, ${cursorAt('last_message_at')} AS "cursorAt"
+    SELECT ${columns}, ${cursorAt('last_message_at')} AS "cursorKey"
       FROM threads
      WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY last_message_at DESC, id DESC
-     LIMIT ${query.limit + 1}`);
+     LIMIT ${query.limit}`);
 }
 
 /** The thread row for a Gmail thread, created on first sight; an existing row is left as it is. */

@@ -5,18 +5,18 @@ import { sql, type Db } from './sql';
 
 export const userRow = z.object({
   id: z.guid(),
-  tenant_id: z.guid(),
+  tenantId: z.guid(),
   email: z.string(),
   role: z.enum(ROLES),
-  created_at: z.date(),
+  createdAt: z.date(),
 });
 export type User = z.infer<typeof userRow>;
 
-/** password_hash is null for a user who signs in by SSO only; sso_required is the tenant's setting. */
-const credentialsRow = userRow.extend({ password_hash: z.string().nullable(), sso_required: z.boolean() });
+/** passwordHash is null for a user who signs in by SSO only; ssoRequired is the tenant's setting. */
+const credentialsRow = userRow.extend({ passwordHash: z.string().nullable(), ssoRequired: z.boolean() });
 export type UserCredentials = z.infer<typeof credentialsRow>;
 
-const USER_COLUMNS = sql.fragment`id, tenant_id, email, role, created_at`;
+const USER_COLUMNS = sql.fragment`id, tenant_id AS "tenantId", email, role, created_at AS "createdAt"`;
 
 /**
  * The tenant an email belongs to, across tenants: the one question login must answer before it
@@ -31,7 +31,8 @@ export async function tenantIdForEmail(db: Db, email: string): Promise<string | 
 /** In the user's tenant transaction. */
 export async function findCredentialsByEmail(db: Db, email: string): Promise<UserCredentials | null> {
   return db.maybeOne(sql.type(credentialsRow)`
-    SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash, t.sso_required
+    SELECT u.id, u.tenant_id AS "tenantId", u.email, u.role, u.created_at AS "createdAt", u.password_hash AS "passwordHash",
+           t.sso_required AS "ssoRequired"
       FROM users u JOIN tenants t ON t.id = u.tenant_id
      WHERE lower(u.email) = lower(${email})`);
 }
@@ -54,15 +55,15 @@ export async function findUser(db: Db, id: string): Promise<User | null> {
 export async function listUsers(
   db: Db,
   page: { limit: number; after?: { createdAt: string; id: string } },
-): Promise<readonly (User & { cursor_at: string })[]> {
+): Promise<readonly (User & { cursorKey: string })[]> {
   const after = page.after
     ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : sql.fragment``;
-  return db.any(sql.type(userRow.extend({ cursor_at: z.string() }))`
-    SELECT ${USER_COLUMNS}, ${cursorAt('created_at')} AS cursor_at
+  return db.any(sql.type(userRow.extend({ cursorKey: z.string() }))`
+    SELECT ${USER_COLUMNS}, ${cursorAt('created_at')} AS "cursorKey"
       FROM users ${after}
      ORDER BY created_at, id
-     LIMIT ${page.limit + 1}`);
+     LIMIT ${page.limit}`);
 }
 
 /** Where owner alerts go: the tenant's owners' addresses, oldest account first. */

@@ -1,6 +1,6 @@
 // Email delivery end to end: HTTP in, the real worker and Temporal server, Gmail's API as the
 // sandbox speaks it (through googleapis), faults injected at the sandbox.
-import { findMailbox } from '../../src/db/mailboxes';
+import { findMailbox } from '../../src/db/google-accounts';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
 import { startE2E, startWorkerProcess, type E2E } from '../helpers/e2e';

@@ -3,7 +3,7 @@
 // API, the real worker (also as its own process), Temporal and the sandbox's Gmail.
 import pg from 'pg';
 import { z } from 'zod';
-import { findMailbox } from '../../src/db/mailboxes';
+import { findMailbox } from '../../src/db/google-accounts';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { registerTenant, type SignedInUser } from '../helpers/auth';

@@ -3,7 +3,7 @@
 import { SignJWT } from 'jose';
 import { CONNECT_STATE_AUDIENCE } from '../../src/api/routes/gmail/connect-state';
 import { listAuditEntries } from '../../src/db/audit';
-import { findMailbox } from '../../src/db/mailboxes';
+import { findMailbox } from '../../src/db/google-accounts';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { openRefreshToken } from '../../src/providers/google/refresh-token-vault';
 import { mailboxWatchStatusQuery } from '../../src/workflows/mailbox-watch.contract';
@@ -94,7 +94,7 @@ describe('connecting', () => {
       expect(d.status.name).toBe('RUNNING');
     }
     const audit = await withTenant(e2e.pool, owner.tenantId, (db) => listAuditEntries(db, { action: 'gmail.connected', limit: 10 }));
-    expect(audit).toEqual([expect.objectContaining({ actor_id: owner.userId, target: `mailbox:${mailbox.mailboxId}` })]);
+    expect(audit).toEqual([expect.objectContaining({ actorId: owner.userId, target: `mailbox:${mailbox.mailboxId}` })]);
   });
 
   it('refuses a tampered, expired, reused or foreign state with 422 naming state, and a denied consent with 400', async () => {

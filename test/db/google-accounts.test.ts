@@ -2,8 +2,7 @@
 // address for the Gmail push, and usable end to end against the sandbox once opened.
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { markGoogleAccountReauthRequired, tenantForGoogleMailbox } from '../../src/db/google-accounts';
-import { connectMailbox, findMailbox } from '../../src/db/mailboxes';
+import { connectMailbox, findMailbox, markGoogleAccountReauthRequired, tenantForGoogleMailbox } from '../../src/db/google-accounts';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { createGmail } from '../../src/providers/google/gmail';

@@ -5,8 +5,7 @@ import { UniqueIntegrityConstraintViolationError, type DatabasePool } from 'slon
 import { z } from 'zod';
 import { insertClient } from '../../src/db/clients';
 import { redeemOAuthState } from '../../src/db/gmail-oauth-states';
-import { markGoogleAccountReauthRequired } from '../../src/db/google-accounts';
-import { advanceSyncCursor, connectMailbox, findMailbox, recordWatch } from '../../src/db/mailboxes';
+import { advanceSyncCursor, connectMailbox, findMailbox, markGoogleAccountReauthRequired, recordWatch } from '../../src/db/google-accounts';
 import { listThreadMessages, storedGmailMessageIds, storeInboundMessage, type InboundMessage } from '../../src/db/messages';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';

@@ -11,7 +11,7 @@ import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/a
 import { createGuardianActivities } from '../../src/activities/guardian-activities';
 import type { ProviderProbes } from '../../src/activities/guardian-providers';
 import { createMailboxWatchActivities } from '../../src/activities/mailbox-watch';
-import { connectMailbox, findMailbox, recordWatch } from '../../src/db/mailboxes';
+import { connectMailbox, findMailbox, recordWatch } from '../../src/db/google-accounts';
 import { sql } from '../../src/db/sql';
 import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction';
 import { findThread } from '../../src/db/threads';

@@ -291,8 +291,8 @@ it('falls back to email when the client has opted out of SMS (Twilio 21610)', as
   expect(result.sent.map((s) => [s.channel, s.status])).toEqual([['sms', 'opted_out'], ['email', 'sent']]);
   expect(sent.map((s) => s.channel)).toEqual(['email']);
   const stored = await withTenant(pool, tenantId, (db) => findClient(db, client.id));
-  expect(stored?.sms_consent).toBe(false);
-  expect(stored?.sms_consent_source).toBe('twilio:21610');
+  expect(stored?.smsConsent).toBe(false);
+  expect(stored?.smsConsentSource).toBe('twilio:21610');
 });
 
 it('stops on cancel and records who cancelled', async () => {

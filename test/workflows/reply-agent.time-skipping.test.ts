@@ -168,5 +168,5 @@ it('under safe_only, a message the guardian screened safe is answered at once an
   const waiting = await eventually(async () => draftOf(unscreened.threadId), 20_000);
   expect(waiting.status).toBe('pending');
   const audit = await withTenant(pool, autoTenant, (db) => listAuditEntries(db, { target: `agent_draft:${sentDraft.id}`, limit: 10 }));
-  expect(audit.map((e) => [e.action, e.actor_id])).toEqual([['agent_draft.auto_sent', null]]);
+  expect(audit.map((e) => [e.action, e.actorId])).toEqual([['agent_draft.auto_sent', null]]);
 });

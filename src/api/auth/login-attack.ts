@@ -10,12 +10,12 @@ import { alertOwner } from '../owner-alert';
 export async function reportLoginAttack(
   tx: TenantTx,
   deps: { config: Config; temporal: Client },
-  user: { id: string; tenant_id: string; email: string },
+  user: { id: string; tenantId: string; email: string },
   requestId: string,
 ): Promise<void> {
   const { maxFailuresPerAccount, windowSeconds } = deps.config.rateLimit.login;
   const minutes = Math.round(windowSeconds / 60);
-  const emailId = await alertOwner(tx, deps, user.tenant_id, {
+  const emailId = await alertOwner(tx, deps, user.tenantId, {
     subject: `Sign-in to ${user.email} throttled after ${maxFailuresPerAccount} failed attempts`,
     text:
       `There were ${maxFailuresPerAccount} failed attempts to sign in as ${user.email} within ${minutes} minutes, ` +
@@ -23,7 +23,7 @@ export async function reportLoginAttack(
       `If this was not your team, make sure its password is long and unique.`,
   });
   await insertAuditEntry(tx, {
-    tenantId: user.tenant_id,
+    tenantId: user.tenantId,
     actorId: null,
     action: 'auth.login_ceiling_reached',
     target: `user:${user.id}`,

@@ -24,15 +24,15 @@ export interface TokenPair {
 const DAY_MS = 86_400_000;
 
 async function issueTokens(tx: TenantTx, config: Config, user: User, familyId: string): Promise<TokenPair> {
-  const refreshToken = generateRefreshToken(user.tenant_id);
+  const refreshToken = generateRefreshToken(user.tenantId);
   await insertRefreshToken(tx, {
-    tenantId: user.tenant_id,
+    tenantId: user.tenantId,
     userId: user.id,
     familyId,
     tokenHash: hashRefreshToken(refreshToken),
     expiresAt: new Date(Date.now() + config.auth.refreshTokenTtlDays * DAY_MS),
   });
-  const accessToken = await signAccessToken(config.auth, { userId: user.id, tenantId: user.tenant_id, role: user.role });
+  const accessToken = await signAccessToken(config.auth, { userId: user.id, tenantId: user.tenantId, role: user.role });
   return { accessToken, refreshToken, expiresIn: config.auth.accessTokenTtlSeconds, tokenType: 'Bearer' };
 }
 
@@ -50,31 +50,31 @@ export type RefreshOutcome = { kind: 'rotated'; tokens: TokenPair } | { kind: 'r
  */
 export async function rotateSession(tx: TenantTx, config: Config, refreshToken: string, requestId: string): Promise<RefreshOutcome> {
   const record = await findRefreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
-  if (!record || record.revoked_at) return { kind: 'invalid' };
-  if (record.spent_at) {
-    const revoked = await revokeRefreshTokenFamily(tx, record.family_id);
+  if (!record || record.revokedAt) return { kind: 'invalid' };
+  if (record.spentAt) {
+    const revoked = await revokeRefreshTokenFamily(tx, record.familyId);
     await insertAuditEntry(tx, {
-      tenantId: record.tenant_id,
-      actorId: record.user_id,
+      tenantId: record.tenantId,
+      actorId: record.userId,
       action: 'auth.refresh_token_reused',
-      target: `user:${record.user_id}`,
+      target: `user:${record.userId}`,
       requestId,
-      detail: { familyId: record.family_id, revokedTokens: revoked },
+      detail: { familyId: record.familyId, revokedTokens: revoked },
     });
     return { kind: 'reused' };
   }
-  if (record.expires_at.getTime() <= Date.now()) return { kind: 'invalid' };
-  const user = await findUser(tx, record.user_id);
+  if (record.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' };
+  const user = await findUser(tx, record.userId);
   if (!user) return { kind: 'invalid' };
   await markRefreshTokenSpent(tx, record.id);
-  const tokens = await issueTokens(tx, config, user, record.family_id);
+  const tokens = await issueTokens(tx, config, user, record.familyId);
   await insertAuditEntry(tx, {
-    tenantId: record.tenant_id,
+    tenantId: record.tenantId,
     actorId: user.id,
     action: 'auth.refreshed',
     target: `user:${user.id}`,
     requestId,
-    detail: { familyId: record.family_id },
+    detail: { familyId: record.familyId },
   });
   return { kind: 'rotated', tokens };
 }
@@ -83,13 +83,13 @@ export async function rotateSession(tx: TenantTx, config: Config, refreshToken: 
 export async function endSession(tx: TenantTx, refreshToken: string, requestId: string): Promise<void> {
   const record = await findRefreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
   if (!record) return;
-  await revokeRefreshTokenFamily(tx, record.family_id);
+  await revokeRefreshTokenFamily(tx, record.familyId);
   await insertAuditEntry(tx, {
-    tenantId: record.tenant_id,
-    actorId: record.user_id,
+    tenantId: record.tenantId,
+    actorId: record.userId,
     action: 'auth.logout',
-    target: `user:${record.user_id}`,
+    target: `user:${record.userId}`,
     requestId,
-    detail: { familyId: record.family_id },
+    detail: { familyId: record.familyId },
   });
 }

@@ -48,15 +48,15 @@ export function idempotency(options: { ttlHours: number }) {
     const requestHash = fingerprint(ctx);
     if (!(await claimIdempotencyKey(db, auth.tenantId, key, requestHash, options.ttlHours))) {
       const stored = await findIdempotencyKey(db, key);
-      if (!stored || stored.response_status === null) {
+      if (!stored || stored.responseStatus === null) {
         throw new FieldConflictError('Idempotency-Key', 'is in use by a request that has not finished; retry shortly');
       }
-      if (stored.request_hash !== requestHash) {
+      if (stored.requestHash !== requestHash) {
         throw new FieldConflictError('Idempotency-Key', 'was already used with a different request');
       }
-      ctx.status = stored.response_status;
-      ctx.body = stored.response_body ?? undefined;
-      if (stored.response_location) ctx.set('Location', stored.response_location);
+      ctx.status = stored.responseStatus;
+      ctx.body = stored.responseBody ?? undefined;
+      if (stored.responseLocation) ctx.set('Location', stored.responseLocation);
       ctx.set('Idempotent-Replayed', 'true');
       return;
     }

@@ -18,7 +18,7 @@ import { approveDraftUpdate, DRAFT_NOT_PENDING, rejectDraftUpdate } from '../../
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import {
   agentSettingsSchema,
   approveBody,
@@ -97,14 +97,20 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listDraftsQuery },
     responses: { 200: { description: 'A page of drafts', schema: draftPage } },
     async handler({ query, db }) {
-      const before = decodeCursor(query.cursor, draftCursor);
-      const rows = await listDrafts(db, {
-        limit: query.limit + 1,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.threadId ? { threadId: query.threadId } : {}),
-        ...(before ? { before } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentDraft, (d) => ({ createdAt: d.createdAt, id: d.id })) };
+      const page = await listPage(
+        query,
+        draftCursor,
+        (limit, before) =>
+          listDrafts(db, {
+            limit,
+            ...(query.status ? { status: query.status } : {}),
+            ...(query.threadId ? { threadId: query.threadId } : {}),
+            ...(before ? { before } : {}),
+          }),
+        presentDraft,
+        (d) => ({ createdAt: d.createdAt, id: d.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

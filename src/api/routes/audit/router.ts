@@ -5,7 +5,7 @@ import { listAuditEntries } from '../../../db/audit';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { auditPage, auditQuery, presentAuditEntry } from './schema';
 
 const auditCursor = z.object({ at: z.string(), id: z.guid() });
@@ -23,14 +23,20 @@ export function auditRouter(deps: AppDeps): Router<AppState> {
     request: { query: auditQuery },
     responses: { 200: { description: 'A page of audit entries', schema: auditPage } },
     async handler({ query, db }) {
-      const before = decodeCursor(query.cursor, auditCursor);
-      const rows = await listAuditEntries(db, {
-        limit: query.limit,
-        ...(query.target ? { target: query.target } : {}),
-        ...(query.action ? { action: query.action } : {}),
-        ...(before ? { before } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentAuditEntry, (r) => ({ at: r.cursor_at, id: r.id })) };
+      const page = await listPage(
+        query,
+        auditCursor,
+        (limit, before) =>
+          listAuditEntries(db, {
+            limit,
+            ...(query.target ? { target: query.target } : {}),
+            ...(query.action ? { action: query.action } : {}),
+            ...(before ? { before } : {}),
+          }),
+        presentAuditEntry,
+        (r) => ({ at: r.cursorKey, id: r.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

@@ -23,5 +23,5 @@ export const auditEntrySchema = z
 export const auditPage = pageOf(auditEntrySchema).openapi('AuditPage');
 
 export function presentAuditEntry(e: AuditEntry): z.infer<typeof auditEntrySchema> {
-  return { id: e.id, actorId: e.actor_id, action: e.action, target: e.target, at: e.at.toISOString(), requestId: e.request_id, detail: e.detail };
+  return { id: e.id, actorId: e.actorId, action: e.action, target: e.target, at: e.at.toISOString(), requestId: e.requestId, detail: e.detail };
 }

@@ -120,13 +120,13 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       await throttle.assertAllowed();
       const tenantId = await tenantIdForEmail(pool, body.email);
       const user = tenantId ? await withTenant(pool, tenantId, (tx) => findCredentialsByEmail(tx, body.email)) : null;
-      const passwordOk = user?.password_hash ? await verifyPassword(user.password_hash, body.password) : await verifyAgainstDummy(body.password);
-      if (user && passwordOk && user.sso_required && user.role !== 'owner') {
+      const passwordOk = user?.passwordHash ? await verifyPassword(user.passwordHash, body.password) : await verifyAgainstDummy(body.password);
+      if (user && passwordOk && user.ssoRequired && user.role !== 'owner') {
         // The tenant signs in by SSO: a right password changes nothing, and the answer says no more
         // than any other refusal. Not a failure for the throttle: the password was right.
-        await withTenant(pool, user.tenant_id, (tx) =>
+        await withTenant(pool, user.tenantId, (tx) =>
           insertAuditEntry(tx, {
-            tenantId: user.tenant_id,
+            tenantId: user.tenantId,
             actorId: null,
             action: 'auth.login_refused_sso_required',
             target: `user:${user.id}`,
@@ -139,9 +139,9 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       if (!user || !passwordOk) {
         const { accountCeilingReached } = await throttle.recordFailure();
         if (user) {
-          await withTenant(pool, user.tenant_id, async (tx) => {
+          await withTenant(pool, user.tenantId, async (tx) => {
             await insertAuditEntry(tx, {
-              tenantId: user.tenant_id,
+              tenantId: user.tenantId,
               actorId: null,
               action: 'auth.login_failed',
               target: `user:${user.id}`,
@@ -153,10 +153,10 @@ export function authRouter(deps: AppDeps): Router<AppState> {
         }
         throw new UnauthorizedError(WRONG_CREDENTIALS);
       }
-      const tokens = await withTenant(pool, user.tenant_id, async (tx) => {
+      const tokens = await withTenant(pool, user.tenantId, async (tx) => {
         const pair = await startSession(tx, config, user);
         await insertAuditEntry(tx, {
-          tenantId: user.tenant_id,
+          tenantId: user.tenantId,
           actorId: user.id,
           action: 'auth.login',
           target: `user:${user.id}`,
@@ -239,7 +239,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
         if (!invitation) return null;
         const joined = await joinByInvitation(tx, invitation, null);
         invitationId = invitation.id;
-        user = { ...joined, password_hash: null, sso_required: false };
+        user = { ...joined, passwordHash: null, ssoRequired: false };
         await insertAuditEntry(tx, {
           tenantId,
           actorId: joined.id,

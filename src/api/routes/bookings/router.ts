@@ -23,7 +23,7 @@ import { ensureCalendarSyncRunning } from '../../../workflow-starters/calendar-s
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { createInvoice } from '../invoices/create-invoice';
 import { cancelBookingFor, confirmedBooking, moveBooking } from './booking-changes';
 import { bookableTime } from './booking-time';
@@ -46,7 +46,7 @@ const bookingCursor = z.object({ startAt: z.coerce.date(), id: z.guid() });
 
 /** How a client hears about a booking unless told otherwise: the ways they can be reached. */
 function defaultChannels(client: Client): BookingChannel[] {
-  return [...(client.email ? (['email'] as const) : []), ...(client.phone && client.sms_consent ? (['sms'] as const) : [])];
+  return [...(client.email ? (['email'] as const) : []), ...(client.phone && client.smsConsent ? (['sms'] as const) : [])];
 }
 
 /** A transition answers null when another request changed the booking first. */
@@ -114,16 +114,22 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listBookingsQuery },
     responses: { 200: { description: 'A page of bookings', schema: bookingPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, bookingCursor);
-      const rows = await listBookings(db, {
-        limit: query.limit + 1,
-        ...(query.from ? { from: new Date(query.from) } : {}),
-        ...(query.to ? { to: new Date(query.to) } : {}),
-        ...(query.clientId ? { clientId: query.clientId } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(after ? { after } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentBooking, (b) => ({ startAt: b.startAt.toISOString(), id: b.id })) };
+      const page = await listPage(
+        query,
+        bookingCursor,
+        (limit, after) =>
+          listBookings(db, {
+            limit,
+            ...(query.from ? { from: new Date(query.from) } : {}),
+            ...(query.to ? { to: new Date(query.to) } : {}),
+            ...(query.clientId ? { clientId: query.clientId } : {}),
+            ...(query.status ? { status: query.status } : {}),
+            ...(after ? { after } : {}),
+          }),
+        presentBooking,
+        (b) => ({ startAt: b.startAt.toISOString(), id: b.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

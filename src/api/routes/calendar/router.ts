@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import { BOOKING_CALENDAR_ID } from '../../../db/bookings';
 import { findCalendarSyncByCalendar, tenantForCalendarChannel, verifyChannel } from '../../../db/calendar-sync';
-import { findMailbox } from '../../../db/mailboxes';
+import { findMailbox } from '../../../db/google-accounts';
 import { findService } from '../../../db/services';
 import { withTenant } from '../../../db/tenant-transaction';
 import { UnauthorizedError, ValidationError } from '../../../errors';

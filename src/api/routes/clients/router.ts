@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../../errors';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { clientPage, clientSchema, createClientBody, idParams, listClientsQuery, presentClient, updateClientBody } from './schema';
 
 const clientCursor = z.object({ name: z.string(), id: z.guid() });
@@ -51,13 +51,14 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listClientsQuery },
     responses: { 200: { description: 'A page of clients', schema: clientPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, clientCursor);
-      const rows = await listClients(db, {
-        limit: query.limit,
-        ...(query.search ? { search: query.search } : {}),
-        ...(after ? { after } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentClient, (r) => ({ name: r.cursor_name, id: r.id })) };
+      const page = await listPage(
+        query,
+        clientCursor,
+        (limit, after) => listClients(db, { limit, ...(query.search ? { search: query.search } : {}), ...(after ? { after } : {}) }),
+        presentClient,
+        (r) => ({ name: r.cursorKey, id: r.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

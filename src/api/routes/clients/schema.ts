@@ -105,10 +105,10 @@ export function presentClient(c: Client): z.infer<typeof clientSchema> {
     phone: c.phone,
     timezone: c.timezone,
     notes: c.notes,
-    smsConsent: c.sms_consent,
-    smsConsentAt: c.sms_consent_at?.toISOString() ?? null,
-    smsConsentSource: c.sms_consent_source,
-    createdAt: c.created_at.toISOString(),
-    updatedAt: c.updated_at.toISOString(),
+    smsConsent: c.smsConsent,
+    smsConsentAt: c.smsConsentAt?.toISOString() ?? null,
+    smsConsentSource: c.smsConsentSource,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }

@@ -1,6 +1,6 @@
 // Refuses to queue mail that cannot go out: 503 naming what is missing, before anything is stored.
 import type { Config } from '../../../config';
-import { findMailbox } from '../../../db/mailboxes';
+import { findMailbox } from '../../../db/google-accounts';
 import type { Db } from '../../../db/sql';
 import { ServiceUnavailableError } from '../../../errors';
 import { requireIntegration } from '../../../providers/integration';

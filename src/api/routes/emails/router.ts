@@ -13,7 +13,7 @@ import { startEmailDelivery } from '../../../workflow-starters/email-delivery';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { assertMailboxReady } from './mailbox-ready';
 import {
   emailAccepted,
@@ -79,9 +79,14 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listEmailsQuery },
     responses: { 200: { description: 'A page of emails', schema: emailPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, emailCursor);
-      const rows = await listEmails(db, { limit: query.limit + 1, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) });
-      return { status: 200, body: toPage(rows, query.limit, presentEmail, (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id })) };
+      const page = await listPage(
+        query,
+        emailCursor,
+        (limit, after) => listEmails(db, { limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) }),
+        presentEmail,
+        (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

@@ -7,7 +7,7 @@ import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Config } from '../../../config';
 import { insertAuditEntry } from '../../../db/audit';
 import { redeemOAuthState } from '../../../db/gmail-oauth-states';
-import { connectMailbox, findMailbox, type Mailbox } from '../../../db/mailboxes';
+import { connectMailbox, findMailbox, type Mailbox } from '../../../db/google-accounts';
 import type { DatabasePool } from '../../../db/pool';
 import { withTenant } from '../../../db/tenant-transaction';
 import { findUser } from '../../../db/users';

@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import coBody from 'co-body';
-import { findMailbox } from '../../../db/mailboxes';
-import { tenantForGoogleMailbox } from '../../../db/google-accounts';
+import { findMailbox, tenantForGoogleMailbox } from '../../../db/google-accounts';
 import { withTenant } from '../../../db/tenant-transaction';
 import { findUser } from '../../../db/users';
 import { BadRequestError, NotFoundError, ValidationError } from '../../../errors';

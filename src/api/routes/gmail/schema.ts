@@ -1,4 +1,4 @@
-import type { Mailbox } from '../../../db/mailboxes';
+import type { Mailbox } from '../../../db/google-accounts';
 import { instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 

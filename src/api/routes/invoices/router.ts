@@ -18,7 +18,7 @@ import { startPaymentReminder } from '../../../workflow-starters/payment-reminde
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { createInvoice } from './create-invoice';
 import { remindersView } from './reminders-view';
 import {
@@ -79,9 +79,14 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
     request: { query: listInvoicesQuery },
     responses: { 200: { description: 'A page of invoices', schema: invoicePage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, invoiceCursor);
-      const rows = await listInvoices(db, { limit: query.limit + 1, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) });
-      return { status: 200, body: toPage(rows, query.limit, presentInvoice, (i) => ({ createdAt: i.createdAt.toISOString(), id: i.id })) };
+      const page = await listPage(
+        query,
+        invoiceCursor,
+        (limit, after) => listInvoices(db, { limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) }),
+        presentInvoice,
+        (i) => ({ createdAt: i.createdAt.toISOString(), id: i.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../../../errors';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { createServiceBody, idParams, listServicesQuery, presentService, serviceSchema, servicePage, updateServiceBody } from './schema';
 
 const serviceCursor = z.object({ name: z.string(), id: z.guid() });
@@ -27,9 +27,14 @@ export function servicesRouter(deps: AppDeps): Router<AppState> {
     request: { query: listServicesQuery },
     responses: { 200: { description: 'A page of services', schema: servicePage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, serviceCursor);
-      const rows = await listServices(db, { includeArchived: query.includeArchived ?? false, limit: query.limit + 1, ...(after ? { after } : {}) });
-      return { status: 200, body: toPage(rows, query.limit, presentService, (s) => ({ name: s.cursorName, id: s.id })) };
+      const page = await listPage(
+        query,
+        serviceCursor,
+        (limit, after) => listServices(db, { includeArchived: query.includeArchived ?? false, limit, ...(after ? { after } : {}) }),
+        presentService,
+        (s) => ({ name: s.cursorKey, id: s.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { whyNotTextable } from '../../fields/phone';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { applyDeliveryStatus, receiveInboundText } from './twilio-webhook';
 import {
   idParams,
@@ -75,13 +75,13 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         if (!client.phone) throw new ValidationError([{ path: 'clientId', message: 'this client has no phone number' }]);
         const notTextable = whyNotTextable(client.phone);
         if (notTextable) throw new ValidationError([{ path: 'clientId', message: `this client's phone ${notTextable}` }]);
-        if (!client.sms_consent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
+        if (!client.smsConsent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
         to = client.phone;
         clientId = client.id;
       } else {
         to = body.to as string;
         const clients = await findClientsByPhone(db, to);
-        const consenting = clients.find((c) => c.sms_consent);
+        const consenting = clients.find((c) => c.smsConsent);
         if (clients.length > 0 && !consenting) throw new ConflictError('This number belongs to a client who has not consented to SMS (or texted STOP)');
         clientId = consenting?.id ?? null;
       }
@@ -105,15 +105,21 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listSmsQuery },
     responses: { 200: { description: 'A page of texts', schema: smsPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, smsCursor);
-      const rows = await listSms(db, {
-        limit: query.limit + 1,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.direction ? { direction: query.direction } : {}),
-        ...(query.clientId ? { clientId: query.clientId } : {}),
-        ...(after ? { after } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentSms, (s) => ({ createdAt: s.cursorCreatedAt, id: s.id })) };
+      const page = await listPage(
+        query,
+        smsCursor,
+        (limit, after) =>
+          listSms(db, {
+            limit,
+            ...(query.status ? { status: query.status } : {}),
+            ...(query.direction ? { direction: query.direction } : {}),
+            ...(query.clientId ? { clientId: query.clientId } : {}),
+            ...(after ? { after } : {}),
+          }),
+        presentSms,
+        (s) => ({ createdAt: s.cursorKey, id: s.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

@@ -26,7 +26,7 @@ const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === 
 async function currentUser(pool: DatabasePool, session: Principal): Promise<Principal> {
   const user = await withTenant(pool, session.tenantId, (db) => findUser(db, session.userId));
   if (!user) throw new UnauthorizedError('The codec session is not valid or has expired: sign in again');
-  return { userId: user.id, tenantId: user.tenant_id, role: user.role };
+  return { userId: user.id, tenantId: user.tenantId, role: user.role };
 }
 
 async function principalOf(ctx: AppContext, deps: { config: Config; pool: DatabasePool }): Promise<Principal> {

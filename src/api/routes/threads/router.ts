@@ -7,7 +7,7 @@ import { NotFoundError } from '../../../errors';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { idParams, listThreadsQuery, presentThread, presentThreadMessage, threadPage, threadWithMessages } from './schema';
 
 const threadCursor = z.object({ at: z.iso.datetime(), id: z.guid() });
@@ -26,14 +26,20 @@ export function threadsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listThreadsQuery },
     responses: { 200: { description: 'A page of threads', schema: threadPage } },
     async handler({ query, db }) {
-      const before = decodeCursor(query.cursor, threadCursor);
-      const rows = await listThreads(db, {
-        limit: query.limit,
-        ...(query.unsafe !== undefined ? { unsafe: query.unsafe } : {}),
-        ...(query.clientId ? { clientId: query.clientId } : {}),
-        ...(before ? { before } : {}),
-      });
-      return { status: 200, body: toPage(rows, query.limit, presentThread, (t) => ({ at: t.cursorAt, id: t.id })) };
+      const page = await listPage(
+        query,
+        threadCursor,
+        (limit, before) =>
+          listThreads(db, {
+            limit,
+            ...(query.unsafe !== undefined ? { unsafe: query.unsafe } : {}),
+            ...(query.clientId ? { clientId: query.clientId } : {}),
+            ...(before ? { before } : {}),
+          }),
+        presentThread,
+        (t) => ({ at: t.cursorKey, id: t.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

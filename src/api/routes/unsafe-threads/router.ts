@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../../errors';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import { idParams, listUnsafeThreadsQuery, presentUnsafeThread, resolveBody, resolvedSchema, unsafeThreadPage, unsafeThreadSchema } from './schema';
 
 const unsafeCursor = z.object({ flaggedAt: z.iso.datetime(), id: z.guid() });
@@ -26,9 +26,14 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
     request: { query: listUnsafeThreadsQuery },
     responses: { 200: { description: 'A page of unsafe threads', schema: unsafeThreadPage } },
     async handler({ query, db }) {
-      const before = decodeCursor(query.cursor, unsafeCursor);
-      const rows = await listUnsafeThreads(db, { limit: query.limit + 1, ...(query.status ? { status: query.status } : {}), ...(before ? { before } : {}) });
-      return { status: 200, body: toPage(rows, query.limit, presentUnsafeThread, (u) => ({ flaggedAt: u.flaggedAt, id: u.id })) };
+      const page = await listPage(
+        query,
+        unsafeCursor,
+        (limit, before) => listUnsafeThreads(db, { limit, ...(query.status ? { status: query.status } : {}), ...(before ? { before } : {}) }),
+        presentUnsafeThread,
+        (u) => ({ flaggedAt: u.flaggedAt, id: u.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

@@ -13,7 +13,7 @@ import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { FieldConflictError } from '../../field-conflict';
 import { idParams } from '../../openapi/common';
-import { decodeCursor, toPage } from '../../pagination';
+import { listPage } from '../../pagination';
 import {
   createUserBody,
   invitationPage,
@@ -69,9 +69,14 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
     request: { query: listUsersQuery },
     responses: { 200: { description: 'Oldest first', schema: userPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, userCursor);
-      const rows = await listUsers(db, { limit: query.limit, ...(after ? { after } : {}) });
-      return { status: 200, body: toPage(rows, query.limit, presentUser, (r) => ({ createdAt: r.cursor_at, id: r.id })) };
+      const page = await listPage(
+        query,
+        userCursor,
+        (limit, after) => listUsers(db, { limit, ...(after ? { after } : {}) }),
+        presentUser,
+        (r) => ({ createdAt: r.cursorKey, id: r.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 
@@ -111,13 +116,15 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
     request: { query: listUsersQuery },
     responses: { 200: { description: 'Oldest first', schema: invitationPage } },
     async handler({ query, db }) {
-      const after = decodeCursor(query.cursor, invitationCursor);
-      const rows = await listInvitations(db, { limit: query.limit, ...(after ? { after } : {}) });
       const now = new Date();
-      return {
-        status: 200,
-        body: toPage(rows, query.limit, (r) => presentInvitation(r, now), (r) => ({ createdAt: r.cursor_at, id: r.id })),
-      };
+      const page = await listPage(
+        query,
+        invitationCursor,
+        (limit, after) => listInvitations(db, { limit, ...(after ? { after } : {}) }),
+        (r) => presentInvitation(r, now),
+        (r) => ({ createdAt: r.cursorKey, id: r.id }),
+      );
+      return { status: 200, body: page };
     },
   });
 

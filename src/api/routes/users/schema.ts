@@ -42,7 +42,7 @@ export const listUsersQuery = pageQuery;
 export const userPage = pageOf(userSchema).openapi('UserPage');
 
 export function presentUser(user: User): z.infer<typeof userSchema> {
-  return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString() };
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 
 export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
@@ -50,9 +50,9 @@ export function presentTenant(tenant: Tenant): z.infer<typeof tenantSchema> {
     id: tenant.id,
     name: tenant.name,
     timezone: tenant.timezone,
-    reminderScheduleDays: tenant.reminder_schedule_days,
-    ssoRequired: tenant.sso_required,
-    createdAt: tenant.created_at.toISOString(),
+    reminderScheduleDays: tenant.reminderScheduleDays,
+    ssoRequired: tenant.ssoRequired,
+    createdAt: tenant.createdAt.toISOString(),
   };
 }
 
@@ -75,13 +75,13 @@ export const invitationSchema = z
 export const invitationPage = pageOf(invitationSchema).openapi('InvitationPage');
 
 export function presentInvitation(invite: Invitation, now = new Date()): z.infer<typeof invitationSchema> {
-  const status = invite.accepted_at ? 'accepted' : invite.revoked_at ? 'revoked' : invite.expires_at <= now ? 'expired' : 'pending';
+  const status = invite.acceptedAt ? 'accepted' : invite.revokedAt ? 'revoked' : invite.expiresAt <= now ? 'expired' : 'pending';
   return {
     id: invite.id,
     email: invite.email,
     role: invite.role,
     status,
-    createdAt: invite.created_at.toISOString(),
-    expiresAt: invite.expires_at.toISOString(),
+    createdAt: invite.createdAt.toISOString(),
+    expiresAt: invite.expiresAt.toISOString(),
   };
 }
