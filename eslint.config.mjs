@@ -84,6 +84,21 @@ export default tseslint.config(
     },
   },
   {
+    // zod compiles a parser for each new schema on its first parse: a row schema built inside a
+    // query function would be compiled again on every call (src/db/sql.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/workflows/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='sql'][callee.property.name='type'] > CallExpression.arguments",
+          message: 'Make the row schema once, at module level (or use a sql.typeAlias), not inside the query.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/workflows/**', 'src/api/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [workflowAsTypeOnly] }] },

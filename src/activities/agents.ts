@@ -81,6 +81,8 @@ export interface AgentContext {
 const FREE_SLOT_LIMIT = 5;
 const DAY = 86_400_000;
 
+const idRow = z.object({ id: z.guid(), description: z.string(), amountCents: z.number().int(), currency: z.string(), dueDate: z.string(), paymentUrl: z.string().nullable() });
+
 export function createAgentActivities(deps: AgentDeps) {
   const { tx } = deps;
 
@@ -177,9 +179,7 @@ export function createAgentActivities(deps: AgentDeps) {
         case 'list_open_invoices':
           if (!input.clientId) return { items: [], note: 'not a client yet' };
           return tx(input.tenantId, async (db) => {
-            const rows = await db.any(sql.type(
-              z.object({ id: z.guid(), description: z.string(), amountCents: z.number().int(), currency: z.string(), dueDate: z.string(), paymentUrl: z.string().nullable() }),
-            )`
+            const rows = await db.any(sql.type(idRow)`
               SELECT id, description, amount_cents AS "amountCents", currency, due_date::text AS "dueDate", payment_url AS "paymentUrl"
                 FROM invoices WHERE client_id = ${input.clientId} AND status = 'open' ORDER BY due_date, id LIMIT 10`);
             return { items: rows.map((i) => ({ invoiceId: i.id, description: i.description, amount: formatMoney(i.amountCents, i.currency), dueDate: i.dueDate, paymentUrl: i.paymentUrl })) };

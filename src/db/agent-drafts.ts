@@ -105,11 +105,11 @@ export interface UsageRow {
   fallbacks: number;
 }
 
+const providerRow = z.object({ provider: z.enum(LLM_PROVIDERS), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(), fallbacks: z.number().int() });
+
 /** Drafts made in [from, to), per provider and model. */
 export async function agentUsage(db: Db, range: { from: Date; to: Date }): Promise<readonly UsageRow[]> {
-  return db.any(sql.type(
-    z.object({ provider: z.enum(LLM_PROVIDERS), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(), fallbacks: z.number().int() }),
-  )`
+  return db.any(sql.type(providerRow)`
     SELECT provider, model, count(*)::int AS calls, COALESCE(sum(input_tokens), 0)::int AS "inputTokens",
            COALESCE(sum(output_tokens), 0)::int AS "outputTokens", count(*) FILTER (WHERE fallback)::int AS fallbacks
       FROM agent_drafts

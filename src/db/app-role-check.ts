@@ -4,10 +4,10 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { sql } from './sql';
 
+const roleRow = z.object({ role: z.string(), bypasses: z.boolean(), owned_tables: z.number() });
+
 export async function assertConnectedAsAppRole(pool: DatabasePool): Promise<void> {
-  const row = await pool.one(sql.type(
-    z.object({ role: z.string(), bypasses: z.boolean(), owned_tables: z.number() }),
-  )`
+  const row = await pool.one(sql.type(roleRow)`
     SELECT current_user AS role,
            (r.rolsuper OR r.rolbypassrls) AS bypasses,
            (SELECT count(*)::int FROM pg_tables t

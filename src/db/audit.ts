@@ -30,6 +30,8 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<vo
             ${sql.jsonb((entry.detail ?? {}) as Parameters<typeof sql.jsonb>[0])})`);
 }
 
+const auditPageRow = auditRow.extend({ cursorKey: z.string() });
+
 /** Newest first, keyset-paginated on (at, id). */
 export async function listAuditEntries(
   db: Db,
@@ -39,7 +41,7 @@ export async function listAuditEntries(
   if (query.target !== undefined) conditions.push(sql.fragment`target = ${query.target}`);
   if (query.action !== undefined) conditions.push(sql.fragment`action = ${query.action}`);
   if (query.before) conditions.push(sql.fragment`(at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
-  return db.any(sql.type(auditRow.extend({ cursorKey: z.string() }))`
+  return db.any(sql.type(auditPageRow)`
     SELECT id, actor_id AS "actorId", action, target, request_id AS "requestId", detail, at, ${cursorAt('at')} AS "cursorKey"
       FROM audit_log
      WHERE ${sql.join(conditions, sql.fragment` AND `)}

@@ -89,12 +89,14 @@ export async function clearChannels(db: Db, id: string): Promise<void> {
      WHERE id = ${id}`);
 }
 
+const calendarSyncExpectedHashRow = calendarSyncRow.extend({ expectedHash: z.string() });
+
 /**
  * The sync row a push is for, when its channel id is current or previous and its token matches;
  * null otherwise (the webhook answers 401). Compared in constant time.
  */
 export async function verifyChannel(db: Db, channelId: string, token: string): Promise<CalendarSync | null> {
-  const row = await db.maybeOne(sql.type(calendarSyncRow.extend({ expectedHash: z.string() }))`
+  const row = await db.maybeOne(sql.type(calendarSyncExpectedHashRow)`
     SELECT ${columns},
            CASE WHEN channel_id = ${channelId} THEN channel_token_hash ELSE previous_channel_token_hash END AS "expectedHash"
       FROM calendar_sync WHERE channel_id = ${channelId} OR previous_channel_id = ${channelId}`);
@@ -125,8 +127,10 @@ export async function recordSyncError(db: Db, id: string, message: string): Prom
   await db.query(sql.typeAlias('void')`UPDATE calendar_sync SET last_sync_error = ${message.slice(0, 500)}, updated_at = now() WHERE id = ${id}`);
 }
 
+const tenantIdRow = z.object({ tenant_id: z.string().nullable() });
+
 /** Which tenant a push's channel belongs to, outside any tenant transaction (the webhook). */
 export async function tenantForCalendarChannel(db: Db, channelId: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.string().nullable() }))`
+  return db.maybeOneFirst(sql.type(tenantIdRow)`
     SELECT tenant_for_calendar_channel(${channelId}) AS tenant_id`);
 }

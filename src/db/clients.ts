@@ -53,6 +53,8 @@ export async function findClient(db: Db, id: string): Promise<Client | null> {
 
 const LIKE_SPECIALS = /[\\%_]/g;
 
+const clientPageRow = clientRow.extend({ cursorKey: z.string() });
+
 /** Alphabetical, keyset-paginated on (lower(name), id); `search` matches name, email or phone. */
 export async function listClients(
   db: Db,
@@ -64,7 +66,7 @@ export async function listClients(
     conditions.push(sql.fragment`(name ILIKE ${pattern} OR email ILIKE ${pattern} OR phone ILIKE ${pattern})`);
   }
   if (query.after) conditions.push(sql.fragment`(lower(name), id) > (${query.after.name}, ${query.after.id}::uuid)`);
-  return db.any(sql.type(clientRow.extend({ cursorKey: z.string() }))`
+  return db.any(sql.type(clientPageRow)`
     SELECT ${COLUMNS}, lower(name) AS "cursorKey"
       FROM clients
      WHERE ${sql.join(conditions, sql.fragment` AND `)}

@@ -101,8 +101,10 @@ export async function markGoogleAccountReauthRequired(db: Db, tenantId: string, 
     WHERE tenant_id = ${tenantId}`);
 }
 
+const tenantIdRow = z.object({ tenant_id: z.guid().nullable() });
+
 /** Which tenant owns a mailbox, outside any tenant transaction (the Gmail push names only the address). */
 export async function tenantForGoogleMailbox(db: Db, email: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
+  return db.maybeOneFirst(sql.type(tenantIdRow)`
     SELECT tenant_for_google_mailbox(${email}) AS tenant_id`);
 }

@@ -43,8 +43,10 @@ export async function listUnscreenedMessages(
      LIMIT ${query.limit}`);
 }
 
+const nRow = z.object({ n: z.number().int() });
+
 export async function countUnscreenedMessages(db: Db, checkpoint: MessageCheckpoint | null): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ n: z.number().int() }))`
+  return db.oneFirst(sql.type(nRow)`
     SELECT count(*)::int AS n FROM messages m
      WHERE ${scanFloor(checkpoint)}
        AND NOT EXISTS (SELECT 1 FROM message_screenings s WHERE s.message_id = m.id)`);

@@ -10,6 +10,8 @@ const idempotencyRow = z.object({
 });
 export type StoredIdempotentResponse = z.infer<typeof idempotencyRow>;
 
+const keyRow = z.object({ key: z.string() });
+
 /**
  * Takes the key for this request. When another transaction holds the same key, Postgres makes
  * this insert wait for it: if that one commits, the key is taken (false); if it rolls back, this
@@ -17,7 +19,7 @@ export type StoredIdempotentResponse = z.infer<typeof idempotencyRow>;
  * retry after that is a new request (the housekeeping workflow deletes such keys in bulk).
  */
 export async function claimIdempotencyKey(db: Db, tenantId: string, key: string, requestHash: string, ttlHours: number): Promise<boolean> {
-  const claimed = await db.maybeOne(sql.type(z.object({ key: z.string() }))`
+  const claimed = await db.maybeOne(sql.type(keyRow)`
     INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES (${tenantId}, ${key}, ${requestHash})
     ON CONFLICT (tenant_id, key) DO UPDATE
       SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL, response_location = NULL, created_at = now()

@@ -61,6 +61,8 @@ export async function findInvitation(db: Db, id: string): Promise<Invitation | n
   return db.maybeOne(sql.type(invitationRow)`SELECT ${COLUMNS} FROM invitations WHERE id = ${id}`);
 }
 
+const invitationPageRow = invitationRow.extend({ cursorKey: z.string() });
+
 /** Oldest first, keyset-paginated on (created_at, id). */
 export async function listInvitations(
   db: Db,
@@ -69,7 +71,7 @@ export async function listInvitations(
   const after = page.after
     ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : sql.fragment``;
-  return db.any(sql.type(invitationRow.extend({ cursorKey: z.string() }))`
+  return db.any(sql.type(invitationPageRow)`
     SELECT ${COLUMNS}, ${cursorAt('created_at')} AS "cursorKey"
       FROM invitations ${after}
      ORDER BY created_at, id

@@ -107,9 +107,11 @@ export async function markInvoiceOverdue(db: Db, id: string): Promise<boolean> {
   return result.rowCount === 1;
 }
 
+const statusRow = z.object({ status: z.enum(INVOICE_STATUSES) });
+
 /** Adds a refund; a paid invoice refunded in full is open again. Returns the new status. */
 export async function recordRefund(db: Db, id: string, refundedTotalCents: number): Promise<InvoiceStatus | null> {
-  return db.maybeOneFirst(sql.type(z.object({ status: z.enum(INVOICE_STATUSES) }))`
+  return db.maybeOneFirst(sql.type(statusRow)`
     UPDATE invoices
        SET refunded_cents = GREATEST(refunded_cents, ${refundedTotalCents}),
            status = CASE WHEN status = 'paid' AND GREATEST(refunded_cents, ${refundedTotalCents}) >= amount_cents THEN 'open' ELSE status END,
@@ -143,8 +145,10 @@ export async function setPaymentIntent(db: Db, id: string, paymentIntentId: stri
     WHERE id = ${id} AND stripe_payment_intent_id IS NULL`);
 }
 
+const tenantIdRow = z.object({ tenant_id: z.guid().nullable() });
+
 /** Which tenant's invoice a PaymentIntent paid, outside any tenant transaction (webhooks). */
 export async function tenantForPaymentIntent(db: Db, paymentIntentId: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
+  return db.maybeOneFirst(sql.type(tenantIdRow)`
     SELECT tenant_for_payment_intent(${paymentIntentId}) AS tenant_id`);
 }

@@ -39,9 +39,11 @@ export async function ensureDefaultTenant(pool: DatabasePool, id: string): Promi
   });
 }
 
+const daysRow = z.object({ days: z.array(z.number().int()).nullable() });
+
 /** The tenant's reminder schedule (days from the due date), or null for the default. */
 export async function tenantReminderSchedule(db: Db, id: string): Promise<number[] | null> {
-  const days = await db.maybeOneFirst(sql.type(z.object({ days: z.array(z.number().int()).nullable() }))`
+  const days = await db.maybeOneFirst(sql.type(daysRow)`
     SELECT reminder_schedule_days AS days FROM tenants WHERE id = ${id}`);
   return days ?? null;
 }

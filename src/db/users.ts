@@ -18,13 +18,15 @@ export type UserCredentials = z.infer<typeof credentialsRow>;
 
 const USER_COLUMNS = sql.fragment`id, tenant_id AS "tenantId", email, role, created_at AS "createdAt"`;
 
+const tenantIdRow = z.object({ tenant_id: z.guid().nullable() });
+
 /**
  * The tenant an email belongs to, across tenants: the one question login must answer before it
  * can open a tenant transaction. Goes through the narrow SECURITY DEFINER function of the
  * migration, so the app role never reads users outside RLS.
  */
 export async function tenantIdForEmail(db: Db, email: string): Promise<string | null> {
-  return db.oneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
+  return db.oneFirst(sql.type(tenantIdRow)`
     SELECT auth_tenant_for_email(${email}) AS tenant_id`);
 }
 
@@ -51,6 +53,8 @@ export async function findUser(db: Db, id: string): Promise<User | null> {
   return db.maybeOne(sql.type(userRow)`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
 }
 
+const userPageRow = userRow.extend({ cursorKey: z.string() });
+
 /** Oldest first, keyset-paginated on (created_at, id). */
 export async function listUsers(
   db: Db,
@@ -59,23 +63,25 @@ export async function listUsers(
   const after = page.after
     ? sql.fragment`WHERE (created_at, id) > (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : sql.fragment``;
-  return db.any(sql.type(userRow.extend({ cursorKey: z.string() }))`
+  return db.any(sql.type(userPageRow)`
     SELECT ${USER_COLUMNS}, ${cursorAt('created_at')} AS "cursorKey"
       FROM users ${after}
      ORDER BY created_at, id
      LIMIT ${page.limit}`);
 }
 
+const emailRow = z.object({ email: z.string() });
+
 /** Where owner alerts go: the tenant's owners' addresses, oldest account first. */
 export async function listOwnerEmails(db: Db): Promise<string[]> {
-  const rows = await db.anyFirst(sql.type(z.object({ email: z.string() }))`
+  const rows = await db.anyFirst(sql.type(emailRow)`
     SELECT email FROM users WHERE role = 'owner' ORDER BY created_at, id`);
   return [...rows];
 }
 
 /** The tenant of the newest pending invitation for an email (across tenants, like tenantIdForEmail). */
 export async function tenantIdForInvitedEmail(db: Db, email: string): Promise<string | null> {
-  return db.oneFirst(sql.type(z.object({ tenant_id: z.guid().nullable() }))`
+  return db.oneFirst(sql.type(tenantIdRow)`
     SELECT auth_tenant_for_invited_email(${email}) AS tenant_id`);
 }
 
@@ -85,6 +91,8 @@ export async function deleteUser(db: Db, id: string): Promise<boolean> {
   return result.rowCount === 1;
 }
 
+const nRow = z.object({ n: z.number() });
+
 export async function countOwners(db: Db): Promise<number> {
-  return db.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM users WHERE role = 'owner'`);
+  return db.oneFirst(sql.type(nRow)`SELECT count(*)::int AS n FROM users WHERE role = 'owner'`);
 }
