@@ -25,8 +25,10 @@ import type { TestResponse } from '../test/helpers/http';
 const ROOT = path.resolve(__dirname, '..');
 /** Starts in flight at once while the invoices (or the probes) are created. */
 const CREATE_CONCURRENCY = 16;
-/** How long after the last start the instant T falls, at least; creation runs ahead of it. */
-const LEAD_MS = 20_000;
+/** T falls this long after the starts are expected to end (creation runs ahead of it, untimed). */
+const LEAD_MS = 15_000;
+/** Starts timed to foresee how long N of them take on this machine now. */
+const CALIBRATION_STARTS = 50;
 const RSS_SAMPLE_MS = 500;
 
 type Call = (method: string, path: string, options?: { token?: string; json?: unknown }) => Promise<TestResponse>;
@@ -131,12 +133,26 @@ async function startWorker(deps: ScaleDeps, base: string): Promise<{ child: Chil
   };
 }
 
+/**
+ * Milliseconds per workflow start with CREATE_CONCURRENCY in flight, timed on a queue no worker
+ * polls (those probes wait a day and are never run).
+ */
+async function msPerStart(deps: ScaleDeps): Promise<number> {
+  const queue = `scale-calibration-${randomUUID().slice(0, 8)}`;
+  const started = Date.now();
+  await inParallel(CALIBRATION_STARTS, CREATE_CONCURRENCY, async (i) => {
+    await deps.temporal.workflow.start('probe', { workflowId: `${queue}-${i}`, taskQueue: queue, args: [{ note: 'calibration', sleepMs: 86_400_000 }] });
+  });
+  return (Date.now() - started) / CALIBRATION_STARTS;
+}
+
 /** The engine alone: N probes sleeping until T, then one activity. */
 async function engineSide(deps: ScaleDeps, n: number): Promise<SideResult> {
   const base = `scale-engine-${n}-${randomUUID().slice(0, 8)}`;
   const worker = await startWorker(deps, base);
   try {
-    const t = Date.now() + LEAD_MS + n * 8;
+    // Twice the foreseen time: the worker's own first tasks compete with the starts.
+    const t = Date.now() + LEAD_MS + 2 * n * (await msPerStart(deps));
     const started = Date.now();
     await inParallel(n, CREATE_CONCURRENCY, async (i) => {
       await deps.temporal.workflow.start('probe', {
@@ -149,7 +165,8 @@ async function engineSide(deps: ScaleDeps, n: number): Promise<SideResult> {
     const startedBeforeT = Date.now() < t;
     await sleep(Math.max(0, t - Date.now()));
     const atT = worker.rss.now();
-    const query = `TaskQueue = '${base}' AND ExecutionStatus = 'Completed'`;
+    // The worker's boot points the housekeeping Schedule at its queue too: probes only.
+    const query = `WorkflowType = 'probe' AND TaskQueue = '${base}' AND ExecutionStatus = 'Completed'`;
     let first: number | null = null;
     let all: number | null = null;
     let done = 0;
@@ -190,7 +207,7 @@ async function sentTo(config: Config, to: string): Promise<SentMail[]> {
 }
 
 /** Ours: N invoices, one reminder each at T, through paymentReminder and emailDelivery. */
-async function remindersSide(deps: ScaleDeps, n: number): Promise<ScaleRow['reminders']> {
+async function remindersSide(deps: ScaleDeps, n: number, engineStartSeconds: number): Promise<ScaleRow['reminders']> {
   const base = `scale-reminders-${n}-${randomUUID().slice(0, 8)}`;
   const config = { ...deps.config, temporal: { ...deps.config.temporal, taskQueue: base } } as Config;
   const clientEmail = `scale-${n}-${randomUUID().slice(0, 8)}@client.example`;
@@ -199,7 +216,8 @@ async function remindersSide(deps: ScaleDeps, n: number): Promise<ScaleRow['remi
   const clientId = client.body.id as string;
   const worker = await startWorker(deps, base);
   try {
-    const t = Date.now() + LEAD_MS + n * 12;
+    // An insert and a start each, and the first workflow task and payment link of each before T.
+    const t = Date.now() + LEAD_MS + 3 * engineStartSeconds * 1000;
     const dueDate = new Date(t).toISOString().slice(0, 10);
     const started = Date.now();
     await inParallel(n, CREATE_CONCURRENCY, async () => {
@@ -259,7 +277,7 @@ export async function benchScale(deps: ScaleDeps, sizes: number[], progress: (li
     progress(`scale ${n}: engine baseline (probe: timer, then one activity)…`);
     const engine = await engineSide(deps, n);
     progress(`scale ${n}: engine ${engine.secondsToAll ?? '—'} s for all, first ${engine.firstAfterTSeconds ?? '—'} s after T; reminders…`);
-    const reminders = await remindersSide(deps, n);
+    const reminders = await remindersSide(deps, n, engine.startSeconds);
     progress(`scale ${n}: reminders ${reminders.secondsToAll ?? '—'} s for all, first ${reminders.firstAfterTSeconds ?? '—'} s after T`);
     rows.push({ n, engine, reminders, rateRatio: engine.rate && reminders.rate ? round(reminders.rate / engine.rate, 2) : null });
   }

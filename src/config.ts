@@ -57,14 +57,17 @@ export interface WorkerTuning {
 }
 
 /**
- * Per queue, what the scale benchmark chose (docs/performance.md): the reminders queue wakes
- * thousands of workflows at one instant, the delivery queue's sends wait on the mail provider, the
- * agents' on Claude and Gmail.
+ * Per queue, from the scale benchmark (docs/performance.md, "Choosing the worker defaults"): the
+ * sticky caches are what bounds the worker's memory (a cached reminder cost about 0.7 MiB of RSS
+ * at the burst's peak), so they are sized for 10,000 open reminders to stay under 1 GiB; a
+ * delivery or agents workflow leaves the cache when it completes, so theirs only hold the ones in
+ * flight. Task slots and pollers are the SDK's own defaults (40 workflow tasks, 100 activities,
+ * pollers: the SDK's default maximum of 10 would only queue more polls on two cores).
  */
 export const WORKER_TUNING_DEFAULTS: Record<TaskQueueKind, WorkerTuning> = {
-  reminders: { maxCachedWorkflows: 2000, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
-  delivery: { maxCachedWorkflows: 2000, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 200, workflowTaskPollers: 8, activityTaskPollers: 8 },
-  agents: { maxCachedWorkflows: 500, maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentActivityTaskExecutions: 50, workflowTaskPollers: 4, activityTaskPollers: 4 },
+  reminders: { maxCachedWorkflows: 500, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
+  delivery: { maxCachedWorkflows: 200, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
+  agents: { maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 10, maxConcurrentActivityTaskExecutions: 20, workflowTaskPollers: 2, activityTaskPollers: 2 },
 };
 
 const TUNING_VARIABLES = {
