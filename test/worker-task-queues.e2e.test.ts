@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { registerTenant, type SignedInUser } from './helpers/auth';
 import { startE2E, startWorkerProcess, type E2E } from './helpers/e2e';
+import { runEntryPoint } from './helpers/process';
 import { eventually } from './helpers/sandbox';
 
 let e2e: E2E;
@@ -81,3 +82,25 @@ it('a reminder run by a reminders-only worker is delivered only once a delivery 
   }
 }, 240_000);
 
+
+it('one process polls all three queues by default, and a SIGTERM stops every one of its Workers and exits 0', async () => {
+  const base = `all-queues-${randomUUID()}`;
+  const worker = runEntryPoint('src/worker.ts', { SANDBOX: '1', SANDBOX_URL: e2e.config.sandbox.url, TEMPORAL_TASK_QUEUE: base });
+  workers.push({ kill: async () => void (worker.child.exitCode === null && worker.child.kill('SIGKILL')), output: worker.output });
+  await worker.waitForOutput(/"msg":"worker started"/, 120_000);
+  const started = JSON.parse(worker.output().split('\n').find((l) => l.includes('"msg":"worker started"')) as string);
+  expect(started.taskQueues).toEqual({ reminders: base, delivery: `${base}-delivery`, agents: `${base}-agents` });
+  // Each Worker reports RUNNING once it polls.
+  const runningLines = () => worker.output().split('\n').filter((l) => l.includes('"msg":"Worker state changed"') && l.includes('"state":"RUNNING"'));
+  await eventually(async () => (runningLines().length === 3 ? true : undefined), 60_000, 'three Workers running');
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited).toBe(0);
+  const states = worker
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"msg":"Worker state changed"') && l.includes('"state":"STOPPED"'))
+    .map((l) => JSON.parse(l).taskQueue as string)
+    .sort();
+  expect(states).toEqual([base, `${base}-agents`, `${base}-delivery`]);
+  expect(worker.output()).toContain('"msg":"worker stopped"');
+}, 180_000);
