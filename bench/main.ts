@@ -9,7 +9,12 @@
 //                      that workflow after the answer; no worker polls the bench's queue, so
 //                      what is timed is the durable hand-off against a bare signal.
 //
-// Results are ratios (ours / baseline), written to bench/results/latest.json and printed.
+//   scale              (`--scale`, or `--scale-only` for it alone; sizes in BENCH_SCALE) N reminders
+//                      due at one instant on the production worker  vs  N minimal workflows
+//                      (bench/scale.ts)
+//
+// Results are ratios (ours / baseline), written to bench/results/latest.json (the sections this
+// run did not measure are kept from the last one) and printed.
 import { randomUUID, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +35,9 @@ import type { paymentReminder } from '../src/workflows/payment-reminder';
 import type { stripeEvent } from '../src/workflows/stripe-event';
 import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
+import { connectGmail } from '../test/helpers/mailbox';
 import { benchReads } from './reads';
+import { benchScale, scaleSizes, type ScaleRow } from './scale';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -39,6 +46,9 @@ const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 20);
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 5);
 const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 3);
 const POOL_SIZE = 20;
+const SCALE = process.argv.includes('--scale') || process.argv.includes('--scale-only');
+const SCALE_ONLY = process.argv.includes('--scale-only');
+const RESULTS = path.resolve(__dirname, 'results/latest.json');
 
 interface Run {
   ops: number;
@@ -98,6 +108,13 @@ async function main(): Promise<void> {
   // 50 clients: GET /api/clients?limit=50 answers a full page.
   for (let i = 1; i < 50; i++) {
     await request(server, 'POST', '/api/clients', { token, json: { name: `Bench Client ${String(i).padStart(2, '0')}`, email: `c${i}@bench.example`, timezone: 'UTC' } });
+  }
+  if (SCALE_ONLY) {
+    await runScale({ config, pool, temporal, logger, server, token, tenantId, ownerEmail: reg.body.user.email as string, loadAtStart });
+    await server.close();
+    await temporal.connection.close();
+    await pool.end();
+    return;
   }
   const reads = await benchReads({
     apiServer: server,
@@ -183,13 +200,7 @@ async function main(): Promise<void> {
 
   const result = {
     at: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      loadAverage1mAtStartAndEnd: [loadAtStart[0] ?? 0, Math.round((os.loadavg()[0] ?? 0) * 100) / 100],
-    },
+    machine: machine(loadAtStart),
     settings: { operations: N, concurrency: CONCURRENCY, readConnections: READ_CONNECTIONS, readSecondsPerRound: READ_SECONDS, readRounds: READ_ROUNDS },
     reads,
     invoiceCreation: {
@@ -210,9 +221,7 @@ async function main(): Promise<void> {
     },
   };
   writeDocsTable(result);
-  const out = path.resolve(__dirname, 'results/latest.json');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+  const out = writeResults(result);
 
   const readRow = (name: string, r: { rate: number; p50Ms: number; p99Ms: number }) =>
     `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
@@ -242,9 +251,110 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
+  if (SCALE) await runScale({ config, pool, temporal, logger, server, token, tenantId, ownerEmail: reg.body.user.email as string, loadAtStart });
   await server.close();
   await temporal.connection.close();
   await pool.end();
+}
+
+function machine(loadAtStart: number[]) {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage1mAtStartAndEnd: [loadAtStart[0] ?? 0, Math.round((os.loadavg()[0] ?? 0) * 100) / 100],
+  };
+}
+
+/** Writes this run's sections into bench/results/latest.json, keeping the ones it did not measure. */
+function writeResults(sections: Record<string, unknown>): string {
+  const previous = fs.existsSync(RESULTS) ? (JSON.parse(fs.readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, JSON.stringify({ ...previous, ...sections }, null, 2) + '\n');
+  return path.relative(process.cwd(), RESULTS);
+}
+
+/** The scale run: a mailbox for the tenant (reminders go out from it), then bench/scale.ts. */
+async function runScale(deps: {
+  config: ReturnType<typeof loadConfig>;
+  pool: Awaited<ReturnType<typeof createPool>>;
+  temporal: Awaited<ReturnType<typeof createTemporalClient>>;
+  logger: ReturnType<typeof createLogger>;
+  server: Awaited<ReturnType<typeof listen>>;
+  token: string;
+  tenantId: string;
+  ownerEmail: string;
+  loadAtStart: number[];
+}): Promise<void> {
+  const call = (method: string, p: string, options: { token?: string; json?: unknown } = {}) => request(deps.server, method, p, options);
+  await connectGmail(call, { accessToken: deps.token } as Parameters<typeof connectGmail>[1]);
+  const sizes = scaleSizes();
+  const rows = await benchScale(
+    {
+      config: deps.config,
+      pool: deps.pool,
+      temporal: deps.temporal,
+      call,
+      async apiWith(config) {
+        const api = await listen(createApp({ config, pool: deps.pool, temporal: deps.temporal, logger: deps.logger }));
+        return { call: (method, p, options = {}) => request(api, method, p, options), close: () => api.close() };
+      },
+      token: deps.token,
+      tenantId: deps.tenantId,
+      ownerEmail: deps.ownerEmail,
+    },
+    sizes,
+    (line) => process.stderr.write(`[bench] ${line}\n`),
+  );
+  const scale = {
+    at: new Date().toISOString(),
+    machine: machine(deps.loadAtStart),
+    worker: 'src/worker.ts as its own process, all three task queues, the documented defaults (WORKER_* unset unless set for the bench)',
+    tuning: deps.config.worker.tuning,
+    rows,
+  };
+  writeScaleDocsTable(scale);
+  const out = writeResults({ scale });
+  const cell = (x: number | null, unit = '') => (x === null ? '—' : `${x}${unit}`);
+  process.stdout.write(
+    [
+      `Scale (reminders due at one instant vs the engine's minimal workflow; ${scale.machine.cpus} CPUs, load ${scale.machine.loadAverage1mAtStartAndEnd.join(' → ')}):`,
+      ...rows.map(
+        (r) =>
+          `  N=${String(r.n).padEnd(6)} reminders ${cell(r.reminders.secondsToAll, ' s')} (${cell(r.reminders.rate, '/s')}, first ${cell(r.reminders.firstAfterTSeconds, ' s')}, RSS peak ${r.reminders.workerRssMiB.peak} MiB, duplicates ${r.reminders.duplicates}, urgent email ${cell(r.reminders.urgentEmailSeconds, ' s')})` +
+          `  engine ${cell(r.engine.secondsToAll, ' s')} (${cell(r.engine.rate, '/s')}, first ${cell(r.engine.firstAfterTSeconds, ' s')})  → ratio ${cell(r.rateRatio)} (goal ≥ 0.5)`,
+      ),
+      `written to ${out} and the scale table in docs/performance.md`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Replaces the scale table between its markers in docs/performance.md. */
+function writeScaleDocsTable(s: { at: string; machine: ReturnType<typeof machine>; rows: ScaleRow[] }): void {
+  const docs = path.resolve(__dirname, '../docs/performance.md');
+  const start = '<!-- bench-scale:start -->';
+  const end = '<!-- bench-scale:end -->';
+  const text = fs.readFileSync(docs, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`docs/performance.md has no ${start} … ${end} section`);
+  const cell = (x: number | null, unit = '') => (x === null ? '—' : `${x}${unit}`);
+  const table = [
+    `Last scale run: ${s.at.slice(0, 16).replace('T', ' ')} UTC on ${s.machine.cpus} × ${s.machine.cpuModel}, ${s.machine.memoryGiB} GiB, Node ${s.machine.node};`,
+    `1-minute load average ${s.machine.loadAverage1mAtStartAndEnd.join(' at the start, ')} at the end (written by \`npm run bench -- --scale\`).`,
+    '',
+    '| N | reminders: all in the sandbox after T | first after T | worker RSS at T → peak | sent twice | urgent email | engine: all done after T | first after T | engine RSS peak | rate ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...s.rows.map(
+      (r) =>
+        `| ${r.n} | ${cell(r.reminders.secondsToAll, ' s')} (${cell(r.reminders.rate, '/s')}) | ${cell(r.reminders.firstAfterTSeconds, ' s')} | ${r.reminders.workerRssMiB.atT} → ${r.reminders.workerRssMiB.peak} MiB | ${r.reminders.duplicates} | ${cell(r.reminders.urgentEmailSeconds, ' s')} | ${cell(r.engine.secondsToAll, ' s')} (${cell(r.engine.rate, '/s')}) | ${cell(r.engine.firstAfterTSeconds, ' s')} | ${r.engine.workerRssMiB.peak} MiB | ${cell(r.rateRatio)} |`,
+    ),
+    '',
+    'Goals: rate ratio ≥ 0.5, first reminder within 30 s of T, worker RSS under 1 GiB, nothing sent twice, the urgent email within 10 s.',
+  ].join('\n');
+  fs.writeFileSync(docs, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
 }
 
 /** Replaces the table between the bench markers in docs/performance.md with this run's figures. */

@@ -3,6 +3,7 @@
 // Values are never echoed back in messages: several of these are secrets.
 import { z } from 'zod';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal/connection-settings';
+import { TASK_QUEUE_KINDS, type TaskQueueKind } from './temporal/task-queues';
 
 export type IntegrationMode = 'live' | 'sandbox' | 'unconfigured';
 export type IntegrationName = 'gmail' | 'calendar' | 'stripe' | 'twilio' | 'anthropic';
@@ -36,6 +37,90 @@ const positiveInt = (fallback: number) =>
       message: 'must be a positive whole number',
     })
     .transform((v) => (v === undefined ? fallback : Number(v)));
+
+const optionalPositiveInt = optionalString
+  .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) > 0), { message: 'must be a positive whole number' })
+  .transform((v) => (v === undefined ? undefined : Number(v)));
+
+const atLeastTwo = optionalString
+  .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2), { message: 'must be a whole number of at least 2' })
+  .transform((v) => (v === undefined ? undefined : Number(v)));
+
+export interface WorkerTuning {
+  /** Workflows kept in the sticky cache: more replays less after a wake-up, costs memory. */
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentActivityTaskExecutions: number;
+  /** Long polls kept open for workflow tasks and for activity tasks. */
+  workflowTaskPollers: number;
+  activityTaskPollers: number;
+}
+
+/**
+ * Per queue, from the scale benchmark (docs/performance.md, "Choosing the worker defaults"): the
+ * sticky caches are what bounds the worker's memory (a cached reminder cost about 0.7 MiB of RSS
+ * at the burst's peak), so they are sized for 10,000 open reminders to stay under 1 GiB; a
+ * delivery or agents workflow leaves the cache when it completes, so theirs only hold the ones in
+ * flight. Task slots and pollers are the SDK's own defaults (40 workflow tasks, 100 activities,
+ * pollers: the SDK's default maximum of 10 would only queue more polls on two cores).
+ */
+export const WORKER_TUNING_DEFAULTS: Record<TaskQueueKind, WorkerTuning> = {
+  reminders: { maxCachedWorkflows: 500, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
+  delivery: { maxCachedWorkflows: 200, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
+  agents: { maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 10, maxConcurrentActivityTaskExecutions: 20, workflowTaskPollers: 2, activityTaskPollers: 2 },
+};
+
+const TUNING_VARIABLES = {
+  maxCachedWorkflows: 'MAX_CACHED_WORKFLOWS',
+  maxConcurrentWorkflowTaskExecutions: 'MAX_CONCURRENT_WORKFLOW_TASKS',
+  maxConcurrentActivityTaskExecutions: 'MAX_CONCURRENT_ACTIVITIES',
+  workflowTaskPollers: 'WORKFLOW_POLLERS',
+  activityTaskPollers: 'ACTIVITY_POLLERS',
+} as const satisfies Record<keyof WorkerTuning, string>;
+
+const tuningVariable = (kind: TaskQueueKind, setting: keyof WorkerTuning) => `WORKER_${kind.toUpperCase()}_${TUNING_VARIABLES[setting]}`;
+
+/** WORKER_<QUEUE>_<SETTING> for every queue and setting, each optional (the defaults above). */
+function workerTuningVariables() {
+  const shape: Record<string, typeof optionalPositiveInt> = {};
+  for (const kind of TASK_QUEUE_KINDS) {
+    for (const setting of Object.keys(TUNING_VARIABLES) as (keyof WorkerTuning)[]) {
+      // The SDK needs two workflow-task slots (and pollers) when a sticky cache is kept.
+      shape[tuningVariable(kind, setting)] = setting === 'maxCachedWorkflows' || setting === 'activityTaskPollers' || setting === 'maxConcurrentActivityTaskExecutions' ? optionalPositiveInt : atLeastTwo;
+    }
+  }
+  return shape;
+}
+
+function workerTuning(env: Record<string, unknown>, fallbackCache: number | undefined): Record<TaskQueueKind, WorkerTuning> {
+  const tuning = {} as Record<TaskQueueKind, WorkerTuning>;
+  for (const kind of TASK_QUEUE_KINDS) {
+    const pick = (setting: keyof WorkerTuning) => (env[tuningVariable(kind, setting)] as number | undefined) ?? WORKER_TUNING_DEFAULTS[kind][setting];
+    tuning[kind] = {
+      maxCachedWorkflows: (env[tuningVariable(kind, 'maxCachedWorkflows')] as number | undefined) ?? fallbackCache ?? WORKER_TUNING_DEFAULTS[kind].maxCachedWorkflows,
+      maxConcurrentWorkflowTaskExecutions: pick('maxConcurrentWorkflowTaskExecutions'),
+      maxConcurrentActivityTaskExecutions: pick('maxConcurrentActivityTaskExecutions'),
+      workflowTaskPollers: pick('workflowTaskPollers'),
+      activityTaskPollers: pick('activityTaskPollers'),
+    };
+  }
+  return tuning;
+}
+
+/** A poller count above its queue's task slots is a setting that cannot take effect. */
+function tuningProblems(tuning: Record<TaskQueueKind, WorkerTuning>): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  for (const kind of TASK_QUEUE_KINDS) {
+    const t = tuning[kind];
+    if (t.workflowTaskPollers > t.maxConcurrentWorkflowTaskExecutions) {
+      problems.push({ variable: tuningVariable(kind, 'workflowTaskPollers'), message: `must not exceed ${tuningVariable(kind, 'maxConcurrentWorkflowTaskExecutions')} (${t.maxConcurrentWorkflowTaskExecutions})` });
+    }
+    if (t.activityTaskPollers > t.maxConcurrentActivityTaskExecutions) {
+      problems.push({ variable: tuningVariable(kind, 'activityTaskPollers'), message: `must not exceed ${tuningVariable(kind, 'maxConcurrentActivityTaskExecutions')} (${t.maxConcurrentActivityTaskExecutions})` });
+    }
+  }
+  return problems;
+}
 
 function isUrl(v: string): boolean {
   try {
@@ -198,7 +283,17 @@ export const envSchema = z.object({
   // Every Temporal call one API request makes shares this deadline: an unreachable server is a
   // 503 within seconds, not after the SDK's ~20 s of retries.
   TEMPORAL_REQUEST_DEADLINE_MS: positiveInt(5_000),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
+  // Which task queues this worker process polls (temporal/task-queues.ts): a comma-separated list
+  // of reminders, delivery, agents; unset polls all three (one worker for everything).
+  WORKER_TASK_QUEUES: optionalString
+    .transform((v) => (v === undefined ? [...TASK_QUEUE_KINDS] : v.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean)))
+    .refine((kinds) => kinds.length > 0 && kinds.every((k) => (TASK_QUEUE_KINDS as readonly string[]).includes(k)), {
+      message: `must be a comma-separated list of ${TASK_QUEUE_KINDS.join(', ')}`,
+    })
+    .transform((kinds) => [...new Set(kinds)] as TaskQueueKind[]),
+  // The sticky cache of every queue without a WORKER_<QUEUE>_MAX_CACHED_WORKFLOWS of its own.
+  WORKER_MAX_CACHED_WORKFLOWS: optionalPositiveInt,
+  ...workerTuningVariables(),
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(30_000),
   // host:port where the worker serves the Temporal SDK's own Prometheus metrics (task latencies,
   // activity failures, sticky cache); unset serves none.
@@ -415,7 +510,10 @@ function buildConfig(env: Env, temporalConnection: TemporalConnectionSettings) {
     },
     housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MINUTES * 60_000 },
     worker: {
-      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      /** The task queues this process polls (WORKER_TASK_QUEUES), by kind. */
+      taskQueues: env.WORKER_TASK_QUEUES,
+      /** Per queue kind: cache, concurrent task slots, pollers (WORKER_<QUEUE>_*). */
+      tuning: workerTuning(env, env.WORKER_MAX_CACHED_WORKFLOWS),
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
     },
   };
@@ -452,6 +550,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       problems.push({ variable, message: `is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set` });
     }
   }
+  if (parsed.success) problems.push(...tuningProblems(workerTuning(parsed.data, parsed.data.WORKER_MAX_CACHED_WORKFLOWS)));
   const temporal = resolveTemporalConnection(source);
   problems.push(...temporal.problems);
   if (problems.length > 0 || !parsed.success || !temporal.settings) throw configError(problems);

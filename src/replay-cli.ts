@@ -12,6 +12,7 @@ import { createTemporalClient } from './temporal/client';
 import { describeTemporalConnection } from './temporal/connection-settings';
 import { workflowSource } from './temporal/create-worker';
 import { replayNamespaceHistories, replayQuery, type ReplaySelection, type WorkflowCode } from './temporal/replay-histories';
+import { taskQueueNames } from './temporal/task-queues';
 
 const USAGE = `Usage: npm run replay -- [options]
 
@@ -26,7 +27,8 @@ Options:
   --until <when>          only workflows started before: likewise
   --running               only workflows still running (the ones a deploy's workers take over)
   --limit <n>             at most this many workflows, newest first (default 100)
-  --task-queue <name>     workflows of this task queue (default TEMPORAL_TASK_QUEUE, frontdesk)
+  --task-queue <name>     workflows of this task queue (repeatable; default the three of
+                          TEMPORAL_TASK_QUEUE: frontdesk, frontdesk-delivery, frontdesk-agents)
   --bundle <file>         replay against this pre-built workflow bundle (npm run build writes
                           dist/workflow-bundle.js) instead of this checkout's source
   -h, --help              this text
@@ -44,7 +46,7 @@ function parseWhen(option: string, value: string | undefined, now: number): Date
   return new Date(at);
 }
 
-function parseCommandLine(argv: string[], defaultTaskQueue: string): { selection: ReplaySelection; code: WorkflowCode } | 'help' {
+function parseCommandLine(argv: string[], baseTaskQueue: string): { selection: ReplaySelection; code: WorkflowCode } | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -56,7 +58,7 @@ function parseCommandLine(argv: string[], defaultTaskQueue: string): { selection
         until: { type: 'string' },
         running: { type: 'boolean' },
         limit: { type: 'string' },
-        'task-queue': { type: 'string' },
+        'task-queue': { type: 'string', multiple: true },
         bundle: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,7 +74,7 @@ function parseCommandLine(argv: string[], defaultTaskQueue: string): { selection
   const now = Date.now();
   return {
     selection: {
-      taskQueue: values['task-queue'] ?? defaultTaskQueue,
+      taskQueues: values['task-queue'] && values['task-queue'].length > 0 ? values['task-queue'] : Object.values(taskQueueNames(baseTaskQueue)),
       types: values.type ?? [],
       ...(values.query ? { query: values.query } : {}),
       ...(values.since ? { since: parseWhen('since', values.since, now) } : {}),

@@ -1,6 +1,8 @@
-// The worker process: config → pool → Temporal native connection → Worker. On SIGTERM/SIGINT the
-// Temporal runtime stops polling, in-flight activities drain (up to WORKER_SHUTDOWN_GRACE_MS),
-// then the pool and connection close and the process exits 0.
+// The worker process: config → pool → Temporal native connection → one Worker per task queue it
+// polls (WORKER_TASK_QUEUES: reminders, delivery, agents; all by default), sharing the connection,
+// the pool and the workflow bundle. On SIGTERM/SIGINT the Temporal runtime stops every Worker's
+// polling, in-flight activities drain (up to WORKER_SHUTDOWN_GRACE_MS), then the pool and
+// connection close and the process exits 0. If one Worker fails the others are shut down with it.
 import type { NativeConnection } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { bootCommon } from './boot';
@@ -10,8 +12,9 @@ import type { Logger } from './observability/logger';
 import { createTemporalClient } from './temporal/client';
 import { findSearchAttributeProblems, searchAttributeMessage } from './temporal/search-attribute-check';
 import { describeTemporalConnection } from './temporal/connection-settings';
-import { createFrontdeskWorker, workflowSource } from './temporal/create-worker';
+import { createFrontdeskWorkers, workflowSource } from './temporal/create-worker';
 import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
+import type { TaskQueueKind } from './temporal/task-queues';
 import { createWorkerConnection } from './temporal/worker-connection';
 import { ensureGuardians } from './workflow-starters/guardian';
 import { ensureHousekeepingSchedule } from './workflow-starters/housekeeping';
@@ -21,11 +24,12 @@ async function main(): Promise<void> {
   installTemporalRuntimeLogger(logger, config.temporal.workerMetricsBindAddress);
   const connection = await createWorkerConnection(config.temporal);
   await refuseWithoutSearchAttributes(connection, config, pool, logger);
-  const worker = await createFrontdeskWorker({ config, pool, connection, logger });
+  const workers = await createFrontdeskWorkers({ config, pool, connection, logger });
   keepDrainingOnRepeatedSignals(logger);
   logger.info(
     {
-      taskQueue: config.temporal.taskQueue,
+      taskQueues: Object.fromEntries(workers.workers.map((w) => [w.kind, w.taskQueue])),
+      tuning: Object.fromEntries(workers.workers.map((w) => [w.kind, config.worker.tuning[w.kind]])),
       ...describeTemporalConnection(config.temporal),
       workflowCode: 'workflowBundle' in workflowSource() ? 'pre-built bundle' : 'bundled at start',
       metrics: config.temporal.workerMetricsBindAddress ? `http://${config.temporal.workerMetricsBindAddress}/metrics` : null,
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
   // run() resolves once a shutdown signal has drained the worker; the sweep runs beside it and
   // stops early on shutdown.
   let stopping = false;
-  const running = worker.run().finally(() => {
+  const running = workers.run().finally(() => {
     stopping = true;
   });
   await Promise.all([running, startPlatformWorkflows(config, pool, logger, () => stopping)]);
@@ -81,16 +85,21 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
 }
 
 /**
- * What must always run: the housekeeping Schedule, and (GUARDIAN_BOOT_SWEEP) a guardian for every
- * tenant without one (tenants from before it existed, or after a terminate).
+ * What must always run: the housekeeping Schedule (by a process that polls the reminders queue,
+ * where its passes run), and (GUARDIAN_BOOT_SWEEP, by one that polls the agents queue) a guardian
+ * for every tenant without one (tenants from before it existed, or after a terminate).
  */
 async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
+  const polls = (kind: TaskQueueKind) => config.worker.taskQueues.includes(kind);
+  if (!polls('reminders') && !polls('agents')) return;
   try {
     const client = await createTemporalClient(config);
     try {
-      const housekeeping = await ensureHousekeepingSchedule(client, config);
-      logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
-      if (config.guardian.bootSweep) {
+      if (polls('reminders')) {
+        const housekeeping = await ensureHousekeepingSchedule(client, config);
+        logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
+      }
+      if (polls('agents') && config.guardian.bootSweep) {
         const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
         logger.info(result, 'guardians checked for every tenant');
       }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, WORKER_TUNING_DEFAULTS } from '../src/config';
 
 const GOOD_KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
 const base = {
@@ -127,5 +127,36 @@ describe('config', () => {
     expect(live.integrations.stripe).toBe('live');
     // Twilio needs a sender as well as credentials.
     expect(live.integrations.twilio).toBe('unconfigured');
+  });
+
+  it('polls every task queue by default, or the kinds WORKER_TASK_QUEUES lists, and refuses an unknown kind', () => {
+    expect(loadConfig(base).worker.taskQueues).toEqual(['reminders', 'delivery', 'agents']);
+    expect(loadConfig({ ...base, WORKER_TASK_QUEUES: ' Delivery, agents,delivery ' }).worker.taskQueues).toEqual(['delivery', 'agents']);
+    expect(problemsOf({ ...base, WORKER_TASK_QUEUES: 'reminders,mail' }).problems).toEqual([
+      { variable: 'WORKER_TASK_QUEUES', message: 'must be a comma-separated list of reminders, delivery, agents' },
+    ]);
+    expect(problemsOf({ ...base, WORKER_TASK_QUEUES: ' , ' }).problems.map((p) => p.variable)).toEqual(['WORKER_TASK_QUEUES']);
+  });
+
+  it('tunes each queue from its own variables, the shared cache size, or the defaults, and refuses settings that cannot apply', () => {
+    expect(loadConfig(base).worker.tuning).toEqual(WORKER_TUNING_DEFAULTS);
+    const tuned = loadConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '300', WORKER_DELIVERY_MAX_CACHED_WORKFLOWS: '50', WORKER_REMINDERS_WORKFLOW_POLLERS: '3' });
+    expect(tuned.worker.tuning.reminders).toEqual({ ...WORKER_TUNING_DEFAULTS.reminders, maxCachedWorkflows: 300, workflowTaskPollers: 3 });
+    expect(tuned.worker.tuning.delivery.maxCachedWorkflows).toBe(50);
+    expect(tuned.worker.tuning.agents.maxCachedWorkflows).toBe(300);
+    const err = problemsOf({
+      ...base,
+      WORKER_AGENTS_MAX_CONCURRENT_WORKFLOW_TASKS: '1',
+      WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES: '4',
+      WORKER_DELIVERY_ACTIVITY_POLLERS: '5',
+      WORKER_REMINDERS_MAX_CACHED_WORKFLOWS: 'lots',
+    });
+    expect(err.problems).toEqual([
+      { variable: 'WORKER_REMINDERS_MAX_CACHED_WORKFLOWS', message: 'must be a positive whole number' },
+      { variable: 'WORKER_AGENTS_MAX_CONCURRENT_WORKFLOW_TASKS', message: 'must be a whole number of at least 2' },
+    ]);
+    expect(problemsOf({ ...base, WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES: '4', WORKER_DELIVERY_ACTIVITY_POLLERS: '5' }).problems).toEqual([
+      { variable: 'WORKER_DELIVERY_ACTIVITY_POLLERS', message: 'must not exceed WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES (4)' },
+    ]);
   });
 });

@@ -24,6 +24,7 @@ let tenantId: string;
 const completed: string[] = [];
 let running: string;
 let passId: string;
+let onAgents: string;
 let dir: string;
 let currentBundle: string;
 
@@ -40,6 +41,9 @@ beforeAll(async () => {
       await client.workflow.execute<(input: { note: string }) => Promise<ProbeResult>>('probe', { workflowId, taskQueue, args: [{ note }] });
       completed.push(workflowId);
     }
+    // One on the agents queue: the default replays all three queues of TEMPORAL_TASK_QUEUE.
+    onAgents = probeWorkflowId(tenantId, randomUUID());
+    await client.workflow.execute<(input: { note: string }) => Promise<ProbeResult>>('probe', { workflowId: onAgents, taskQueue: `${taskQueue}-agents`, args: [{ note: 'agents' }] });
     passId = `${HOUSEKEEPING_PASS_WORKFLOW_ID}-${randomUUID()}`;
     await client.workflow.execute('housekeepingPass', { workflowId: passId, taskQueue, args: [] });
     // One still running: a day-long timer, its first task done.
@@ -49,11 +53,11 @@ beforeAll(async () => {
   } finally {
     await worker.stop();
   }
-  // Visibility is eventually consistent: wait until the list shows all four.
+  // Visibility is eventually consistent: wait until the list shows all five.
   await eventually(async () => {
     let n = 0;
-    for await (const _ of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) n += 1;
-    return n >= 4 ? true : undefined;
+    for await (const _ of client.workflow.list({ query: `TaskQueue IN ('${taskQueue}', '${taskQueue}-agents')` })) n += 1;
+    return n >= 5 ? true : undefined;
   }, 20_000, 'the workflows listed');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-replay-'));
   // Today's code, bundled once as `npm run build` does, so the runs below need not each bundle it.
@@ -92,9 +96,9 @@ const okLines = (output: string) => output.split('\n').filter((l) => l.startsWit
 it('replays every workflow of the task queue against today’s code: OK for each, exit 0', async () => {
   // The default: this checkout's workflow source, bundled by the command itself.
   const { code, output } = await replay([], {}, true);
-  expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('4 replayed: 4 OK, 0 failed') });
+  expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('5 replayed: 5 OK, 0 failed') });
   expect(output).toContain('against this checkout’s workflow source');
-  for (const id of [...completed, running, passId]) expect(output).toMatch(new RegExp(`^OK +\\S+ +${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
+  for (const id of [...completed, running, passId, onAgents]) expect(output).toMatch(new RegExp(`^OK +\\S+ +${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
   expect(output).toMatch(/^OK +housekeepingPass /m);
 });
 
@@ -115,7 +119,11 @@ it('filters by workflow type, running state, visibility query, time window and c
   const future = await replay(['--since', new Date(Date.now() + 3_600_000).toISOString()]);
   expect(future).toEqual({ code: 0, output: expect.stringContaining('No workflow matched') });
   const lastHour = await replay(['--since', '1h', '--type', 'probe']);
-  expect(okLines(lastHour.output)).toHaveLength(3);
+  expect(okLines(lastHour.output)).toHaveLength(4);
+
+  const oneQueue = await replay(['--task-queue', taskQueue, '--type', 'probe']);
+  expect(okLines(oneQueue.output)).toHaveLength(3);
+  expect(oneQueue.output).not.toContain(onAgents);
 });
 
 it('fails, naming the non-determinism, against workflow code that changed without patched()', async () => {
@@ -123,10 +131,10 @@ it('fails, naming the non-determinism, against workflow code that changed withou
   const changed = await bundle(require.resolve('./fixtures/changed-workflows'), 'workflow-bundle.js');
   const { code, output } = await replay(['--bundle', changed]);
   expect(code).toBe(1);
-  expect(output).toContain('4 replayed: 1 OK, 3 failed');
+  expect(output).toContain('5 replayed: 1 OK, 4 failed');
   expect(output).toMatch(/^OK +housekeepingPass /m);
   const failures = output.split('\n').filter((l) => l.startsWith('FAILED'));
-  expect(failures).toHaveLength(3);
+  expect(failures).toHaveLength(4);
   for (const line of failures) expect(line).toMatch(/^FAILED +probe /);
   expect(output).toMatch(/Nondeterminism error/);
 });

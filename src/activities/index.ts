@@ -76,8 +76,7 @@ export function createActivities(deps: ActivityDeps) {
       onReauthRequired,
       fullSyncMaxMessages: config.mailboxSync.fullSyncMaxMessages,
       async onMessageToAnswer(message) {
-        const { client, info } = Context.current();
-        await notifyReplyAgent(client, { taskQueue: info.taskQueue, emailRetry: config.emailRetry }, message, message.messageId);
+        await notifyReplyAgent(Context.current().client, config, message, message.messageId);
       },
     }),
     ...createMailboxWatchActivities({ tx, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),

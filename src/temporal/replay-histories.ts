@@ -7,8 +7,8 @@ import { Worker } from '@temporalio/worker';
 import { createDataConverter } from './data-converter';
 
 export interface ReplaySelection {
-  /** Only workflows of this task queue: the ones a Frontdesk worker runs. */
-  taskQueue: string;
+  /** Only workflows of these task queues: the ones Frontdesk's workers run. */
+  taskQueues: readonly string[];
   /** Only these workflow types (none: all). */
   types?: readonly string[];
   /** A visibility query of the operator's own, ANDed with the rest. */
@@ -35,7 +35,8 @@ const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** The visibility query for a selection. */
 export function replayQuery(selection: Omit<ReplaySelection, 'limit'>): string {
-  const clauses = [`TaskQueue = ${quote(selection.taskQueue)}`];
+  const queues = selection.taskQueues;
+  const clauses = [queues.length === 1 ? `TaskQueue = ${quote(queues[0] as string)}` : `TaskQueue IN (${queues.map(quote).join(', ')})`];
   if (selection.types && selection.types.length > 0) {
     clauses.push(selection.types.length === 1 ? `WorkflowType = ${quote(selection.types[0] as string)}` : `WorkflowType IN (${selection.types.map(quote).join(', ')})`);
   }

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { BookingIdKey, ClientIdKey, TenantIdKey } from '../domain/search-attributes';
 import { bookingWorkflowId } from '../domain/workflow-ids';
 import type { booking } from '../workflows/booking';
+import { taskQueueFor } from '../temporal/task-queues';
 
 export interface BookingIds {
   tenantId: string;
@@ -18,8 +19,8 @@ export interface BookingIds {
 function startOptions(config: Config, ids: BookingIds) {
   return {
     workflowId: bookingWorkflowId(ids.tenantId, ids.bookingId),
-    taskQueue: config.temporal.taskQueue,
-    args: [{ tenantId: ids.tenantId, bookingId: ids.bookingId, clientId: ids.clientId, emailRetry: config.emailRetry }] as Parameters<typeof booking>,
+    taskQueue: taskQueueFor(config, 'booking'),
+    args: [{ tenantId: ids.tenantId, bookingId: ids.bookingId, clientId: ids.clientId, emailRetry: config.emailRetry, deliveryTaskQueue: taskQueueFor(config, 'emailDelivery') }] as Parameters<typeof booking>,
     typedSearchAttributes: [
       { key: TenantIdKey, value: ids.tenantId },
       { key: BookingIdKey, value: ids.bookingId },

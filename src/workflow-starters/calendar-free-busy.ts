@@ -7,6 +7,7 @@ import { TenantIdKey } from '../domain/search-attributes';
 import { calendarFreeBusyWorkflowId } from '../domain/workflow-ids';
 import type { calendarFreeBusy } from '../workflows/calendar-free-busy';
 import type { CalendarFreeBusyResult } from '../workflows/calendar-free-busy.contract';
+import { taskQueueFor } from '../temporal/task-queues';
 
 /** Throws WorkflowFailedError when Calendar failed or no worker ran it in time (a TimeoutFailure cause). */
 export async function queryCalendarBusy(
@@ -17,7 +18,7 @@ export async function queryCalendarBusy(
 ): Promise<CalendarFreeBusyResult> {
   return client.workflow.execute<typeof calendarFreeBusy>('calendarFreeBusy', {
     workflowId: calendarFreeBusyWorkflowId(input.tenantId, randomUUID()),
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'calendarFreeBusy'),
     args: [{ tenantId: input.tenantId, from: input.from.toISOString(), to: input.to.toISOString() }],
     typedSearchAttributes: [{ key: TenantIdKey, value: input.tenantId }],
     workflowExecutionTimeout: `${timeoutSeconds} seconds`,

@@ -7,12 +7,13 @@ import { TenantIdKey } from '../domain/search-attributes';
 import { calendarPingWorkflowId } from '../domain/workflow-ids';
 import type { calendarPing } from '../workflows/calendar-ping';
 import type { CalendarPingResult } from '../workflows/calendar-ping.contract';
+import { taskQueueFor } from '../temporal/task-queues';
 
 /** Throws WorkflowFailedError when the ping failed or no worker ran it in time (a TimeoutFailure cause). */
 export async function pingCalendar(client: Client, config: Config, tenantId: string, timeoutSeconds: number): Promise<CalendarPingResult> {
   return client.workflow.execute<typeof calendarPing>('calendarPing', {
     workflowId: calendarPingWorkflowId(tenantId, randomUUID()),
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'calendarPing'),
     args: [{ tenantId }],
     typedSearchAttributes: [{ key: TenantIdKey, value: tenantId }],
     workflowExecutionTimeout: `${timeoutSeconds} seconds`,

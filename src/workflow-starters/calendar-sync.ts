@@ -7,6 +7,7 @@ import { TenantIdKey } from '../domain/search-attributes';
 import { calendarSyncWorkflowId } from '../domain/workflow-ids';
 import type { calendarSync } from '../workflows/calendar-sync';
 import { calendarChangedSignal, type CalendarSyncInput } from '../workflows/calendar-sync.contract';
+import { taskQueueFor } from '../temporal/task-queues';
 
 interface CalendarSyncIds {
   tenantId: string;
@@ -20,7 +21,7 @@ function startOptions(config: Config, ids: CalendarSyncIds) {
   const input: CalendarSyncInput = { ...ids, ...SYNC_TIMING };
   return {
     workflowId: calendarSyncWorkflowId(ids.tenantId, ids.calendarSyncId),
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'calendarSync'),
     args: [input] as [CalendarSyncInput],
     typedSearchAttributes: [{ key: TenantIdKey, value: ids.tenantId }],
   };

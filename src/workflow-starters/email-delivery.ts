@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { EmailIdKey, TenantIdKey } from '../domain/search-attributes';
 import { emailWorkflowId } from '../domain/workflow-ids';
 import type { emailDelivery } from '../workflows/email-delivery';
+import { taskQueueFor } from '../temporal/task-queues';
 
 /**
  * `restart`: a failed email sent again (retry-failed). Its previous run may still be finishing
@@ -20,7 +21,7 @@ export async function startEmailDelivery(
   const workflowId = emailWorkflowId(ids.tenantId, ids.emailId);
   await client.workflow.start<typeof emailDelivery>('emailDelivery', {
     workflowId,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'emailDelivery'),
     args: [{ tenantId: ids.tenantId, emailId: ids.emailId, retry: config.emailRetry }],
     typedSearchAttributes: [
       { key: TenantIdKey, value: ids.tenantId },

@@ -9,6 +9,7 @@ import { guardianWorkflowId } from '../domain/workflow-ids';
 import type { Logger } from '../observability/logger';
 import type { guardian } from '../workflows/guardian';
 import type { GuardianInput } from '../workflows/guardian.contract';
+import { taskQueueFor } from '../temporal/task-queues';
 
 function guardianOptions(config: Config, tenantId: string) {
   const input: GuardianInput = {
@@ -16,10 +17,11 @@ function guardianOptions(config: Config, tenantId: string) {
     intervalMs: config.guardian.intervalMs,
     passesPerRun: config.guardian.passesPerRun,
     emailRetry: config.emailRetry,
+    deliveryTaskQueue: taskQueueFor(config, 'emailDelivery'),
   };
   return {
     workflowId: guardianWorkflowId(tenantId),
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'guardian'),
     args: [input] as [GuardianInput],
     typedSearchAttributes: [{ key: TenantIdKey, value: tenantId }],
     // Whatever ended a previous guardian (terminated by ops, failed), the tenant gets a new one.

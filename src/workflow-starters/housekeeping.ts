@@ -14,6 +14,7 @@ import {
 } from '@temporalio/client';
 import type { Config } from '../config';
 import { HOUSEKEEPING_PASS_WORKFLOW_ID, HOUSEKEEPING_SCHEDULE_ID, LEGACY_HOUSEKEEPING_WORKFLOW_ID } from '../domain/workflow-ids';
+import { taskQueueFor } from '../temporal/task-queues';
 
 export interface HousekeepingScheduleResult {
   schedule: 'created' | 'updated' | 'unchanged';
@@ -35,7 +36,7 @@ export function housekeepingScheduleOptions(config: Config) {
       type: 'startWorkflow' as const,
       workflowType: PASS_WORKFLOW_TYPE,
       workflowId: HOUSEKEEPING_PASS_WORKFLOW_ID,
-      taskQueue: config.temporal.taskQueue,
+      taskQueue: taskQueueFor(config, 'housekeepingPass'),
       args: [] as [],
       // A pass that cannot finish (no worker on its queue, the database down through every retry)
       // ends, so SKIP does not hold back the passes after it for ever.

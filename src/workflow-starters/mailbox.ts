@@ -10,6 +10,7 @@ import type { mailboxSync } from '../workflows/mailbox-sync';
 import { mailboxChangedSignal, type MailboxSyncInput } from '../workflows/mailbox-sync.contract';
 import type { mailboxWatch } from '../workflows/mailbox-watch';
 import { renewWatchSignal, type MailboxWatchInput } from '../workflows/mailbox-watch.contract';
+import { taskQueueFor } from '../temporal/task-queues';
 
 interface MailboxIds {
   tenantId: string;
@@ -30,7 +31,7 @@ export async function notifyMailboxSync(client: Client, config: Config, ids: Mai
   const input: MailboxSyncInput = { ...ids, fallbackIntervalMs: config.mailboxSync.fallbackIntervalMs };
   await client.workflow.signalWithStart<typeof mailboxSync, [{ historyId?: string }]>('mailboxSync', {
     workflowId,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'mailboxSync'),
     args: [input],
     signal: mailboxChangedSignal,
     signalArgs: [change.historyId !== undefined ? { historyId: change.historyId } : {}],
@@ -45,7 +46,7 @@ export async function renewMailboxWatchNow(client: Client, config: Config, ids: 
   const input: MailboxWatchInput = { ...ids, renewEveryMs: config.mailboxSync.watchRenewIntervalMs };
   await client.workflow.signalWithStart<typeof mailboxWatch, []>('mailboxWatch', {
     workflowId,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'mailboxWatch'),
     args: [input],
     signal: renewWatchSignal,
     signalArgs: [],

@@ -6,6 +6,7 @@ import { ClientIdKey, InvoiceIdKey, TenantIdKey } from '../domain/search-attribu
 import { invoiceWorkflowId } from '../domain/workflow-ids';
 import type { paymentReminder } from '../workflows/payment-reminder';
 import type { PaymentReminderInput } from '../workflows/payment-reminder.contract';
+import { taskQueueFor } from '../temporal/task-queues';
 
 /**
  * `restart`: start the reminders again for an open invoice whose run has closed. `after-failure`
@@ -16,14 +17,14 @@ import type { PaymentReminderInput } from '../workflows/payment-reminder.contrac
 export async function startPaymentReminder(
   client: Client,
   config: Config,
-  input: Omit<PaymentReminderInput, 'emailRetry'>,
+  input: Omit<PaymentReminderInput, 'emailRetry' | 'deliveryTaskQueue'>,
   options: { restart?: 'after-failure' | 'any-closed' } = {},
 ): Promise<string> {
   const workflowId = invoiceWorkflowId(input.tenantId, input.invoiceId);
   await client.workflow.start<typeof paymentReminder>('paymentReminder', {
     workflowId,
-    taskQueue: config.temporal.taskQueue,
-    args: [{ ...input, emailRetry: config.emailRetry }],
+    taskQueue: taskQueueFor(config, 'paymentReminder'),
+    args: [{ ...input, emailRetry: config.emailRetry, deliveryTaskQueue: taskQueueFor(config, 'emailDelivery') }],
     typedSearchAttributes: [
       { key: TenantIdKey, value: input.tenantId },
       { key: InvoiceIdKey, value: input.invoiceId },

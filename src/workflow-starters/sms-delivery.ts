@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { ClientIdKey, TenantIdKey } from '../domain/search-attributes';
 import { smsWorkflowId } from '../domain/workflow-ids';
 import type { smsDelivery } from '../workflows/sms-delivery';
+import { taskQueueFor } from '../temporal/task-queues';
 
 /** A text sent by its own workflow; ClientId too when it goes to a client, so ops can filter. */
 export async function startSmsDelivery(
@@ -14,7 +15,7 @@ export async function startSmsDelivery(
   const workflowId = smsWorkflowId(ids.tenantId, ids.smsId);
   await client.workflow.start<typeof smsDelivery>('smsDelivery', {
     workflowId,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue: taskQueueFor(config, 'smsDelivery'),
     args: [{ tenantId: ids.tenantId, smsId: ids.smsId, retry: config.emailRetry }],
     typedSearchAttributes: [
       { key: TenantIdKey, value: ids.tenantId },

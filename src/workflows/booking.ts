@@ -194,7 +194,7 @@ export async function booking(input: BookingInput): Promise<BookingWorkflowStatu
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: BookingIdKey, value: bookingId }]),
+      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: BookingIdKey, value: bookingId }], input.deliveryTaskQueue),
       // A terminated booking run leaves an email in flight to settle: its guard (the booking
       // still confirmed at that time) decides whether it is sent.
       parentClosePolicy: ParentClosePolicy.ABANDON,

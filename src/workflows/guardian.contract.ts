@@ -26,6 +26,12 @@ export interface GuardianInput {
   passesPerRun: number;
   /** For the owner alerts' emailDelivery children (EMAIL_RETRY_*). */
   emailRetry: EmailRetryPolicy;
+  /**
+   * The task queue of its emailDelivery children (the delivery queue: temporal/task-queues.ts),
+   * from config at start. Absent in runs started before the queues were split: their children run
+   * on the parent's queue, as they always did.
+   */
+  deliveryTaskQueue?: string;
   carried?: GuardianCarry;
 }
 

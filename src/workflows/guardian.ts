@@ -224,7 +224,7 @@ export async function guardian(input: GuardianInput): Promise<void> {
   async function deliverEmail(emailId: string): Promise<void> {
     try {
       await startChild(emailDelivery, {
-        ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }),
+        ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [], input.deliveryTaskQueue),
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
     } catch (err) {

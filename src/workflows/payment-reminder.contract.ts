@@ -18,6 +18,12 @@ export interface PaymentReminderInput {
   /** Computed by the API from the due date, schedule and client time zone (planReminders). */
   plan: PlannedReminder[];
   emailRetry: EmailRetryPolicy;
+  /**
+   * The task queue of its emailDelivery children (the delivery queue: temporal/task-queues.ts),
+   * from config at start. Absent in runs started before the queues were split: their children run
+   * on the parent's queue, as they always did.
+   */
+  deliveryTaskQueue?: string;
 }
 
 export type PaymentReminderOutcome = 'paid' | 'void' | 'overdue' | 'cancelled';

@@ -221,7 +221,7 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: InvoiceIdKey, value: invoiceId }]),
+      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: InvoiceIdKey, value: invoiceId }], input.deliveryTaskQueue),
       // Cancelling the reminders cancels an email in flight; a terminated reminder workflow
       // leaves it to settle (its guard, invoice still open, decides whether it is sent).
       parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -10,6 +10,12 @@ export interface ReplyAgentInput {
   threadId: string;
   /** From config at start; workflows cannot read config. */
   emailRetry: EmailRetryPolicy;
+  /**
+   * The task queue of its emailDelivery children (the delivery queue: temporal/task-queues.ts),
+   * from config at start. Absent in runs started before the queues were split: their children run
+   * on the parent's queue, as they always did.
+   */
+  deliveryTaskQueue?: string;
   /** Across continue-as-new: the message still owed a draft. */
   carried?: { latestMessageId: string | null; owed: boolean; drafts: number };
 }

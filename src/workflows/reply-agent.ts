@@ -240,7 +240,7 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     const emailId = uuid4();
     await acts.prepareAgentReply({ tenantId, draftId, emailId, text });
     await startChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }),
+      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [], input.deliveryTaskQueue),
       // The reply is delivered whatever happens to this thread's agent afterwards.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });

@@ -44,6 +44,11 @@ it('shows an admin the running worker, the database and the integration modes', 
       namespace: 'default',
       taskQueue: worker.taskQueue,
       workerPollers: expect.any(Number),
+      taskQueues: [
+        { kind: 'reminders', name: worker.taskQueue, workerPollers: expect.any(Number) },
+        { kind: 'delivery', name: `${worker.taskQueue}-delivery`, workerPollers: expect.any(Number) },
+        { kind: 'agents', name: `${worker.taskQueue}-agents`, workerPollers: expect.any(Number) },
+      ],
       ok: true,
     },
     db: { ok: true },
@@ -51,6 +56,14 @@ it('shows an admin the running worker, the database and the integration modes', 
     services: { nova: 'unconfigured', eli: 'unconfigured' },
   });
   expect(res.body.temporal.workerPollers).toBeGreaterThanOrEqual(1);
+  // One process polls all three queues: each is served, and it counts once in all.
+  const served = await pollUntil(
+    'every queue polled',
+    () => request(api.server, 'GET', '/api/system/status', { token: admin.accessToken }),
+    (r) => (r.body?.temporal?.taskQueues ?? []).every((q: { workerPollers: number | null }) => (q.workerPollers ?? 0) >= 1),
+    20_000,
+  );
+  expect(served.body.temporal.workerPollers).toBe(1);
 });
 
 it('reports the optional outside services: reachable when /health answers 2xx in time, else unreachable', async () => {

@@ -5,12 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { DatabasePool } from 'slonik';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/observability/logger';
-import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createFrontdeskWorkers, type FrontdeskWorkers } from '../../src/temporal/create-worker';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
 import { createAppPool } from '../helpers/db';
@@ -24,7 +23,7 @@ let env: TestWorkflowEnvironment;
 let sandbox: SandboxHarness;
 let pool: DatabasePool;
 let server: TestServer;
-let worker: Worker;
+let worker: FrontdeskWorkers;
 let running: Promise<void>;
 let owner: SignedInUser;
 
@@ -40,7 +39,7 @@ beforeAll(async () => {
   // The API's client on the time-skipping server, with the same encrypting data converter.
   const temporal = new Client({ connection: env.connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
   server = await listen(createApp({ config, pool, temporal, logger }));
-  worker = await createFrontdeskWorker({ config, pool, connection: env.nativeConnection, logger, taskQueue });
+  worker = await createFrontdeskWorkers({ config, pool, connection: env.nativeConnection, logger, kinds: ['reminders', 'delivery', 'agents'], baseTaskQueue: taskQueue });
   running = worker.run();
   owner = await registerTenant(server, { businessName: 'Quiet Hours Spa' });
 }, 120_000);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { API_DRAIN_TIMEOUT_MS } from '../../src/api/drain';
 import { envSchema } from '../../src/config';
+import { TASK_QUEUE_KINDS } from '../../src/temporal/task-queues';
 
 const ROOT = path.resolve(__dirname, '../..');
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
@@ -94,6 +95,16 @@ it('starts the built worker in the worker service, with no health check and no m
   expect(parseCommand(worker.deploy.startCommand).env).toEqual({});
   expect(worker.deploy.healthcheckPath).toBeNull();
   expect(worker.deploy).not.toHaveProperty('preDeployCommand');
+});
+
+it('has a Procfile entry per kind of task queue, each the worker polling only that kind', () => {
+  for (const kind of TASK_QUEUE_KINDS) {
+    const command = procfile[`worker-${kind}`];
+    expect(command).toBeDefined();
+    expect(parseCommand(command!).env).toEqual({ WORKER_TASK_QUEUES: kind });
+    expect(nodeEntry(command!)).toBe(nodeEntry(procfile.worker!));
+    expect(envSchema.parse({ WORKER_TASK_QUEUES: kind }).WORKER_TASK_QUEUES).toEqual([kind]);
+  }
 });
 
 it("lets each process drain before Railway's SIGKILL", () => {

@@ -4,12 +4,12 @@
 // out, as a client or a provider would see it.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
-import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createFrontdeskWorkers, type FrontdeskWorkers } from '../../src/temporal/create-worker';
 import { createWorkerConnection } from '../../src/temporal/worker-connection';
 import { createAppPool } from './db';
 import { listen, request, type TestResponse, type TestServer } from './http';
@@ -41,10 +41,11 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
   const temporal = await connectClient(config);
   const server = await listen(createApp({ config, pool, temporal, logger: silent }), port);
 
-  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | null = null;
+  // Every queue (reminders, delivery, agents) on this stack's base queue, as `npm run dev` polls.
+  let worker: { worker: FrontdeskWorkers; running: Promise<void>; connection: NativeConnection } | null = null;
   const startWorker = async () => {
     const connection = await createWorkerConnection(config.temporal);
-    const w = await createFrontdeskWorker({ config, pool, connection, logger: silent, taskQueue });
+    const w = await createFrontdeskWorkers({ config, pool, connection, logger: silent, kinds: ['reminders', 'delivery', 'agents'], baseTaskQueue: taskQueue });
     worker = { worker: w, running: w.run(), connection };
   };
   const stopWorker = async () => {

@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
-import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createFrontdeskWorkers, type FrontdeskWorkers } from '../../src/temporal/create-worker';
 import { createWorkerConnection } from '../../src/temporal/worker-connection';
 import { createLogger } from '../../src/observability/logger';
 import type { Config } from '../../src/config';
@@ -34,11 +34,12 @@ export async function connectClient(config: Config = testConfig()): Promise<Clie
 }
 
 /**
- * The real worker (same factory as src/worker.ts) on its own task queue against the dev server
- * the test command started, so test files do not steal each other's tasks.
+ * The real worker (same factory as src/worker.ts) on its own task queues (the reminders queue
+ * `taskQueue`, and its delivery and agents queues) against the dev server the test command
+ * started, so test files do not steal each other's tasks.
  */
 export async function startTestWorker(config: Config, pool: DatabasePool, taskQueue = `test-${randomUUID()}`): Promise<{
-  worker: Worker;
+  worker: FrontdeskWorkers;
   taskQueue: string;
   connection: NativeConnection;
   running: Promise<void>;
@@ -46,12 +47,13 @@ export async function startTestWorker(config: Config, pool: DatabasePool, taskQu
 }> {
   quietTemporalRuntime();
   const connection = await createWorkerConnection(config.temporal);
-  const worker = await createFrontdeskWorker({
+  const worker = await createFrontdeskWorkers({
     config,
     pool,
     connection,
     logger: createLogger({ name: 'test-worker', level: 'silent', pretty: false }),
-    taskQueue,
+    kinds: ['reminders', 'delivery', 'agents'],
+    baseTaskQueue: taskQueue,
   });
   const running = worker.run();
   return {

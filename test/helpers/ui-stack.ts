@@ -2,14 +2,14 @@
 // API on a fixed free port, a worker, a sandbox and headless Chromium: what the browser tests of
 // the Temporal UI need. The shared dev server the test command starts has no UI.
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
 import type { DatabasePool } from 'slonik';
 import { freePort } from '../../scripts/stack/ports';
 import { startTemporalDevServer, type LocalTemporal } from '../../scripts/stack/temporal';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/observability/logger';
-import { createFrontdeskWorker } from '../../src/temporal/create-worker';
+import { createFrontdeskWorkers, type FrontdeskWorkers } from '../../src/temporal/create-worker';
 import { createAppPool } from './db';
 import { listen, type TestServer } from './http';
 import { startTestSandbox, type SandboxHarness } from './sandbox';
@@ -33,7 +33,7 @@ export async function startUiStack(env: Record<string, string> = {}): Promise<Ui
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
   const parts: { temporal?: LocalTemporal; sandbox?: SandboxHarness; pool?: DatabasePool; api?: TestServer; browser?: Browser } = {};
-  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
+  let worker: { worker: FrontdeskWorkers; running: Promise<void>; connection: NativeConnection } | undefined;
   const close = async () => {
     await parts.browser?.close();
     if (worker) {
@@ -55,7 +55,7 @@ export async function startUiStack(env: Record<string, string> = {}): Promise<Ui
     parts.pool = await createAppPool(config.database.url);
     parts.api = await listen(createApp({ config, pool: parts.pool, temporal: await connectClient(config), logger }), apiPort);
     const connection = await NativeConnection.connect({ address: parts.temporal.address });
-    const w = await createFrontdeskWorker({ config, pool: parts.pool, connection, logger, taskQueue });
+    const w = await createFrontdeskWorkers({ config, pool: parts.pool, connection, logger, kinds: ['reminders', 'delivery', 'agents'], baseTaskQueue: taskQueue });
     worker = { worker: w, running: w.run(), connection };
     parts.browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
     return { api: parts.api, uiUrl, browser: parts.browser, close };

@@ -44,7 +44,8 @@ it('starts one guardian per tenant however many callers ask at once, and a new o
   const answers = await Promise.all(Array.from({ length: 5 }, () => ensureGuardian(client, config, tenantId)));
   expect(answers.filter(Boolean).length).toBeGreaterThanOrEqual(1);
   const first = await describeGuardian(tenantId);
-  expect(first).toMatchObject({ type: 'guardian', taskQueue: config.temporal.taskQueue, status: { name: 'RUNNING' } });
+  // On the agents queue (src/temporal/task-queues.ts).
+  expect(first).toMatchObject({ type: 'guardian', taskQueue: `${config.temporal.taskQueue}-agents`, status: { name: 'RUNNING' } });
   expect(first.searchAttributes).toMatchObject({ TenantId: [tenantId] });
   expect(await ensureGuardian(client, config, tenantId)).toBe(false);
   expect((await describeGuardian(tenantId)).runId).toBe(first.runId);
@@ -79,7 +80,7 @@ it('the worker process starts a guardian at boot for a tenant lacking one', asyn
   try {
     await worker.waitForOutput(/guardians checked for every tenant/);
     const description = await describeGuardian(tenantId);
-    expect(description).toMatchObject({ type: 'guardian', taskQueue, status: { name: 'RUNNING' } });
+    expect(description).toMatchObject({ type: 'guardian', taskQueue: `${taskQueue}-agents`, status: { name: 'RUNNING' } });
     expect(description.searchAttributes).toMatchObject({ TenantId: [tenantId] });
   } finally {
     worker.child.kill('SIGTERM');

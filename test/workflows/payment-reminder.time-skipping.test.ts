@@ -361,3 +361,24 @@ it('does not flag an invoice overdue on its due date, only once that day has end
     await recordHistory('paymentReminder--overdue-after-due-date', handle);
   });
 });
+
+it('starts its email child on the delivery queue named in its input, which only that queue\'s worker runs', async () => {
+  const sent: Sent[] = [];
+  const taskQueue = `reminders-${randomUUID()}`;
+  const deliveryTaskQueue = `${taskQueue}-delivery`;
+  const reminders = await startWorker({ taskQueue, sent });
+  const delivery = await startWorker({ taskQueue: deliveryTaskQueue, sent });
+  const start = await env.currentTimeMs();
+  const dueDate = new Date(start + 2 * DAY).toISOString().slice(0, 10);
+  const { input, invoice, client } = await createInvoice({ dueDate, scheduleDays: [0], timeZone: 'UTC' });
+
+  const result = await reminders.runUntil(
+    delivery.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [{ ...input, deliveryTaskQueue }] })),
+  );
+  await recordHistory('paymentReminder--email-on-delivery-queue', env.client.workflow.getHandle(invoice.workflowId));
+  expect(result.sent).toEqual([expect.objectContaining({ step: 0, channel: 'email', status: 'sent' })]);
+  expect(sent.filter((s) => s.to === client.email)).toHaveLength(1);
+  const emailId = (await withTenant(pool, tenantId, (db) => listReminders(db, invoice.id)))[0]?.emailId;
+  const child = await env.client.workflow.getHandle(`email:${tenantId}:${emailId}`).describe();
+  expect(child).toMatchObject({ type: 'emailDelivery', taskQueue: deliveryTaskQueue, status: { name: 'COMPLETED' } });
+});

@@ -192,7 +192,7 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
       if (!latest) throw new ConflictError('This thread has no message to answer');
       const workflowId = await notifyReplyAgent(
         deps.temporal,
-        { taskQueue: deps.config.temporal.taskQueue, emailRetry: deps.config.emailRetry },
+        deps.config,
         { tenantId: auth.tenantId, threadId: thread.id, clientId: latest.clientId ?? thread.clientId },
         latest.id,
       );

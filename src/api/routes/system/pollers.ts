@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { taskQueueNames, TASK_QUEUE_KINDS, type TaskQueueKind } from '../../../temporal/task-queues';
 
 const DEADLINE_MS = 2_000;
 // temporal.api.enums.v1.TaskQueueType / TaskQueueKind (numeric protobuf enums).
@@ -7,10 +8,10 @@ const TASK_QUEUE_TYPE_ACTIVITY = 2;
 const TASK_QUEUE_KIND_NORMAL = 1;
 
 /**
- * How many distinct workers poll the task queue (for workflow or activity tasks) in Temporal's
- * recent view; null when Temporal does not answer in time.
+ * The identities of the workers polling the task queue (for workflow or activity tasks) in
+ * Temporal's recent view; null when Temporal does not answer in time.
  */
-export async function countWorkerPollers(client: Client, namespace: string, taskQueue: string): Promise<number | null> {
+export async function workerPollerIdentities(client: Client, namespace: string, taskQueue: string): Promise<Set<string> | null> {
   try {
     const identities = new Set<string>();
     for (const taskQueueType of [TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY]) {
@@ -23,8 +24,29 @@ export async function countWorkerPollers(client: Client, namespace: string, task
       );
       for (const poller of res.pollers ?? []) identities.add(poller.identity ?? '');
     }
-    return identities.size;
+    return identities;
   } catch {
     return null;
   }
+}
+
+export interface QueuePollers {
+  kind: TaskQueueKind;
+  name: string;
+  workerPollers: number | null;
+}
+
+/**
+ * Per queue kind (reminders, delivery, agents), how many distinct workers poll it; and in all, how
+ * many distinct workers poll any of them (a process serving all three counts once). The total is
+ * null when Temporal answered for none of them.
+ */
+export async function countWorkerPollers(client: Client, namespace: string, base: string): Promise<{ total: number | null; queues: QueuePollers[] }> {
+  const names = taskQueueNames(base);
+  const found = await Promise.all(TASK_QUEUE_KINDS.map((kind) => workerPollerIdentities(client, namespace, names[kind])));
+  const everyone = new Set(found.flatMap((ids) => (ids ? [...ids] : [])));
+  return {
+    total: found.every((ids) => ids === null) ? null : everyone.size,
+    queues: TASK_QUEUE_KINDS.map((kind, i) => ({ kind, name: names[kind], workerPollers: found[i]?.size ?? null })),
+  };
 }

@@ -23,7 +23,7 @@ export function systemRouter(deps: AppDeps): Router<AppState> {
     transaction: false,
     responses: { 200: { description: 'System status', schema: systemStatusSchema } },
     async handler() {
-      const [db, workerPollers, nova, eli] = await Promise.all([
+      const [db, pollers, nova, eli] = await Promise.all([
         checkDatabase(deps.pool),
         countWorkerPollers(deps.temporal, config.temporal.namespace, config.temporal.taskQueue),
         probeService(config.services.novaUrl),
@@ -39,8 +39,9 @@ export function systemRouter(deps: AppDeps): Router<AppState> {
             address: config.temporal.address,
             namespace: config.temporal.namespace,
             taskQueue: config.temporal.taskQueue,
-            workerPollers,
-            ok: workerPollers !== null,
+            workerPollers: pollers.total,
+            taskQueues: pollers.queues,
+            ok: pollers.total !== null,
           },
           db: { ok: db.status === 'ok' },
           integrations: { gmail, calendar, stripe, twilio, anthropic },
