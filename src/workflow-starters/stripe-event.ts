@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { InvoiceIdKey, TenantIdKey } from '../domain/search-attributes';
 import type { StripeEventFacts } from '../domain/stripe-event';
 import { stripeEventWorkflowId } from '../domain/workflow-ids';
+import { taskQueueFor } from '../temporal/task-queues';
 import type { stripeEvent } from '../workflows/stripe-event';
 
 export async function startStripeEvent(
@@ -19,8 +20,8 @@ export async function startStripeEvent(
   try {
     await client.workflow.start<typeof stripeEvent>('stripeEvent', {
       workflowId,
-      taskQueue: config.temporal.taskQueue,
-      args: [{ tenantId, event, emailRetry: config.emailRetry }],
+      taskQueue: taskQueueFor(config, 'stripeEvent'),
+      args: [{ tenantId, event, emailRetry: config.emailRetry, deliveryTaskQueue: taskQueueFor(config, 'emailDelivery') }],
       typedSearchAttributes: [{ key: TenantIdKey, value: tenantId }, ...(event.invoiceId ? [{ key: InvoiceIdKey, value: event.invoiceId }] : [])],
       // Refused while the event's run is open or after it completed. A run that failed or was
       // terminated may be started again by a redelivery: its claim row says whether the effect

@@ -10,6 +10,8 @@ export interface StripeEventInput {
   event: StripeEventFacts;
   /** From config at start, for the owner alert's emailDelivery child; workflows cannot read config. */
   emailRetry: EmailRetryPolicy;
+  /** The delivery task queue, for the same child (src/temporal/task-queues.ts). */
+  deliveryTaskQueue?: string;
 }
 
 export interface StripeEventResult {

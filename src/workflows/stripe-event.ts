@@ -36,7 +36,7 @@ export async function stripeEvent(input: StripeEventInput): Promise<StripeEventR
   // The row is already paid: `recorded` tells the reminders not to write it again.
   if (reminders && applied.outcome === 'paid' && (await signalIfRunning(reminders, paidSignal, { method: 'stripe', recorded: true }))) signalled = 'paid';
   if (reminders && applied.outcome === 'dispute_recorded' && (await signalIfRunning(reminders, pauseSignal))) signalled = 'pause';
-  if (applied.alertEmailId) await deliverAlert(tenantId, applied.alertEmailId, applied.invoiceId, input.emailRetry);
+  if (applied.alertEmailId) await deliverAlert(input, applied.alertEmailId, applied.invoiceId);
   return { outcome: applied.outcome, invoiceId: applied.invoiceId, signalled, alertEmailId: applied.alertEmailId };
 }
 
@@ -56,10 +56,11 @@ async function signalIfRunning<Args extends unknown[]>(workflowId: string, signa
 }
 
 /** Started, not awaited, and left to run on its own (ABANDON): a delivery may retry for hours while Gmail is down. */
-async function deliverAlert(tenantId: string, emailId: string, invoiceId: string | null, retry: StripeEventInput['emailRetry']): Promise<void> {
+async function deliverAlert(input: StripeEventInput, emailId: string, invoiceId: string | null): Promise<void> {
+  const { tenantId, emailRetry: retry, deliveryTaskQueue } = input;
   try {
     await startChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry }, invoiceId ? [{ key: InvoiceIdKey, value: invoiceId }] : []),
+      ...emailDeliveryChild({ tenantId, emailId, retry }, invoiceId ? [{ key: InvoiceIdKey, value: invoiceId }] : [], deliveryTaskQueue),
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   } catch (err) {
