@@ -15,6 +15,7 @@ import { installTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerConnection } from './temporal/worker-connection';
 import { ensureGuardians } from './workflow-starters/guardian';
 import { ensureHousekeepingSchedule } from './workflow-starters/housekeeping';
+import { ensureOverdueDigestSchedule } from './workflow-starters/overdue-digest';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');
@@ -81,7 +82,7 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
 }
 
 /**
- * What must always run: the housekeeping Schedule, and (GUARDIAN_BOOT_SWEEP) a guardian for every
+ * What must always run: the housekeeping and overdue digest Schedules, and (GUARDIAN_BOOT_SWEEP) a guardian for every
  * tenant without one (tenants from before it existed, or after a terminate).
  */
 async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
@@ -90,6 +91,7 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     try {
       const housekeeping = await ensureHousekeepingSchedule(client, config);
       logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
+      logger.info({ schedule: await ensureOverdueDigestSchedule(client, config) }, 'overdue digest schedule checked');
       if (config.guardian.bootSweep) {
         const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
         logger.info(result, 'guardians checked for every tenant');
@@ -99,7 +101,7 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     }
   } catch (err) {
     // Not fatal: the worker still serves every workflow; the next boot tries again.
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping schedule or start the missing guardians');
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping or overdue digest schedules or start the missing guardians');
   }
 }
 

@@ -100,7 +100,7 @@ export async function voidInvoice(db: Db, id: string): Promise<boolean> {
   return result.rowCount === 1;
 }
 
-/** Flags an open invoice overdue once; true only the first time (the owner is told then). */
+/** Flags an open invoice overdue once; true only the first time (the owner is told then, in the next overdue digest). */
 export async function markInvoiceOverdue(db: Db, id: string): Promise<boolean> {
   const result = await db.query(sql.typeAlias('void')`
     UPDATE invoices SET overdue_at = now(), updated_at = now() WHERE id = ${id} AND status = 'open' AND overdue_at IS NULL`);

@@ -15,3 +15,4 @@ export { calendarSync } from './calendar-sync';
 export { housekeeping } from './housekeeping';
 export { housekeepingPass } from './housekeeping-pass';
 export { replyAgent } from './reply-agent';
+export { overdueDigestPass } from './overdue-digest-pass';

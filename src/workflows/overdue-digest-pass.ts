@@ -1,0 +1,56 @@
+// One overdue digest pass. The Temporal Schedule `overdue-digest` starts one every hour (skipping a
+// start while one still runs): each business whose 08:00 has come in its own time zone, with
+// overdue invoices its owner has not been told about and no digest yet that day, gets one owner
+// email listing them, delivered by an emailDelivery child. The digest's row (per business and
+// day) and its email id (derived from both) make a retried activity, a re-run or an overlapping
+// pass a no-op; the workflow's own clock says what time it is, so replays agree.
+import { continueAsNew, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { createOverdueDigestActivities, DueOverdueDigest } from '../activities/overdue-digests';
+import { emailDelivery } from './email-delivery';
+import { emailDeliveryChild } from './email-delivery-child';
+import type { OverdueDigestPassInput, OverdueDigestPassResult } from './overdue-digest-pass.contract';
+
+const acts = proxyActivities<ReturnType<typeof createOverdueDigestActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 5 },
+});
+
+/** Businesses looked at per activity call. */
+const PAGE = 200;
+/** Digests made at once: each is one tenant transaction. */
+const AT_ONCE = 10;
+
+export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<OverdueDigestPassResult> {
+  const at = new Date(Date.now()).toISOString();
+  const result: OverdueDigestPassResult = { at, digests: 0, invoices: 0 };
+  let after = input.after ?? null;
+  do {
+    const page = await acts.listDueOverdueDigests({ at, after, limit: PAGE });
+    for (let i = 0; i < page.due.length; i += AT_ONCE) {
+      await Promise.all(page.due.slice(i, i + AT_ONCE).map((digest) => sendDigest(digest)));
+    }
+    after = page.next;
+    // Thousands of businesses make a long history: the rest in a fresh run.
+    if (after !== null && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof overdueDigestPass>({ ...input, after });
+  } while (after !== null);
+  return result;
+
+  async function sendDigest(digest: DueOverdueDigest): Promise<void> {
+    const made = await acts.prepareOverdueDigest(digest);
+    if (!made.emailId) return;
+    try {
+      // Started, not awaited: a send that retries for hours does not hold up the next digests or
+      // the next pass; the child outlives the pass.
+      await startChild(emailDelivery, {
+        ...emailDeliveryChild({ tenantId: digest.tenantId, emailId: made.emailId, retry: input.emailRetry }),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      // An earlier pass's child for the same digest still runs: it sends it.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    result.digests += 1;
+    result.invoices += made.invoiceCount;
+  }
+}

@@ -1,0 +1,213 @@
+// The overdue digest's selection over real Postgres, as the app role (row-level security): which
+// businesses are looked at, which invoices a day's digest takes, and that each overdue invoice is
+// in exactly one digest, whatever retries, a second pass at the same time or the old one-email-per-invoice path do.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { DatabasePool } from 'slonik';
+import { z } from 'zod';
+import { createOverdueDigestActivities, overdueDigestEmailId } from '../../src/activities/overdue-digests';
+import { createPaymentReminderActivities } from '../../src/activities/payment-reminders';
+import { insertClient } from '../../src/db/clients';
+import { findEmail, listEmails } from '../../src/db/emails';
+import { insertInvoice, markInvoiceOverdue, markInvoicePaid } from '../../src/db/invoices';
+import { listOverdueDigestCandidates } from '../../src/db/overdue-digests';
+import { sql } from '../../src/db/sql';
+import { tenantTransactions, withTenant } from '../../src/db/tenant-transaction';
+import { insertTenant } from '../../src/db/tenants';
+import { insertUser } from '../../src/db/users';
+import { createLogger } from '../../src/observability/logger';
+import { createAppPool } from '../helpers/db';
+
+const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
+const HOUR = 3_600_000;
+
+let pool: DatabasePool;
+let owner: pg.Client;
+let digests: ReturnType<typeof createOverdueDigestActivities>;
+
+beforeAll(async () => {
+  pool = await createAppPool();
+  owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+  await owner.connect();
+  digests = createOverdueDigestActivities({ pool, tx: tenantTransactions(pool), logger });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await owner?.end();
+});
+
+async function business(options: { timeZone?: string; ownerEmail?: string | null } = {}) {
+  const tenantId: string = randomUUID();
+  const ownerEmail = options.ownerEmail === undefined ? `owner-${tenantId}@salon.example` : options.ownerEmail;
+  await withTenant(pool, tenantId, async (db) => {
+    await insertTenant(db, { id: tenantId, name: 'Studio Nine', timezone: options.timeZone ?? 'Europe/Paris' });
+    if (ownerEmail) await insertUser(db, { tenantId, email: ownerEmail, passwordHash: null, role: 'owner' });
+  });
+  return { tenantId, ownerEmail };
+}
+
+/** An open invoice; `overdueHoursAgo` flags it overdue that long ago (as the reminder workflow would have). */
+async function invoice(tenantId: string, options: { client?: string; amountCents?: number; overdueHoursAgo?: number } = {}) {
+  const id = randomUUID();
+  await withTenant(pool, tenantId, async (db) => {
+    const client = await insertClient(db, tenantId, { name: options.client ?? 'Ada Client', email: null, phone: null, timezone: null, notes: null, smsConsent: null });
+    await insertInvoice(db, {
+      id,
+      tenantId,
+      clientId: client.id,
+      amountCents: options.amountCents ?? 12_500,
+      currency: 'usd',
+      dueDate: '2027-01-10',
+      description: 'Colour and cut',
+      channels: ['email'],
+      scheduleDays: [0],
+      workflowId: `invoice:${tenantId}:${id}`,
+    });
+    if (options.overdueHoursAgo !== undefined) await markInvoiceOverdue(db, id);
+  });
+  // Back-dated as the table's owner: the app role cannot write overdue_at itself.
+  if (options.overdueHoursAgo !== undefined) await owner.query(`UPDATE invoices SET overdue_at = now() - make_interval(hours => $2) WHERE id = $1`, [id, options.overdueHoursAgo]);
+  return id;
+}
+
+const digestDate = (tenantId: string, invoiceId: string) =>
+  withTenant(pool, tenantId, (db) => db.oneFirst(sql.type(z.object({ d: z.string().nullable() }))`SELECT overdue_digest_date::text AS d FROM invoices WHERE id = ${invoiceId}`));
+const ownerAlerts = async (tenantId: string) => (await withTenant(pool, tenantId, (db) => listEmails(db, { limit: 100 }))).filter((e) => e.purpose === 'owner_alert');
+const candidates = async () => listOverdueDigestCandidates(pool, { after: null, limit: 100_000 });
+const now = () => new Date().toISOString();
+
+it("takes a business's open overdue invoices not yet told into one digest email, once, and nothing of another business", async () => {
+  const a = await business();
+  const b = await business();
+  const taken = [await invoice(a.tenantId, { client: 'Ada', overdueHoursAgo: 3 }), await invoice(a.tenantId, { client: 'Bo', amountCents: 4_000, overdueHoursAgo: 2 })];
+  const notOverdue = await invoice(a.tenantId);
+  const paidSince = await invoice(a.tenantId, { overdueHoursAgo: 2 });
+  await withTenant(pool, a.tenantId, (db) => markInvoicePaid(db, paidSince, { method: 'cash' }));
+  const other = await invoice(b.tenantId, { overdueHoursAgo: 2 });
+
+  const listed = (await candidates()).filter((c) => [a.tenantId, b.tenantId].includes(c.tenantId));
+  expect(listed).toEqual(expect.arrayContaining([{ tenantId: a.tenantId, timeZone: 'Europe/Paris', lastDigestDate: null }, expect.objectContaining({ tenantId: b.tenantId })]));
+
+  const made = await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-01-15', cutoff: now() });
+  expect(made).toEqual({ emailId: overdueDigestEmailId(a.tenantId, '2027-01-15'), invoiceCount: 2 });
+  const email = await withTenant(pool, a.tenantId, (db) => findEmail(db, made.emailId!));
+  expect(email).toMatchObject({ purpose: 'owner_alert', to: a.ownerEmail, status: 'queued', subject: '2 invoices overdue, $165.00' });
+  expect(email!.text).toContain('- Ada: $125.00, due 2027-01-10 (Colour and cut)');
+  expect(email!.text).toContain('- Bo: $40.00, due 2027-01-10 (Colour and cut)');
+  for (const id of taken) expect(await digestDate(a.tenantId, id)).toBe('2027-01-15');
+  expect(await digestDate(a.tenantId, notOverdue)).toBeNull();
+  expect(await digestDate(a.tenantId, paidSince)).toBeNull();
+
+  // A retry of the activity (its answer lost) or a second pass: the same email, no second one.
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-01-15', cutoff: now() })).toEqual(made);
+  expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
+  // Nothing left to tell a: no longer looked at. b is untouched.
+  expect((await candidates()).map((c) => c.tenantId)).not.toContain(a.tenantId);
+  expect(await digestDate(b.tenantId, other)).toBeNull();
+  expect(await ownerAlerts(b.tenantId)).toEqual([]);
+
+  // The next day's digest lists only what became overdue since.
+  const later = await invoice(a.tenantId, { client: 'Cy', overdueHoursAgo: 1 });
+  expect((await candidates()).find((c) => c.tenantId === a.tenantId)).toEqual({ tenantId: a.tenantId, timeZone: 'Europe/Paris', lastDigestDate: '2027-01-15' });
+  const next = await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-01-16', cutoff: now() });
+  expect(next.invoiceCount).toBe(1);
+  expect((await withTenant(pool, a.tenantId, (db) => findEmail(db, next.emailId!)))!.text).toMatch(/^1 invoice of Studio Nine became overdue[^]*- Cy: \$125\.00/);
+  expect(await digestDate(a.tenantId, later)).toBe('2027-01-16');
+});
+
+it("keeps each business's digests to itself under row-level security", async () => {
+  const a = await business();
+  const b = await business();
+  await invoice(a.tenantId, { overdueHoursAgo: 2 });
+  await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-02-01', cutoff: now() });
+  const count = (tenantId: string) => withTenant(pool, tenantId, (db) => db.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM overdue_digests`));
+  expect(await count(a.tenantId)).toBe(1);
+  expect(await count(b.tenantId)).toBe(0);
+  await expect(
+    withTenant(pool, b.tenantId, (db) => db.query(sql.typeAlias('void')`INSERT INTO overdue_digests (tenant_id, local_date) VALUES (${a.tenantId}, '2027-02-02')`)),
+  ).rejects.toThrow(/row-level security/);
+  // b's pass over a's invoices takes none of them (RLS hides them), and sends b nothing.
+  expect(await digests.prepareOverdueDigest({ tenantId: b.tenantId, localDate: '2027-02-03', cutoff: now() })).toEqual({ emailId: null, invoiceCount: 0 });
+  // Outside any tenant the app role sees no digest at all.
+  expect(await pool.any(sql.type(z.object({ tenant_id: z.string() }))`SELECT tenant_id FROM overdue_digests`)).toEqual([]);
+});
+
+it('two passes making the same digest at once make one email listing each invoice once', async () => {
+  const a = await business();
+  const ids = await Promise.all([1, 2, 3, 4].map((n) => invoice(a.tenantId, { client: `Client ${n}`, overdueHoursAgo: 2 })));
+  const both = await Promise.all([1, 2].map(() => digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-03-01', cutoff: now() })));
+  expect(both[0]).toEqual(both[1]);
+  expect(both[0]!.invoiceCount).toBe(4);
+  expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
+  for (const id of ids) expect(await digestDate(a.tenantId, id)).toBe('2027-03-01');
+});
+
+it("leaves an invoice flagged after the day's 08:00 for the next day's digest", async () => {
+  const a = await business();
+  const early = await invoice(a.tenantId, { overdueHoursAgo: 3 });
+  const late = await invoice(a.tenantId, { overdueHoursAgo: 1 });
+  const cutoff = new Date(Date.now() - 2 * HOUR).toISOString();
+  expect((await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-04-01', cutoff })).invoiceCount).toBe(1);
+  expect(await digestDate(a.tenantId, early)).toBe('2027-04-01');
+  expect(await digestDate(a.tenantId, late)).toBeNull();
+  // The same day again: the day's digest is made, the late one waits.
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-04-01', cutoff: now() })).toMatchObject({ invoiceCount: 1 });
+  expect(await digestDate(a.tenantId, late)).toBeNull();
+  expect((await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-04-02', cutoff: now() })).invoiceCount).toBe(1);
+  expect(await digestDate(a.tenantId, late)).toBe('2027-04-02');
+});
+
+it('sends nothing to a business without an owner address, and keeps its invoices for a later day', async () => {
+  const a = await business({ ownerEmail: null });
+  const id = await invoice(a.tenantId, { overdueHoursAgo: 2 });
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-05-01', cutoff: now() })).toEqual({ emailId: null, invoiceCount: 0 });
+  expect(await digestDate(a.tenantId, id)).toBeNull();
+  expect((await candidates()).find((c) => c.tenantId === a.tenantId)?.lastDigestDate).toBe('2027-05-01');
+});
+
+it('lists a digest as due only once 08:00 has come in the business zone', async () => {
+  const paris = await business({ timeZone: 'Europe/Paris' });
+  const tokyo = await business({ timeZone: 'Asia/Tokyo' });
+  await invoice(paris.tenantId, { overdueHoursAgo: 2 });
+  await invoice(tokyo.tenantId, { overdueHoursAgo: 2 });
+  const dueAt = async (at: string) => {
+    const ours = [paris.tenantId, tokyo.tenantId];
+    const due = [];
+    let after: string | null = null;
+    // Page by page, as the pass does (small pages, so the paging itself is exercised).
+    do {
+      const page: Awaited<ReturnType<typeof digests.listDueOverdueDigests>> = await digests.listDueOverdueDigests({ at, after, limit: 2 });
+      due.push(...page.due.filter((d) => ours.includes(d.tenantId)));
+      after = page.next;
+    } while (after !== null);
+    return due.map((d) => [d.tenantId === paris.tenantId ? 'paris' : 'tokyo', d.localDate, d.cutoff]);
+  };
+  // 06:00Z on 2027-01-15 is 07:00 in Paris and 15:00 in Tokyo.
+  expect(await dueAt('2027-01-15T06:00:00.000Z')).toEqual([['tokyo', '2027-01-15', '2027-01-14T23:00:00.000Z']]);
+  expect((await dueAt('2027-01-15T07:00:00.000Z')).sort()).toEqual([
+    ['paris', '2027-01-15', '2027-01-15T07:00:00.000Z'],
+    ['tokyo', '2027-01-15', '2027-01-14T23:00:00.000Z'],
+  ]);
+});
+
+it('does not list an invoice the old one-email-per-invoice path told the owner about', async () => {
+  const a = await business();
+  const id = await invoice(a.tenantId);
+  const reminders = createPaymentReminderActivities({
+    tx: tenantTransactions(pool),
+    logger,
+    publicBaseUrl: 'http://localhost:3000',
+    payments: () => {
+      throw new Error('not used');
+    },
+    sms: () => {
+      throw new Error('not used');
+    },
+  });
+  const alerted = await reminders.flagInvoiceOverdue({ tenantId: a.tenantId, invoiceId: id, ownerEmailId: randomUUID() });
+  expect(alerted.ownerEmailId).toEqual(expect.any(String));
+  expect((await candidates()).map((c) => c.tenantId)).not.toContain(a.tenantId);
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-06-01', cutoff: new Date(Date.now() + HOUR).toISOString() })).toEqual({ emailId: null, invoiceCount: 0 });
+  expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
+});
