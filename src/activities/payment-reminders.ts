@@ -193,12 +193,13 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
     },
 
     /**
-     * After the last step: flag the invoice overdue (audited, the first time only). The owner is
-     * told in the business's next overdue digest (activities/overdue-digests.ts), not one by one.
+     * After the last step: flag the invoice overdue (audited, the first time only) as of the
+     * instant the workflow decided it, however late a retry runs. The owner is told in the
+     * business's next overdue digest (activities/overdue-digests.ts), not one by one.
      */
-    async flagInvoiceOverdueForDigest(input: { tenantId: string; invoiceId: string }): Promise<{ flagged: boolean }> {
+    async flagInvoiceOverdueForDigest(input: { tenantId: string; invoiceId: string; overdueAt: string }): Promise<{ flagged: boolean }> {
       return tx(input.tenantId, async (db) => {
-        if (!(await markInvoiceOverdue(db, input.invoiceId))) return { flagged: false };
+        if (!(await markInvoiceOverdue(db, input.invoiceId, new Date(input.overdueAt)))) return { flagged: false };
         await audit(db, input.tenantId, 'invoice.overdue', input.invoiceId, {});
         return { flagged: true };
       });

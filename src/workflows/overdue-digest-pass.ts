@@ -4,7 +4,7 @@
 // email listing them, delivered by an emailDelivery child. The digest's row (per business and
 // day) and its email id (derived from both) make a retried activity, a re-run or an overlapping
 // pass a no-op; the workflow's own clock says what time it is, so replays agree.
-import { continueAsNew, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, ParentClosePolicy, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createOverdueDigestActivities, DueOverdueDigest } from '../activities/overdue-digests';
 import { emailDelivery } from './email-delivery';
@@ -18,8 +18,10 @@ const acts = proxyActivities<ReturnType<typeof createOverdueDigestActivities>>({
 
 /** Businesses looked at per activity call. */
 const PAGE = 200;
-/** Digests made at once: each is one tenant transaction. */
+/** Digests made at once: each is one tenant transaction and one send. */
 const AT_ONCE = 10;
+/** How long the pass waits for one digest's send before leaving it to its child. */
+const SEND_WAIT = '2 minutes';
 
 export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<OverdueDigestPassResult> {
   const at = new Date(Date.now()).toISOString();
@@ -40,12 +42,14 @@ export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<
     const made = await acts.prepareOverdueDigest(digest);
     if (!made.emailId) return;
     try {
-      // Started, not awaited: a send that retries for hours does not hold up the next digests or
-      // the next pass; the child outlives the pass.
-      await startChild(emailDelivery, {
+      const child = await startChild(emailDelivery, {
         ...emailDeliveryChild({ tenantId: digest.tenantId, emailId: made.emailId, retry: input.emailRetry }),
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
+      // A send takes seconds: the pass waits for it, so it ends after its emails went out. One
+      // that retries longer (Gmail down, the owner's grant revoked) carries on alone, and the next
+      // businesses' digests and the next pass are not held up behind it.
+      await Promise.race([child.result().catch(() => undefined), sleep(SEND_WAIT)]);
     } catch (err) {
       // An earlier pass's child for the same digest still runs: it sends it.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -181,7 +181,8 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
       // email for all the business's newly overdue invoices; runs that already sent the alert of
       // their own before this change replay it.
       if (patched('overdue-owner-digest')) {
-        await acts.flagInvoiceOverdueForDigest({ tenantId, invoiceId });
+        // The workflow's clock, as the digest pass's cutoff is: both are Temporal's time.
+        await acts.flagInvoiceOverdueForDigest({ tenantId, invoiceId, overdueAt: new Date(Date.now()).toISOString() });
       } else {
         const overdue = await acts.flagInvoiceOverdue({ tenantId, invoiceId, ownerEmailId: uuid4() });
         if (overdue.ownerEmailId) await deliverEmail(overdue.ownerEmailId);
