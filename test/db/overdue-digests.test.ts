@@ -1,8 +1,9 @@
 // The overdue digest's selection over real Postgres, as the app role (row-level security): which
 // businesses are looked at, which invoices a day's digest takes, and that each overdue invoice is
 // in exactly one digest, whatever retries, a second pass at the same time or the old one-email-per-invoice path do.
+// The invoices are flagged overdue at instants in 2030: a pass of another test file, whose cutoff
+// is today's 08:00 at the latest, never takes them from under these tests.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { createOverdueDigestActivities, overdueDigestEmailId } from '../../src/activities/overdue-digests';
@@ -19,22 +20,17 @@ import { createLogger } from '../../src/observability/logger';
 import { createAppPool } from '../helpers/db';
 
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
-const HOUR = 3_600_000;
 
 let pool: DatabasePool;
-let owner: pg.Client;
 let digests: ReturnType<typeof createOverdueDigestActivities>;
 
 beforeAll(async () => {
   pool = await createAppPool();
-  owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
-  await owner.connect();
   digests = createOverdueDigestActivities({ pool, tx: tenantTransactions(pool), logger });
 });
 
 afterAll(async () => {
   await pool?.end();
-  await owner?.end();
 });
 
 async function business(options: { timeZone?: string; ownerEmail?: string | null } = {}) {
@@ -47,8 +43,8 @@ async function business(options: { timeZone?: string; ownerEmail?: string | null
   return { tenantId, ownerEmail };
 }
 
-/** An open invoice; `overdueHoursAgo` flags it overdue that long ago (as the reminder workflow would have). */
-async function invoice(tenantId: string, options: { client?: string; amountCents?: number; overdueHoursAgo?: number } = {}) {
+/** An open invoice; `overdueAt` flags it overdue as of that instant, as the reminder workflow does. */
+async function invoice(tenantId: string, options: { client?: string; amountCents?: number; overdueAt?: string } = {}) {
   const id = randomUUID();
   await withTenant(pool, tenantId, async (db) => {
     const client = await insertClient(db, tenantId, { name: options.client ?? 'Ada Client', email: null, phone: null, timezone: null, notes: null, smsConsent: null });
@@ -58,16 +54,14 @@ async function invoice(tenantId: string, options: { client?: string; amountCents
       clientId: client.id,
       amountCents: options.amountCents ?? 12_500,
       currency: 'usd',
-      dueDate: '2027-01-10',
+      dueDate: '2030-01-10',
       description: 'Colour and cut',
       channels: ['email'],
       scheduleDays: [0],
       workflowId: `invoice:${tenantId}:${id}`,
     });
-    if (options.overdueHoursAgo !== undefined) await markInvoiceOverdue(db, id);
+    if (options.overdueAt) await markInvoiceOverdue(db, id, new Date(options.overdueAt));
   });
-  // Back-dated as the table's owner: the app role cannot write overdue_at itself.
-  if (options.overdueHoursAgo !== undefined) await owner.query(`UPDATE invoices SET overdue_at = now() - make_interval(hours => $2) WHERE id = $1`, [id, options.overdueHoursAgo]);
   return id;
 }
 
@@ -75,32 +69,31 @@ const digestDate = (tenantId: string, invoiceId: string) =>
   withTenant(pool, tenantId, (db) => db.oneFirst(sql.type(z.object({ d: z.string().nullable() }))`SELECT overdue_digest_date::text AS d FROM invoices WHERE id = ${invoiceId}`));
 const ownerAlerts = async (tenantId: string) => (await withTenant(pool, tenantId, (db) => listEmails(db, { limit: 100 }))).filter((e) => e.purpose === 'owner_alert');
 const candidates = async () => listOverdueDigestCandidates(pool, { after: null, limit: 100_000 });
-const now = () => new Date().toISOString();
 
 it("takes a business's open overdue invoices not yet told into one digest email, once, and nothing of another business", async () => {
   const a = await business();
   const b = await business();
-  const taken = [await invoice(a.tenantId, { client: 'Ada', overdueHoursAgo: 3 }), await invoice(a.tenantId, { client: 'Bo', amountCents: 4_000, overdueHoursAgo: 2 })];
+  const taken = [await invoice(a.tenantId, { client: 'Ada', overdueAt: '2030-01-14T23:10:00Z' }), await invoice(a.tenantId, { client: 'Bo', amountCents: 4_000, overdueAt: '2030-01-15T05:00:00Z' })];
   const notOverdue = await invoice(a.tenantId);
-  const paidSince = await invoice(a.tenantId, { overdueHoursAgo: 2 });
+  const paidSince = await invoice(a.tenantId, { overdueAt: '2030-01-15T01:00:00Z' });
   await withTenant(pool, a.tenantId, (db) => markInvoicePaid(db, paidSince, { method: 'cash' }));
-  const other = await invoice(b.tenantId, { overdueHoursAgo: 2 });
+  const other = await invoice(b.tenantId, { overdueAt: '2030-01-15T01:00:00Z' });
 
   const listed = (await candidates()).filter((c) => [a.tenantId, b.tenantId].includes(c.tenantId));
   expect(listed).toEqual(expect.arrayContaining([{ tenantId: a.tenantId, timeZone: 'Europe/Paris', lastDigestDate: null }, expect.objectContaining({ tenantId: b.tenantId })]));
 
-  const made = await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-01-15', cutoff: now() });
-  expect(made).toEqual({ emailId: overdueDigestEmailId(a.tenantId, '2027-01-15'), invoiceCount: 2 });
+  const made = await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-01-15', cutoff: '2030-01-15T07:00:00Z' });
+  expect(made).toEqual({ emailId: overdueDigestEmailId(a.tenantId, '2030-01-15'), invoiceCount: 2 });
   const email = await withTenant(pool, a.tenantId, (db) => findEmail(db, made.emailId!));
   expect(email).toMatchObject({ purpose: 'owner_alert', to: a.ownerEmail, status: 'queued', subject: '2 invoices overdue, $165.00' });
-  expect(email!.text).toContain('- Ada: $125.00, due 2027-01-10 (Colour and cut)');
-  expect(email!.text).toContain('- Bo: $40.00, due 2027-01-10 (Colour and cut)');
-  for (const id of taken) expect(await digestDate(a.tenantId, id)).toBe('2027-01-15');
+  expect(email!.text).toContain('- Ada: $125.00, due 2030-01-10 (Colour and cut)');
+  expect(email!.text).toContain('- Bo: $40.00, due 2030-01-10 (Colour and cut)');
+  for (const id of taken) expect(await digestDate(a.tenantId, id)).toBe('2030-01-15');
   expect(await digestDate(a.tenantId, notOverdue)).toBeNull();
   expect(await digestDate(a.tenantId, paidSince)).toBeNull();
 
   // A retry of the activity (its answer lost) or a second pass: the same email, no second one.
-  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-01-15', cutoff: now() })).toEqual(made);
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-01-15', cutoff: '2030-01-15T07:00:00Z' })).toEqual(made);
   expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
   // Nothing left to tell a: no longer looked at. b is untouched.
   expect((await candidates()).map((c) => c.tenantId)).not.toContain(a.tenantId);
@@ -108,69 +101,69 @@ it("takes a business's open overdue invoices not yet told into one digest email,
   expect(await ownerAlerts(b.tenantId)).toEqual([]);
 
   // The next day's digest lists only what became overdue since.
-  const later = await invoice(a.tenantId, { client: 'Cy', overdueHoursAgo: 1 });
-  expect((await candidates()).find((c) => c.tenantId === a.tenantId)).toEqual({ tenantId: a.tenantId, timeZone: 'Europe/Paris', lastDigestDate: '2027-01-15' });
-  const next = await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-01-16', cutoff: now() });
+  const later = await invoice(a.tenantId, { client: 'Cy', overdueAt: '2030-01-15T20:00:00Z' });
+  expect((await candidates()).find((c) => c.tenantId === a.tenantId)).toEqual({ tenantId: a.tenantId, timeZone: 'Europe/Paris', lastDigestDate: '2030-01-15' });
+  const next = await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-01-16', cutoff: '2030-01-16T07:00:00Z' });
   expect(next.invoiceCount).toBe(1);
   expect((await withTenant(pool, a.tenantId, (db) => findEmail(db, next.emailId!)))!.text).toMatch(/^1 invoice of Studio Nine became overdue[^]*- Cy: \$125\.00/);
-  expect(await digestDate(a.tenantId, later)).toBe('2027-01-16');
+  expect(await digestDate(a.tenantId, later)).toBe('2030-01-16');
 });
 
 it("keeps each business's digests to itself under row-level security", async () => {
   const a = await business();
   const b = await business();
-  await invoice(a.tenantId, { overdueHoursAgo: 2 });
-  await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-02-01', cutoff: now() });
+  await invoice(a.tenantId, { overdueAt: '2030-02-01T05:00:00Z' });
+  await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-02-01', cutoff: '2030-02-01T07:00:00Z' });
   const count = (tenantId: string) => withTenant(pool, tenantId, (db) => db.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM overdue_digests`));
   expect(await count(a.tenantId)).toBe(1);
   expect(await count(b.tenantId)).toBe(0);
   await expect(
-    withTenant(pool, b.tenantId, (db) => db.query(sql.typeAlias('void')`INSERT INTO overdue_digests (tenant_id, local_date) VALUES (${a.tenantId}, '2027-02-02')`)),
+    withTenant(pool, b.tenantId, (db) => db.query(sql.typeAlias('void')`INSERT INTO overdue_digests (tenant_id, local_date) VALUES (${a.tenantId}, '2030-02-02')`)),
   ).rejects.toThrow(/row-level security/);
   // b's pass over a's invoices takes none of them (RLS hides them), and sends b nothing.
-  expect(await digests.prepareOverdueDigest({ tenantId: b.tenantId, localDate: '2027-02-03', cutoff: now() })).toEqual({ emailId: null, invoiceCount: 0 });
+  expect(await digests.prepareOverdueDigest({ tenantId: b.tenantId, localDate: '2030-02-03', cutoff: '2030-02-03T07:00:00Z' })).toEqual({ emailId: null, invoiceCount: 0 });
   // Outside any tenant the app role sees no digest at all.
   expect(await pool.any(sql.type(z.object({ tenant_id: z.string() }))`SELECT tenant_id FROM overdue_digests`)).toEqual([]);
 });
 
 it('two passes making the same digest at once make one email listing each invoice once', async () => {
   const a = await business();
-  const ids = await Promise.all([1, 2, 3, 4].map((n) => invoice(a.tenantId, { client: `Client ${n}`, overdueHoursAgo: 2 })));
-  const both = await Promise.all([1, 2].map(() => digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-03-01', cutoff: now() })));
+  const ids = await Promise.all([1, 2, 3, 4].map((n) => invoice(a.tenantId, { client: `Client ${n}`, overdueAt: '2030-03-01T05:00:00Z' })));
+  const both = await Promise.all([1, 2].map(() => digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-03-01', cutoff: '2030-03-01T07:00:00Z' })));
   expect(both[0]).toEqual(both[1]);
   expect(both[0]!.invoiceCount).toBe(4);
   expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
-  for (const id of ids) expect(await digestDate(a.tenantId, id)).toBe('2027-03-01');
+  for (const id of ids) expect(await digestDate(a.tenantId, id)).toBe('2030-03-01');
 });
 
 it("leaves an invoice flagged after the day's 08:00 for the next day's digest", async () => {
   const a = await business();
-  const early = await invoice(a.tenantId, { overdueHoursAgo: 3 });
-  const late = await invoice(a.tenantId, { overdueHoursAgo: 1 });
-  const cutoff = new Date(Date.now() - 2 * HOUR).toISOString();
-  expect((await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-04-01', cutoff })).invoiceCount).toBe(1);
-  expect(await digestDate(a.tenantId, early)).toBe('2027-04-01');
+  // 08:00 in Paris on 2030-04-01 (summer time) is 06:00Z.
+  const early = await invoice(a.tenantId, { overdueAt: '2030-03-31T22:00:00Z' });
+  const late = await invoice(a.tenantId, { overdueAt: '2030-04-01T09:00:00Z' });
+  expect((await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-04-01', cutoff: '2030-04-01T06:00:00Z' })).invoiceCount).toBe(1);
+  expect(await digestDate(a.tenantId, early)).toBe('2030-04-01');
   expect(await digestDate(a.tenantId, late)).toBeNull();
-  // The same day again: the day's digest is made, the late one waits.
-  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-04-01', cutoff: now() })).toMatchObject({ invoiceCount: 1 });
+  // The same day again, later: the day's digest is made, the late one waits.
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-04-01', cutoff: '2030-04-01T06:00:00Z' })).toMatchObject({ invoiceCount: 1 });
   expect(await digestDate(a.tenantId, late)).toBeNull();
-  expect((await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-04-02', cutoff: now() })).invoiceCount).toBe(1);
-  expect(await digestDate(a.tenantId, late)).toBe('2027-04-02');
+  expect((await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-04-02', cutoff: '2030-04-02T06:00:00Z' })).invoiceCount).toBe(1);
+  expect(await digestDate(a.tenantId, late)).toBe('2030-04-02');
 });
 
 it('sends nothing to a business without an owner address, and keeps its invoices for a later day', async () => {
   const a = await business({ ownerEmail: null });
-  const id = await invoice(a.tenantId, { overdueHoursAgo: 2 });
-  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-05-01', cutoff: now() })).toEqual({ emailId: null, invoiceCount: 0 });
+  const id = await invoice(a.tenantId, { overdueAt: '2030-05-01T05:00:00Z' });
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-05-01', cutoff: '2030-05-01T06:00:00Z' })).toEqual({ emailId: null, invoiceCount: 0 });
   expect(await digestDate(a.tenantId, id)).toBeNull();
-  expect((await candidates()).find((c) => c.tenantId === a.tenantId)?.lastDigestDate).toBe('2027-05-01');
+  expect((await candidates()).find((c) => c.tenantId === a.tenantId)?.lastDigestDate).toBe('2030-05-01');
 });
 
 it('lists a digest as due only once 08:00 has come in the business zone', async () => {
   const paris = await business({ timeZone: 'Europe/Paris' });
   const tokyo = await business({ timeZone: 'Asia/Tokyo' });
-  await invoice(paris.tenantId, { overdueHoursAgo: 2 });
-  await invoice(tokyo.tenantId, { overdueHoursAgo: 2 });
+  await invoice(paris.tenantId, { overdueAt: '2030-01-14T05:00:00Z' });
+  await invoice(tokyo.tenantId, { overdueAt: '2030-01-14T05:00:00Z' });
   const dueAt = async (at: string) => {
     const ours = [paris.tenantId, tokyo.tenantId];
     const due = [];
@@ -183,11 +176,11 @@ it('lists a digest as due only once 08:00 has come in the business zone', async 
     } while (after !== null);
     return due.map((d) => [d.tenantId === paris.tenantId ? 'paris' : 'tokyo', d.localDate, d.cutoff]);
   };
-  // 06:00Z on 2027-01-15 is 07:00 in Paris and 15:00 in Tokyo.
-  expect(await dueAt('2027-01-15T06:00:00.000Z')).toEqual([['tokyo', '2027-01-15', '2027-01-14T23:00:00.000Z']]);
-  expect((await dueAt('2027-01-15T07:00:00.000Z')).sort()).toEqual([
-    ['paris', '2027-01-15', '2027-01-15T07:00:00.000Z'],
-    ['tokyo', '2027-01-15', '2027-01-14T23:00:00.000Z'],
+  // 06:00Z on 2030-01-15 is 07:00 in Paris and 15:00 in Tokyo.
+  expect(await dueAt('2030-01-15T06:00:00.000Z')).toEqual([['tokyo', '2030-01-15', '2030-01-14T23:00:00.000Z']]);
+  expect((await dueAt('2030-01-15T07:00:00.000Z')).sort()).toEqual([
+    ['paris', '2030-01-15', '2030-01-15T07:00:00.000Z'],
+    ['tokyo', '2030-01-15', '2030-01-14T23:00:00.000Z'],
   ]);
 });
 
@@ -208,6 +201,6 @@ it('does not list an invoice the old one-email-per-invoice path told the owner a
   const alerted = await reminders.flagInvoiceOverdue({ tenantId: a.tenantId, invoiceId: id, ownerEmailId: randomUUID() });
   expect(alerted.ownerEmailId).toEqual(expect.any(String));
   expect((await candidates()).map((c) => c.tenantId)).not.toContain(a.tenantId);
-  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2027-06-01', cutoff: new Date(Date.now() + HOUR).toISOString() })).toEqual({ emailId: null, invoiceCount: 0 });
+  expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-06-01', cutoff: '2030-06-01T06:00:00Z' })).toEqual({ emailId: null, invoiceCount: 0 });
   expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
 });
