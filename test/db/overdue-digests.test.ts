@@ -4,6 +4,7 @@
 // The invoices are flagged overdue at instants in 2030: a pass of another test file, whose cutoff
 // is today's 08:00 at the latest, never takes them from under these tests.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { createOverdueDigestActivities, overdueDigestEmailId } from '../../src/activities/overdue-digests';
@@ -23,14 +24,18 @@ const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
 
 let pool: DatabasePool;
 let digests: ReturnType<typeof createOverdueDigestActivities>;
+let owner: pg.Client; // the migration role
 
 beforeAll(async () => {
   pool = await createAppPool();
   digests = createOverdueDigestActivities({ pool, tx: tenantTransactions(pool), logger });
+  owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+  await owner.connect();
 });
 
 afterAll(async () => {
   await pool?.end();
+  await owner?.end();
 });
 
 async function business(options: { timeZone?: string; ownerEmail?: string | null } = {}) {
@@ -203,4 +208,16 @@ it('does not list an invoice the old one-email-per-invoice path told the owner a
   expect((await candidates()).map((c) => c.tenantId)).not.toContain(a.tenantId);
   expect(await digests.prepareOverdueDigest({ tenantId: a.tenantId, localDate: '2030-06-01', cutoff: '2030-06-01T06:00:00Z' })).toEqual({ emailId: null, invoiceCount: 0 });
   expect(await ownerAlerts(a.tenantId)).toHaveLength(1);
+});
+
+it('looks across businesses only through a SECURITY DEFINER function of the migration role, with a fixed search_path, callable by the app role only', async () => {
+  const { rows } = await owner.query(`
+    SELECT p.prosecdef, pg_get_userbyid(p.proowner) AS owner, p.proconfig,
+           has_function_privilege('frontdesk_app', p.oid, 'EXECUTE') AS app_may,
+           has_function_privilege('public', p.oid, 'EXECUTE') AS public_may
+      FROM pg_proc p WHERE p.proname = 'overdue_digest_candidates'`);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ prosecdef: true, app_may: true, public_may: false });
+  expect(rows[0].owner).not.toBe('frontdesk_app');
+  expect(rows[0].proconfig).toEqual(['search_path=pg_catalog, public']);
 });
