@@ -16,6 +16,7 @@ import { findTenant } from '../db/tenants';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import { listOwnerEmails } from '../db/users';
 import { overdueDigestDue, overdueDigestMessage } from '../domain/overdue-digest';
+import { isIanaTimeZone } from '../domain/time-zone';
 import type { Logger } from '../observability/logger';
 
 export interface OverdueDigestDeps {
@@ -51,7 +52,11 @@ export function createOverdueDigestActivities(deps: OverdueDigestDeps) {
       const now = new Date(input.at);
       const due: DueOverdueDigest[] = [];
       for (const candidate of page) {
-        const decision = overdueDigestDue({ timeZone: candidate.timeZone, now, lastDigestDate: candidate.lastDigestDate });
+        // The API accepts only IANA zones; a zone this runtime does not know (older tz data)
+        // must not hold up every other business's digest: that business gets it at 08:00 UTC.
+        const timeZone = isIanaTimeZone(candidate.timeZone) ? candidate.timeZone : 'UTC';
+        if (timeZone !== candidate.timeZone) deps.logger.warn({ tenantId: candidate.tenantId, timeZone: candidate.timeZone }, 'overdue digest: unknown time zone, using UTC');
+        const decision = overdueDigestDue({ timeZone, now, lastDigestDate: candidate.lastDigestDate });
         if (decision) due.push({ tenantId: candidate.tenantId, ...decision });
       }
       return { due, next: page.length === input.limit ? (page.at(-1)?.tenantId ?? null) : null };

@@ -28,8 +28,9 @@ const digestRow = z.object({ emailId: z.guid().nullable(), invoiceCount: z.numbe
 export type OverdueDigestRecord = z.infer<typeof digestRow>;
 
 /**
- * Claims the business's digest for that day, as the tenant: null when it already exists (an
- * earlier pass, or this activity's own try whose answer was lost), else the new, empty record.
+ * Claims the business's digest for that day, as the tenant: false when it already exists (an
+ * earlier or concurrent pass, or this activity's own try whose answer was lost; a concurrent
+ * claim waits here for the first to commit), true when this one made the (still empty) row.
  */
 export async function claimOverdueDigest(db: Db, digest: { tenantId: string; localDate: string }): Promise<boolean> {
   const claimed = await db.maybeOneFirst(sql.type(z.object({ claimed: z.boolean() }))`
@@ -85,10 +86,4 @@ export async function takeUntoldOverdueInvoices(db: Db, digest: { localDate: str
 export async function markOverdueOwnerToldByAlert(db: Db, invoiceId: string): Promise<void> {
   await db.query(sql.typeAlias('void')`
     UPDATE invoices SET overdue_owner_told_at = now(), updated_at = now() WHERE id = ${invoiceId} AND overdue_owner_told_at IS NULL`);
-}
-
-/** Which day's digest told the owner about an invoice (null: not told yet, or by a per-invoice alert). */
-export async function overdueDigestDateOf(db: Db, invoiceId: string): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ date: z.string().nullable() }))`
-    SELECT overdue_digest_date::text AS date FROM invoices WHERE id = ${invoiceId}`);
 }

@@ -16,4 +16,6 @@ export interface OverdueDigestPassResult {
   digests: number;
   /** Invoices those digests list. */
   invoices: number;
+  /** Businesses whose digest could not be made (the next pass tries again). */
+  failed: number;
 }

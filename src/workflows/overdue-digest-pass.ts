@@ -4,7 +4,7 @@
 // email listing them, delivered by an emailDelivery child. The digest's row (per business and
 // day) and its email id (derived from both) make a retried activity, a re-run or an overlapping
 // pass a no-op; the workflow's own clock says what time it is, so replays agree.
-import { continueAsNew, ParentClosePolicy, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, continueAsNew, log, ParentClosePolicy, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createOverdueDigestActivities, DueOverdueDigest } from '../activities/overdue-digests';
 import { emailDelivery } from './email-delivery';
@@ -25,7 +25,7 @@ const SEND_WAIT = '2 minutes';
 
 export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<OverdueDigestPassResult> {
   const at = new Date(Date.now()).toISOString();
-  const result: OverdueDigestPassResult = { at, digests: 0, invoices: 0 };
+  const result: OverdueDigestPassResult = { at, digests: 0, invoices: 0, failed: 0 };
   let after = input.after ?? null;
   do {
     const page = await acts.listDueOverdueDigests({ at, after, limit: PAGE });
@@ -39,7 +39,17 @@ export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<
   return result;
 
   async function sendDigest(digest: DueOverdueDigest): Promise<void> {
-    const made = await acts.prepareOverdueDigest(digest);
+    let made: { emailId: string | null; invoiceCount: number };
+    try {
+      made = await acts.prepareOverdueDigest(digest);
+    } catch (err) {
+      // One business's digest failing through every try (its transaction rolled back, nothing
+      // claimed) does not stop the others'; the next pass tries it again.
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('overdue digest not made', { tenantId: digest.tenantId, localDate: digest.localDate, error: err.cause?.message ?? err.message });
+      result.failed += 1;
+      return;
+    }
     if (!made.emailId) return;
     try {
       const child = await startChild(emailDelivery, {

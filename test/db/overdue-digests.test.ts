@@ -189,6 +189,23 @@ it('lists a digest as due only once 08:00 has come in the business zone', async 
   ]);
 });
 
+it('gives a business whose zone the runtime does not know its digest at 08:00 UTC, without holding up the others', async () => {
+  const odd = await business({ timeZone: 'Mars/Olympus' });
+  await invoice(odd.tenantId, { overdueAt: '2030-01-14T05:00:00Z' });
+  const dueAt = async (at: string) => {
+    const due = [];
+    let after: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof digests.listDueOverdueDigests>> = await digests.listDueOverdueDigests({ at, after, limit: 500 });
+      due.push(...page.due.filter((d) => d.tenantId === odd.tenantId));
+      after = page.next;
+    } while (after !== null);
+    return due;
+  };
+  expect(await dueAt('2030-01-15T07:59:00.000Z')).toEqual([]);
+  expect(await dueAt('2030-01-15T08:00:00.000Z')).toEqual([{ tenantId: odd.tenantId, localDate: '2030-01-15', cutoff: '2030-01-15T08:00:00.000Z' }]);
+});
+
 it('does not list an invoice the old one-email-per-invoice path told the owner about', async () => {
   const a = await business();
   const id = await invoice(a.tenantId);

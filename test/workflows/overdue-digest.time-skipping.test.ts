@@ -6,6 +6,7 @@
 // every hour itself, as the Schedule `overdue-digest` does (its own e2e test checks the Schedule).
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import type { DatabasePool } from 'slonik';
@@ -14,7 +15,7 @@ import { emailGuardHolds } from '../../src/activities/email-guards';
 import { createOverdueDigestActivities } from '../../src/activities/overdue-digests';
 import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
 import { insertClient } from '../../src/db/clients';
-import { findInvoice, insertInvoice } from '../../src/db/invoices';
+import { findInvoice, insertInvoice, markInvoiceOverdue } from '../../src/db/invoices';
 import { tenantTransactions, withTenant } from '../../src/db/tenant-transaction';
 import { insertTenant } from '../../src/db/tenants';
 import { insertUser } from '../../src/db/users';
@@ -55,7 +56,7 @@ afterAll(async () => {
 });
 
 /** A worker with the real activities; what Gmail was asked to send lands in `sent`. */
-async function startWorker(taskQueue: string, sent: Sent[], tenantId: string) {
+async function startWorker(taskQueue: string, sent: Sent[], tenantIds: string[], options: { failFor?: string } = {}) {
   const mailbox: OutgoingMailbox = {
     address: 'frontdesk@studio.example',
     gmail: {
@@ -92,10 +93,14 @@ async function startWorker(taskQueue: string, sent: Sent[], tenantId: string) {
     ...createPaymentReminderActivities({ tx, logger, publicBaseUrl: 'http://localhost:3000', payments: () => payments, sms: () => sms }),
     ...digests,
     // The database is shared by the test files running in parallel: this file's passes look at
-    // this file's business only, as if it were the only one.
+    // this file's businesses only, as if they were the only ones.
     listDueOverdueDigests: async (input: Parameters<typeof digests.listDueOverdueDigests>[0]) => {
       const page = await digests.listDueOverdueDigests(input);
-      return { ...page, due: page.due.filter((d) => d.tenantId === tenantId) };
+      return { ...page, due: page.due.filter((d) => tenantIds.includes(d.tenantId)) };
+    },
+    prepareOverdueDigest: async (input: Parameters<typeof digests.prepareOverdueDigest>[0]) => {
+      if (input.tenantId === options.failFor) throw ApplicationFailure.nonRetryable('the database refused this business', 'test_failure');
+      return digests.prepareOverdueDigest(input);
     },
   };
   return createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
@@ -110,7 +115,7 @@ it('several invoices becoming overdue give the owner one digest the next morning
   });
   const taskQueue = `digest-${randomUUID()}`;
   const sent: Sent[] = [];
-  const worker = await startWorker(taskQueue, sent, tenantId);
+  const worker = await startWorker(taskQueue, sent, [tenantId]);
 
   // Three invoices due the same day, each with one reminder on the due date (09:00 Paris).
   const start = await env.currentTimeMs();
@@ -212,4 +217,40 @@ it('several invoices becoming overdue give the owner one digest the next morning
     expect(owner[0]!.text).toContain(line);
   }
   expect(passes.filter((p) => p.result.digests > 0)).toHaveLength(1);
+});
+
+it("one business's digest failing does not hold up another's, and the next pass makes it", async () => {
+  const businesses: { tenantId: string; ownerEmail: string }[] = [];
+  for (const name of ['Failing Studio', 'Working Studio']) {
+    const tenantId: string = randomUUID();
+    const ownerEmail = `owner-${tenantId}@studio.example`;
+    await withTenant(pool, tenantId, async (db) => {
+      await insertTenant(db, { id: tenantId, name, timezone: 'UTC' });
+      await insertUser(db, { tenantId, email: ownerEmail, passwordHash: null, role: 'owner' });
+      const client = await insertClient(db, tenantId, { name: 'Ada', email: null, phone: null, timezone: null, notes: null, smsConsent: null });
+      const id = randomUUID();
+      await insertInvoice(db, { id, tenantId, clientId: client.id, amountCents: 5_000, currency: 'usd', dueDate: '2026-01-05', description: 'Trim', channels: ['email'], scheduleDays: [0], workflowId: `invoice:${tenantId}:${id}` });
+      // Flagged overdue an hour ago by the server's clock, as its reminder workflow would have.
+      await markInvoiceOverdue(db, id, new Date((await env.currentTimeMs()) - HOUR));
+    });
+    businesses.push({ tenantId, ownerEmail });
+  }
+  const [failing, working] = businesses as [(typeof businesses)[0], (typeof businesses)[0]];
+  const sent: Sent[] = [];
+  const plain = new Client({ connection: env.connection, namespace: env.namespace });
+  const run = async (failFor?: string) => {
+    const taskQueue = `digest-${randomUUID()}`;
+    const worker = await startWorker(taskQueue, sent, [failing.tenantId, working.tenantId], { failFor });
+    // The next 09:00 UTC: both businesses' 08:00 has come, and the invoices were flagged before it.
+    const nine = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'UTC' }).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+    await env.sleep(nine.toMillis() - (await env.currentTimeMs()));
+    return worker.runUntil(
+      plain.workflow.execute<typeof overdueDigestPass>('overdueDigestPass', { workflowId: `overdue-digest-pass-${randomUUID()}`, taskQueue, args: [{ emailRetry: DEFAULT_EMAIL_RETRY }] }),
+    );
+  };
+  expect(await run(failing.tenantId)).toMatchObject({ digests: 1, invoices: 1, failed: 1 });
+  expect(sent.map((s) => s.to)).toEqual([working.ownerEmail]);
+  // The next day's pass makes the failed business's digest; the other has nothing new.
+  expect(await run()).toMatchObject({ digests: 1, invoices: 1, failed: 0 });
+  expect(sent.map((s) => s.to)).toEqual([working.ownerEmail, failing.ownerEmail]);
 });
