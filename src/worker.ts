@@ -82,8 +82,8 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
 }
 
 /**
- * What must always run: the housekeeping and overdue digest Schedules, and (GUARDIAN_BOOT_SWEEP) a guardian for every
- * tenant without one (tenants from before it existed, or after a terminate).
+ * What must always run: the housekeeping and overdue digest Schedules, and (GUARDIAN_BOOT_SWEEP) a
+ * guardian for every tenant without one (tenants from before it existed, or after a terminate).
  */
 async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
   try {
