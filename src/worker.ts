@@ -18,6 +18,7 @@ import type { TaskQueueKind } from './temporal/task-queues';
 import { createWorkerConnection } from './temporal/worker-connection';
 import { ensureGuardians } from './workflow-starters/guardian';
 import { ensureHousekeepingSchedule } from './workflow-starters/housekeeping';
+import { ensureOverdueDigestSchedule } from './workflow-starters/overdue-digest';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('worker');
@@ -85,9 +86,10 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
 }
 
 /**
- * What must always run: the housekeeping Schedule (by a process that polls the reminders queue,
- * where its passes run), and (GUARDIAN_BOOT_SWEEP, by one that polls the agents queue) a guardian
- * for every tenant without one (tenants from before it existed, or after a terminate).
+ * What must always run: the housekeeping and overdue digest Schedules (by a process that polls
+ * the reminders queue, where their passes run), and (GUARDIAN_BOOT_SWEEP, by one that polls the
+ * agents queue) a guardian for every tenant without one (tenants from before it existed, or after
+ * a terminate).
  */
 async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
   const polls = (kind: TaskQueueKind) => config.worker.taskQueues.includes(kind);
@@ -98,6 +100,7 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
       if (polls('reminders')) {
         const housekeeping = await ensureHousekeepingSchedule(client, config);
         logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
+        logger.info({ schedule: await ensureOverdueDigestSchedule(client, config) }, 'overdue digest schedule checked');
       }
       if (polls('agents') && config.guardian.bootSweep) {
         const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
@@ -108,7 +111,7 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     }
   } catch (err) {
     // Not fatal: the worker still serves every workflow; the next boot tries again.
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping schedule or start the missing guardians');
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping or overdue digest schedules or start the missing guardians');
   }
 }
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { TenantIdKey } from '../src/domain/search-attributes';
 import { STUCK_WORKFLOW_TASK_ATTEMPTS } from '../src/domain/stuck-workflows';
-import { HOUSEKEEPING_SCHEDULE_ID } from '../src/domain/workflow-ids';
+import { HOUSEKEEPING_SCHEDULE_ID, OVERDUE_DIGEST_SCHEDULE_ID } from '../src/domain/workflow-ids';
 import { registerTenant } from './helpers/auth';
 import { startE2E, startWorkerProcess, type E2E } from './helpers/e2e';
 import { freePort } from './helpers/process';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.close());
 
-it('serves Prometheus metrics that count the workflows it completed, and makes sure of the housekeeping Schedule', async () => {
+it('serves Prometheus metrics that count the workflows it completed, and makes sure of the housekeeping and overdue digest Schedules', async () => {
   const port = await freePort();
   const worker = startWorkerProcess(e2e, { WORKER_METRICS_BIND_ADDRESS: `127.0.0.1:${port}` });
   try {
@@ -37,6 +37,10 @@ it('serves Prometheus metrics that count the workflows it completed, and makes s
     await eventually(() => (worker.output().includes('housekeeping schedule checked') ? true : undefined), 20_000, 'the housekeeping schedule checked');
     const housekeeping = await e2e.temporal.schedule.getHandle(HOUSEKEEPING_SCHEDULE_ID).describe();
     expect(housekeeping.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeepingPass' });
+    // And the overdue digest's (test/workflow-starters/overdue-digest-schedule checks it in a namespace of its own).
+    await eventually(() => (worker.output().includes('overdue digest schedule checked') ? true : undefined), 20_000, 'the overdue digest schedule checked');
+    const digest = await e2e.temporal.schedule.getHandle(OVERDUE_DIGEST_SCHEDULE_ID).describe();
+    expect(digest.action).toMatchObject({ type: 'startWorkflow', workflowType: 'overdueDigestPass' });
   } catch (err) {
     throw new Error(`${(err as Error).message}\nworker output:\n${worker.output().slice(-2000)}`, { cause: err });
   } finally {

@@ -27,6 +27,7 @@ import { providerProbes } from './guardian-providers';
 import { emailGuardHolds } from './email-guards';
 import { createMailboxSyncActivities } from './mailbox-sync';
 import { createMailboxWatchActivities } from './mailbox-watch';
+import { createOverdueDigestActivities } from './overdue-digests';
 import { createPaymentReminderActivities } from './payment-reminders';
 import { createProbeActivities } from './probe';
 import { createSmsDeliveryActivities } from './sms-delivery';
@@ -94,6 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       sms: () => createTwilio(config),
     }),
     ...createStripeEventActivities({ tx }),
+    ...createOverdueDigestActivities({ pool, tx, logger }),
     ...createBookingActivities({
       tx,
       logger,

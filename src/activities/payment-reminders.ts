@@ -8,6 +8,7 @@ import { setSmsConsentByPhone } from '../db/sms-consent';
 import { queueEmail, queueOwnerAlert } from '../db/emails';
 import { findInvoice, markInvoiceOverdue, markInvoicePaid, setPaymentLink, voidInvoice, type Invoice } from '../db/invoices';
 import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
+import { markOverdueOwnerToldByAlert } from '../db/overdue-digests';
 import { findTenant } from '../db/tenants';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
@@ -191,12 +192,30 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
       }
     },
 
-    /** After the last step: flag the invoice overdue and, the first time only, email the owner. */
+    /**
+     * After the last step: flag the invoice overdue (audited, the first time only) as of the
+     * instant the workflow decided it, however late a retry runs. The owner is told in the
+     * business's next overdue digest (activities/overdue-digests.ts), not one by one.
+     */
+    async flagInvoiceOverdueForDigest(input: { tenantId: string; invoiceId: string; overdueAt: string }): Promise<{ flagged: boolean }> {
+      return tx(input.tenantId, async (db) => {
+        if (!(await markInvoiceOverdue(db, input.invoiceId, new Date(input.overdueAt)))) return { flagged: false };
+        await audit(db, input.tenantId, 'invoice.overdue', input.invoiceId, {});
+        return { flagged: true };
+      });
+    },
+
+    /**
+     * What reminder runs from before the overdue digest call (their histories say so): flag the
+     * invoice overdue and, the first time only, email the owner about this one invoice, which is
+     * then marked told so no digest lists it again.
+     */
     async flagInvoiceOverdue(input: { tenantId: string; invoiceId: string; ownerEmailId: string }): Promise<{ ownerEmailId: string | null }> {
       return tx(input.tenantId, async (db) => {
         const invoice = await findInvoice(db, input.invoiceId);
         if (!invoice || !(await markInvoiceOverdue(db, input.invoiceId))) return { ownerEmailId: null };
         await audit(db, input.tenantId, 'invoice.overdue', input.invoiceId, {});
+        await markOverdueOwnerToldByAlert(db, input.invoiceId);
         const client = await findClient(db, invoice.clientId);
         const tenant = await findTenant(db, input.tenantId);
         const alert = overdueAlertMessage({

@@ -100,10 +100,14 @@ export async function voidInvoice(db: Db, id: string): Promise<boolean> {
   return result.rowCount === 1;
 }
 
-/** Flags an open invoice overdue once; true only the first time (the owner is told then). */
-export async function markInvoiceOverdue(db: Db, id: string): Promise<boolean> {
+/**
+ * Flags an open invoice overdue once, as of `at` (default: now); true only the first time (the
+ * owner is told then, in the next overdue digest).
+ */
+export async function markInvoiceOverdue(db: Db, id: string, at?: Date): Promise<boolean> {
   const result = await db.query(sql.typeAlias('void')`
-    UPDATE invoices SET overdue_at = now(), updated_at = now() WHERE id = ${id} AND status = 'open' AND overdue_at IS NULL`);
+    UPDATE invoices SET overdue_at = COALESCE(${at ? at.toISOString() : null}::timestamptz, now()), updated_at = now()
+     WHERE id = ${id} AND status = 'open' AND overdue_at IS NULL`);
   return result.rowCount === 1;
 }
 

@@ -33,6 +33,10 @@ export function reminderMessage(f: ReminderFacts): { subject: string; text: stri
   return { subject, text, sms };
 }
 
+/**
+ * The one-invoice owner alert of reminder runs from before the daily overdue digest (their saved
+ * histories take this path); new runs leave the owner to the digest (overdue-digest.ts).
+ */
 export function overdueAlertMessage(f: Omit<ReminderFacts, 'step' | 'paymentUrl'> & { invoiceId: string }): { subject: string; text: string } {
   const amount = formatMoney(f.amountCents, f.currency);
   return {

@@ -44,6 +44,10 @@ export const HOUSEKEEPING_SCHEDULE_ID = 'housekeeping';
  * `housekeeping-pass-2026-05-01T10:00:00Z`), no tenant's.
  */
 export const HOUSEKEEPING_PASS_WORKFLOW_ID = 'housekeeping-pass';
+/** Platform-wide: the Temporal Schedule that starts an overdue digest pass every hour. */
+export const OVERDUE_DIGEST_SCHEDULE_ID = 'overdue-digest';
+/** The id each scheduled digest pass is started with (Temporal appends the scheduled time), no tenant's. */
+export const OVERDUE_DIGEST_PASS_WORKFLOW_ID = 'overdue-digest-pass';
 /** The long-running housekeeping workflow that came before the Schedule; a running one is cancelled at boot. */
 export const LEGACY_HOUSEKEEPING_WORKFLOW_ID = 'housekeeping';
 

@@ -2,8 +2,8 @@
 // work, so one can be scaled, tuned or restarted without the others (the original backend's
 // payment reminder worker, email retry worker and guardian daemon, in their Temporal form):
 //
-//   reminders  TEMPORAL_TASK_QUEUE itself ('frontdesk'): payment reminders, Stripe events, bookings,
-//              the calendar workflows, housekeeping and the probe. It keeps the name every earlier deploy used,
+//   reminders  TEMPORAL_TASK_QUEUE itself ('frontdesk'): payment reminders, Stripe events, the
+//              overdue digest, bookings, the calendar workflows, housekeeping and the probe. It keeps the name every earlier deploy used,
 //              so the workflows already running on it keep a poller.
 //   delivery   <TEMPORAL_TASK_QUEUE>-delivery: emailDelivery and smsDelivery, whoever starts them
 //              (the API, or a reminder, booking, guardian or reply agent as its child), so an
@@ -32,6 +32,7 @@ export const WORKFLOW_QUEUE_KIND = {
   housekeepingPass: 'reminders',
   probe: 'reminders',
   stripeEvent: 'reminders',
+  overdueDigestPass: 'reminders',
   emailDelivery: 'delivery',
   smsDelivery: 'delivery',
   guardian: 'agents',

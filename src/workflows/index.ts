@@ -16,3 +16,4 @@ export { housekeeping } from './housekeeping';
 export { housekeepingPass } from './housekeeping-pass';
 export { replyAgent } from './reply-agent';
 export { stripeEvent } from './stripe-event';
+export { overdueDigestPass } from './overdue-digest-pass';

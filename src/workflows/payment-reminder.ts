@@ -177,8 +177,16 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
       if (waitMs > 0) await condition(() => outcome !== null, waitMs);
     }
     if (outcome === null) {
-      const overdue = await acts.flagInvoiceOverdue({ tenantId, invoiceId, ownerEmailId: uuid4() });
-      if (overdue.ownerEmailId) await deliverEmail(overdue.ownerEmailId);
+      // The owner hears about it in the next morning's overdue digest (overdueDigestPass), one
+      // email for all the business's newly overdue invoices; runs that already sent the alert of
+      // their own before this change replay it.
+      if (patched('overdue-owner-digest')) {
+        // The workflow's clock, as the digest pass's cutoff is: both are Temporal's time.
+        await acts.flagInvoiceOverdueForDigest({ tenantId, invoiceId, overdueAt: new Date(Date.now()).toISOString() });
+      } else {
+        const overdue = await acts.flagInvoiceOverdue({ tenantId, invoiceId, ownerEmailId: uuid4() });
+        if (overdue.ownerEmailId) await deliverEmail(overdue.ownerEmailId);
+      }
       // No more reminders, but a late payment still closes the invoice's story here.
       if (!(await condition(() => outcome !== null, PAYMENT_WAIT_AFTER_LAST_REMINDER))) outcome = 'overdue';
     }

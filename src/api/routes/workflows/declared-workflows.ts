@@ -94,6 +94,8 @@ export const WORKFLOW_OPERATIONS = {
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
   // A pass started by the housekeeping Schedule: trigger the Schedule for one now.
   housekeepingPass: { statusQuery: null, signals: [] },
+  // A pass started by the overdue-digest Schedule: trigger the Schedule for one now.
+  overdueDigestPass: { statusQuery: null, signals: [] },
   // Approving and rejecting drafts go through /api/agents/drafts, which checks the draft first.
   replyAgent: {
     statusQuery: replyAgent.replyAgentStatusQuery,
