@@ -12,11 +12,24 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const workflowAsTypeOnly = {
   regex: '^(\\.\\./)+workflows(/(?![a-z-]+\\.contract$)[^/]*)?$',
   allowTypeImports: true,
-  message: 'Import a workflow with `import type` only; its signals, queries and input types come from its .contract file.',
+  message:
+    'Import a workflow with `import type` only; its signals, queries and input types come from its .contract file.',
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.tools/**', 'generated/**', 'workflow-bundle.js', 'jest.config.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.data/**',
+      '.tools/**',
+      'generated/**',
+      'workflow-bundle.js',
+      'jest.config.js',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -42,10 +55,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins (it is replayed deterministically).' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must not use Node built-ins (it is replayed deterministically).',
+          })),
           patterns: [
             {
-              regex: '^(?!@temporalio/workflow$|@temporalio/common(/.*)?$|\\./|\\.\\./domain(/.*)?$|\\.\\./activities(/.*)?$).*',
+              regex:
+                '^(?!@temporalio/workflow$|@temporalio/common(/.*)?$|\\./|\\.\\./domain(/.*)?$|\\.\\./activities(/.*)?$).*',
               message: 'Workflow code may import only @temporalio/workflow, ./ files and ../domain.',
             },
             {
@@ -77,7 +94,11 @@ export default tseslint.config(
               regex: '^(?!@temporalio/workflow$|\\.\\./domain/|\\./[a-z-]+\\.contract$).*',
               message: 'A contract may import only @temporalio/workflow (define*), domain types and other contracts.',
             },
-            { regex: '^(\\.\\./domain/|\\./).*', allowTypeImports: true, message: 'A contract imports domain modules and other contracts as types only.' },
+            {
+              regex: '^(\\.\\./domain/|\\./).*',
+              allowTypeImports: true,
+              message: 'A contract imports domain modules and other contracts as types only.',
+            },
           ],
         },
       ],
@@ -113,11 +134,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '(^|/)activities(/.*)?$', message: 'The API never imports activities: start or signal a workflow instead.' },
+            {
+              regex: '(^|/)activities(/.*)?$',
+              message: 'The API never imports activities: start or signal a workflow instead.',
+            },
             {
               regex:
                 '(^|/)providers/(?!integration$|stripe$|twilio$|google/pubsub-push-verifier$|google/oauth$|google/gmail$|google/refresh-token-vault$).*',
-              message: 'The API calls no provider: a workflow activity does (signature checks and the OAuth callback excepted).',
+              message:
+                'The API calls no provider: a workflow activity does (signature checks and the OAuth callback excepted).',
             },
             workflowAsTypeOnly,
           ],

@@ -10,7 +10,9 @@ module.exports = {
   },
   // ESM-only packages (jose, slonik and its own packages, p-limit…) are compiled to CommonJS for
   // jest's module system; outside jest, Node 24 loads them natively through require(esm).
-  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|p-limit|yocto-queue|serialize-error|slonik|@slonik|p-queue|p-timeout)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|openid-client|oauth4webapi|p-limit|yocto-queue|serialize-error|slonik|@slonik|p-queue|p-timeout)/)',
+  ],
   testTimeout: 60_000,
   // A failed test may leave a handle behind (a worker whose test timed out polling a server its
   // file already stopped): the run still ends, and reports the failure, instead of hanging CI.

@@ -74,8 +74,15 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
-  return { ops: n, seconds: Math.round(seconds * 100) / 100, rate: Math.round((n / seconds) * 10) / 10, p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  const pct = (p: number) =>
+    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
+  return {
+    ops: n,
+    seconds: Math.round(seconds * 100) / 100,
+    rate: Math.round((n / seconds) * 10) / 10,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+  };
 }
 
 async function main(): Promise<void> {
@@ -98,19 +105,39 @@ async function main(): Promise<void> {
   const server = await listen(createApp({ config, pool, temporal, logger }));
 
   const reg = await request(server, 'POST', '/api/auth/register', {
-    json: { businessName: 'Bench Salon', email: `bench-${randomUUID()}@bench.example`, password: 'a long bench passphrase' },
+    json: {
+      businessName: 'Bench Salon',
+      email: `bench-${randomUUID()}@bench.example`,
+      password: 'a long bench passphrase',
+    },
   });
   const token = reg.body.accessToken as string;
   const tenantId = reg.body.tenant.id as string;
-  const client = await request(server, 'POST', '/api/clients', { token, json: { name: 'Bench Client', email: 'client@bench.example', timezone: 'UTC' } });
+  const client = await request(server, 'POST', '/api/clients', {
+    token,
+    json: { name: 'Bench Client', email: 'client@bench.example', timezone: 'UTC' },
+  });
   const clientId = client.body.id as string;
   const userId = reg.body.user.id as string;
   // 50 clients: GET /api/clients?limit=50 answers a full page.
   for (let i = 1; i < 50; i++) {
-    await request(server, 'POST', '/api/clients', { token, json: { name: `Bench Client ${String(i).padStart(2, '0')}`, email: `c${i}@bench.example`, timezone: 'UTC' } });
+    await request(server, 'POST', '/api/clients', {
+      token,
+      json: { name: `Bench Client ${String(i).padStart(2, '0')}`, email: `c${i}@bench.example`, timezone: 'UTC' },
+    });
   }
   if (SCALE_ONLY) {
-    await runScale({ config, pool, temporal, logger, server, token, tenantId, ownerEmail: reg.body.user.email as string, loadAtStart });
+    await runScale({
+      config,
+      pool,
+      temporal,
+      logger,
+      server,
+      token,
+      tenantId,
+      ownerEmail: reg.body.user.email as string,
+      loadAtStart,
+    });
     await server.close();
     await temporal.connection.close();
     await pool.end();
@@ -137,12 +164,32 @@ async function main(): Promise<void> {
     const id = randomUUID();
     const workflowId = invoiceWorkflowId(tenantId, id);
     await withTenant(pool, tenantId, (db) =>
-      insertInvoice(db, { id, tenantId, clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Benchmark invoice', channels: ['email'], scheduleDays: [0], workflowId }),
+      insertInvoice(db, {
+        id,
+        tenantId,
+        clientId,
+        amountCents: 5000,
+        currency: 'usd',
+        dueDate,
+        description: 'Benchmark invoice',
+        channels: ['email'],
+        scheduleDays: [0],
+        workflowId,
+      }),
     );
     await temporal.workflow.start<typeof paymentReminder>('paymentReminder', {
       workflowId,
       taskQueue: config.temporal.taskQueue,
-      args: [{ tenantId, invoiceId: id, clientId, channels: ['email'], plan: planReminders({ dueDate, scheduleDays: [0], timeZone: 'UTC', now: new Date() }), emailRetry: DEFAULT_EMAIL_RETRY }],
+      args: [
+        {
+          tenantId,
+          invoiceId: id,
+          clientId,
+          channels: ['email'],
+          plan: planReminders({ dueDate, scheduleDays: [0], timeZone: 'UTC', now: new Date() }),
+          emailRetry: DEFAULT_EMAIL_RETRY,
+        },
+      ],
     });
   });
   const created: string[] = [];
@@ -156,7 +203,9 @@ async function main(): Promise<void> {
   // would follow in that workflow, on a worker); the baseline only signals.
   const secret = config.stripe.webhookSecret as string;
   const baselineSignal = await measure(N, CONCURRENCY, async (i) => {
-    await temporal.workflow.getHandle(invoiceWorkflowId(tenantId, created[i] as string)).signal(paidSignal, { method: 'stripe' });
+    await temporal.workflow
+      .getHandle(invoiceWorkflowId(tenantId, created[i] as string))
+      .signal(paidSignal, { method: 'stripe' });
   });
   // The hand-off on its own: the same start the route makes, without HTTP, signature or tenant
   // lookup. A start is more work for the Temporal server than a signal (a new run, its first
@@ -170,7 +219,14 @@ async function main(): Promise<void> {
       args: [
         {
           tenantId,
-          event: { eventId, type: 'checkout.session.completed', tenantId, invoiceId: created[i] as string, paymentIntentId: null, effect: { kind: 'paid', paymentIntentId: null } },
+          event: {
+            eventId,
+            type: 'checkout.session.completed',
+            tenantId,
+            invoiceId: created[i] as string,
+            paymentIntentId: null,
+            effect: { kind: 'paid', paymentIntentId: null },
+          },
           emailRetry: config.emailRetry,
         },
       ],
@@ -187,7 +243,14 @@ async function main(): Promise<void> {
       id: `evt_${randomUUID().replace(/-/g, '')}`,
       object: 'event',
       type: 'checkout.session.completed',
-      data: { object: { id: `cs_${i}`, object: 'checkout.session', payment_status: 'paid', metadata: { tenantId, invoiceId: created[i] } } },
+      data: {
+        object: {
+          id: `cs_${i}`,
+          object: 'checkout.session',
+          payment_status: 'paid',
+          metadata: { tenantId, invoiceId: created[i] },
+        },
+      },
     });
     const t = Math.floor(Date.now() / 1000);
     const signature = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
@@ -201,7 +264,13 @@ async function main(): Promise<void> {
   const result = {
     at: new Date().toISOString(),
     machine: machine(loadAtStart),
-    settings: { operations: N, concurrency: CONCURRENCY, readConnections: READ_CONNECTIONS, readSecondsPerRound: READ_SECONDS, readRounds: READ_ROUNDS },
+    settings: {
+      operations: N,
+      concurrency: CONCURRENCY,
+      readConnections: READ_CONNECTIONS,
+      readSecondsPerRound: READ_SECONDS,
+      readRounds: READ_ROUNDS,
+    },
     reads,
     invoiceCreation: {
       api: apiCreate,
@@ -225,7 +294,8 @@ async function main(): Promise<void> {
 
   const readRow = (name: string, r: { rate: number; p50Ms: number; p99Ms: number }) =>
     `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
-  const row = (name: string, r: Run) => `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
+  const row = (name: string, r: Run) =>
+    `  ${name.padEnd(34)} ${String(r.rate).padStart(8)}/s   p50 ${String(r.p50Ms).padStart(6)} ms   p99 ${String(r.p99Ms).padStart(6)} ms`;
   process.stdout.write(
     [
       `Benchmarks (${N} operations, ${CONCURRENCY} in flight; ${result.machine.cpus} CPUs, ${result.machine.cpuModel}, ${process.version})`,
@@ -251,7 +321,18 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  if (SCALE) await runScale({ config, pool, temporal, logger, server, token, tenantId, ownerEmail: reg.body.user.email as string, loadAtStart });
+  if (SCALE)
+    await runScale({
+      config,
+      pool,
+      temporal,
+      logger,
+      server,
+      token,
+      tenantId,
+      ownerEmail: reg.body.user.email as string,
+      loadAtStart,
+    });
   await server.close();
   await temporal.connection.close();
   await pool.end();
@@ -269,7 +350,9 @@ function machine(loadAtStart: number[]) {
 
 /** Writes this run's sections into bench/results/latest.json, keeping the ones it did not measure. */
 function writeResults(sections: Record<string, unknown>): string {
-  const previous = fs.existsSync(RESULTS) ? (JSON.parse(fs.readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+  const previous = fs.existsSync(RESULTS)
+    ? (JSON.parse(fs.readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
+    : {};
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, JSON.stringify({ ...previous, ...sections }, null, 2) + '\n');
   return path.relative(process.cwd(), RESULTS);
@@ -287,7 +370,8 @@ async function runScale(deps: {
   ownerEmail: string;
   loadAtStart: number[];
 }): Promise<void> {
-  const call = (method: string, p: string, options: { token?: string; json?: unknown } = {}) => request(deps.server, method, p, options);
+  const call = (method: string, p: string, options: { token?: string; json?: unknown } = {}) =>
+    request(deps.server, method, p, options);
   await connectGmail(call, { accessToken: deps.token } as Parameters<typeof connectGmail>[1]);
   const sizes = scaleSizes();
   const rows = await benchScale(
@@ -310,7 +394,8 @@ async function runScale(deps: {
   const scale = {
     at: new Date().toISOString(),
     machine: machine(deps.loadAtStart),
-    worker: 'src/worker.ts as its own process, all three task queues, the documented defaults (WORKER_* unset unless set for the bench)',
+    worker:
+      'src/worker.ts as its own process, all three task queues, the documented defaults (WORKER_* unset unless set for the bench)',
     tuning: deps.config.worker.tuning,
     rows,
   };
@@ -363,7 +448,15 @@ function writeDocsTable(r: {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverage1mAtStartAndEnd: number[] };
   reads: Awaited<ReturnType<typeof benchReads>>;
   invoiceCreation: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number };
-  stripeWebhook: { api: Run; baseline: Run; rateRatio: number; p99Ratio: number; startBaseline: Run; rateRatioToStart: number; p99RatioToStart: number };
+  stripeWebhook: {
+    api: Run;
+    baseline: Run;
+    rateRatio: number;
+    p99Ratio: number;
+    startBaseline: Run;
+    rateRatioToStart: number;
+    p99RatioToStart: number;
+  };
 }): void {
   const docs = path.resolve(__dirname, '../docs/performance.md');
   const start = '<!-- bench:start -->';
@@ -372,7 +465,8 @@ function writeDocsTable(r: {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`docs/performance.md has no ${start} … ${end} section`);
-  const fig = (x: { rate: number; p99Ms: number; p50Ms: number }) => `${x.rate}/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms`;
+  const fig = (x: { rate: number; p99Ms: number; p50Ms: number }) =>
+    `${x.rate}/s, p50 ${x.p50Ms} ms, p99 ${x.p99Ms} ms`;
   const { healthDb, clientsList, oneConnectionMe } = r.reads;
   const table = [
     `Last run: ${r.at.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node};`,

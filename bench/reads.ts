@@ -36,8 +36,14 @@ async function load(url: string, options: { connections: number; seconds: number
     non2xx: number;
     errors: number;
   };
-  if (out.non2xx > 0 || out.errors > 0) throw new Error(`${url}: ${out.non2xx} non-2xx answers, ${out.errors} errors under load`);
-  return { rate: Math.round(out.requests.average), meanMs: out.latency.average, p50Ms: out.latency.p50, p99Ms: out.latency.p99 };
+  if (out.non2xx > 0 || out.errors > 0)
+    throw new Error(`${url}: ${out.non2xx} non-2xx answers, ${out.errors} errors under load`);
+  return {
+    rate: Math.round(out.requests.average),
+    meanMs: out.latency.average,
+    p50Ms: out.latency.p50,
+    p99Ms: out.latency.p99,
+  };
 }
 
 /** The bare server: Koa, node-postgres, nothing else. */
@@ -65,11 +71,16 @@ async function bareServer(databaseUrl: string, poolSize: number): Promise<{ serv
                 )
               ).rows
             : [
-                (await client.query('SELECT id, tenant_id, email, role, created_at FROM users WHERE id = $1', [String(ctx.query.user)])).rows[0],
+                (
+                  await client.query('SELECT id, tenant_id, email, role, created_at FROM users WHERE id = $1', [
+                    String(ctx.query.user),
+                  ])
+                ).rows[0],
                 (await client.query('SELECT * FROM tenants WHERE id = $1', [tenantId])).rows[0],
               ];
         await client.query('COMMIT');
-        ctx.body = ctx.path === '/clients' ? { data: rows.slice(0, 50), nextCursor: null } : { user: rows[0], tenant: rows[1] };
+        ctx.body =
+          ctx.path === '/clients' ? { data: rows.slice(0, 50), nextCursor: null } : { user: rows[0], tenant: rows[1] };
       } finally {
         client.release();
       }
@@ -90,7 +101,11 @@ export interface ReadComparison {
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-async function compare(apiUrl: string, bareUrl: string, options: { connections: number; seconds: number; rounds: number; token?: string }): Promise<ReadComparison> {
+async function compare(
+  apiUrl: string,
+  bareUrl: string,
+  options: { connections: number; seconds: number; rounds: number; token?: string },
+): Promise<ReadComparison> {
   const api: LoadRun[] = [];
   const bare: LoadRun[] = [];
   // A short warm-up of each side (JIT, connections, plans) before anything counts.
@@ -103,7 +118,13 @@ async function compare(apiUrl: string, bareUrl: string, options: { connections: 
   const best = (runs: LoadRun[]) => runs.reduce((a, b) => (b.rate > a.rate ? b : a));
   const a = best(api);
   const b = best(bare);
-  return { api: a, bare: b, rateRatio: ratio(a.rate, b.rate), p99Ratio: ratio(a.p99Ms, b.p99Ms), rounds: { api, bare } };
+  return {
+    api: a,
+    bare: b,
+    rateRatio: ratio(a.rate, b.rate),
+    p99Ratio: ratio(a.p99Ms, b.p99Ms),
+    rounds: { api, bare },
+  };
 }
 
 export async function benchReads(input: {
@@ -121,15 +142,23 @@ export async function benchReads(input: {
   try {
     const settings = { connections: input.connections, seconds: input.seconds, rounds: input.rounds };
     const healthDb = await compare(`${input.apiServer.url}/api/health/db`, `${bare.server.url}/health/db`, settings);
-    const clientsList = await compare(`${input.apiServer.url}/api/clients?limit=50`, `${bare.server.url}/clients?tenant=${input.tenantId}`, {
-      ...settings,
-      token: input.token,
-    });
-    const oneConnectionMe = await compare(`${input.apiServer.url}/api/auth/me`, `${bare.server.url}/me?tenant=${input.tenantId}&user=${input.userId}`, {
-      ...settings,
-      connections: 1,
-      token: input.token,
-    });
+    const clientsList = await compare(
+      `${input.apiServer.url}/api/clients?limit=50`,
+      `${bare.server.url}/clients?tenant=${input.tenantId}`,
+      {
+        ...settings,
+        token: input.token,
+      },
+    );
+    const oneConnectionMe = await compare(
+      `${input.apiServer.url}/api/auth/me`,
+      `${bare.server.url}/me?tenant=${input.tenantId}&user=${input.userId}`,
+      {
+        ...settings,
+        connections: 1,
+        token: input.token,
+      },
+    );
     return { healthDb, clientsList, oneConnectionMe };
   } finally {
     await bare.server.close();

@@ -87,7 +87,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (x: number, places = 1) => Math.round(x * 10 ** places) / 10 ** places;
 
 /** src/worker.ts as its own process on `base` (all three queues), RSS sampled until stopped. */
-async function startWorker(deps: ScaleDeps, base: string): Promise<{ child: ChildProcess; rss: { now: () => number; peak: () => number }; output: () => string; stop: () => Promise<void> }> {
+async function startWorker(
+  deps: ScaleDeps,
+  base: string,
+): Promise<{
+  child: ChildProcess;
+  rss: { now: () => number; peak: () => number };
+  output: () => string;
+  stop: () => Promise<void>;
+}> {
   const [command, args] = typescriptEntry(path.join(ROOT, 'src/worker.ts'));
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -117,7 +125,9 @@ async function startWorker(deps: ScaleDeps, base: string): Promise<{ child: Chil
   const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the worker exited (${child.exitCode}):\n${output}`);
-    const polled = await Promise.all(TASK_QUEUE_KINDS.map((k) => workerPollerIdentities(deps.temporal, deps.config.temporal.namespace, names[k])));
+    const polled = await Promise.all(
+      TASK_QUEUE_KINDS.map((k) => workerPollerIdentities(deps.temporal, deps.config.temporal.namespace, names[k])),
+    );
     if (polled.every((ids) => (ids?.size ?? 0) > 0)) break;
     if (Date.now() > deadline) throw new Error(`the worker did not poll within 180 s:\n${output}`);
     await sleep(500);
@@ -141,7 +151,11 @@ async function msPerStart(deps: ScaleDeps): Promise<number> {
   const queue = `scale-calibration-${randomUUID().slice(0, 8)}`;
   const started = Date.now();
   await inParallel(CALIBRATION_STARTS, CREATE_CONCURRENCY, async (i) => {
-    await deps.temporal.workflow.start('probe', { workflowId: `${queue}-${i}`, taskQueue: queue, args: [{ note: 'calibration', sleepMs: 86_400_000 }] });
+    await deps.temporal.workflow.start('probe', {
+      workflowId: `${queue}-${i}`,
+      taskQueue: queue,
+      args: [{ note: 'calibration', sleepMs: 86_400_000 }],
+    });
   });
   return (Date.now() - started) / CALIBRATION_STARTS;
 }
@@ -211,7 +225,10 @@ async function remindersSide(deps: ScaleDeps, n: number, engineStartSeconds: num
   const base = `scale-reminders-${n}-${randomUUID().slice(0, 8)}`;
   const config = { ...deps.config, temporal: { ...deps.config.temporal, taskQueue: base } } as Config;
   const clientEmail = `scale-${n}-${randomUUID().slice(0, 8)}@client.example`;
-  const client = await deps.call('POST', '/api/clients', { token: deps.token, json: { name: `Scale client ${n}`, email: clientEmail, timezone: 'UTC' } });
+  const client = await deps.call('POST', '/api/clients', {
+    token: deps.token,
+    json: { name: `Scale client ${n}`, email: clientEmail, timezone: 'UTC' },
+  });
   if (client.status !== 201) throw new Error(`client answered ${client.status}: ${client.text}`);
   const clientId = client.body.id as string;
   const worker = await startWorker(deps, base);
@@ -223,10 +240,27 @@ async function remindersSide(deps: ScaleDeps, n: number, engineStartSeconds: num
     await inParallel(n, CREATE_CONCURRENCY, async () => {
       const id = randomUUID();
       await withTenant(deps.pool, deps.tenantId, (db) =>
-        insertInvoice(db, { id, tenantId: deps.tenantId, clientId, amountCents: 5000, currency: 'usd', dueDate, description: 'Scale invoice', channels: ['email'], scheduleDays: [0], workflowId: invoiceWorkflowId(deps.tenantId, id) }),
+        insertInvoice(db, {
+          id,
+          tenantId: deps.tenantId,
+          clientId,
+          amountCents: 5000,
+          currency: 'usd',
+          dueDate,
+          description: 'Scale invoice',
+          channels: ['email'],
+          scheduleDays: [0],
+          workflowId: invoiceWorkflowId(deps.tenantId, id),
+        }),
       );
       // The plan the API would make for a step due at T (planReminders puts it at 09:00 local).
-      await startPaymentReminder(deps.temporal, config, { tenantId: deps.tenantId, invoiceId: id, clientId, channels: ['email'], plan: [{ step: 0, at: new Date(t).toISOString(), status: 'scheduled' }] });
+      await startPaymentReminder(deps.temporal, config, {
+        tenantId: deps.tenantId,
+        invoiceId: id,
+        clientId,
+        channels: ['email'],
+        plan: [{ step: 0, at: new Date(t).toISOString(), status: 'scheduled' }],
+      });
     });
     const startSeconds = (Date.now() - started) / 1000;
     const startedBeforeT = Date.now() < t;
@@ -243,7 +277,9 @@ async function remindersSide(deps: ScaleDeps, n: number, engineStartSeconds: num
     const deadline = t + Math.max(600_000, n * 500);
     while (Date.now() < deadline) {
       if (urgentSeconds === null) {
-        const mine = (await sentTo(deps.config, deps.ownerEmail)).find((m) => m.subject === 'Frontdesk test email' && Date.parse(m.at) >= urgentAskedAt);
+        const mine = (await sentTo(deps.config, deps.ownerEmail)).find(
+          (m) => m.subject === 'Frontdesk test email' && Date.parse(m.at) >= urgentAskedAt,
+        );
         if (mine) urgentSeconds = round((Date.parse(mine.at) - urgentAskedAt) / 1000, 2);
       }
       mails = await sentTo(deps.config, clientEmail);
@@ -271,15 +307,28 @@ async function remindersSide(deps: ScaleDeps, n: number, engineStartSeconds: num
   }
 }
 
-export async function benchScale(deps: ScaleDeps, sizes: number[], progress: (line: string) => void): Promise<ScaleRow[]> {
+export async function benchScale(
+  deps: ScaleDeps,
+  sizes: number[],
+  progress: (line: string) => void,
+): Promise<ScaleRow[]> {
   const rows: ScaleRow[] = [];
   for (const n of sizes) {
     progress(`scale ${n}: engine baseline (probe: timer, then one activity)…`);
     const engine = await engineSide(deps, n);
-    progress(`scale ${n}: engine ${engine.secondsToAll ?? '—'} s for all, first ${engine.firstAfterTSeconds ?? '—'} s after T; reminders…`);
+    progress(
+      `scale ${n}: engine ${engine.secondsToAll ?? '—'} s for all, first ${engine.firstAfterTSeconds ?? '—'} s after T; reminders…`,
+    );
     const reminders = await remindersSide(deps, n, engine.startSeconds);
-    progress(`scale ${n}: reminders ${reminders.secondsToAll ?? '—'} s for all, first ${reminders.firstAfterTSeconds ?? '—'} s after T`);
-    rows.push({ n, engine, reminders, rateRatio: engine.rate && reminders.rate ? round(reminders.rate / engine.rate, 2) : null });
+    progress(
+      `scale ${n}: reminders ${reminders.secondsToAll ?? '—'} s for all, first ${reminders.firstAfterTSeconds ?? '—'} s after T`,
+    );
+    rows.push({
+      n,
+      engine,
+      reminders,
+      rateRatio: engine.rate && reminders.rate ? round(reminders.rate / engine.rate, 2) : null,
+    });
   }
   return rows;
 }

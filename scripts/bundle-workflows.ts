@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const out = path.resolve(__dirname, '../dist/workflow-bundle.js');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, code);
-  process.stdout.write(`workflow bundle written to ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)\n`);
+  process.stdout.write(
+    `workflow bundle written to ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)\n`,
+  );
 }
 
 void main().catch((err: unknown) => {

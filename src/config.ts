@@ -20,9 +20,11 @@ const optionalUrl = optionalString.refine((v) => v === undefined || isUrl(v), {
 });
 
 const flag = (fallback: boolean) =>
-  optionalString.refine((v) => v === undefined || /^(1|0|true|false|yes|no)$/i.test(v), {
-    message: 'must be 1/0, true/false or yes/no',
-  }).transform((v) => (v === undefined ? fallback : /^(1|true|yes)$/i.test(v)));
+  optionalString
+    .refine((v) => v === undefined || /^(1|0|true|false|yes|no)$/i.test(v), {
+      message: 'must be 1/0, true/false or yes/no',
+    })
+    .transform((v) => (v === undefined ? fallback : /^(1|true|yes)$/i.test(v)));
 
 const port = (fallback: number) =>
   optionalString
@@ -43,7 +45,9 @@ const optionalPositiveInt = optionalString
   .transform((v) => (v === undefined ? undefined : Number(v)));
 
 const atLeastTwo = optionalString
-  .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2), { message: 'must be a whole number of at least 2' })
+  .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 2), {
+    message: 'must be a whole number of at least 2',
+  })
   .transform((v) => (v === undefined ? undefined : Number(v)));
 
 export interface WorkerTuning {
@@ -65,9 +69,27 @@ export interface WorkerTuning {
  * pollers: the SDK's default maximum of 10 would only queue more polls on two cores).
  */
 export const WORKER_TUNING_DEFAULTS: Record<TaskQueueKind, WorkerTuning> = {
-  reminders: { maxCachedWorkflows: 500, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
-  delivery: { maxCachedWorkflows: 200, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, workflowTaskPollers: 8, activityTaskPollers: 8 },
-  agents: { maxCachedWorkflows: 100, maxConcurrentWorkflowTaskExecutions: 10, maxConcurrentActivityTaskExecutions: 20, workflowTaskPollers: 2, activityTaskPollers: 2 },
+  reminders: {
+    maxCachedWorkflows: 500,
+    maxConcurrentWorkflowTaskExecutions: 40,
+    maxConcurrentActivityTaskExecutions: 100,
+    workflowTaskPollers: 8,
+    activityTaskPollers: 8,
+  },
+  delivery: {
+    maxCachedWorkflows: 200,
+    maxConcurrentWorkflowTaskExecutions: 40,
+    maxConcurrentActivityTaskExecutions: 100,
+    workflowTaskPollers: 8,
+    activityTaskPollers: 8,
+  },
+  agents: {
+    maxCachedWorkflows: 100,
+    maxConcurrentWorkflowTaskExecutions: 10,
+    maxConcurrentActivityTaskExecutions: 20,
+    workflowTaskPollers: 2,
+    activityTaskPollers: 2,
+  },
 };
 
 const TUNING_VARIABLES = {
@@ -78,7 +100,8 @@ const TUNING_VARIABLES = {
   activityTaskPollers: 'ACTIVITY_POLLERS',
 } as const satisfies Record<keyof WorkerTuning, string>;
 
-const tuningVariable = (kind: TaskQueueKind, setting: keyof WorkerTuning) => `WORKER_${kind.toUpperCase()}_${TUNING_VARIABLES[setting]}`;
+const tuningVariable = (kind: TaskQueueKind, setting: keyof WorkerTuning) =>
+  `WORKER_${kind.toUpperCase()}_${TUNING_VARIABLES[setting]}`;
 
 /** WORKER_<QUEUE>_<SETTING> for every queue and setting, each optional (the defaults above). */
 function workerTuningVariables() {
@@ -86,18 +109,30 @@ function workerTuningVariables() {
   for (const kind of TASK_QUEUE_KINDS) {
     for (const setting of Object.keys(TUNING_VARIABLES) as (keyof WorkerTuning)[]) {
       // The SDK needs two workflow-task slots (and pollers) when a sticky cache is kept.
-      shape[tuningVariable(kind, setting)] = setting === 'maxCachedWorkflows' || setting === 'activityTaskPollers' || setting === 'maxConcurrentActivityTaskExecutions' ? optionalPositiveInt : atLeastTwo;
+      shape[tuningVariable(kind, setting)] =
+        setting === 'maxCachedWorkflows' ||
+        setting === 'activityTaskPollers' ||
+        setting === 'maxConcurrentActivityTaskExecutions'
+          ? optionalPositiveInt
+          : atLeastTwo;
     }
   }
   return shape;
 }
 
-function workerTuning(env: Record<string, unknown>, fallbackCache: number | undefined): Record<TaskQueueKind, WorkerTuning> {
+function workerTuning(
+  env: Record<string, unknown>,
+  fallbackCache: number | undefined,
+): Record<TaskQueueKind, WorkerTuning> {
   const tuning = {} as Record<TaskQueueKind, WorkerTuning>;
   for (const kind of TASK_QUEUE_KINDS) {
-    const pick = (setting: keyof WorkerTuning) => (env[tuningVariable(kind, setting)] as number | undefined) ?? WORKER_TUNING_DEFAULTS[kind][setting];
+    const pick = (setting: keyof WorkerTuning) =>
+      (env[tuningVariable(kind, setting)] as number | undefined) ?? WORKER_TUNING_DEFAULTS[kind][setting];
     tuning[kind] = {
-      maxCachedWorkflows: (env[tuningVariable(kind, 'maxCachedWorkflows')] as number | undefined) ?? fallbackCache ?? WORKER_TUNING_DEFAULTS[kind].maxCachedWorkflows,
+      maxCachedWorkflows:
+        (env[tuningVariable(kind, 'maxCachedWorkflows')] as number | undefined) ??
+        fallbackCache ??
+        WORKER_TUNING_DEFAULTS[kind].maxCachedWorkflows,
       maxConcurrentWorkflowTaskExecutions: pick('maxConcurrentWorkflowTaskExecutions'),
       maxConcurrentActivityTaskExecutions: pick('maxConcurrentActivityTaskExecutions'),
       workflowTaskPollers: pick('workflowTaskPollers'),
@@ -113,10 +148,16 @@ function tuningProblems(tuning: Record<TaskQueueKind, WorkerTuning>): { variable
   for (const kind of TASK_QUEUE_KINDS) {
     const t = tuning[kind];
     if (t.workflowTaskPollers > t.maxConcurrentWorkflowTaskExecutions) {
-      problems.push({ variable: tuningVariable(kind, 'workflowTaskPollers'), message: `must not exceed ${tuningVariable(kind, 'maxConcurrentWorkflowTaskExecutions')} (${t.maxConcurrentWorkflowTaskExecutions})` });
+      problems.push({
+        variable: tuningVariable(kind, 'workflowTaskPollers'),
+        message: `must not exceed ${tuningVariable(kind, 'maxConcurrentWorkflowTaskExecutions')} (${t.maxConcurrentWorkflowTaskExecutions})`,
+      });
     }
     if (t.activityTaskPollers > t.maxConcurrentActivityTaskExecutions) {
-      problems.push({ variable: tuningVariable(kind, 'activityTaskPollers'), message: `must not exceed ${tuningVariable(kind, 'maxConcurrentActivityTaskExecutions')} (${t.maxConcurrentActivityTaskExecutions})` });
+      problems.push({
+        variable: tuningVariable(kind, 'activityTaskPollers'),
+        message: `must not exceed ${tuningVariable(kind, 'maxConcurrentActivityTaskExecutions')} (${t.maxConcurrentActivityTaskExecutions})`,
+      });
     }
   }
   return problems;
@@ -169,18 +210,35 @@ export const envSchema = z.object({
   JWT_SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters',
   }),
-  ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || (FERNET_KEY.test(v) && Buffer.from(v, 'base64url').length === 32), {
-    message: 'must be a Fernet key: 44 characters of url-safe base64 encoding 32 bytes',
-  }),
+  ENCRYPTION_KEY: optionalString.refine(
+    (v) => v === undefined || (FERNET_KEY.test(v) && Buffer.from(v, 'base64url').length === 32),
+    {
+      message: 'must be a Fernet key: 44 characters of url-safe base64 encoding 32 bytes',
+    },
+  ),
   ENCRYPTION_KEYS_PREVIOUS: optionalString
-    .transform((v) => (v === undefined ? [] : v.split(',').map((k) => k.trim()).filter(Boolean)))
+    .transform((v) =>
+      v === undefined
+        ? []
+        : v
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
+    )
     .refine((keys) => keys.every((k) => FERNET_KEY.test(k) && Buffer.from(k, 'base64url').length === 32), {
       message: 'must be a comma-separated list of Fernet keys (retired keys, still accepted for decryption)',
     }),
   ALLOW_SIGNUP: flag(true),
   PUBLIC_BASE_URL: optionalUrl,
   CORS_ORIGINS: optionalString
-    .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter(Boolean)))
+    .transform((v) =>
+      v === undefined
+        ? []
+        : v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    )
     .refine((list) => list.every((o) => o === '*' || isUrl(o)), {
       message: 'must be a comma-separated list of origins (https://app.example.com)',
     }),
@@ -190,7 +248,9 @@ export const envSchema = z.object({
   // 0, the default, ignores the header: a client that reaches the API directly cannot choose
   // its own address by writing one.
   TRUST_PROXY_HOPS: optionalString
-    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 10), { message: 'must be a whole number from 0 to 10' })
+    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 10), {
+      message: 'must be a whole number from 0 to 10',
+    })
     .transform((v) => (v === undefined ? 0 : Number(v))),
   RATE_LIMIT_IP_POINTS: positiveInt(300),
   RATE_LIMIT_IP_WINDOW_SECONDS: positiveInt(60),
@@ -286,7 +346,14 @@ export const envSchema = z.object({
   // Which task queues this worker process polls (temporal/task-queues.ts): a comma-separated list
   // of reminders, delivery, agents; unset polls all three (one worker for everything).
   WORKER_TASK_QUEUES: optionalString
-    .transform((v) => (v === undefined ? [...TASK_QUEUE_KINDS] : v.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean)))
+    .transform((v) =>
+      v === undefined
+        ? [...TASK_QUEUE_KINDS]
+        : v
+            .split(',')
+            .map((k) => k.trim().toLowerCase())
+            .filter(Boolean),
+    )
     .refine((kinds) => kinds.length > 0 && kinds.every((k) => (TASK_QUEUE_KINDS as readonly string[]).includes(k)), {
       message: `must be a comma-separated list of ${TASK_QUEUE_KINDS.join(', ')}`,
     })
@@ -374,12 +441,23 @@ function ssoIssuers(env: Env, sandboxUrl: string): { google: SsoIssuerConfig | n
   const googleSecret = env.GOOGLE_OAUTH_CLIENT_SECRET ?? env.GOOGLE_CLIENT_SECRET;
   if (env.SANDBOX) {
     return {
-      google: { issuerUrl: sandboxUrl, clientId: googleId ?? 'sandbox-google-client', clientSecret: googleSecret ?? 'sandbox-google-secret' },
-      oidc: { issuerUrl: `${sandboxUrl}/oidc`, clientId: env.OIDC_CLIENT_ID ?? 'sandbox-oidc-client', clientSecret: env.OIDC_CLIENT_SECRET ?? 'sandbox-oidc-secret' },
+      google: {
+        issuerUrl: sandboxUrl,
+        clientId: googleId ?? 'sandbox-google-client',
+        clientSecret: googleSecret ?? 'sandbox-google-secret',
+      },
+      oidc: {
+        issuerUrl: `${sandboxUrl}/oidc`,
+        clientId: env.OIDC_CLIENT_ID ?? 'sandbox-oidc-client',
+        clientSecret: env.OIDC_CLIENT_SECRET ?? 'sandbox-oidc-secret',
+      },
     };
   }
   return {
-    google: googleId && googleSecret ? { issuerUrl: 'https://accounts.google.com', clientId: googleId, clientSecret: googleSecret } : null,
+    google:
+      googleId && googleSecret
+        ? { issuerUrl: 'https://accounts.google.com', clientId: googleId, clientSecret: googleSecret }
+        : null,
     oidc:
       env.OIDC_ISSUER_URL && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
         ? { issuerUrl: env.OIDC_ISSUER_URL, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET }
@@ -537,27 +615,44 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (isProduction && /^(1|true|yes)$/i.test(source.SANDBOX ?? '')) {
-    problems.push({ variable: 'SANDBOX', message: 'must not be enabled in production (the sandbox fakes every provider)' });
+    problems.push({
+      variable: 'SANDBOX',
+      message: 'must not be enabled in production (the sandbox fakes every provider)',
+    });
   }
   if (isProduction && /^(1|true|yes)$/i.test(source.TEMPORAL_CODEC_LOCAL_DEV ?? '')) {
-    problems.push({ variable: 'TEMPORAL_CODEC_LOCAL_DEV', message: 'must not be enabled in production (it decodes every payload without sign-in)' });
+    problems.push({
+      variable: 'TEMPORAL_CODEC_LOCAL_DEV',
+      message: 'must not be enabled in production (it decodes every payload without sign-in)',
+    });
   }
   // A half-configured SSO client is a mistake to report at start, not a login that fails later.
-  for (const group of [['GOOGLE_OAUTH_CLIENT_ID', 'GOOGLE_OAUTH_CLIENT_SECRET'], ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']]) {
+  for (const group of [
+    ['GOOGLE_OAUTH_CLIENT_ID', 'GOOGLE_OAUTH_CLIENT_SECRET'],
+    ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'],
+  ]) {
     const given = group.filter(raw);
     if (given.length === 0 || given.length === group.length) continue;
     for (const variable of group.filter((v) => !raw(v))) {
-      problems.push({ variable, message: `is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set` });
+      problems.push({
+        variable,
+        message: `is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set`,
+      });
     }
   }
-  if (parsed.success) problems.push(...tuningProblems(workerTuning(parsed.data, parsed.data.WORKER_MAX_CACHED_WORKFLOWS)));
+  if (parsed.success)
+    problems.push(...tuningProblems(workerTuning(parsed.data, parsed.data.WORKER_MAX_CACHED_WORKFLOWS)));
   const temporal = resolveTemporalConnection(source);
   problems.push(...temporal.problems);
   if (problems.length > 0 || !parsed.success || !temporal.settings) throw configError(problems);
   return deepFreeze(buildConfig(parsed.data, temporal.settings));
 }
 
-const temporalAccessSchema = envSchema.pick({ ENCRYPTION_KEY: true, ENCRYPTION_KEYS_PREVIOUS: true, TEMPORAL_TASK_QUEUE: true });
+const temporalAccessSchema = envSchema.pick({
+  ENCRYPTION_KEY: true,
+  ENCRYPTION_KEYS_PREVIOUS: true,
+  TEMPORAL_TASK_QUEUE: true,
+});
 
 export interface TemporalAccess {
   temporal: TemporalConnectionSettings & { taskQueue: string };
@@ -573,7 +668,10 @@ export function loadTemporalAccess(source: NodeJS.ProcessEnv = process.env): Tem
   const parsed = temporalAccessSchema.safeParse(source);
   const problems = parsed.success ? [] : problemsOf(parsed.error);
   if (!source.ENCRYPTION_KEY?.trim() && !problems.some((p) => p.variable === 'ENCRYPTION_KEY')) {
-    problems.push({ variable: 'ENCRYPTION_KEY', message: 'is required (the payloads in the histories are encrypted with it)' });
+    problems.push({
+      variable: 'ENCRYPTION_KEY',
+      message: 'is required (the payloads in the histories are encrypted with it)',
+    });
   }
   const temporal = resolveTemporalConnection(source);
   problems.push(...temporal.problems);
@@ -587,7 +685,10 @@ export function loadTemporalAccess(source: NodeJS.ProcessEnv = process.env): Tem
 
 function problemsOf(error: z.ZodError): { variable: string; message: string }[] {
   // Only our own messages are shown: zod's defaults can quote the received value.
-  return error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.code === 'custom' ? issue.message : 'is not a valid value' }));
+  return error.issues.map((issue) => ({
+    variable: String(issue.path[0]),
+    message: issue.code === 'custom' ? issue.message : 'is not a valid value',
+  }));
 }
 
 /** A variable may fail more than one rule; each is reported once, first reason first. */

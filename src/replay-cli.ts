@@ -11,7 +11,12 @@ import { ConfigError, loadTemporalAccess } from './config';
 import { createTemporalClient } from './temporal/client';
 import { describeTemporalConnection } from './temporal/connection-settings';
 import { workflowSource } from './temporal/create-worker';
-import { replayNamespaceHistories, replayQuery, type ReplaySelection, type WorkflowCode } from './temporal/replay-histories';
+import {
+  replayNamespaceHistories,
+  replayQuery,
+  type ReplaySelection,
+  type WorkflowCode,
+} from './temporal/replay-histories';
 import { taskQueueNames } from './temporal/task-queues';
 
 const USAGE = `Usage: npm run replay -- [options]
@@ -40,13 +45,19 @@ class UsageError extends Error {}
 function parseWhen(option: string, value: string | undefined, now: number): Date | undefined {
   if (value === undefined) return undefined;
   const relative = /^(\d+)([mhd])$/.exec(value);
-  if (relative) return new Date(now - Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd']);
+  if (relative)
+    return new Date(
+      now - Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'],
+    );
   const at = Date.parse(value);
   if (Number.isNaN(at)) throw new UsageError(`--${option} must be an ISO time or a duration such as 30m, 12h or 7d`);
   return new Date(at);
 }
 
-function parseCommandLine(argv: string[], baseTaskQueue: string): { selection: ReplaySelection; code: WorkflowCode } | 'help' {
+function parseCommandLine(
+  argv: string[],
+  baseTaskQueue: string,
+): { selection: ReplaySelection; code: WorkflowCode } | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -74,7 +85,10 @@ function parseCommandLine(argv: string[], baseTaskQueue: string): { selection: R
   const now = Date.now();
   return {
     selection: {
-      taskQueues: values['task-queue'] && values['task-queue'].length > 0 ? values['task-queue'] : Object.values(taskQueueNames(baseTaskQueue)),
+      taskQueues:
+        values['task-queue'] && values['task-queue'].length > 0
+          ? values['task-queue']
+          : Object.values(taskQueueNames(baseTaskQueue)),
       types: values.type ?? [],
       ...(values.query ? { query: values.query } : {}),
       ...(values.since ? { since: parseWhen('since', values.since, now) } : {}),
@@ -114,7 +128,10 @@ async function main(): Promise<number> {
   const { selection, code } = parsed;
 
   // The replay worker's own logs stay out of the report, errors aside.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+  });
   const { address, namespace } = describeTemporalConnection(access.temporal);
   const against = 'workflowBundle' in code ? code.workflowBundle.codePath : 'this checkout’s workflow source';
   process.stdout.write(`Replaying from ${String(address)}, namespace ${String(namespace)}, against ${against}\n`);

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
       tuning: Object.fromEntries(workers.workers.map((w) => [w.kind, config.worker.tuning[w.kind]])),
       ...describeTemporalConnection(config.temporal),
       workflowCode: 'workflowBundle' in workflowSource() ? 'pre-built bundle' : 'bundled at start',
-      metrics: config.temporal.workerMetricsBindAddress ? `http://${config.temporal.workerMetricsBindAddress}/metrics` : null,
+      metrics: config.temporal.workerMetricsBindAddress
+        ? `http://${config.temporal.workerMetricsBindAddress}/metrics`
+        : null,
     },
     'worker started',
   );
@@ -54,7 +56,12 @@ async function main(): Promise<void> {
  * Exits 78 (EX_CONFIG), naming what to register, when the namespace lacks a search attribute the
  * workflows write: otherwise each start or task that sets it would fail, one by one, later.
  */
-async function refuseWithoutSearchAttributes(connection: NativeConnection, config: Config, pool: DatabasePool, logger: Logger): Promise<void> {
+async function refuseWithoutSearchAttributes(
+  connection: NativeConnection,
+  config: Config,
+  pool: DatabasePool,
+  logger: Logger,
+): Promise<void> {
   const { namespace } = config.temporal;
   const problems = await findSearchAttributeProblems(connection, namespace);
   if (problems === null) {
@@ -62,7 +69,10 @@ async function refuseWithoutSearchAttributes(connection: NativeConnection, confi
     return;
   }
   if (problems.length === 0) return;
-  logger.error({ namespace, searchAttributes: problems }, 'worker refused to start: the namespace lacks search attributes the workflows write');
+  logger.error(
+    { namespace, searchAttributes: problems },
+    'worker refused to start: the namespace lacks search attributes the workflows write',
+  );
   process.stderr.write(`${searchAttributeMessage(namespace, problems)}\n`);
   await connection.close();
   await pool.end();
@@ -91,7 +101,12 @@ function keepDrainingOnRepeatedSignals(logger: Logger): void {
  * agents queue) a guardian for every tenant without one (tenants from before it existed, or after
  * a terminate).
  */
-async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger: Logger, stopping: () => boolean): Promise<void> {
+async function startPlatformWorkflows(
+  config: Config,
+  pool: DatabasePool,
+  logger: Logger,
+  stopping: () => boolean,
+): Promise<void> {
   const polls = (kind: TaskQueueKind) => config.worker.taskQueues.includes(kind);
   if (!polls('reminders') && !polls('agents')) return;
   try {
@@ -99,11 +114,20 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     try {
       if (polls('reminders')) {
         const housekeeping = await ensureHousekeepingSchedule(client, config);
-        logger.info({ ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 }, 'housekeeping schedule checked');
+        logger.info(
+          { ...housekeeping, intervalMinutes: config.housekeeping.intervalMs / 60_000 },
+          'housekeeping schedule checked',
+        );
         logger.info({ schedule: await ensureOverdueDigestSchedule(client, config) }, 'overdue digest schedule checked');
       }
       if (polls('agents') && config.guardian.bootSweep) {
-        const result = await ensureGuardians({ client, config, logger, tenantIds: await listTenantIds(pool), stopping });
+        const result = await ensureGuardians({
+          client,
+          config,
+          logger,
+          tenantIds: await listTenantIds(pool),
+          stopping,
+        });
         logger.info(result, 'guardians checked for every tenant');
       }
     } finally {
@@ -111,7 +135,10 @@ async function startPlatformWorkflows(config: Config, pool: DatabasePool, logger
     }
   } catch (err) {
     // Not fatal: the worker still serves every workflow; the next boot tries again.
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not check the housekeeping or overdue digest schedules or start the missing guardians');
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      'could not check the housekeeping or overdue digest schedules or start the missing guardians',
+    );
   }
 }
 

@@ -97,10 +97,12 @@ export function zod3Message(issue: Issue): string | undefined {
       if (issue.input === undefined) return 'Required';
       if (issue.expected === 'int' && typeof issue.input === 'number') return 'Expected integer, received float';
       if (issue.expected === 'date' && issue.input instanceof Date) return 'Invalid date';
-      if (issue.expected === 'number' && (issue.input === Infinity || issue.input === -Infinity)) return 'Number must be finite';
+      if (issue.expected === 'number' && (issue.input === Infinity || issue.input === -Infinity))
+        return 'Number must be finite';
       return `Expected ${EXPECTED[issue.expected] ?? issue.expected}, received ${receivedType(issue.input)}`;
     case 'invalid_value':
-      if (schemaType(issue) === 'literal') return `Invalid literal value, expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
+      if (schemaType(issue) === 'literal')
+        return `Invalid literal value, expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
       if (issue.input === undefined) return 'Required';
       return typeof issue.input === 'string'
         ? `Invalid enum value. Expected ${joinValues(issue.values)}, received '${issue.input}'`

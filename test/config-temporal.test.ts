@@ -50,7 +50,12 @@ const temporalOf = (env: Record<string, string>) => loadConfig({ ...base, ...env
 describe('Temporal connection settings', () => {
   it('defaults to a plaintext local server in the default namespace', () => {
     const t = temporalOf({});
-    expect(describeTemporalConnection(t)).toEqual({ address: 'localhost:7233', namespace: 'default', tls: 'off', apiKey: false });
+    expect(describeTemporalConnection(t)).toEqual({
+      address: 'localhost:7233',
+      namespace: 'default',
+      tls: 'off',
+      apiKey: false,
+    });
     expect(connectionOptions(t)).toEqual({ address: 'localhost:7233', tls: false });
   });
 
@@ -61,7 +66,12 @@ describe('Temporal connection settings', () => {
 
   it('sends TEMPORAL_API_KEY over TLS with the namespace header, and TEMPORAL_TLS=false turns TLS off', () => {
     const t = temporalOf({ TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: API_KEY });
-    expect(connectionOptions(t)).toEqual({ address: 'localhost:7233', tls: {}, apiKey: API_KEY, metadata: { 'temporal-namespace': 'acme.a1b2c' } });
+    expect(connectionOptions(t)).toEqual({
+      address: 'localhost:7233',
+      tls: {},
+      apiKey: API_KEY,
+      metadata: { 'temporal-namespace': 'acme.a1b2c' },
+    });
     expect(describeTemporalConnection(t)).toMatchObject({ tls: 'on', apiKey: true });
     expect(connectionOptions(temporalOf({ TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS: 'false' })).tls).toBe(false);
   });
@@ -70,46 +80,89 @@ describe('Temporal connection settings', () => {
     expect(connectionOptions(temporalOf({ TEMPORAL_TLS: 'true' })).tls).toEqual({});
     expect(connectionOptions(temporalOf({ TEMPORAL_TLS: '1' })).tls).toEqual({});
     expect(connectionOptions(temporalOf({ TEMPORAL_TLS: '0' })).tls).toBe(false);
-    expect(problemsOf({ TEMPORAL_TLS: 'maybe' }).problems).toEqual([{ variable: 'TEMPORAL_TLS', message: 'must be true/false or 1/0' }]);
+    expect(problemsOf({ TEMPORAL_TLS: 'maybe' }).problems).toEqual([
+      { variable: 'TEMPORAL_TLS', message: 'must be true/false or 1/0' },
+    ]);
   });
 
   it('reads the client certificate and key inline (_DATA) or from files (_PATH)', () => {
-    const inline = connectionOptions(temporalOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT, TEMPORAL_TLS_CLIENT_KEY_DATA: KEY }));
+    const inline = connectionOptions(
+      temporalOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT, TEMPORAL_TLS_CLIENT_KEY_DATA: KEY }),
+    );
     expect(inline.tls).toEqual({ clientCertPair: { crt: Buffer.from(CERT), key: Buffer.from(KEY) } });
-    const files = connectionOptions(temporalOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: file('client.pem', CERT), TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key', KEY) }));
+    const files = connectionOptions(
+      temporalOf({
+        TEMPORAL_TLS_CLIENT_CERT_PATH: file('client.pem', CERT),
+        TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key', KEY),
+      }),
+    );
     expect(files.tls).toEqual(inline.tls);
-    expect(describeTemporalConnection(temporalOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT, TEMPORAL_TLS_CLIENT_KEY_DATA: KEY })).tls).toBe('mTLS');
+    expect(
+      describeTemporalConnection(temporalOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT, TEMPORAL_TLS_CLIENT_KEY_DATA: KEY }))
+        .tls,
+    ).toBe('mTLS');
   });
 
   it('reads the server CA inline or from a file, and the server name', () => {
     const byData = temporalOf({ TEMPORAL_TLS_SERVER_CA_CERT_DATA: CA, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' });
-    expect(connectionOptions(byData).tls).toEqual({ serverNameOverride: 'temporal.internal', serverRootCACertificate: Buffer.from(CA) });
+    expect(connectionOptions(byData).tls).toEqual({
+      serverNameOverride: 'temporal.internal',
+      serverRootCACertificate: Buffer.from(CA),
+    });
     const byPath = temporalOf({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: file('ca.pem', CA) });
     expect(connectionOptions(byPath).tls).toEqual({ serverRootCACertificate: Buffer.from(CA) });
   });
 
   it('refuses TEMPORAL_TLS_DISABLE_HOST_VERIFICATION=true, which the TypeScript SDK cannot do, and accepts false', () => {
     const err = problemsOf({ TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'true' });
-    expect(err.problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION', message: expect.stringMatching(/TEMPORAL_TLS_SERVER_NAME/) })]);
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        variable: 'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION',
+        message: expect.stringMatching(/TEMPORAL_TLS_SERVER_NAME/),
+      }),
+    ]);
     expect(temporalOf({ TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'false' }).tls).toBeNull();
   });
 
   it('refuses a certificate from a file with its key inline (and the other way round), as the temporal CLI does', () => {
-    const err = problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: file('client.pem', CERT), TEMPORAL_TLS_CLIENT_KEY_DATA: KEY });
-    expect(err.problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', message: expect.stringContaining('TEMPORAL_TLS_CLIENT_KEY_DATA') })]);
-    expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT, TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key', KEY) }).problems).toEqual([
-      expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_CERT_DATA', message: expect.stringContaining('TEMPORAL_TLS_CLIENT_KEY_PATH') }),
+    const err = problemsOf({
+      TEMPORAL_TLS_CLIENT_CERT_PATH: file('client.pem', CERT),
+      TEMPORAL_TLS_CLIENT_KEY_DATA: KEY,
+    });
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+        message: expect.stringContaining('TEMPORAL_TLS_CLIENT_KEY_DATA'),
+      }),
+    ]);
+    expect(
+      problemsOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT, TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key', KEY) })
+        .problems,
+    ).toEqual([
+      expect.objectContaining({
+        variable: 'TEMPORAL_TLS_CLIENT_CERT_DATA',
+        message: expect.stringContaining('TEMPORAL_TLS_CLIENT_KEY_PATH'),
+      }),
     ]);
   });
 
   it('names a certificate or key file that cannot be read', () => {
-    const err = problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'missing.pem'), TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key', KEY) });
-    expect(err.problems).toEqual([{ variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', message: 'names a file that cannot be read' }]);
+    const err = problemsOf({
+      TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'missing.pem'),
+      TEMPORAL_TLS_CLIENT_KEY_PATH: file('client.key', KEY),
+    });
+    expect(err.problems).toEqual([
+      { variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', message: 'names a file that cannot be read' },
+    ]);
   });
 
   it('requires the client certificate and key together', () => {
-    expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT }).problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_KEY_DATA' })]);
-    expect(problemsOf({ TEMPORAL_TLS_CLIENT_KEY_PATH: file('only.key', KEY) }).problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_CERT_DATA' })]);
+    expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: CERT }).problems).toEqual([
+      expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_KEY_DATA' }),
+    ]);
+    expect(problemsOf({ TEMPORAL_TLS_CLIENT_KEY_PATH: file('only.key', KEY) }).problems).toEqual([
+      expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_CERT_DATA' }),
+    ]);
   });
 
   it.each([
@@ -118,7 +171,9 @@ describe('Temporal connection settings', () => {
     ['TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA', CA],
   ])('refuses %s and %s together, naming both', (pathVariable, dataVariable, data) => {
     const err = problemsOf({ [pathVariable]: file('both.pem', data), [dataVariable]: data });
-    expect(err.problems).toEqual([expect.objectContaining({ variable: pathVariable, message: expect.stringContaining(dataVariable) })]);
+    expect(err.problems).toEqual([
+      expect.objectContaining({ variable: pathVariable, message: expect.stringContaining(dataVariable) }),
+    ]);
   });
 
   describe('Frontdesk’s earlier names', () => {
@@ -134,12 +189,26 @@ describe('Temporal connection settings', () => {
     });
 
     it.each([
-      ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CLIENT_CERT_DATA', { TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_CLIENT_CERT_DATA: CERT + '\nother', TEMPORAL_TLS_KEY: KEY }],
-      ['TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA', { TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY, TEMPORAL_TLS_CLIENT_KEY_DATA: KEY + '\nother' }],
-      ['TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CLIENT_KEY_PATH', { TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY, TEMPORAL_TLS_CLIENT_KEY_PATH: '/run/secrets/temporal.key' }],
+      [
+        'TEMPORAL_TLS_CERT',
+        'TEMPORAL_TLS_CLIENT_CERT_DATA',
+        { TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_CLIENT_CERT_DATA: CERT + '\nother', TEMPORAL_TLS_KEY: KEY },
+      ],
+      [
+        'TEMPORAL_TLS_KEY',
+        'TEMPORAL_TLS_CLIENT_KEY_DATA',
+        { TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY, TEMPORAL_TLS_CLIENT_KEY_DATA: KEY + '\nother' },
+      ],
+      [
+        'TEMPORAL_TLS_KEY',
+        'TEMPORAL_TLS_CLIENT_KEY_PATH',
+        { TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: KEY, TEMPORAL_TLS_CLIENT_KEY_PATH: '/run/secrets/temporal.key' },
+      ],
     ])('refuses %s and %s set differently, naming both and quoting neither', (alias, standard, env) => {
       const err = problemsOf(env);
-      expect(err.problems).toEqual([expect.objectContaining({ variable: alias, message: expect.stringContaining(standard) })]);
+      expect(err.problems).toEqual([
+        expect.objectContaining({ variable: alias, message: expect.stringContaining(standard) }),
+      ]);
       expect(err.message).toContain(alias);
       expect(err.message).toContain(standard);
       expect(err.message).not.toContain('BEGIN');
@@ -147,7 +216,9 @@ describe('Temporal connection settings', () => {
     });
 
     it('still requires the pair together', () => {
-      expect(problemsOf({ TEMPORAL_TLS_CERT: CERT }).problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_KEY_DATA' })]);
+      expect(problemsOf({ TEMPORAL_TLS_CERT: CERT }).problems).toEqual([
+        expect.objectContaining({ variable: 'TEMPORAL_TLS_CLIENT_KEY_DATA' }),
+      ]);
     });
   });
 
@@ -187,7 +258,11 @@ describe('Temporal connection settings', () => {
     });
 
     it('lets the variables override the profile', () => {
-      const t = temporalOf({ TEMPORAL_CONFIG_FILE: toml(), TEMPORAL_PROFILE: 'prod', TEMPORAL_NAMESPACE: 'staging.a1b2c' });
+      const t = temporalOf({
+        TEMPORAL_CONFIG_FILE: toml(),
+        TEMPORAL_PROFILE: 'prod',
+        TEMPORAL_NAMESPACE: 'staging.a1b2c',
+      });
       expect([t.address, t.namespace]).toEqual(['prod.a1b2c.tmprl.cloud:7233', 'staging.a1b2c']);
     });
 
@@ -199,10 +274,21 @@ describe('Temporal connection settings', () => {
     });
 
     it('names a missing file, a missing profile and a file that is not TOML, without quoting it', () => {
-      expect(problemsOf({ TEMPORAL_CONFIG_FILE: path.join(dir, 'nope.toml') }).problems).toEqual([{ variable: 'TEMPORAL_CONFIG_FILE', message: 'names a file that does not exist' }]);
-      expect(problemsOf({ TEMPORAL_CONFIG_FILE: toml(), TEMPORAL_PROFILE: 'staging' }).problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_PROFILE' })]);
-      const broken = problemsOf({ TEMPORAL_CONFIG_FILE: file('broken.toml', `[profile.default\napi_key = "${API_KEY}"`) });
-      expect(broken.problems).toEqual([expect.objectContaining({ variable: 'TEMPORAL_CONFIG_FILE', message: expect.stringMatching(/not a valid TOML file/) })]);
+      expect(problemsOf({ TEMPORAL_CONFIG_FILE: path.join(dir, 'nope.toml') }).problems).toEqual([
+        { variable: 'TEMPORAL_CONFIG_FILE', message: 'names a file that does not exist' },
+      ]);
+      expect(problemsOf({ TEMPORAL_CONFIG_FILE: toml(), TEMPORAL_PROFILE: 'staging' }).problems).toEqual([
+        expect.objectContaining({ variable: 'TEMPORAL_PROFILE' }),
+      ]);
+      const broken = problemsOf({
+        TEMPORAL_CONFIG_FILE: file('broken.toml', `[profile.default\napi_key = "${API_KEY}"`),
+      });
+      expect(broken.problems).toEqual([
+        expect.objectContaining({
+          variable: 'TEMPORAL_CONFIG_FILE',
+          message: expect.stringMatching(/not a valid TOML file/),
+        }),
+      ]);
       expect(broken.message).not.toContain(API_KEY);
     });
   });
@@ -218,7 +304,8 @@ describe('Temporal connection settings', () => {
         TEMPORAL_GRPC_META_AUTHORIZATION: 'Bearer grpc-meta-secret',
       });
     });
-    const leaks = (text: string) => [API_KEY, 'client-private-key-material', 'grpc-meta-secret'].filter((s) => text.includes(s));
+    const leaks = (text: string) =>
+      [API_KEY, 'client-private-key-material', 'grpc-meta-secret'].filter((s) => text.includes(s));
 
     it('are usable by the connection and still frozen with the config', () => {
       const options = connectionOptions(config.temporal);

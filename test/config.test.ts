@@ -30,7 +30,13 @@ describe('config', () => {
   it('accepts a complete development environment and freezes the result', () => {
     const config = loadConfig(base);
     expect(config.database.url).toBe(base.DATABASE_URL);
-    expect(config.integrations).toEqual({ gmail: 'unconfigured', calendar: 'unconfigured', stripe: 'unconfigured', twilio: 'unconfigured', anthropic: 'unconfigured' });
+    expect(config.integrations).toEqual({
+      gmail: 'unconfigured',
+      calendar: 'unconfigured',
+      stripe: 'unconfigured',
+      twilio: 'unconfigured',
+      anthropic: 'unconfigured',
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.temporal)).toBe(true);
   });
@@ -55,7 +61,11 @@ describe('config', () => {
     ['SANDBOX', { SANDBOX: 'maybe' }, /true\/false/],
     ['NOVA_SERVICE_URL', { NOVA_SERVICE_URL: 'nova.internal:8000' }, /absolute http\(s\) URL/],
     ['ELI_SERVICE_URL', { ELI_SERVICE_URL: 'ftp://eli.internal' }, /absolute http\(s\) URL/],
-    ['OIDC_ISSUER_URL', { OIDC_ISSUER_URL: 'login.example.com', OIDC_CLIENT_ID: 'frontdesk', OIDC_CLIENT_SECRET: 'issuer-secret-value' }, /absolute http\(s\) URL/],
+    [
+      'OIDC_ISSUER_URL',
+      { OIDC_ISSUER_URL: 'login.example.com', OIDC_CLIENT_ID: 'frontdesk', OIDC_CLIENT_SECRET: 'issuer-secret-value' },
+      /absolute http\(s\) URL/,
+    ],
   ])('names %s when its value is bad, without echoing the value', (variable, override, why) => {
     const err = problemsOf({ ...base, ...override });
     const problem = err.problems.find((p) => p.variable === variable);
@@ -66,7 +76,9 @@ describe('config', () => {
 
   it('names the missing half of an SSO client', () => {
     const google = problemsOf({ ...base, GOOGLE_OAUTH_CLIENT_ID: 'sso-client.apps.googleusercontent.com' });
-    expect(google.problems).toEqual([{ variable: 'GOOGLE_OAUTH_CLIENT_SECRET', message: 'is required when GOOGLE_OAUTH_CLIENT_ID is set' }]);
+    expect(google.problems).toEqual([
+      { variable: 'GOOGLE_OAUTH_CLIENT_SECRET', message: 'is required when GOOGLE_OAUTH_CLIENT_ID is set' },
+    ]);
     const oidc = problemsOf({ ...base, OIDC_ISSUER_URL: 'https://login.example.com' });
     expect(oidc.problems.map((p) => p.variable).sort()).toEqual(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
   });
@@ -74,7 +86,11 @@ describe('config', () => {
   it('signs in with Google by the Gmail client or its own, the generic issuer when all three are set, both sandboxed with SANDBOX=1', () => {
     expect(loadConfig(base).sso).toEqual({ google: null, oidc: null });
     const gmailClient = loadConfig({ ...base, GOOGLE_CLIENT_ID: 'gmail-client', GOOGLE_CLIENT_SECRET: 'gmail-secret' });
-    expect(gmailClient.sso.google).toEqual({ issuerUrl: 'https://accounts.google.com', clientId: 'gmail-client', clientSecret: 'gmail-secret' });
+    expect(gmailClient.sso.google).toEqual({
+      issuerUrl: 'https://accounts.google.com',
+      clientId: 'gmail-client',
+      clientSecret: 'gmail-secret',
+    });
     const own = loadConfig({
       ...base,
       GOOGLE_CLIENT_ID: 'gmail-client',
@@ -87,18 +103,36 @@ describe('config', () => {
     });
     expect(own.sso).toEqual({
       google: { issuerUrl: 'https://accounts.google.com', clientId: 'sso-client', clientSecret: 'sso-secret' },
-      oidc: { issuerUrl: 'https://login.example.com/tenant/v2.0', clientId: 'frontdesk', clientSecret: 'issuer-secret' },
+      oidc: {
+        issuerUrl: 'https://login.example.com/tenant/v2.0',
+        clientId: 'frontdesk',
+        clientSecret: 'issuer-secret',
+      },
     });
-    const sandbox = loadConfig({ ...base, SANDBOX: '1', SANDBOX_URL: 'http://127.0.0.1:4999', OIDC_ISSUER_URL: 'https://login.example.com', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' });
+    const sandbox = loadConfig({
+      ...base,
+      SANDBOX: '1',
+      SANDBOX_URL: 'http://127.0.0.1:4999',
+      OIDC_ISSUER_URL: 'https://login.example.com',
+      OIDC_CLIENT_ID: 'x',
+      OIDC_CLIENT_SECRET: 'y',
+    });
     expect(sandbox.sso.google?.issuerUrl).toBe('http://127.0.0.1:4999');
     expect(sandbox.sso.oidc?.issuerUrl).toBe('http://127.0.0.1:4999/oidc');
   });
 
   it('lists every missing production variable in one error', () => {
     const err = problemsOf({ NODE_ENV: 'production' });
-    expect(err.problems.map((p) => p.variable).sort()).toEqual(
-      ['ANTHROPIC_API_KEY', 'DATABASE_URL', 'DEFAULT_TENANT_ID', 'ENCRYPTION_KEY', 'GMAIL_PUBSUB_SERVICE_ACCOUNT', 'GMAIL_PUBSUB_TOPIC', 'GMAIL_WEBHOOK_URL', 'JWT_SECRET_KEY'],
-    );
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'ANTHROPIC_API_KEY',
+      'DATABASE_URL',
+      'DEFAULT_TENANT_ID',
+      'ENCRYPTION_KEY',
+      'GMAIL_PUBSUB_SERVICE_ACCOUNT',
+      'GMAIL_PUBSUB_TOPIC',
+      'GMAIL_WEBHOOK_URL',
+      'JWT_SECRET_KEY',
+    ]);
     expect(err.message).toMatch(/8 problems/);
   });
 
@@ -123,7 +157,12 @@ describe('config', () => {
 
   it('puts each integration in sandbox mode when SANDBOX=1, else live when its keys are set', () => {
     expect(loadConfig({ ...base, SANDBOX: '1' }).integrations.stripe).toBe('sandbox');
-    const live = loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc', TWILIO_ACCOUNT_SID: 'AC' + 'a'.repeat(32), TWILIO_AUTH_TOKEN: 't' });
+    const live = loadConfig({
+      ...base,
+      STRIPE_SECRET_KEY: 'sk_test_abc',
+      TWILIO_ACCOUNT_SID: 'AC' + 'a'.repeat(32),
+      TWILIO_AUTH_TOKEN: 't',
+    });
     expect(live.integrations.stripe).toBe('live');
     // Twilio needs a sender as well as credentials.
     expect(live.integrations.twilio).toBe('unconfigured');
@@ -131,17 +170,31 @@ describe('config', () => {
 
   it('polls every task queue by default, or the kinds WORKER_TASK_QUEUES lists, and refuses an unknown kind', () => {
     expect(loadConfig(base).worker.taskQueues).toEqual(['reminders', 'delivery', 'agents']);
-    expect(loadConfig({ ...base, WORKER_TASK_QUEUES: ' Delivery, agents,delivery ' }).worker.taskQueues).toEqual(['delivery', 'agents']);
+    expect(loadConfig({ ...base, WORKER_TASK_QUEUES: ' Delivery, agents,delivery ' }).worker.taskQueues).toEqual([
+      'delivery',
+      'agents',
+    ]);
     expect(problemsOf({ ...base, WORKER_TASK_QUEUES: 'reminders,mail' }).problems).toEqual([
       { variable: 'WORKER_TASK_QUEUES', message: 'must be a comma-separated list of reminders, delivery, agents' },
     ]);
-    expect(problemsOf({ ...base, WORKER_TASK_QUEUES: ' , ' }).problems.map((p) => p.variable)).toEqual(['WORKER_TASK_QUEUES']);
+    expect(problemsOf({ ...base, WORKER_TASK_QUEUES: ' , ' }).problems.map((p) => p.variable)).toEqual([
+      'WORKER_TASK_QUEUES',
+    ]);
   });
 
   it('tunes each queue from its own variables, the shared cache size, or the defaults, and refuses settings that cannot apply', () => {
     expect(loadConfig(base).worker.tuning).toEqual(WORKER_TUNING_DEFAULTS);
-    const tuned = loadConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '300', WORKER_DELIVERY_MAX_CACHED_WORKFLOWS: '50', WORKER_REMINDERS_WORKFLOW_POLLERS: '3' });
-    expect(tuned.worker.tuning.reminders).toEqual({ ...WORKER_TUNING_DEFAULTS.reminders, maxCachedWorkflows: 300, workflowTaskPollers: 3 });
+    const tuned = loadConfig({
+      ...base,
+      WORKER_MAX_CACHED_WORKFLOWS: '300',
+      WORKER_DELIVERY_MAX_CACHED_WORKFLOWS: '50',
+      WORKER_REMINDERS_WORKFLOW_POLLERS: '3',
+    });
+    expect(tuned.worker.tuning.reminders).toEqual({
+      ...WORKER_TUNING_DEFAULTS.reminders,
+      maxCachedWorkflows: 300,
+      workflowTaskPollers: 3,
+    });
     expect(tuned.worker.tuning.delivery.maxCachedWorkflows).toBe(50);
     expect(tuned.worker.tuning.agents.maxCachedWorkflows).toBe(300);
     const err = problemsOf({
@@ -155,8 +208,14 @@ describe('config', () => {
       { variable: 'WORKER_REMINDERS_MAX_CACHED_WORKFLOWS', message: 'must be a positive whole number' },
       { variable: 'WORKER_AGENTS_MAX_CONCURRENT_WORKFLOW_TASKS', message: 'must be a whole number of at least 2' },
     ]);
-    expect(problemsOf({ ...base, WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES: '4', WORKER_DELIVERY_ACTIVITY_POLLERS: '5' }).problems).toEqual([
-      { variable: 'WORKER_DELIVERY_ACTIVITY_POLLERS', message: 'must not exceed WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES (4)' },
+    expect(
+      problemsOf({ ...base, WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES: '4', WORKER_DELIVERY_ACTIVITY_POLLERS: '5' })
+        .problems,
+    ).toEqual([
+      {
+        variable: 'WORKER_DELIVERY_ACTIVITY_POLLERS',
+        message: 'must not exceed WORKER_DELIVERY_MAX_CONCURRENT_ACTIVITIES (4)',
+      },
     ]);
   });
 });

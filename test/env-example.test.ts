@@ -5,7 +5,15 @@ import path from 'node:path';
 import { envSchema } from '../src/config';
 
 /** Read by scripts/stack (the two commands), not by the app's config. */
-const STACK_VARIABLES = ['DATA_DIR', 'PGPORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'SANDBOX_PORT', 'SANDBOX_HOST', 'SANDBOX_API_URL'];
+const STACK_VARIABLES = [
+  'DATA_DIR',
+  'PGPORT',
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'SANDBOX_PORT',
+  'SANDBOX_HOST',
+  'SANDBOX_API_URL',
+];
 
 it('lists every config variable, each with a comment', () => {
   const lines = fs.readFileSync(path.resolve(__dirname, '../.env.example'), 'utf8').split('\n');

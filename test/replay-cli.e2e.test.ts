@@ -38,27 +38,48 @@ beforeAll(async () => {
   try {
     for (const note of ['first', 'second']) {
       const workflowId = probeWorkflowId(tenantId, randomUUID());
-      await client.workflow.execute<(input: { note: string }) => Promise<ProbeResult>>('probe', { workflowId, taskQueue, args: [{ note }] });
+      await client.workflow.execute<(input: { note: string }) => Promise<ProbeResult>>('probe', {
+        workflowId,
+        taskQueue,
+        args: [{ note }],
+      });
       completed.push(workflowId);
     }
     // One on the agents queue: the default replays all three queues of TEMPORAL_TASK_QUEUE.
     onAgents = probeWorkflowId(tenantId, randomUUID());
-    await client.workflow.execute<(input: { note: string }) => Promise<ProbeResult>>('probe', { workflowId: onAgents, taskQueue: `${taskQueue}-agents`, args: [{ note: 'agents' }] });
+    await client.workflow.execute<(input: { note: string }) => Promise<ProbeResult>>('probe', {
+      workflowId: onAgents,
+      taskQueue: `${taskQueue}-agents`,
+      args: [{ note: 'agents' }],
+    });
     passId = `${HOUSEKEEPING_PASS_WORKFLOW_ID}-${randomUUID()}`;
     await client.workflow.execute('housekeepingPass', { workflowId: passId, taskQueue, args: [] });
     // One still running: a day-long timer, its first task done.
     running = probeWorkflowId(tenantId, randomUUID());
-    const handle = await client.workflow.start('probe', { workflowId: running, taskQueue, args: [{ note: 'waiting', sleepMs: 86_400_000 }] });
-    await eventually(async () => ((await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ? true : undefined), 20_000, 'the timer started');
+    const handle = await client.workflow.start('probe', {
+      workflowId: running,
+      taskQueue,
+      args: [{ note: 'waiting', sleepMs: 86_400_000 }],
+    });
+    await eventually(
+      async () => ((await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ? true : undefined),
+      20_000,
+      'the timer started',
+    );
   } finally {
     await worker.stop();
   }
   // Visibility is eventually consistent: wait until the list shows all five.
-  await eventually(async () => {
-    let n = 0;
-    for await (const _ of client.workflow.list({ query: `TaskQueue IN ('${taskQueue}', '${taskQueue}-agents')` })) n += 1;
-    return n >= 5 ? true : undefined;
-  }, 20_000, 'the workflows listed');
+  await eventually(
+    async () => {
+      let n = 0;
+      for await (const _ of client.workflow.list({ query: `TaskQueue IN ('${taskQueue}', '${taskQueue}-agents')` }))
+        n += 1;
+      return n >= 5 ? true : undefined;
+    },
+    20_000,
+    'the workflows listed',
+  );
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-replay-'));
   // Today's code, bundled once as `npm run build` does, so the runs below need not each bundle it.
   currentBundle = await bundle(require.resolve('../src/workflows'), 'current-bundle.js');
@@ -73,7 +94,10 @@ async function bundle(workflowsPath: string, name: string): Promise<string> {
 }
 
 afterAll(async () => {
-  await client?.workflow.getHandle(running).terminate('test over').catch(() => undefined);
+  await client?.workflow
+    .getHandle(running)
+    .terminate('test over')
+    .catch(() => undefined);
   await client?.connection.close();
   await pool?.end();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -84,7 +108,11 @@ afterAll(async () => {
  * Against today's code pre-bundled, unless `args` name a bundle or `fromSource` asks for the
  * command's default (bundling this checkout's source itself).
  */
-async function replay(args: string[], env: Record<string, string> = {}, fromSource = false): Promise<{ code: number | null; output: string }> {
+async function replay(
+  args: string[],
+  env: Record<string, string> = {},
+  fromSource = false,
+): Promise<{ code: number | null; output: string }> {
   const against = fromSource || args.includes('--bundle') ? [] : ['--bundle', currentBundle];
   const child = runEntryPoint('src/replay-cli.ts', { TEMPORAL_TASK_QUEUE: taskQueue, ...env }, [...against, ...args]);
   const code = await child.exited;
@@ -98,7 +126,8 @@ it('replays every workflow of the task queue against today’s code: OK for each
   const { code, output } = await replay([], {}, true);
   expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('5 replayed: 5 OK, 0 failed') });
   expect(output).toContain('against this checkout’s workflow source');
-  for (const id of [...completed, running, passId, onAgents]) expect(output).toMatch(new RegExp(`^OK +\\S+ +${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
+  for (const id of [...completed, running, passId, onAgents])
+    expect(output).toMatch(new RegExp(`^OK +\\S+ +${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
   expect(output).toMatch(/^OK +housekeepingPass /m);
 });
 
@@ -140,14 +169,21 @@ it('fails, naming the non-determinism, against workflow code that changed withou
 });
 
 it('fails when the payloads do not decrypt with the configured keys', async () => {
-  const { code, output } = await replay(['--type', 'probe', '--limit', '1'], { ENCRYPTION_KEY: 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=', ENCRYPTION_KEYS_PREVIOUS: '' });
+  const { code, output } = await replay(['--type', 'probe', '--limit', '1'], {
+    ENCRYPTION_KEY: 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=',
+    ENCRYPTION_KEYS_PREVIOUS: '',
+  });
   expect(code).toBe(1);
   expect(output).toMatch(/^FAILED +probe /m);
   expect(output).toMatch(/not configured/);
 });
 
 it('asks for no database, sign-in or provider settings, and names bad arguments', async () => {
-  const bare = await replay(['--type', 'housekeepingPass'], { DATABASE_URL: '', JWT_SECRET_KEY: '', DEFAULT_TENANT_ID: '' });
+  const bare = await replay(['--type', 'housekeepingPass'], {
+    DATABASE_URL: '',
+    JWT_SECRET_KEY: '',
+    DEFAULT_TENANT_ID: '',
+  });
   expect(bare.code).toBe(0);
   const bad = await replay(['--limit', 'lots']);
   expect(bad).toEqual({ code: 2, output: expect.stringContaining('--limit must be a positive whole number') });

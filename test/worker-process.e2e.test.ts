@@ -24,7 +24,11 @@ it('serves Prometheus metrics that count the workflows it completed, and makes s
   const port = await freePort();
   const worker = startWorkerProcess(e2e, { WORKER_METRICS_BIND_ADDRESS: `127.0.0.1:${port}` });
   try {
-    await e2e.temporal.workflow.execute('probe', { workflowId: `metrics-probe-${port}`, taskQueue: e2e.config.temporal.taskQueue, args: [{ note: 'metrics' }] });
+    await e2e.temporal.workflow.execute('probe', {
+      workflowId: `metrics-probe-${port}`,
+      taskQueue: e2e.config.temporal.taskQueue,
+      args: [{ note: 'metrics' }],
+    });
     const text = await eventually(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => null);
       const body = res?.ok ? await res.text() : '';
@@ -34,11 +38,19 @@ it('serves Prometheus metrics that count the workflows it completed, and makes s
     // The housekeeping Schedule, made sure of at boot (the dev server is shared by the test
     // files: any worker process may have created it; test/workflow-starters/housekeeping-schedule
     // checks it in a namespace of its own).
-    await eventually(() => (worker.output().includes('housekeeping schedule checked') ? true : undefined), 20_000, 'the housekeeping schedule checked');
+    await eventually(
+      () => (worker.output().includes('housekeeping schedule checked') ? true : undefined),
+      20_000,
+      'the housekeeping schedule checked',
+    );
     const housekeeping = await e2e.temporal.schedule.getHandle(HOUSEKEEPING_SCHEDULE_ID).describe();
     expect(housekeeping.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeepingPass' });
     // And the overdue digest's (test/workflow-starters/overdue-digest-schedule checks it in a namespace of its own).
-    await eventually(() => (worker.output().includes('overdue digest schedule checked') ? true : undefined), 20_000, 'the overdue digest schedule checked');
+    await eventually(
+      () => (worker.output().includes('overdue digest schedule checked') ? true : undefined),
+      20_000,
+      'the overdue digest schedule checked',
+    );
     const digest = await e2e.temporal.schedule.getHandle(OVERDUE_DIGEST_SCHEDULE_ID).describe();
     expect(digest.action).toMatchObject({ type: 'startWorkflow', workflowType: 'overdueDigestPass' });
   } catch (err) {
@@ -56,14 +68,31 @@ it('counts the stuck workflows a guardian pass finds in its metrics', async () =
     const wedged = await e2e.temporal.workflow.start('paymentReminder', {
       workflowId: `invoice:${owner.tenantId}:${randomUUID()}`,
       taskQueue: e2e.config.temporal.taskQueue,
-      args: [{ tenantId: owner.tenantId, invoiceId: randomUUID(), clientId: randomUUID(), channels: ['email'], plan: 'not a plan', emailRetry: e2e.config.emailRetry }],
+      args: [
+        {
+          tenantId: owner.tenantId,
+          invoiceId: randomUUID(),
+          clientId: randomUUID(),
+          channels: ['email'],
+          plan: 'not a plan',
+          emailRetry: e2e.config.emailRetry,
+        },
+      ],
       typedSearchAttributes: [{ key: TenantIdKey, value: owner.tenantId }],
     });
-    await eventually(async () => (((await wedged.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= STUCK_WORKFLOW_TASK_ATTEMPTS ? true : undefined), 60_000);
+    await eventually(
+      async () =>
+        ((await wedged.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= STUCK_WORKFLOW_TASK_ATTEMPTS
+          ? true
+          : undefined,
+      60_000,
+    );
     expect((await e2e.call('POST', '/api/guardian/run-now', { token: owner.accessToken })).status).toBe(202);
     const text = await eventually(async () => {
       const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return /^frontdesk_guardian_stuck_workflows_total\{[^}]*kind="workflow_task"[^}]*\} [1-9]/m.test(body) ? body : undefined;
+      return /^frontdesk_guardian_stuck_workflows_total\{[^}]*kind="workflow_task"[^}]*\} [1-9]/m.test(body)
+        ? body
+        : undefined;
     }, 60_000);
     expect(text).toBeDefined();
     await wedged.terminate('test over');
@@ -73,4 +102,3 @@ it('counts the stuck workflows a guardian pass finds in its metrics', async () =
     await worker.kill();
   }
 }, 150_000);
-

@@ -17,12 +17,20 @@ beforeAll(async () => {
 });
 afterAll(() => connection?.close());
 
-const namespaceWith = (attributes: Record<string, temporal.api.enums.v1.IndexedValueType>) => createTestNamespace(connection, attributes, 'sa-check');
+const namespaceWith = (attributes: Record<string, temporal.api.enums.v1.IndexedValueType>) =>
+  createTestNamespace(connection, attributes, 'sa-check');
 
-const allKeywords = () => Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]));
+const allKeywords = () =>
+  Object.fromEntries(
+    CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+  );
 
 function startWorker(namespace: string) {
-  return runEntryPoint('src/worker.ts', { TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: `sa-check-${randomUUID()}`, GUARDIAN_BOOT_SWEEP: '0' });
+  return runEntryPoint('src/worker.ts', {
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: `sa-check-${randomUUID()}`,
+    GUARDIAN_BOOT_SWEEP: '0',
+  });
 }
 
 it('refuses to start where a search attribute is missing, naming it and the command that adds it', async () => {
@@ -32,7 +40,9 @@ it('refuses to start where a search attribute is missing, naming it and the comm
   const code = await worker.exited;
   const output = worker.output();
   expect({ code, output }).toEqual({ code: 78, output: expect.stringContaining('Missing: EmailId (Keyword).') });
-  expect(output).toContain(`temporal operator search-attribute create --namespace ${namespace} --name EmailId --type Keyword`);
+  expect(output).toContain(
+    `temporal operator search-attribute create --namespace ${namespace} --name EmailId --type Keyword`,
+  );
   expect(output).not.toMatch(/Missing:.*(TenantId|InvoiceId|ClientId|MailboxId)/);
   expect(output).not.toContain('worker started');
 });

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import '../src/zod-messages';
 
-const messageOf = (schema: z.ZodType, input: unknown) => schema.safeParse(input).error?.issues.map((i) => [i.path.join('.'), i.message]);
+const messageOf = (schema: z.ZodType, input: unknown) =>
+  schema.safeParse(input).error?.issues.map((i) => [i.path.join('.'), i.message]);
 
 it.each<[string, z.ZodType, unknown, string]>([
   ['a missing field', z.object({ a: z.string() }), {}, 'Required'],
@@ -15,12 +16,32 @@ it.each<[string, z.ZodType, unknown, string]>([
   ['a bad email', z.object({ a: z.email() }), { a: 'nope' }, 'Invalid email'],
   ['a bad url', z.object({ a: z.url() }), { a: 'nope' }, 'Invalid url'],
   ['a bad instant', z.object({ a: z.iso.datetime() }), { a: 'nope' }, 'Invalid datetime'],
-  ['an empty string', z.object({ a: z.string().trim().min(1) }), { a: '  ' }, 'String must contain at least 1 character(s)'],
+  [
+    'an empty string',
+    z.object({ a: z.string().trim().min(1) }),
+    { a: '  ' },
+    'String must contain at least 1 character(s)',
+  ],
   ['a long string', z.object({ a: z.string().max(3) }), { a: 'abcd' }, 'String must contain at most 3 character(s)'],
-  ['a small number', z.object({ a: z.coerce.number().int().min(1) }), { a: '0' }, 'Number must be greater than or equal to 1'],
+  [
+    'a small number',
+    z.object({ a: z.coerce.number().int().min(1) }),
+    { a: '0' },
+    'Number must be greater than or equal to 1',
+  ],
   ['a big number', z.object({ a: z.number().max(100) }), { a: 101 }, 'Number must be less than or equal to 100'],
-  ['a long array', z.object({ a: z.array(z.string()).max(1) }), { a: ['x', 'y'] }, 'Array must contain at most 1 element(s)'],
-  ['an unknown option', z.object({ a: z.enum(['x', 'y']) }), { a: 'z' }, "Invalid enum value. Expected 'x' | 'y', received 'z'"],
+  [
+    'a long array',
+    z.object({ a: z.array(z.string()).max(1) }),
+    { a: ['x', 'y'] },
+    'Array must contain at most 1 element(s)',
+  ],
+  [
+    'an unknown option',
+    z.object({ a: z.enum(['x', 'y']) }),
+    { a: 'z' },
+    "Invalid enum value. Expected 'x' | 'y', received 'z'",
+  ],
   ['a wrong literal', z.object({ a: z.literal('queued') }), { a: 'sent' }, 'Invalid literal value, expected "queued"'],
   ['a pattern', z.object({ a: z.string().regex(/^\d+$/) }), { a: 'x' }, 'Invalid'],
   ['a schema of its own', z.object({ a: z.string().regex(/^\d+$/, 'must be digits') }), { a: 'x' }, 'must be digits'],

@@ -19,7 +19,10 @@ export async function signInOrRegister(
   account: { businessName: string; email: string; password: string; timezone: string },
 ): Promise<Owner> {
   type Tokens = { accessToken: string; refreshToken: string };
-  const login = await api.call<Tokens>('POST', '/api/auth/login', { json: { email: account.email, password: account.password }, accept: [200, 401] });
+  const login = await api.call<Tokens>('POST', '/api/auth/login', {
+    json: { email: account.email, password: account.password },
+    accept: [200, 401],
+  });
   let registered = false;
   let tokens: Tokens;
   if (login.status === 200) {
@@ -27,12 +30,16 @@ export async function signInOrRegister(
   } else {
     const created = await api.call<Tokens>('POST', '/api/auth/register', { json: account, accept: [201, 409] });
     if (created.status === 409) {
-      throw new SeedError(`${account.email} is registered with another password: pass that one with --password, or another address with --email`);
+      throw new SeedError(
+        `${account.email} is registered with another password: pass that one with --password, or another address with --email`,
+      );
     }
     tokens = created.body;
     registered = true;
   }
-  const me = await api.call<{ user: { id: string }; tenant: { id: string; name: string } }>('GET', '/api/auth/me', { token: tokens.accessToken });
+  const me = await api.call<{ user: { id: string }; tenant: { id: string; name: string } }>('GET', '/api/auth/me', {
+    token: tokens.accessToken,
+  });
   return {
     tenantId: me.body.tenant.id,
     userId: me.body.user.id,

@@ -15,7 +15,9 @@ export interface SeededDraft {
 /** The thread's newest draft (pending, or already decided on by an earlier run's user). */
 export async function replyDraftFor(api: HttpClient, owner: Owner, thread: SeededThread): Promise<SeededDraft> {
   return waitUntil(`a reply draft for "${thread.subject}"`, async () => {
-    const page = await api.call<{ items: SeededDraft[] }>('GET', `/api/agents/drafts?threadId=${thread.id}&limit=1`, { token: owner.accessToken });
+    const page = await api.call<{ items: SeededDraft[] }>('GET', `/api/agents/drafts?threadId=${thread.id}&limit=1`, {
+      token: owner.accessToken,
+    });
     return page.body.items[0];
   });
 }

@@ -37,7 +37,8 @@ export async function seedBookings(
   services: SeededService[],
   bookings: DemoBooking[],
 ): Promise<SeededBooking[]> {
-  const { timeZone } = (await api.call<{ timeZone: string }>('GET', '/api/tenant/hours', { token: owner.accessToken })).body;
+  const { timeZone } = (await api.call<{ timeZone: string }>('GET', '/api/tenant/hours', { token: owner.accessToken }))
+    .body;
   const existing = await api.all<SeededBooking>('/api/bookings', owner.accessToken);
   const seeded: SeededBooking[] = [];
   for (const demo of bookings) {
@@ -48,9 +49,13 @@ export async function seedBookings(
     }
     const client = clients.get(demo.client);
     const service = services.find((s) => s.name === demo.service);
-    if (!client || !service) throw new SeedError(`the demo booking "${demo.notes}" names a client or service that is not in the demo`);
+    if (!client || !service)
+      throw new SeedError(`the demo booking "${demo.notes}" names a client or service that is not in the demo`);
     const [hour, minute] = demo.at.split(':').map(Number);
-    let day = DateTime.now().setZone(timeZone).plus({ days: demo.inDays }).set({ hour, minute, second: 0, millisecond: 0 });
+    let day = DateTime.now()
+      .setZone(timeZone)
+      .plus({ days: demo.inDays })
+      .set({ hour, minute, second: 0, millisecond: 0 });
     while (day.weekday > 5) day = day.plus({ days: 1 });
     const created = await api.call<SeededBooking>('POST', '/api/bookings', {
       token: owner.accessToken,

@@ -10,7 +10,11 @@ export interface SeededClient {
   email: string;
 }
 
-export async function seedClients(api: HttpClient, owner: Owner, clients: DemoClient[]): Promise<Map<string, SeededClient>> {
+export async function seedClients(
+  api: HttpClient,
+  owner: Owner,
+  clients: DemoClient[],
+): Promise<Map<string, SeededClient>> {
   const existing = await api.all<SeededClient>('/api/clients', owner.accessToken);
   const byEmail = new Map(existing.map((c) => [c.email, c]));
   const seeded = new Map<string, SeededClient>();

@@ -63,33 +63,96 @@ export const DEMO_OWNER = {
 };
 
 export const DEMO_CLIENTS: DemoClient[] = [
-  { name: 'Ada Lovelace', email: 'ada@lovelace.example', phone: '+44 7911 123456', smsConsent: true, timezone: 'Europe/London', notes: 'Prefers morning appointments' },
-  { name: 'Grace Hopper', email: 'grace@hopper.example', phone: '+1 202 555 0143', smsConsent: true, timezone: 'America/New_York' },
-  { name: 'Katherine Johnson', email: 'katherine@johnson.example', phone: '+1 415 555 2671', smsConsent: false, notes: 'No texts, email only' },
+  {
+    name: 'Ada Lovelace',
+    email: 'ada@lovelace.example',
+    phone: '+44 7911 123456',
+    smsConsent: true,
+    timezone: 'Europe/London',
+    notes: 'Prefers morning appointments',
+  },
+  {
+    name: 'Grace Hopper',
+    email: 'grace@hopper.example',
+    phone: '+1 202 555 0143',
+    smsConsent: true,
+    timezone: 'America/New_York',
+  },
+  {
+    name: 'Katherine Johnson',
+    email: 'katherine@johnson.example',
+    phone: '+1 415 555 2671',
+    smsConsent: false,
+    notes: 'No texts, email only',
+  },
   { name: 'Alan Turing', email: 'alan@turing.example', timezone: 'Europe/London' },
   { name: 'Marie Curie', email: 'marie@curie.example', timezone: 'Europe/Paris' },
   { name: 'Rex Carter', email: 'rex@carter.example', notes: 'Complained after his last visit' },
 ];
 
 export const DEMO_SERVICES: DemoService[] = [
-  { name: 'Cut and blow-dry', durationMinutes: 45, bufferMinutes: 15, priceCents: 6_500, description: 'Wash, cut and blow-dry' },
+  {
+    name: 'Cut and blow-dry',
+    durationMinutes: 45,
+    bufferMinutes: 15,
+    priceCents: 6_500,
+    description: 'Wash, cut and blow-dry',
+  },
   { name: 'Balayage', durationMinutes: 150, bufferMinutes: 15, priceCents: 18_500 },
   { name: 'Consultation', durationMinutes: 15 },
 ];
 
 export const DEMO_BOOKINGS: DemoBooking[] = [
-  { client: 'ada@lovelace.example', service: 'Cut and blow-dry', inDays: 2, at: '10:00', notes: 'Demo: a trim before her talk' },
+  {
+    client: 'ada@lovelace.example',
+    service: 'Cut and blow-dry',
+    inDays: 2,
+    at: '10:00',
+    notes: 'Demo: a trim before her talk',
+  },
   { client: 'alan@turing.example', service: 'Balayage', inDays: 3, at: '13:00', notes: 'Demo: first balayage' },
 ];
 
 export const DEMO_INVOICES: DemoInvoice[] = [
-  { outcome: 'open', client: 'ada@lovelace.example', description: 'Balayage and gloss', amountCents: 18_500, dueInDays: 21, channels: ['email', 'sms'] },
-  { outcome: 'paid_by_hand', client: 'alan@turing.example', description: 'Cut and beard trim', amountCents: 4_200, dueInDays: 7 },
-  { outcome: 'void', client: 'marie@curie.example', description: 'Keratin treatment (booked twice by mistake)', amountCents: 22_000, dueInDays: 14 },
-  { outcome: 'paid_by_stripe', client: 'katherine@johnson.example', description: 'Colour correction', amountCents: 31_000, dueInDays: 10 },
+  {
+    outcome: 'open',
+    client: 'ada@lovelace.example',
+    description: 'Balayage and gloss',
+    amountCents: 18_500,
+    dueInDays: 21,
+    channels: ['email', 'sms'],
+  },
+  {
+    outcome: 'paid_by_hand',
+    client: 'alan@turing.example',
+    description: 'Cut and beard trim',
+    amountCents: 4_200,
+    dueInDays: 7,
+  },
+  {
+    outcome: 'void',
+    client: 'marie@curie.example',
+    description: 'Keratin treatment (booked twice by mistake)',
+    amountCents: 22_000,
+    dueInDays: 14,
+  },
+  {
+    outcome: 'paid_by_stripe',
+    client: 'katherine@johnson.example',
+    description: 'Colour correction',
+    amountCents: 31_000,
+    dueInDays: 10,
+  },
   // Due three weeks ago: every step of the default schedule [-3, 0, 3, 7, 14] is past, so the
   // reminder workflow sends only the latest one at once and then flags the invoice overdue.
-  { outcome: 'overdue', client: 'grace@hopper.example', description: 'Cut and blow-dry, last month', amountCents: 6_500, dueInDays: -21, channels: ['email', 'sms'] },
+  {
+    outcome: 'overdue',
+    client: 'grace@hopper.example',
+    description: 'Cut and blow-dry, last month',
+    amountCents: 6_500,
+    dueInDays: -21,
+    channels: ['email', 'sms'],
+  },
 ];
 
 /** An ordinary question: stored as a thread, screened safe. */

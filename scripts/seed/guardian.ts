@@ -21,7 +21,8 @@ const PASSES_TRIED = 3;
 export async function flagUnsafeThread(api: HttpClient, owner: Owner, thread: SeededThread): Promise<SeededFinding> {
   const token = owner.accessToken;
   // Any finding counts, resolved ones too: the owner may have dealt with it since an earlier run.
-  const findingOf = async () => (await api.all<SeededFinding>('/api/unsafe-threads', token)).find((f) => f.threadId === thread.id);
+  const findingOf = async () =>
+    (await api.all<SeededFinding>('/api/unsafe-threads', token)).find((f) => f.threadId === thread.id);
   let finding = await findingOf();
   let report: GuardianView['lastReport'] = null;
   // A pass that was already under way when the mail was stored may have read past it; the next one screens it.
@@ -36,7 +37,9 @@ export async function flagUnsafeThread(api: HttpClient, owner: Owner, thread: Se
   }
   if (!finding) {
     const screening = report?.checks.find((c) => c.name === 'contentSafety');
-    throw new SeedError(`the guardian did not flag "${thread.subject}" after ${PASSES_TRIED} passes (content safety: ${screening?.detail ?? 'no report'})`);
+    throw new SeedError(
+      `the guardian did not flag "${thread.subject}" after ${PASSES_TRIED} passes (content safety: ${screening?.detail ?? 'no report'})`,
+    );
   }
   return finding;
 }

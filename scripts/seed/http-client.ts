@@ -34,7 +34,9 @@ export class HttpClient {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {
-      throw new SeedError(`${method} ${this.baseUrl}${path} did not answer (${err instanceof Error ? err.message : String(err)}): is \`npm run dev\` running?`);
+      throw new SeedError(
+        `${method} ${this.baseUrl}${path} did not answer (${err instanceof Error ? err.message : String(err)}): is \`npm run dev\` running?`,
+      );
     }
     const text = await res.text();
     let body: unknown = text;
@@ -45,7 +47,10 @@ export class HttpClient {
     }
     const accepted = options.accept ? options.accept.includes(res.status) : res.status >= 200 && res.status < 300;
     if (!accepted) {
-      const problem = typeof body === 'object' && body !== null ? (body as { detail?: string; errors?: { path: string; message: string }[] }) : null;
+      const problem =
+        typeof body === 'object' && body !== null
+          ? (body as { detail?: string; errors?: { path: string; message: string }[] })
+          : null;
       const fields = problem?.errors?.map((e) => `${e.path} ${e.message}`).join('; ');
       const detail = problem ? [problem.detail ?? JSON.stringify(body), fields].filter(Boolean).join(': ') : text;
       throw new SeedError(`${method} ${path} answered ${res.status}: ${detail}`);
@@ -59,7 +64,11 @@ export class HttpClient {
     let cursor: string | null = null;
     do {
       const sep = path.includes('?') ? '&' : '?';
-      const page: Answer<{ items: T[]; nextCursor: string | null }> = await this.call('GET', `${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      const page: Answer<{ items: T[]; nextCursor: string | null }> = await this.call(
+        'GET',
+        `${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      );
       items.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -76,7 +85,10 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new SeedError(`${what} did not happen within ${timeoutMs / 1000} s: is the worker running (\`npm run dev\` starts it)?`);
+    if (Date.now() > deadline)
+      throw new SeedError(
+        `${what} did not happen within ${timeoutMs / 1000} s: is the worker running (\`npm run dev\` starts it)?`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -40,8 +40,11 @@ export async function seedInvoices(
   const seeded: SeededInvoice[] = [];
   for (const demo of invoices) {
     const client = clients.get(demo.client);
-    if (!client) throw new SeedError(`the demo invoice "${demo.description}" names ${demo.client}, who is not a demo client`);
-    const invoice = existing.find((i) => i.clientId === client.id && i.description === demo.description) ?? (await createInvoice(api, owner, client, demo));
+    if (!client)
+      throw new SeedError(`the demo invoice "${demo.description}" names ${demo.client}, who is not a demo client`);
+    const invoice =
+      existing.find((i) => i.clientId === client.id && i.description === demo.description) ??
+      (await createInvoice(api, owner, client, demo));
     const settled = await bringTo(targets, owner, invoice, demo.outcome);
     seeded.push({
       id: settled.id,
@@ -56,10 +59,17 @@ export async function seedInvoices(
   return seeded;
 }
 
-async function createInvoice(api: HttpClient, owner: Owner, client: SeededClient, demo: DemoInvoice): Promise<InvoiceView> {
+async function createInvoice(
+  api: HttpClient,
+  owner: Owner,
+  client: SeededClient,
+  demo: DemoInvoice,
+): Promise<InvoiceView> {
   const created = await api.call<InvoiceView>('POST', '/api/invoices', {
     token: owner.accessToken,
-    headers: { 'Idempotency-Key': `seed-invoice-${client.id}-${demo.description.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` },
+    headers: {
+      'Idempotency-Key': `seed-invoice-${client.id}-${demo.description.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    },
     json: {
       clientId: client.id,
       amountCents: demo.amountCents,
@@ -73,7 +83,12 @@ async function createInvoice(api: HttpClient, owner: Owner, client: SeededClient
 }
 
 /** Moves an open invoice to its outcome; one already there (an earlier run) is left as it is. */
-async function bringTo(targets: { api: HttpClient; sandbox: HttpClient }, owner: Owner, invoice: InvoiceView, outcome: InvoiceOutcome): Promise<InvoiceView> {
+async function bringTo(
+  targets: { api: HttpClient; sandbox: HttpClient },
+  owner: Owner,
+  invoice: InvoiceView,
+  outcome: InvoiceOutcome,
+): Promise<InvoiceView> {
   const { api, sandbox } = targets;
   const token = owner.accessToken;
   if (invoice.status !== 'open') return invoice;
@@ -81,7 +96,12 @@ async function bringTo(targets: { api: HttpClient; sandbox: HttpClient }, owner:
     case 'open':
       return invoice;
     case 'paid_by_hand':
-      return (await api.call<InvoiceView>('POST', `/api/invoices/${invoice.id}/mark-paid`, { token, json: { method: 'cash', note: 'Paid at the desk' } })).body;
+      return (
+        await api.call<InvoiceView>('POST', `/api/invoices/${invoice.id}/mark-paid`, {
+          token,
+          json: { method: 'cash', note: 'Paid at the desk' },
+        })
+      ).body;
     case 'void':
       return (await api.call<InvoiceView>('POST', `/api/invoices/${invoice.id}/void`, { token })).body;
     case 'paid_by_stripe': {
@@ -92,10 +112,18 @@ async function bringTo(targets: { api: HttpClient; sandbox: HttpClient }, owner:
         json: {
           id: `evt_seed${ref}`,
           type: 'payment_intent.succeeded',
-          object: { id: `pi_seed${ref}`, object: 'payment_intent', status: 'succeeded', amount: invoice.amountCents, currency: 'usd', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } },
+          object: {
+            id: `pi_seed${ref}`,
+            object: 'payment_intent',
+            status: 'succeeded',
+            amount: invoice.amountCents,
+            currency: 'usd',
+            metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
+          },
         },
       });
-      if (delivered.body.status !== 200) throw new SeedError(`the API's Stripe webhook answered ${delivered.body.status} to the sandbox's event`);
+      if (delivered.body.status !== 200)
+        throw new SeedError(`the API's Stripe webhook answered ${delivered.body.status} to the sandbox's event`);
       // The webhook hands the event to its stripeEvent workflow; the worker applies it a moment later.
       return waitUntil(`the invoice "${invoice.description}" paid through Stripe`, async () => {
         const view = (await api.call<InvoiceView>('GET', `/api/invoices/${invoice.id}`, { token })).body;

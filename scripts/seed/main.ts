@@ -12,18 +12,25 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[seed] ${line}\n`);
   log(`filling ${options.apiUrl} (sandbox ${options.sandboxUrl})`);
   const result = await seed(options, log);
-  process.stdout.write(summary(options, result, await newestIds(new HttpClient(options.apiUrl), result.owner.accessToken)));
+  process.stdout.write(
+    summary(options, result, await newestIds(new HttpClient(options.apiUrl), result.owner.accessToken)),
+  );
 }
 
 /** An email and a text the business sent (its reminders), for the request files' variables. */
 async function newestIds(api: HttpClient, token: string): Promise<ExtraIds> {
   type Page = { items: { id: string }[] };
-  const [emails, texts] = await Promise.all([api.call<Page>('GET', '/api/emails?limit=1', { token }), api.call<Page>('GET', '/api/sms?limit=1', { token })]);
+  const [emails, texts] = await Promise.all([
+    api.call<Page>('GET', '/api/emails?limit=1', { token }),
+    api.call<Page>('GET', '/api/sms?limit=1', { token }),
+  ]);
   return { emailId: emails.body.items[0]?.id, smsId: texts.body.items[0]?.id };
 }
 
 main().catch((err: unknown) => {
   // A SeedError already says what to do; anything else is a bug worth its stack.
-  process.stderr.write(`[seed] failed: ${err instanceof SeedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `[seed] failed: ${err instanceof SeedError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

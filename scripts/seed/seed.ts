@@ -5,7 +5,14 @@ import { type Owner, signInOrRegister } from './account';
 import { replyDraftFor, type SeededDraft } from './agents';
 import { type SeededClient, seedClients } from './clients';
 import { bookingLinkSentTo, type SeededBooking, seedBookings } from './bookings';
-import { DEMO_BOOKINGS, DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from './demo-business';
+import {
+  DEMO_BOOKINGS,
+  DEMO_CLIENTS,
+  DEMO_INBOUND_MAIL,
+  DEMO_INVOICES,
+  DEMO_SERVICES,
+  DEMO_UNSAFE_MAIL,
+} from './demo-business';
 import { flagUnsafeThread, type SeededFinding } from './guardian';
 import { HttpClient, SeedError } from './http-client';
 import { type SeededInvoice, seedInvoices } from './invoices';
@@ -38,15 +45,23 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const targets = { api, sandbox };
 
   const health = await api.call<{ checks: Record<string, string> }>('GET', '/api/health/', { accept: [200, 503] });
-  if (health.status !== 200) throw new SeedError(`the API at ${options.apiUrl} is not ready: ${JSON.stringify(health.body.checks)}`);
+  if (health.status !== 200)
+    throw new SeedError(`the API at ${options.apiUrl} is not ready: ${JSON.stringify(health.body.checks)}`);
   await sandbox.call('GET', '/_sandbox/health');
 
   const owner = await signInOrRegister(api, options.owner);
   log(`${owner.registered ? 'registered' : 'signed in to'} ${owner.businessName} as ${owner.email}`);
   // The sandbox's events and mail only mean something to an API that talks to this sandbox.
-  const status = await api.call<{ integrations: Record<string, string> }>('GET', '/api/system/status', { token: owner.accessToken });
-  const notSandboxed = Object.entries(status.body.integrations).filter(([name, mode]) => ['gmail', 'stripe', 'anthropic'].includes(name) && mode !== 'sandbox');
-  if (notSandboxed.length > 0) throw new SeedError(`the API is not in sandbox mode (${notSandboxed.map(([n, m]) => `${n}: ${m}`).join(', ')}): the seed fills a dev stack (SANDBOX=1)`);
+  const status = await api.call<{ integrations: Record<string, string> }>('GET', '/api/system/status', {
+    token: owner.accessToken,
+  });
+  const notSandboxed = Object.entries(status.body.integrations).filter(
+    ([name, mode]) => ['gmail', 'stripe', 'anthropic'].includes(name) && mode !== 'sandbox',
+  );
+  if (notSandboxed.length > 0)
+    throw new SeedError(
+      `the API is not in sandbox mode (${notSandboxed.map(([n, m]) => `${n}: ${m}`).join(', ')}): the seed fills a dev stack (SANDBOX=1)`,
+    );
 
   // Connected first, so the invoices' reminder emails go out through the business's mailbox.
   const mailbox = await connectMailbox(api, owner);
@@ -76,5 +91,17 @@ export async function seed(options: SeedOptions, log: (line: string) => void = (
   const draft = await replyDraftFor(api, owner, thread);
   log(`a reply draft for "${thread.subject}" (${draft.status}, by ${draft.llm.provider})`);
 
-  return { owner, mailbox, clients: [...clients.values()], services, bookings, bookingLink, invoices, thread, draft, unsafeThread, finding };
+  return {
+    owner,
+    mailbox,
+    clients: [...clients.values()],
+    services,
+    bookings,
+    bookingLink,
+    invoices,
+    thread,
+    draft,
+    unsafeThread,
+    finding,
+  };
 }

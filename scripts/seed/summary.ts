@@ -37,8 +37,12 @@ export function httpVariables(options: SeedOptions, result: SeedResult, extra: E
 export function summary(options: SeedOptions, result: SeedResult, extra: ExtraIds = {}): string {
   const { owner } = result;
   // As they stand now: a request file may have moved one since an earlier run made it.
-  const states = result.invoices.map((i) => (i.overdue && i.status === 'open' ? 'overdue' : i.paidMethod ? `${i.status} (${i.paidMethod})` : i.status));
-  const variables = Object.entries(httpVariables(options, result, extra)).map(([name, value]) => `  @${name} = ${value}`);
+  const states = result.invoices.map((i) =>
+    i.overdue && i.status === 'open' ? 'overdue' : i.paidMethod ? `${i.status} (${i.paidMethod})` : i.status,
+  );
+  const variables = Object.entries(httpVariables(options, result, extra)).map(
+    ([name, value]) => `  @${name} = ${value}`,
+  );
   return [
     '',
     `${owner.businessName} is ready (tenant ${owner.tenantId}):`,

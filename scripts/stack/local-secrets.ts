@@ -39,7 +39,10 @@ export function localSecrets(options: { persistIn: string | null }): Record<stri
     fs.writeFileSync(
       file,
       '# Generated local secrets for npm run dev. Never use these in production.\n' +
-        Object.entries(generated).map(([k, v]) => `${k}=${v}`).join('\n') + '\n',
+        Object.entries(generated)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') +
+        '\n',
       { mode: 0o600 },
     );
   }

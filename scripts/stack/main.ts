@@ -94,14 +94,19 @@ async function main(): Promise<void> {
   // Postgres.
   let pg: Awaited<ReturnType<typeof startLocalPostgres>> | null = null;
   if (!process.env.DATABASE_URL) {
-    if (!tools.PG_BIN_DIR) throw new Error('PostgreSQL binaries unknown: run scripts/bootstrap.sh, or set DATABASE_URL');
+    if (!tools.PG_BIN_DIR)
+      throw new Error('PostgreSQL binaries unknown: run scripts/bootstrap.sh, or set DATABASE_URL');
     const port = await choosePort('PGPORT', 54329, mode);
     pg = await startLocalPostgres({
       binDir: tools.PG_BIN_DIR,
       dataDir: postgresDataDir(path.join(runDir, 'pg')),
       port,
       database: mode === 'dev' ? 'frontdesk' : `frontdesk_${mode}`,
-      passwords: { superuser: secrets.PG_SUPERUSER_PASSWORD!, owner: secrets.PG_OWNER_PASSWORD!, app: secrets.PG_APP_PASSWORD! },
+      passwords: {
+        superuser: secrets.PG_SUPERUSER_PASSWORD!,
+        owner: secrets.PG_OWNER_PASSWORD!,
+        app: secrets.PG_APP_PASSWORD!,
+      },
       fast: mode !== 'dev',
     });
     env.DATABASE_URL = pg.appUrl;
@@ -136,7 +141,10 @@ async function main(): Promise<void> {
     // a developer's Cloud profile there must not lend its API key or TLS to this local server. The
     // stack's own file names the server (`TEMPORAL_CONFIG_FILE=<it> temporal workflow list` works too).
     const configFile = path.join(runDir, 'temporal.toml');
-    fs.writeFileSync(configFile, `# Written by scripts/stack for the dev server it runs.\n[profile.default]\naddress = "${temporal.address}"\nnamespace = "default"\n`);
+    fs.writeFileSync(
+      configFile,
+      `# Written by scripts/stack for the dev server it runs.\n[profile.default]\naddress = "${temporal.address}"\nnamespace = "default"\n`,
+    );
     env.TEMPORAL_CONFIG_FILE = configFile;
     delete env.TEMPORAL_PROFILE;
     if (temporal.uiUrl) env.TEMPORAL_UI_URL = temporal.uiUrl;
@@ -147,7 +155,13 @@ async function main(): Promise<void> {
   // means one is already running.
   let sandboxChild: Awaited<ReturnType<typeof startSandboxProcess>>['child'] | null = null;
   if (/^(1|true|yes)$/i.test(env.SANDBOX ?? '') && !process.env.SANDBOX_URL) {
-    const sandbox = await startSandboxProcess({ root: ROOT, env, port: await choosePort('SANDBOX_PORT', 4010, mode), apiPort, quiet: mode !== 'dev' });
+    const sandbox = await startSandboxProcess({
+      root: ROOT,
+      env,
+      port: await choosePort('SANDBOX_PORT', 4010, mode),
+      apiPort,
+      quiet: mode !== 'dev',
+    });
     sandboxChild = sandbox.child;
     env.SANDBOX_URL = sandbox.url;
     log(`provider sandbox on ${sandbox.url}`);
@@ -185,7 +199,10 @@ async function runDev(env: NodeJS.ProcessEnv, apiPort: number): Promise<number> 
   log('Frontdesk is up:');
   log(`  API          http://localhost:${apiPort}/api/health/`);
   // Not rewritten to localhost: the UI must share the API's host for the codec session cookie.
-  if (env.TEMPORAL_UI_URL) log(`  Temporal UI  ${env.TEMPORAL_UI_URL} (payloads decrypted by ${env.PUBLIC_BASE_URL}/api/temporal/codec: README, ops runbook)`);
+  if (env.TEMPORAL_UI_URL)
+    log(
+      `  Temporal UI  ${env.TEMPORAL_UI_URL} (payloads decrypted by ${env.PUBLIC_BASE_URL}/api/temporal/codec: README, ops runbook)`,
+    );
   log(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
   if (env.SANDBOX_URL) log(`  Sandbox      ${env.SANDBOX_URL.replace('127.0.0.1', 'localhost')}/_sandbox/sent`);
   log(`  Postgres     ${redactUrl(env.DATABASE_URL ?? '')}`);
@@ -202,7 +219,10 @@ async function runDev(env: NodeJS.ProcessEnv, apiPort: number): Promise<number> 
     };
     process.on('SIGINT', () => void shutdown(0));
     process.on('SIGTERM', () => void shutdown(0));
-    for (const [name, child] of [['api', api], ['worker', worker]] as const) {
+    for (const [name, child] of [
+      ['api', api],
+      ['worker', worker],
+    ] as const) {
       child.on('exit', (code) => {
         if (!stopping) {
           log(`${name} exited (${code}); stopping the stack`);

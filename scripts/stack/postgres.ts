@@ -58,7 +58,18 @@ export async function startLocalPostgres(options: {
     if (isRoot) runSync('chown', ['postgres:postgres', pwfile]);
     runSync(
       bin('initdb'),
-      ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        `--pwfile=${pwfile}`,
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ],
       { user: SERVER_USER },
     );
     fs.rmSync(pwfile);
@@ -71,9 +82,13 @@ export async function startLocalPostgres(options: {
     '-c max_connections=200',
     ...(options.fast ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
   ].join(' ');
-  runSync(bin('pg_ctl'), ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', serverOptions, '-w', '-t', '60', 'start'], {
-    user: SERVER_USER,
-  });
+  runSync(
+    bin('pg_ctl'),
+    ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', serverOptions, '-w', '-t', '60', 'start'],
+    {
+      user: SERVER_USER,
+    },
+  );
   let stopped = false;
   const stop = (mode: 'fast' | 'immediate' = 'fast') => {
     if (stopped) return;

@@ -18,7 +18,12 @@ export function typescriptEntry(script: string, args: string[] = []): [string, s
   return [process.execPath, ['--import', 'tsx', script, ...args]];
 }
 
-export function start(name: string, command: string, args: string[], options: SpawnOptions & { quiet?: boolean } = {}): ChildProcess {
+export function start(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions & { quiet?: boolean } = {},
+): ChildProcess {
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   const prefix = `[${name}] `;
@@ -64,8 +69,15 @@ export async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export function runSync(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; user?: string } = {}): string {
-  const [cmd, argv] = options.user && process.getuid?.() === 0 ? ['runuser', ['-u', options.user, '--', command, ...args]] : [command, args];
+export function runSync(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; user?: string } = {},
+): string {
+  const [cmd, argv] =
+    options.user && process.getuid?.() === 0
+      ? ['runuser', ['-u', options.user, '--', command, ...args]]
+      : [command, args];
   const result = spawnSync(cmd, argv, { env: options.env ?? process.env, encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);

@@ -27,7 +27,9 @@ export async function startSandboxProcess(options: {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the sandbox exited (${child.exitCode ?? child.signalCode}) before answering; is port ${options.port} taken?`);
+      throw new Error(
+        `the sandbox exited (${child.exitCode ?? child.signalCode}) before answering; is port ${options.port} taken?`,
+      );
     }
     if (await answers(url)) break;
     if (Date.now() > deadline) throw new Error('the sandbox did not answer within 60 s');

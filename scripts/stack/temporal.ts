@@ -21,7 +21,18 @@ export async function startTemporalDevServer(options: {
   codecEndpoint?: string;
   quiet: boolean;
 }): Promise<LocalTemporal> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', 'default', '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    'default',
+    '--log-level',
+    'error',
+  ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort === null) args.push('--headless');
   // No newsfeed: the machines reach no internet, and the UI would try from the browser.

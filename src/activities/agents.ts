@@ -43,10 +43,14 @@ export interface AgentDeps {
 export const AGENT_TOOL_DEFINITIONS: readonly AgentToolDefinition[] = [
   {
     name: 'find_free_slots',
-    description: "Free appointment times in the business's calendar over the next days (for one service, by name; the first service when none is named).",
+    description:
+      "Free appointment times in the business's calendar over the next days (for one service, by name; the first service when none is named).",
     parameters: {
       type: 'object',
-      properties: { service: { type: 'string', description: 'The service name' }, days: { type: 'integer', minimum: 1, maximum: 14, description: 'How many days ahead, 7 by default' } },
+      properties: {
+        service: { type: 'string', description: 'The service name' },
+        days: { type: 'integer', minimum: 1, maximum: 14, description: 'How many days ahead, 7 by default' },
+      },
     },
   },
   {
@@ -81,7 +85,14 @@ export interface AgentContext {
 const FREE_SLOT_LIMIT = 5;
 const DAY = 86_400_000;
 
-const idRow = z.object({ id: z.guid(), description: z.string(), amountCents: z.number().int(), currency: z.string(), dueDate: z.string(), paymentUrl: z.string().nullable() });
+const idRow = z.object({
+  id: z.guid(),
+  description: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  dueDate: z.string(),
+  paymentUrl: z.string().nullable(),
+});
 
 export function createAgentActivities(deps: AgentDeps) {
   const { tx } = deps;
@@ -93,7 +104,15 @@ export function createAgentActivities(deps: AgentDeps) {
         const settings = await findAgentSettings(db, input.tenantId);
         const thread = await findThread(db, input.threadId);
         const tenant = await findTenant(db, input.tenantId);
-        const base = { clientId: thread?.clientId ?? null, system: '', context: '', userText: '', autoSend: settings.autoSend, draftTtlHours: settings.draftTtlHours, screenedSafe: null };
+        const base = {
+          clientId: thread?.clientId ?? null,
+          system: '',
+          context: '',
+          userText: '',
+          autoSend: settings.autoSend,
+          draftTtlHours: settings.draftTtlHours,
+          screenedSafe: null,
+        };
         if (!settings.enabled) return { ...base, skip: 'the agent is switched off' };
         if (!thread || !tenant) return { ...base, skip: 'the thread is gone' };
         if (thread.unsafe || thread.autoReplyPaused) return { ...base, skip: 'the guardian marked the thread unsafe' };
@@ -113,7 +132,9 @@ export function createAgentActivities(deps: AgentDeps) {
           skip: null,
           clientId: client?.id ?? null,
           system: `${INSTRUCTIONS}\n\nBusiness: ${tenant.name}.\n${profileText(settings.businessProfile)}`,
-          context: client ? `The customer is a known client: ${client.name}.` : 'The customer is not a client yet (a prospect).',
+          context: client
+            ? `The customer is a known client: ${client.name}.`
+            : 'The customer is not a client yet (a prospect).',
           userText: `Subject: ${thread.subject}\nCustomer: ${client?.name ?? answering.fromName ?? 'unknown'}\n\n${conversation}`,
           autoSend: settings.autoSend,
           draftTtlHours: settings.draftTtlHours,
@@ -132,9 +153,19 @@ export function createAgentActivities(deps: AgentDeps) {
       /** An earlier step of this draft fell back: the rest of it stays with OpenAI rather than knocking on an overloaded Claude. */
       stayOnFallback?: boolean;
     }): Promise<AgentStep> {
-      const request = { system: input.system, context: input.context, tools: AGENT_TOOL_DEFINITIONS, turns: input.turns, final: input.final };
+      const request = {
+        system: input.system,
+        context: input.context,
+        tools: AGENT_TOOL_DEFINITIONS,
+        turns: input.turns,
+        final: input.final,
+      };
       const meter = Context.current().metricMeter;
-      const calls = meter.createCounter('frontdesk_agent_llm_calls', 'calls', 'Reply agent model calls by provider, model and whether it was a fallback');
+      const calls = meter.createCounter(
+        'frontdesk_agent_llm_calls',
+        'calls',
+        'Reply agent model calls by provider, model and whether it was a fallback',
+      );
       const fallback = input.stayOnFallback ? deps.openai() : null;
       if (fallback) {
         try {
@@ -153,7 +184,10 @@ export function createAgentActivities(deps: AgentDeps) {
         const openai = isFallbackWorthy(err) ? deps.openai() : null;
         if (!openai) return asTemporalFailure(err);
         const reason = err instanceof UpstreamError ? err.code : 'unknown';
-        deps.logger.warn({ tenantId: input.tenantId, reason }, 'Claude failed transiently: the agent step goes to OpenAI');
+        deps.logger.warn(
+          { tenantId: input.tenantId, reason },
+          'Claude failed transiently: the agent step goes to OpenAI',
+        );
         try {
           const step = await openai.step(request);
           calls.add(1, { provider: step.provider, model: step.model, fallback: 'true' });
@@ -165,7 +199,12 @@ export function createAgentActivities(deps: AgentDeps) {
     },
 
     /** A read-only tool, for the thread's own client only (null for a prospect: nothing of anyone's). */
-    async agentTool(input: { tenantId: string; clientId: string | null; name: string; input: Record<string, unknown> }): Promise<unknown> {
+    async agentTool(input: {
+      tenantId: string;
+      clientId: string | null;
+      name: string;
+      input: Record<string, unknown>;
+    }): Promise<unknown> {
       const now = new Date();
       switch (input.name) {
         case 'find_free_slots':
@@ -173,7 +212,12 @@ export function createAgentActivities(deps: AgentDeps) {
         case 'list_upcoming_bookings':
           if (!input.clientId) return { items: [], note: 'not a client yet' };
           return tx(input.tenantId, async (db) => {
-            const rows = await listBookings(db, { clientId: input.clientId as string, from: now, status: 'confirmed', limit: 5 });
+            const rows = await listBookings(db, {
+              clientId: input.clientId as string,
+              from: now,
+              status: 'confirmed',
+              limit: 5,
+            });
             return { items: rows.map((b) => ({ startAt: b.startAt.toISOString(), endAt: b.endAt.toISOString() })) };
           });
         case 'list_open_invoices':
@@ -182,7 +226,15 @@ export function createAgentActivities(deps: AgentDeps) {
             const rows = await db.any(sql.type(idRow)`
               SELECT id, description, amount_cents AS "amountCents", currency, due_date::text AS "dueDate", payment_url AS "paymentUrl"
                 FROM invoices WHERE client_id = ${input.clientId} AND status = 'open' ORDER BY due_date, id LIMIT 10`);
-            return { items: rows.map((i) => ({ invoiceId: i.id, description: i.description, amount: formatMoney(i.amountCents, i.currency), dueDate: i.dueDate, paymentUrl: i.paymentUrl })) };
+            return {
+              items: rows.map((i) => ({
+                invoiceId: i.id,
+                description: i.description,
+                amount: formatMoney(i.amountCents, i.currency),
+                dueDate: i.dueDate,
+                paymentUrl: i.paymentUrl,
+              })),
+            };
           });
         default:
           // A name the model made up: it learns so, and nothing runs.
@@ -224,19 +276,35 @@ export function createAgentActivities(deps: AgentDeps) {
     },
 
     /** Whether safe_only lets this draft go without a person. */
-    async agentMayAutoSend(input: { tenantId: string; autoSend: 'off' | 'safe_only'; screenedSafe: boolean | null; toolCalls: RecordedToolCall[] }): Promise<boolean> {
+    async agentMayAutoSend(input: {
+      tenantId: string;
+      autoSend: 'off' | 'safe_only';
+      screenedSafe: boolean | null;
+      toolCalls: RecordedToolCall[];
+    }): Promise<boolean> {
       return mayAutoSend(input);
     },
 
     /** The approved text into the outbox as a reply in the thread (In-Reply-To/References of the message answered). */
-    async prepareAgentReply(input: { tenantId: string; draftId: string; emailId: string; text: string | null }): Promise<{ emailId: string }> {
+    async prepareAgentReply(input: {
+      tenantId: string;
+      draftId: string;
+      emailId: string;
+      text: string | null;
+    }): Promise<{ emailId: string }> {
       return tx(input.tenantId, async (db) => {
         const draft = await findDraft(db, input.draftId);
-        if (!draft) throw ApplicationFailure.create({ type: 'not_found', message: 'the draft is gone', nonRetryable: true });
+        if (!draft)
+          throw ApplicationFailure.create({ type: 'not_found', message: 'the draft is gone', nonRetryable: true });
         const messages = await listThreadMessages(db, draft.threadId);
         const answered = messages.find((m) => m.id === draft.messageId);
         const thread = await findThread(db, draft.threadId);
-        if (!answered || !thread || !answered.fromEmail) throw ApplicationFailure.create({ type: 'not_found', message: 'the message answered is gone', nonRetryable: true });
+        if (!answered || !thread || !answered.fromEmail)
+          throw ApplicationFailure.create({
+            type: 'not_found',
+            message: 'the message answered is gone',
+            nonRetryable: true,
+          });
         const chain = [answered.references, answered.rfcMessageId].filter((r): r is string => Boolean(r)).join(' ');
         const subject = /^re:/i.test(answered.subject) ? answered.subject : `Re: ${answered.subject}`;
         await queueEmail(db, {
@@ -290,7 +358,8 @@ export function createAgentActivities(deps: AgentDeps) {
   };
 
   async function findFreeSlots(tenantId: string, args: Record<string, unknown>, now: Date): Promise<unknown> {
-    const days = typeof args.days === 'number' && Number.isInteger(args.days) ? Math.min(14, Math.max(1, args.days)) : 7;
+    const days =
+      typeof args.days === 'number' && Number.isInteger(args.days) ? Math.min(14, Math.max(1, args.days)) : 7;
     const wanted = typeof args.service === 'string' ? args.service.trim().toLowerCase() : '';
     const facts = await tx(tenantId, async (db) => {
       const settings = await findBookingSettings(db, tenantId);
@@ -302,7 +371,9 @@ export function createAgentActivities(deps: AgentDeps) {
     const from = now;
     const to = new Date(now.getTime() + days * DAY);
     const until = new Date(to.getTime() + service.bufferMinutes * 60_000);
-    const booked = await tx(tenantId, (db) => blockedIntervals(db, { calendarId: BOOKING_CALENDAR_ID, from, to: until }));
+    const booked = await tx(tenantId, (db) =>
+      blockedIntervals(db, { calendarId: BOOKING_CALENDAR_ID, from, to: until }),
+    );
     const busy = await deps.busyTimes(tenantId, from, until);
     const slots = freeSlots({
       hours: facts.settings.hours,

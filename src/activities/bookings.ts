@@ -61,7 +61,9 @@ const LINK_LIFETIME_AFTER_END_MS = 7 * 86_400_000;
 
 /** One link per message, its jti derived from the message, so a retried send makes no second one. */
 function linkIdFor(ref: BookingMessageRef, channel: BookingChannel): string {
-  const hex = createHash('sha256').update(`booking-link:${ref.bookingId}:${ref.kind}:${channel}:${ref.minutesBefore}:${ref.forStartAt}`).digest('hex');
+  const hex = createHash('sha256')
+    .update(`booking-link:${ref.bookingId}:${ref.kind}:${channel}:${ref.minutesBefore}:${ref.forStartAt}`)
+    .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -73,7 +75,8 @@ function isCurrent(booking: Booking | null, forStartAt: string): booking is Book
 /** A Calendar failure as Temporal should see it: a permanent one (not connected, unconfigured) is not retried. */
 function calendarFailure(err: unknown): never {
   if (err instanceof UpstreamError) return asTemporalFailure(err);
-  if (err instanceof AppError) throw ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true });
+  if (err instanceof AppError)
+    throw ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true });
   throw err;
 }
 
@@ -88,12 +91,20 @@ export function createBookingActivities(deps: BookingActivityDeps) {
       findService(db, booking.serviceId),
       findBookingSettings(db, booking.tenantId),
     ]);
-    if (!tenant || !client || !service || !settings) throw ApplicationFailure.nonRetryable('booking without business, client or service', 'not_found');
+    if (!tenant || !client || !service || !settings)
+      throw ApplicationFailure.nonRetryable('booking without business, client or service', 'not_found');
     return { tenant, client, service, timeZone: settings.timeZone };
   }
 
   async function audit(db: Db, tenantId: string, action: string, bookingId: string, detail: Record<string, unknown>) {
-    await insertAuditEntry(db, { tenantId, actorId: null, action, target: `booking:${bookingId}`, requestId: null, detail });
+    await insertAuditEntry(db, {
+      tenantId,
+      actorId: null,
+      action,
+      target: `booking:${bookingId}`,
+      requestId: null,
+      detail,
+    });
   }
 
   /** The client's self-service link for this message (`<PUBLIC_BASE_URL>/api/public/bookings/<token>`). */
@@ -104,11 +115,21 @@ export function createBookingActivities(deps: BookingActivityDeps) {
       bookingId: booking.id,
       expiresAt: new Date(booking.endAt.getTime() + LINK_LIFETIME_AFTER_END_MS),
     });
-    const token = await signBookingLink(deps.linkSecret, { tenantId: link.tenantId, bookingId: link.bookingId, jti: link.jti, expiresAt: link.expiresAt });
+    const token = await signBookingLink(deps.linkSecret, {
+      tenantId: link.tenantId,
+      bookingId: link.bookingId,
+      jti: link.jti,
+      expiresAt: link.expiresAt,
+    });
     return bookingLinkUrl(deps.publicBaseUrl, token);
   }
 
-  async function record(ref: BookingMessageRef, channel: BookingChannel, status: BookingMessageStatus, extra: { emailId?: string | null; smsSid?: string | null; detail?: string | null; dueAt?: string | null } = {}) {
+  async function record(
+    ref: BookingMessageRef,
+    channel: BookingChannel,
+    status: BookingMessageStatus,
+    extra: { emailId?: string | null; smsSid?: string | null; detail?: string | null; dueAt?: string | null } = {},
+  ) {
     await tx(ref.tenantId, async (db) => {
       await recordBookingMessage(db, {
         tenantId: ref.tenantId,
@@ -123,7 +144,12 @@ export function createBookingActivities(deps: BookingActivityDeps) {
         smsSid: extra.smsSid ?? null,
         detail: extra.detail ?? null,
       });
-      if (status !== 'queued') await audit(db, ref.tenantId, `booking.${ref.kind}_${status}`, ref.bookingId, { channel, forStartAt: ref.forStartAt, minutesBefore: ref.minutesBefore });
+      if (status !== 'queued')
+        await audit(db, ref.tenantId, `booking.${ref.kind}_${status}`, ref.bookingId, {
+          channel,
+          forStartAt: ref.forStartAt,
+          minutesBefore: ref.minutesBefore,
+        });
     });
   }
 
@@ -145,7 +171,13 @@ export function createBookingActivities(deps: BookingActivityDeps) {
           startAt: booking.startAt.toISOString(),
           endAt: booking.endAt.toISOString(),
           channels: booking.channels,
-          reminders: planBookingReminders({ startAt: booking.startAt, timeZone: settings.timeZone, now: input.now, channels: booking.channels, offsets: settings.reminders }),
+          reminders: planBookingReminders({
+            startAt: booking.startAt,
+            timeZone: settings.timeZone,
+            now: input.now,
+            channels: booking.channels,
+            offsets: settings.reminders,
+          }),
         };
       });
     },
@@ -175,8 +207,15 @@ export function createBookingActivities(deps: BookingActivityDeps) {
           timeZone: facts.timeZone,
           privateProperties: { frontdeskBookingId: booking.id },
         });
-        if (!created && (event.start.getTime() !== booking.startAt.getTime() || event.end.getTime() !== booking.endAt.getTime())) {
-          await calendar.updateEvent(booking.calendarId, eventId, { start: booking.startAt, end: booking.endAt, timeZone: facts.timeZone });
+        if (
+          !created &&
+          (event.start.getTime() !== booking.startAt.getTime() || event.end.getTime() !== booking.endAt.getTime())
+        ) {
+          await calendar.updateEvent(booking.calendarId, eventId, {
+            start: booking.startAt,
+            end: booking.endAt,
+            timeZone: facts.timeZone,
+          });
         }
       } catch (err) {
         return calendarFailure(err);
@@ -196,7 +235,11 @@ export function createBookingActivities(deps: BookingActivityDeps) {
       try {
         const calendar = await deps.calendarFor(input.tenantId);
         try {
-          await calendar.updateEvent(booking.calendarId, eventId, { start: booking.startAt, end: booking.endAt, timeZone: facts.timeZone });
+          await calendar.updateEvent(booking.calendarId, eventId, {
+            start: booking.startAt,
+            end: booking.endAt,
+            timeZone: facts.timeZone,
+          });
           return { state: 'moved', eventId };
         } catch (err) {
           if (!(err instanceof UpstreamError && err.code === 'not_found')) throw err;
@@ -230,8 +273,18 @@ export function createBookingActivities(deps: BookingActivityDeps) {
     },
 
     /** The event could not be made, moved or deleted: the business sees it in its audit log. */
-    async recordCalendarFailure(input: { tenantId: string; bookingId: string; operation: string; error: string }): Promise<void> {
-      await tx(input.tenantId, (db) => audit(db, input.tenantId, 'booking.calendar_failed', input.bookingId, { operation: input.operation, error: input.error.slice(0, 300) }));
+    async recordCalendarFailure(input: {
+      tenantId: string;
+      bookingId: string;
+      operation: string;
+      error: string;
+    }): Promise<void> {
+      await tx(input.tenantId, (db) =>
+        audit(db, input.tenantId, 'booking.calendar_failed', input.bookingId, {
+          operation: input.operation,
+          error: input.error.slice(0, 300),
+        }),
+      );
     },
 
     /**
@@ -239,10 +292,13 @@ export function createBookingActivities(deps: BookingActivityDeps) {
      * `forStartAt`), and returns its id for the emailDelivery child; the id comes from the
      * workflow, so a retry reuses the row. Null when the booking changed or the client has no email.
      */
-    async prepareBookingEmail(input: BookingMessageRef & { emailId: string; dueAt?: string | null }): Promise<{ emailId: string | null; status: 'queued' | 'cancelled' | 'skipped' }> {
+    async prepareBookingEmail(
+      input: BookingMessageRef & { emailId: string; dueAt?: string | null },
+    ): Promise<{ emailId: string | null; status: 'queued' | 'cancelled' | 'skipped' }> {
       const prepared = await tx(input.tenantId, async (db) => {
         const booking = await findBooking(db, input.bookingId);
-        if (!isCurrent(booking, input.forStartAt)) return { status: 'cancelled' as const, detail: 'the booking was cancelled or moved' };
+        if (!isCurrent(booking, input.forStartAt))
+          return { status: 'cancelled' as const, detail: 'the booking was cancelled or moved' };
         const { tenant, client, service, timeZone } = await loadFacts(db, booking);
         if (!client.email) return { status: 'skipped' as const, detail: 'client has no email address' };
         const message = bookingMessage({
@@ -267,12 +323,18 @@ export function createBookingActivities(deps: BookingActivityDeps) {
         });
         return { status: 'queued' as const, detail: null };
       });
-      await record(input, 'email', prepared.status, { emailId: prepared.status === 'queued' ? input.emailId : null, detail: prepared.detail, dueAt: input.dueAt ?? null });
+      await record(input, 'email', prepared.status, {
+        emailId: prepared.status === 'queued' ? input.emailId : null,
+        detail: prepared.detail,
+        dueAt: input.dueAt ?? null,
+      });
       return { emailId: prepared.status === 'queued' ? input.emailId : null, status: prepared.status };
     },
 
     /** How the emailDelivery child ended, on the message's row (and in the audit log). */
-    async recordBookingEmailOutcome(input: BookingMessageRef & { emailId: string; status: 'sent' | 'failed' | 'cancelled'; detail?: string | null }): Promise<void> {
+    async recordBookingEmailOutcome(
+      input: BookingMessageRef & { emailId: string; status: 'sent' | 'failed' | 'cancelled'; detail?: string | null },
+    ): Promise<void> {
       await record(input, 'email', input.status, { emailId: input.emailId, detail: input.detail ?? null });
     },
 
@@ -281,7 +343,9 @@ export function createBookingActivities(deps: BookingActivityDeps) {
      * send. Twilio's permanent errors are not retried; an opt-out (21610) clears the consent; a
      * 5xx on create may have sent it, so the next try first looks for it (sendTextOnce).
      */
-    async sendBookingSms(input: BookingMessageRef & { dueAt?: string | null }): Promise<{ status: 'sent' | 'skipped' | 'cancelled' | 'opted_out' | 'failed' }> {
+    async sendBookingSms(
+      input: BookingMessageRef & { dueAt?: string | null },
+    ): Promise<{ status: 'sent' | 'skipped' | 'cancelled' | 'opted_out' | 'failed' }> {
       const read = () =>
         tx(input.tenantId, async (db) => {
           const booking = await findBooking(db, input.bookingId);
@@ -295,7 +359,9 @@ export function createBookingActivities(deps: BookingActivityDeps) {
       }
       const { client } = prepared;
       if (!client.phone || !client.smsConsent) {
-        await record(input, 'sms', 'skipped', { detail: client.phone ? 'no SMS consent' : 'client has no phone number' });
+        await record(input, 'sms', 'skipped', {
+          detail: client.phone ? 'no SMS consent' : 'client has no phone number',
+        });
         return { status: 'skipped' };
       }
       const phone = client.phone;
@@ -322,11 +388,16 @@ export function createBookingActivities(deps: BookingActivityDeps) {
       const statusCallback = `${deps.publicBaseUrl}/api/sms/status`;
       try {
         const sent = await sendTextOnce(deps.sms(), { to: phone, body, statusCallback });
-        await record(input, 'sms', 'sent', { smsSid: sent.sid, detail: sent.recovered ? 'found after an ambiguous failure' : null });
+        await record(input, 'sms', 'sent', {
+          smsSid: sent.sid,
+          detail: sent.recovered ? 'found after an ambiguous failure' : null,
+        });
         return { status: 'sent' };
       } catch (err) {
         if (err instanceof UpstreamError && err.code === 'recipient_opted_out') {
-          await tx(input.tenantId, (db) => setSmsConsentByPhone(db, { tenantId: input.tenantId, phone, granted: false, source: 'twilio:21610' }));
+          await tx(input.tenantId, (db) =>
+            setSmsConsentByPhone(db, { tenantId: input.tenantId, phone, granted: false, source: 'twilio:21610' }),
+          );
           await record(input, 'sms', 'opted_out', { detail: 'the recipient has opted out (Twilio 21610)' });
           return { status: 'opted_out' };
         }

@@ -50,7 +50,8 @@ const PAGE_SIZE = 250;
 
 function failure(err: unknown): never {
   if (err instanceof UpstreamError) return asTemporalFailure(err);
-  if (err instanceof AppError) throw ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true });
+  if (err instanceof AppError)
+    throw ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true });
   throw err;
 }
 
@@ -64,14 +65,25 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
   }
 
   async function audit(db: Db, tenantId: string, action: string, bookingId: string, detail: Record<string, unknown>) {
-    await insertAuditEntry(db, { tenantId, actorId: null, action, target: `booking:${bookingId}`, requestId: null, detail });
+    await insertAuditEntry(db, {
+      tenantId,
+      actorId: null,
+      action,
+      target: `booking:${bookingId}`,
+      requestId: null,
+      detail,
+    });
   }
 
   /** The booking workflow hears of it (a new run is started if the booking's had ended). */
   async function tellBooking(booking: Booking, change: { cancelled: true } | { startAt: Date }): Promise<void> {
     const client = Context.current().client;
     const ids = { tenantId: booking.tenantId, bookingId: booking.id, clientId: booking.clientId };
-    if ('cancelled' in change) await signalBooking(client, deps.config, ids, cancelSignal, { by: 'calendar', reason: 'deleted in Google Calendar' });
+    if ('cancelled' in change)
+      await signalBooking(client, deps.config, ids, cancelSignal, {
+        by: 'calendar',
+        reason: 'deleted in Google Calendar',
+      });
     else await signalBooking(client, deps.config, ids, rescheduleSignal, { startAt: change.startAt.toISOString() });
   }
 
@@ -86,18 +98,33 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
       if (change.status === 'cancelled') {
         const cancelled = await cancelBooking(db, booking.id, { by: 'calendar', reason: 'deleted in Google Calendar' });
         if (!cancelled) return null;
-        await audit(db, tenantId, 'booking.cancelled', booking.id, { by: 'calendar', reason: 'deleted in Google Calendar' });
+        await audit(db, tenantId, 'booking.cancelled', booking.id, {
+          by: 'calendar',
+          reason: 'deleted in Google Calendar',
+        });
         return { booking: cancelled, change: { cancelled: true } as const };
       }
       // Our own writes come back in the list too: the same time is no change. A whole-day event is
       // no appointment time; the booking keeps its own.
-      if (change.allDay || (change.start.getTime() === booking.startAt.getTime() && change.end.getTime() === booking.endAt.getTime())) return null;
+      if (
+        change.allDay ||
+        (change.start.getTime() === booking.startAt.getTime() && change.end.getTime() === booking.endAt.getTime())
+      )
+        return null;
       const service = await findService(db, booking.serviceId);
       const buffer = (service?.bufferMinutes ?? 0) * 60_000;
       try {
-        const moved = await rescheduleBooking(db, booking.id, { startAt: change.start, endAt: change.end, blockedUntil: new Date(change.end.getTime() + buffer) });
+        const moved = await rescheduleBooking(db, booking.id, {
+          startAt: change.start,
+          endAt: change.end,
+          blockedUntil: new Date(change.end.getTime() + buffer),
+        });
         if (!moved) return null;
-        await audit(db, tenantId, 'booking.rescheduled', booking.id, { by: 'calendar', from: booking.startAt.toISOString(), to: moved.startAt.toISOString() });
+        await audit(db, tenantId, 'booking.rescheduled', booking.id, {
+          by: 'calendar',
+          from: booking.startAt.toISOString(),
+          to: moved.startAt.toISOString(),
+        });
         return { booking: moved, change: { startAt: moved.startAt } };
       } catch (err) {
         if (!(err instanceof BookingOverlapError)) throw err;
@@ -108,9 +135,15 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
     if ('refused' in outcome) {
       // The owner put it over another confirmed booking: the booking keeps its time, and so does its event.
       await tx(tenantId, (db) =>
-        audit(db, tenantId, 'booking.calendar_move_refused', outcome.booking.id, { to: change.status === 'cancelled' ? null : change.start.toISOString(), reason: 'overlaps a confirmed booking' }),
+        audit(db, tenantId, 'booking.calendar_move_refused', outcome.booking.id, {
+          to: change.status === 'cancelled' ? null : change.start.toISOString(),
+          reason: 'overlaps a confirmed booking',
+        }),
       );
-      await calendar.updateEvent(sync.calendarId, change.id, { start: outcome.booking.startAt, end: outcome.booking.endAt });
+      await calendar.updateEvent(sync.calendarId, change.id, {
+        start: outcome.booking.startAt,
+        end: outcome.booking.endAt,
+      });
       return false;
     }
     await tellBooking(outcome.booking, outcome.change);
@@ -134,7 +167,8 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
         const watch = await calendar.watchEvents(row.calendarId, { channelId, token, address: deps.webhookUrl });
         await tx(input.tenantId, (db) => channelWatched(db, row.id, watch));
         if (begun.previousChannelId) {
-          if (begun.previousResourceId) await calendar.stopChannel({ channelId: begun.previousChannelId, resourceId: begun.previousResourceId });
+          if (begun.previousResourceId)
+            await calendar.stopChannel({ channelId: begun.previousChannelId, resourceId: begun.previousResourceId });
           await tx(input.tenantId, (db) => forgetPreviousChannel(db, row.id));
         }
         return { expiresAt: watch.expiresAt.toISOString() };
@@ -148,7 +182,10 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
      * stored. Without a token (the first pass, or after Google answered 410) it is a full list of
      * the events ending in the last 30 days or later, at most FULL_SYNC_MAX_PAGES pages.
      */
-    async syncCalendarChanges(input: { tenantId: string; calendarSyncId: string }): Promise<{ changes: number; applied: number; fullSync: boolean }> {
+    async syncCalendarChanges(input: {
+      tenantId: string;
+      calendarSyncId: string;
+    }): Promise<{ changes: number; applied: number; fullSync: boolean }> {
       const sync = await syncRow(input.tenantId, input.calendarSyncId);
       try {
         const calendar = await deps.calendarFor(input.tenantId);
@@ -165,10 +202,18 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
             maxResults: PAGE_SIZE,
           });
           if (page.kind === 'full_sync_required') {
-            if (fullSync) throw new UpstreamError('Google asked for a full sync of a full sync', { provider: 'calendar', code: 'full_sync_required', retryable: true });
+            if (fullSync)
+              throw new UpstreamError('Google asked for a full sync of a full sync', {
+                provider: 'calendar',
+                code: 'full_sync_required',
+                retryable: true,
+              });
             // The token is too old: forget it and list everything again, once, within the bound.
             await tx(input.tenantId, (db) => clearSyncToken(db, sync.id));
-            deps.logger.info({ tenantId: input.tenantId, calendarSyncId: sync.id }, 'calendar sync token expired (410): full resync');
+            deps.logger.info(
+              { tenantId: input.tenantId, calendarSyncId: sync.id },
+              'calendar sync token expired (410): full resync',
+            );
             syncToken = null;
             fullSync = true;
             pageToken = undefined;
@@ -183,18 +228,29 @@ export function createCalendarSyncActivities(deps: CalendarSyncDeps) {
           Context.current().heartbeat({ pages });
           if (page.nextPageToken) {
             if (fullSync && pages >= FULL_SYNC_MAX_PAGES) {
-              throw new UpstreamError(`a full sync of more than ${FULL_SYNC_MAX_PAGES} pages was cut off`, { provider: 'calendar', code: 'full_sync_too_large', retryable: false });
+              throw new UpstreamError(`a full sync of more than ${FULL_SYNC_MAX_PAGES} pages was cut off`, {
+                provider: 'calendar',
+                code: 'full_sync_too_large',
+                retryable: false,
+              });
             }
             pageToken = page.nextPageToken;
             continue;
           }
-          if (!page.nextSyncToken) throw new UpstreamError('Calendar ended a list without a sync token', { provider: 'calendar', code: 'no_sync_token', retryable: true });
+          if (!page.nextSyncToken)
+            throw new UpstreamError('Calendar ended a list without a sync token', {
+              provider: 'calendar',
+              code: 'no_sync_token',
+              retryable: true,
+            });
           const nextSyncToken = page.nextSyncToken;
           await tx(input.tenantId, (db) => saveSyncToken(db, sync.id, { syncToken: nextSyncToken, full: fullSync }));
           return { changes, applied, fullSync };
         }
       } catch (err) {
-        await tx(input.tenantId, (db) => recordSyncError(db, sync.id, err instanceof Error ? err.message : String(err)));
+        await tx(input.tenantId, (db) =>
+          recordSyncError(db, sync.id, err instanceof Error ? err.message : String(err)),
+        );
         return failure(err);
       }
     },

@@ -15,7 +15,11 @@ export function createCalendarActivities(deps: { config: Config; pool: DatabaseP
         // A ping that hangs is cut off well inside the activity's timeout.
         const calendar = createCalendar(deps.config, { refreshToken: grant.refreshToken, timeoutMs: 10_000 });
         const now = new Date();
-        await calendar.listEvents('primary', { timeMin: now, timeMax: new Date(now.getTime() + 24 * 3600_000), maxResults: 1 });
+        await calendar.listEvents('primary', {
+          timeMin: now,
+          timeMax: new Date(now.getTime() + 24 * 3600_000),
+          maxResults: 1,
+        });
         // The primary calendar's id is the account's address.
         return { calendarId: grant.address };
       } catch (err) {
@@ -24,12 +28,23 @@ export function createCalendarActivities(deps: { config: Config; pool: DatabaseP
     },
 
     /** freebusy.query on the primary calendar: every period an event (ours or the owner's) blocks. */
-    async calendarBusyTimes(input: { tenantId: string; from: string; to: string }): Promise<{ calendarId: string; busy: { start: string; end: string }[] }> {
+    async calendarBusyTimes(input: {
+      tenantId: string;
+      from: string;
+      to: string;
+    }): Promise<{ calendarId: string; busy: { start: string; end: string }[] }> {
       try {
         const grant = await tenantGoogleGrant(deps.config, deps.pool, input.tenantId, 'calendar');
         const calendar = createCalendar(deps.config, { refreshToken: grant.refreshToken, timeoutMs: 10_000 });
-        const periods = await calendar.freeBusy({ timeMin: new Date(input.from), timeMax: new Date(input.to), calendarIds: ['primary'] });
-        return { calendarId: grant.address, busy: (periods.primary ?? []).map((b) => ({ start: b.start.toISOString(), end: b.end.toISOString() })) };
+        const periods = await calendar.freeBusy({
+          timeMin: new Date(input.from),
+          timeMax: new Date(input.to),
+          calendarIds: ['primary'],
+        });
+        return {
+          calendarId: grant.address,
+          busy: (periods.primary ?? []).map((b) => ({ start: b.start.toISOString(), end: b.end.toISOString() })),
+        };
       } catch (err) {
         return asTemporalFailure(err);
       }

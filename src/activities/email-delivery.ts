@@ -3,7 +3,14 @@
 // Gmail whether the message (by its Message-ID) already went out, and a guard (e.g. "the invoice
 // is still open") is re-checked immediately before the send.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { beginSendAttempt, findEmail, markEmailCancelled, markEmailFailed, markEmailRetrying, markEmailSent } from '../db/emails';
+import {
+  beginSendAttempt,
+  findEmail,
+  markEmailCancelled,
+  markEmailFailed,
+  markEmailRetrying,
+  markEmailSent,
+} from '../db/emails';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import type { Db } from '../db/sql';
 import { backoffAfterAttempt, type EmailGuard, type EmailRetryPolicy, type EmailStatus } from '../domain/email';
@@ -59,7 +66,9 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
 
     try {
       if (email.guard && !(await tx(tenantId, (db) => deps.guardHolds(db, email.guard as EmailGuard)))) {
-        await tx(tenantId, (db) => markEmailCancelled(db, emailId, `not sent: ${describeGuard(email.guard as EmailGuard)} no longer holds`));
+        await tx(tenantId, (db) =>
+          markEmailCancelled(db, emailId, `not sent: ${describeGuard(email.guard as EmailGuard)} no longer holds`),
+        );
         log.info('email cancelled by its guard');
         return { status: 'cancelled' };
       }
@@ -70,7 +79,9 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
       if (email.attempts > 1) {
         const existing = await mailbox.gmail.findByMessageId(email.messageId);
         if (existing) {
-          await tx(tenantId, (db) => markEmailSent(db, emailId, { gmailMessageId: existing.id, gmailThreadId: existing.threadId }));
+          await tx(tenantId, (db) =>
+            markEmailSent(db, emailId, { gmailMessageId: existing.id, gmailThreadId: existing.threadId }),
+          );
           log.info({ gmailMessageId: existing.id }, 'email found already sent; not sending again');
           return { status: 'sent', gmailMessageId: existing.id, recovered: true };
         }
@@ -116,10 +127,18 @@ export function createEmailDeliveryActivities(deps: EmailDeliveryDeps) {
     const attempt = Context.current().info.attempt;
     const backoff = backoffAfterAttempt(input.retry, attempt);
     const retryAfter = err instanceof UpstreamError ? (err.details.retryAfterMs ?? 0) : 0;
-    log.warn({ code, retryAfterMs: retryAfter, nextTryInMs: Math.max(backoff, retryAfter) }, 'email send failed; will retry');
+    log.warn(
+      { code, retryAfterMs: retryAfter, nextTryInMs: Math.max(backoff, retryAfter) },
+      'email send failed; will retry',
+    );
     if (!(err instanceof UpstreamError)) return err; // an unexpected error keeps its stack for the history
     // The provider's Retry-After is a floor under the backoff, never a shortcut around it.
-    return ApplicationFailure.create({ message: summary, type: code, nonRetryable: false, nextRetryDelay: Math.max(backoff, retryAfter) });
+    return ApplicationFailure.create({
+      message: summary,
+      type: code,
+      nonRetryable: false,
+      nextRetryDelay: Math.max(backoff, retryAfter),
+    });
   }
 
   /** The retry budget ran out (or the workflow gave up): the row says failed, with the last error. */

@@ -46,7 +46,14 @@ export function createGuardianActivities(deps: GuardianDeps) {
       },
       ...(deps.temporal ? { temporal: deps.temporal } : {}),
     }),
-    ...createGuardianScreeningActivities({ config, tx, logger, claude: deps.claude, batchSize: g.screenBatch, timeBudgetMs: SCREENING_TIME_BUDGET_MS }),
+    ...createGuardianScreeningActivities({
+      config,
+      tx,
+      logger,
+      claude: deps.claude,
+      batchSize: g.screenBatch,
+      timeBudgetMs: SCREENING_TIME_BUDGET_MS,
+    }),
     ...createGuardianAlertActivities({ config, tx, logger, sms: deps.sms }),
 
     async guardianCheckProvider(input: { provider: ProbedProvider }) {
@@ -54,7 +61,11 @@ export function createGuardianActivities(deps: GuardianDeps) {
     },
 
     /** Keeps the pass's report for GET /api/guardian (also when no worker answers a query). */
-    async recordGuardianReport(input: { tenantId: string; report: GuardianReport; nextRunAt: string | null }): Promise<void> {
+    async recordGuardianReport(input: {
+      tenantId: string;
+      report: GuardianReport;
+      nextRunAt: string | null;
+    }): Promise<void> {
       await tx(input.tenantId, (db) => insertGuardianReport(db, input.tenantId, input.report, input.nextRunAt));
     },
   };

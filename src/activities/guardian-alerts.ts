@@ -60,17 +60,29 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
 
   return {
     /** The email id comes from the workflow, so a retry of this activity reuses the same outbox row. */
-    async prepareUnsafeThreadAlert(input: { tenantId: string; findingId: string; emailId: string }): Promise<PreparedAlert> {
+    async prepareUnsafeThreadAlert(input: {
+      tenantId: string;
+      findingId: string;
+      emailId: string;
+    }): Promise<PreparedAlert> {
       return tx(input.tenantId, async (db) => {
         const found = await alertText(db, input.tenantId, input.findingId);
-        if (!found || found.finding.status !== 'open') return { emailId: null, deliver: false, sms: false, note: 'the finding was resolved before the alert went out' };
+        if (!found || found.finding.status !== 'open')
+          return {
+            emailId: null,
+            deliver: false,
+            sms: false,
+            note: 'the finding was resolved before the alert went out',
+          };
         const sms = found.finding.severity === 'high';
         const [owner] = await listOwnerEmails(db);
-        if (!owner) return { emailId: null, deliver: false, sms, note: 'the business has no owner with an email address' };
+        if (!owner)
+          return { emailId: null, deliver: false, sms, note: 'the business has no owner with an email address' };
         const claim = await claimAlertEmail(db, input.findingId, input.emailId);
         // Queued by an earlier attempt whose delivery may not have started: delivering it again is
         // safe, since emailDelivery never sends an email that is already sent.
-        if (!claim.claimed) return { emailId: claim.emailId, deliver: claim.emailId !== null, sms, note: 'queued by an earlier attempt' };
+        if (!claim.claimed)
+          return { emailId: claim.emailId, deliver: claim.emailId !== null, sms, note: 'queued by an earlier attempt' };
         await queueEmail(db, {
           id: input.emailId,
           tenantId: input.tenantId,
@@ -87,7 +99,10 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
      * Texts the owner's alert phone. Skipped (and recorded why) without a phone or without Twilio;
      * a send whose answer was lost is looked for before a retry sends again.
      */
-    async sendUnsafeThreadAlertSms(input: { tenantId: string; findingId: string }): Promise<{ status: 'sent' | 'skipped' | 'failed'; detail: string | null }> {
+    async sendUnsafeThreadAlertSms(input: {
+      tenantId: string;
+      findingId: string;
+    }): Promise<{ status: 'sent' | 'skipped' | 'failed'; detail: string | null }> {
       const prepared = await tx(input.tenantId, async (db) => {
         const found = await alertText(db, input.tenantId, input.findingId);
         const settings = await findGuardianSettings(db);
@@ -100,7 +115,8 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
         await tx(input.tenantId, (db) => recordAlertSms(db, input.findingId, { status, detail }));
         return { status, detail };
       };
-      if (!prepared.phone) return record('skipped', 'no alert phone is set (PUT /api/guardian/settings { alertPhone })');
+      if (!prepared.phone)
+        return record('skipped', 'no alert phone is set (PUT /api/guardian/settings { alertPhone })');
       let sms: Pick<Sms, 'send' | 'findSent'>;
       try {
         sms = deps.sms();
@@ -125,4 +141,3 @@ export function createGuardianAlertActivities(deps: GuardianAlertDeps) {
     },
   };
 }
-

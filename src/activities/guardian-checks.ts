@@ -14,7 +14,13 @@ import { remainingReminderPlan } from '../db/remaining-reminders';
 import { sql } from '../db/sql';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import { emailCheck, watchNeedsRenewal, type GuardianCheck } from '../domain/guardian';
-import { stuckOf, workflowsCheck, WORKFLOWS_EXAMINED_PER_PASS, type RunningWorkflowHealth, type StuckWorkflow } from '../domain/stuck-workflows';
+import {
+  stuckOf,
+  workflowsCheck,
+  WORKFLOWS_EXAMINED_PER_PASS,
+  type RunningWorkflowHealth,
+  type StuckWorkflow,
+} from '../domain/stuck-workflows';
 import type { Logger } from '../observability/logger';
 import { missingVariables } from '../providers/integration';
 import { startPaymentReminder } from '../workflow-starters/payment-reminder';
@@ -72,7 +78,13 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
     await startPaymentReminder(
       client,
       config,
-      { tenantId: invoice.tenantId, invoiceId: invoice.id, clientId: invoice.clientId, channels: invoice.channels, plan },
+      {
+        tenantId: invoice.tenantId,
+        invoiceId: invoice.id,
+        clientId: invoice.clientId,
+        channels: invoice.channels,
+        plan,
+      },
       { restart: 'after-failure' },
     );
   }
@@ -91,25 +103,59 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
     /** Judged from the mailbox row: every sync and send updates it, so no Gmail call is needed here. */
     async guardianCheckGmail(input: { tenantId: string; at: string }): Promise<GmailCheckResult> {
       if (config.integrations.gmail === 'unconfigured') {
-        return { check: { name: 'gmail', status: 'warn', detail: `Gmail is not configured: set ${missingVariables(config, 'gmail').join(', ')}` }, renew: null };
+        return {
+          check: {
+            name: 'gmail',
+            status: 'warn',
+            detail: `Gmail is not configured: set ${missingVariables(config, 'gmail').join(', ')}`,
+          },
+          renew: null,
+        };
       }
       const mailbox = await tx(input.tenantId, (db) => findMailbox(db, input.tenantId));
-      if (!mailbox) return { check: { name: 'gmail', status: 'warn', detail: 'Gmail is not connected: connect it at GET /api/gmail/connect' }, renew: null };
+      if (!mailbox)
+        return {
+          check: {
+            name: 'gmail',
+            status: 'warn',
+            detail: 'Gmail is not connected: connect it at GET /api/gmail/connect',
+          },
+          renew: null,
+        };
       if (mailbox.status === 'reauth_required') {
-        return { check: { name: 'gmail', status: 'fail', detail: `Gmail access was revoked (${mailbox.statusDetail ?? 'invalid_grant'}): connect it again` }, renew: null };
+        return {
+          check: {
+            name: 'gmail',
+            status: 'fail',
+            detail: `Gmail access was revoked (${mailbox.statusDetail ?? 'invalid_grant'}): connect it again`,
+          },
+          renew: null,
+        };
       }
       const at = new Date(input.at);
       if (watchNeedsRenewal(mailbox.watchExpiresAt, at, thresholds.watchRenewWithinMs)) {
         const expiresAt = mailbox.watchExpiresAt?.toISOString() ?? null;
-        const detail = expiresAt ? `The Gmail watch expires at ${expiresAt}: renewing it` : 'Gmail has no watch: starting one';
+        const detail = expiresAt
+          ? `The Gmail watch expires at ${expiresAt}: renewing it`
+          : 'Gmail has no watch: starting one';
         return { check: { name: 'gmail', status: 'warn', detail }, renew: { mailboxId: mailbox.id, expiresAt } };
       }
       const watch = `watch until ${mailbox.watchExpiresAt?.toISOString()}`;
       if (mailbox.lastSyncError) {
-        return { check: { name: 'gmail', status: 'warn', detail: `Connected as ${mailbox.email}, ${watch}; the last sync failed: ${mailbox.lastSyncError.slice(0, 200)}` }, renew: null };
+        return {
+          check: {
+            name: 'gmail',
+            status: 'warn',
+            detail: `Connected as ${mailbox.email}, ${watch}; the last sync failed: ${mailbox.lastSyncError.slice(0, 200)}`,
+          },
+          renew: null,
+        };
       }
       const synced = mailbox.lastSyncedAt ? `last synced ${mailbox.lastSyncedAt.toISOString()}` : 'not synced yet';
-      return { check: { name: 'gmail', status: 'ok', detail: `Connected as ${mailbox.email}, ${watch}, ${synced}` }, renew: null };
+      return {
+        check: { name: 'gmail', status: 'ok', detail: `Connected as ${mailbox.email}, ${watch}, ${synced}` },
+        renew: null,
+      };
     },
 
     async guardianCheckEmails(input: { tenantId: string; at: string }): Promise<GuardianCheck> {
@@ -119,7 +165,9 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
       const health = await tx(input.tenantId, (db) => outboxHealth(db, { stuckBefore, failedSince }));
       return emailCheck({
         stuck: health.stuck,
-        oldestStuckMinutes: health.oldestStuckAt ? Math.round((at.getTime() - health.oldestStuckAt.getTime()) / 60_000) : null,
+        oldestStuckMinutes: health.oldestStuckAt
+          ? Math.round((at.getTime() - health.oldestStuckAt.getTime()) / 60_000)
+          : null,
         failed: health.failed,
         windowHours: thresholds.failedEmailsWindowHours,
         failedThreshold: thresholds.failedEmailsThreshold,
@@ -162,7 +210,11 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
         stuck.push(...stuckOf(health));
       }
       const meter = Context.current().metricMeter;
-      const counter = meter.createCounter('frontdesk_guardian_stuck_workflows', 'workflows', 'Stuck workflows found by guardian passes, by what is stuck');
+      const counter = meter.createCounter(
+        'frontdesk_guardian_stuck_workflows',
+        'workflows',
+        'Stuck workflows found by guardian passes, by what is stuck',
+      );
       for (const kind of ['workflow_task', 'activity'] as const) {
         const n = stuck.filter((s) => s.kind === kind).length;
         if (n > 0) counter.add(n, { kind });
@@ -199,7 +251,10 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
         const status = await reminderRunStatus(client, invoice.workflowId, running);
         if (status === 'RUNNING' || status === 'COMPLETED' || status === 'CONTINUED_AS_NEW') continue;
         if (status === 'NOT_FOUND' && invoice.overdueAt) continue; // its schedule finished; the run has aged out
-        const byHand = status === 'CANCELLED' || status === 'TERMINATED' || (await tx(input.tenantId, (db) => remindersCancelledByHand(db, invoice.id)));
+        const byHand =
+          status === 'CANCELLED' ||
+          status === 'TERMINATED' ||
+          (await tx(input.tenantId, (db) => remindersCancelledByHand(db, invoice.id)));
         if (byHand || !RESTARTABLE.has(status)) {
           stopped.push(invoice.id);
           continue;
@@ -207,17 +262,36 @@ export function createGuardianCheckActivities(deps: GuardianCheckDeps) {
         try {
           await restartReminders(client, invoice, new Date(input.at));
           restarted.push(invoice.id);
-          deps.logger.warn({ tenantId: input.tenantId, invoiceId: invoice.id, was: status }, 'guardian restarted the reminders of an open invoice');
+          deps.logger.warn(
+            { tenantId: input.tenantId, invoiceId: invoice.id, was: status },
+            'guardian restarted the reminders of an open invoice',
+          );
         } catch (err) {
           broken.push(`${invoice.id} (${describeFailure(err)})`);
         }
       }
-      await tx(input.tenantId, (db) => markRemindersChecked(db, invoices.map((i) => i.id)));
+      await tx(input.tenantId, (db) =>
+        markRemindersChecked(
+          db,
+          invoices.map((i) => i.id),
+        ),
+      );
       const parts: string[] = [];
-      if (restarted.length) parts.push(`restarted the reminders of ${restarted.length} invoice${restarted.length === 1 ? '' : 's'}: ${restarted.join(', ')}`);
-      if (stopped.length) parts.push(`reminders stopped by hand on ${stopped.length} open invoice${stopped.length === 1 ? '' : 's'}: ${stopped.join(', ')}`);
+      if (restarted.length)
+        parts.push(
+          `restarted the reminders of ${restarted.length} invoice${restarted.length === 1 ? '' : 's'}: ${restarted.join(', ')}`,
+        );
+      if (stopped.length)
+        parts.push(
+          `reminders stopped by hand on ${stopped.length} open invoice${stopped.length === 1 ? '' : 's'}: ${stopped.join(', ')}`,
+        );
       if (broken.length) parts.push(`could not restart the reminders of ${broken.join('; ')}`);
-      if (parts.length === 0) return { name: 'invoices', status: 'ok', detail: `${invoices.length} open invoice${invoices.length === 1 ? '' : 's'}, reminders running for each` };
+      if (parts.length === 0)
+        return {
+          name: 'invoices',
+          status: 'ok',
+          detail: `${invoices.length} open invoice${invoices.length === 1 ? '' : 's'}, reminders running for each`,
+        };
       return { name: 'invoices', status: broken.length ? 'fail' : 'warn', detail: parts.join('; ').slice(0, 1000) };
     },
   };

@@ -17,7 +17,11 @@ export type ProbedProvider = 'stripe' | 'twilio' | 'claude';
 export type ProviderProbe = () => Promise<void>;
 export type ProviderProbes = Record<ProbedProvider, ProviderProbe>;
 
-const INTEGRATION: Record<ProbedProvider, IntegrationName> = { stripe: 'stripe', twilio: 'twilio', claude: 'anthropic' };
+const INTEGRATION: Record<ProbedProvider, IntegrationName> = {
+  stripe: 'stripe',
+  twilio: 'twilio',
+  claude: 'anthropic',
+};
 const LABEL: Record<ProbedProvider, string> = { stripe: 'Stripe', twilio: 'Twilio', claude: 'Claude' };
 const PROBE_TIMEOUT_MS = 15_000;
 
@@ -40,12 +44,21 @@ export function providerProbes(config: Config): ProviderProbes {
       await createTwilio(config, { timeoutMs: PROBE_TIMEOUT_MS }).findSent({ to: from, body: '', since: new Date() });
     },
     async claude() {
-      await createClaude(config, { timeoutMs: PROBE_TIMEOUT_MS }).classify({ from: 'guardian@frontdesk', subject: 'Health check', text: 'Hello, is this inbox working?' });
+      await createClaude(config, { timeoutMs: PROBE_TIMEOUT_MS }).classify({
+        from: 'guardian@frontdesk',
+        subject: 'Health check',
+        text: 'Hello, is this inbox working?',
+      });
     },
   };
 }
 
-export function createProviderCheck(deps: { config: Config; probes: ProviderProbes; reuseForMs: number; now?: () => number }) {
+export function createProviderCheck(deps: {
+  config: Config;
+  probes: ProviderProbes;
+  reuseForMs: number;
+  now?: () => number;
+}) {
   const now = deps.now ?? (() => Date.now());
   const recent = new Map<ProbedProvider, { at: number; check: GuardianCheck }>();
 
@@ -53,14 +66,26 @@ export function createProviderCheck(deps: { config: Config; probes: ProviderProb
     const integration = INTEGRATION[provider];
     const mode = deps.config.integrations[integration];
     if (mode === 'unconfigured') {
-      return { name: provider, status: 'warn', detail: `${LABEL[provider]} is not configured: set ${missingVariables(deps.config, integration).join(', ')}` };
+      return {
+        name: provider,
+        status: 'warn',
+        detail: `${LABEL[provider]} is not configured: set ${missingVariables(deps.config, integration).join(', ')}`,
+      };
     }
     const started = now();
     try {
       await deps.probes[provider]();
-      return { name: provider, status: 'ok', detail: `${LABEL[provider]} answered in ${mode} mode (${Math.max(0, now() - started)} ms)` };
+      return {
+        name: provider,
+        status: 'ok',
+        detail: `${LABEL[provider]} answered in ${mode} mode (${Math.max(0, now() - started)} ms)`,
+      };
     } catch (err) {
-      return { name: provider, status: 'fail', detail: `${LABEL[provider]} did not answer in ${mode} mode: ${describeFailure(err)}` };
+      return {
+        name: provider,
+        status: 'fail',
+        detail: `${LABEL[provider]} did not answer in ${mode} mode: ${describeFailure(err)}`,
+      };
     }
   }
 
@@ -77,7 +102,8 @@ export function createProviderCheck(deps: { config: Config; probes: ProviderProb
 
 /** The provider's error code and message; UpstreamError messages carry no secrets. */
 export function describeFailure(err: unknown): string {
-  if (err instanceof UpstreamError) return `${err.code}${err.retryable ? ' (retryable)' : ''}: ${err.message}`.slice(0, 300);
+  if (err instanceof UpstreamError)
+    return `${err.code}${err.retryable ? ' (retryable)' : ''}: ${err.message}`.slice(0, 300);
   if (err instanceof Error) return err.message.slice(0, 300);
   return String(err).slice(0, 300);
 }

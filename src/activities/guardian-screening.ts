@@ -5,10 +5,22 @@
 // classified, and the rest wait for the next pass. Nothing is skipped.
 import { Context } from '@temporalio/activity';
 import type { Config } from '../config';
-import { countUnscreenedMessages, listUnscreenedMessages, recordScreening, type UnscreenedMessage } from '../db/guardian-screenings';
+import {
+  countUnscreenedMessages,
+  listUnscreenedMessages,
+  recordScreening,
+  type UnscreenedMessage,
+} from '../db/guardian-screenings';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import { flagUnsafeThread, listOpenFindingRefs, listUnalertedFindings, type UnsafeThread } from '../db/unsafe-threads';
-import { findingKey, isOwnOutboxMessage, type Finding, type MessageCheckpoint, type UnsafeCategory, type UnsafeSeverity } from '../domain/guardian';
+import {
+  findingKey,
+  isOwnOutboxMessage,
+  type Finding,
+  type MessageCheckpoint,
+  type UnsafeCategory,
+  type UnsafeSeverity,
+} from '../domain/guardian';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../observability/logger';
 import type { Classification, Claude } from '../providers/claude';
@@ -48,13 +60,30 @@ export interface ScreeningResult {
 const ALERTS_PER_PASS = 20;
 
 export function toFinding(row: UnsafeThread): Finding {
-  return { id: row.id, threadId: row.threadId, category: row.category, severity: row.severity, reason: row.reason, flaggedAt: row.flaggedAt };
+  return {
+    id: row.id,
+    threadId: row.threadId,
+    category: row.category,
+    severity: row.severity,
+    reason: row.reason,
+    flaggedAt: row.flaggedAt,
+  };
 }
 
 /** Claude's verdict in the shape the tables take: an unsafe verdict always has a category and a severity. */
-function normalise(c: Classification): { safe: boolean; category: UnsafeCategory | null; severity: 'none' | UnsafeSeverity; reason: string } {
+function normalise(c: Classification): {
+  safe: boolean;
+  category: UnsafeCategory | null;
+  severity: 'none' | UnsafeSeverity;
+  reason: string;
+} {
   if (c.safe) return { safe: true, category: null, severity: 'none', reason: c.reason };
-  return { safe: false, category: c.category ?? 'abuse', severity: c.severity === 'none' ? 'low' : c.severity, reason: c.reason };
+  return {
+    safe: false,
+    category: c.category ?? 'abuse',
+    severity: c.severity === 'none' ? 'low' : c.severity,
+    reason: c.reason,
+  };
 }
 
 function after(a: MessageCheckpoint, b: MessageCheckpoint | null): boolean {
@@ -68,7 +97,12 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
   async function record(tenantId: string, message: UnscreenedMessage, c: Classification): Promise<UnsafeThread | null> {
     const verdict = normalise(c);
     return tx(tenantId, async (db) => {
-      const recorded = await recordScreening(db, { tenantId, messageId: message.id, threadId: message.threadId, ...verdict });
+      const recorded = await recordScreening(db, {
+        tenantId,
+        messageId: message.id,
+        threadId: message.threadId,
+        ...verdict,
+      });
       if (!recorded || verdict.safe || !verdict.category) return null;
       const flagged = await flagUnsafeThread(db, {
         tenantId,
@@ -82,14 +116,26 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
     });
   }
 
-  type Outcome = { verdict: Classification; called: boolean } | { unconfigured: string } | { error: string; code: string };
+  type Outcome =
+    { verdict: Classification; called: boolean } | { unconfigured: string } | { error: string; code: string };
 
   async function classify(message: UnscreenedMessage): Promise<Outcome> {
     if (isOwnOutboxMessage(message.rfcMessageId)) {
-      return { verdict: { safe: true, category: null, severity: 'none', reason: 'Sent by Frontdesk itself (its own Message-ID); not screened' }, called: false };
+      return {
+        verdict: {
+          safe: true,
+          category: null,
+          severity: 'none',
+          reason: 'Sent by Frontdesk itself (its own Message-ID); not screened',
+        },
+        called: false,
+      };
     }
     try {
-      return { verdict: await deps.claude().classify({ from: message.from, subject: message.subject, text: message.text }), called: true };
+      return {
+        verdict: await deps.claude().classify({ from: message.from, subject: message.subject, text: message.text }),
+        called: true,
+      };
     } catch (err) {
       if (err instanceof IntegrationUnconfiguredError) return { unconfigured: err.message };
       if (err instanceof UpstreamError) return { error: describeFailure(err), code: err.code };
@@ -98,7 +144,11 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
   }
 
   return {
-    async screenInboundMessages(input: { tenantId: string; checkpoint: MessageCheckpoint | null; alerted: string[] }): Promise<ScreeningResult> {
+    async screenInboundMessages(input: {
+      tenantId: string;
+      checkpoint: MessageCheckpoint | null;
+      alerted: string[];
+    }): Promise<ScreeningResult> {
       const { tenantId } = input;
       const log = deps.logger.child({ tenantId });
       const mode = deps.config.integrations.anthropic;
@@ -113,7 +163,9 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
       if (mode === 'unconfigured') {
         unconfigured = `set ${missingVariables(deps.config, 'anthropic').join(', ')}`;
       } else {
-        const batch = await tx(tenantId, (db) => listUnscreenedMessages(db, { checkpoint, limit: deps.batchSize, maxTextChars: 8_000 }));
+        const batch = await tx(tenantId, (db) =>
+          listUnscreenedMessages(db, { checkpoint, limit: deps.batchSize, maxTextChars: 8_000 }),
+        );
         const started = Date.now();
         for (const message of batch) {
           if (Date.now() - started > deps.timeBudgetMs) break;
@@ -149,9 +201,18 @@ export function createGuardianScreeningActivities(deps: ScreeningDeps) {
           stillOpen: input.alerted.filter((key) => openKeys.has(key)),
         };
       });
-      if (screened > 0) log.info({ screened, unsafe, opened: opened.length, waiting }, 'guardian screened inbound mail');
-      return { screened, unsafe, waiting, checkpoint, claude: { called, error, unconfigured, mode }, opened, toAlert, stillOpen };
+      if (screened > 0)
+        log.info({ screened, unsafe, opened: opened.length, waiting }, 'guardian screened inbound mail');
+      return {
+        screened,
+        unsafe,
+        waiting,
+        checkpoint,
+        claude: { called, error, unconfigured, mode },
+        opened,
+        toAlert,
+        stillOpen,
+      };
     },
   };
 }
-

@@ -7,7 +7,9 @@ import type { Logger } from '../observability/logger';
 export function createHousekeepingActivities(deps: { config: Config; pool: DatabasePool; logger: Logger }) {
   return {
     async purgeExpired(): Promise<PurgedRecords> {
-      const purged = await purgeExpiredRecords(deps.pool, { idempotencyTtlHours: deps.config.http.idempotencyKeyTtlHours });
+      const purged = await purgeExpiredRecords(deps.pool, {
+        idempotencyTtlHours: deps.config.http.idempotencyKeyTtlHours,
+      });
       deps.logger.info(purged, 'expired records purged');
       return purged;
     },

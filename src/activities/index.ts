@@ -49,13 +49,23 @@ export function createActivities(deps: ActivityDeps) {
     // guardian's report and GET /api/gmail status) and the audit log, not by email.
     await tx(tenantId, async (db) => {
       await markGoogleAccountReauthRequired(db, tenantId, detail);
-      await insertAuditEntry(db, { tenantId, actorId: null, action: 'gmail.reauth_required', target: 'gmail', requestId: null, detail: { detail } });
+      await insertAuditEntry(db, {
+        tenantId,
+        actorId: null,
+        action: 'gmail.reauth_required',
+        target: 'gmail',
+        requestId: null,
+        detail: { detail },
+      });
     });
     logger.warn({ tenantId }, 'Gmail access revoked: the owner must connect Gmail again');
   }
   // The tenant's Google Calendar; each call is cut off well inside its activity's timeout.
   const tenantCalendar = async (tenantId: string) =>
-    createCalendar(config, { refreshToken: (await tenantGoogleGrant(config, pool, tenantId, 'calendar')).refreshToken, timeoutMs: 20_000 });
+    createCalendar(config, {
+      refreshToken: (await tenantGoogleGrant(config, pool, tenantId, 'calendar')).refreshToken,
+      timeoutMs: 20_000,
+    });
   // A sync or watch call that hangs is cut off well inside its activity's heartbeat timeout.
   const mailboxGmail = (mailbox: Mailbox) =>
     createGmail(config, { refreshToken: openRefreshToken(config, mailbox.refreshTokenCiphertext), timeoutMs: 20_000 });
@@ -80,7 +90,13 @@ export function createActivities(deps: ActivityDeps) {
         await notifyReplyAgent(Context.current().client, config, message, message.messageId);
       },
     }),
-    ...createMailboxWatchActivities({ tx, logger, gmailFor: mailboxGmail, topicName: config.google.pubsubTopic, onReauthRequired }),
+    ...createMailboxWatchActivities({
+      tx,
+      logger,
+      gmailFor: mailboxGmail,
+      topicName: config.google.pubsubTopic,
+      onReauthRequired,
+    }),
     ...createSmsDeliveryActivities({
       tx,
       logger,

@@ -52,6 +52,10 @@ function firstAddress(header: string): { name: string; address: string } | null 
 }
 
 function plainText(m: GmailMessage): string | null {
-  const text = m.text ?? (m.html !== null ? htmlToText(m.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }) : null);
+  const text =
+    m.text ??
+    (m.html !== null
+      ? htmlToText(m.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] })
+      : null);
   return text === null ? null : text.slice(0, MAX_BODY_CHARS);
 }

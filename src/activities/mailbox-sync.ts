@@ -36,7 +36,12 @@ export interface MailboxSyncDeps {
    * A new message from a client or a prospect, stored: its thread's reply agent drafts an answer.
    * Not called for our own mail, spam (never stored) or automated senders.
    */
-  onMessageToAnswer?(message: { tenantId: string; threadId: string; clientId: string | null; messageId: string }): Promise<void>;
+  onMessageToAnswer?(message: {
+    tenantId: string;
+    threadId: string;
+    clientId: string | null;
+    messageId: string;
+  }): Promise<void>;
 }
 
 export interface SyncMailboxInput {
@@ -57,7 +62,8 @@ export function createMailboxSyncActivities(deps: MailboxSyncDeps) {
     const { tenantId, mailboxId } = input;
     const mailbox = await tx(tenantId, (db) => findMailbox(db, tenantId));
     // Disconnected, or connected to another address since this workflow started.
-    if (!mailbox || mailbox.id !== mailboxId) return { outcome: 'disconnected', mode: null, stored: 0, skipped: 0, historyId: null };
+    if (!mailbox || mailbox.id !== mailboxId)
+      return { outcome: 'disconnected', mode: null, stored: 0, skipped: 0, historyId: null };
     if (mailbox.status === 'reauth_required') {
       return { outcome: 'reauth_required', mode: null, stored: 0, skipped: 0, historyId: mailbox.syncHistoryId };
     }
@@ -117,7 +123,11 @@ class SyncPass {
     let cursor = start;
     let pageToken: string | undefined;
     do {
-      const page = await this.gmail.listHistory({ startHistoryId: start, maxResults: HISTORY_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) });
+      const page = await this.gmail.listHistory({
+        startHistoryId: start,
+        maxResults: HISTORY_PAGE_SIZE,
+        ...(pageToken ? { pageToken } : {}),
+      });
       this.heartbeat();
       await this.store(page.messagesAdded);
       pageToken = page.nextPageToken ?? undefined;
@@ -150,7 +160,10 @@ class SyncPass {
     }
     await this.store(refs.slice(0, maxMessages).reverse());
     await this.tx(this.tenantId, (db) => advanceSyncCursor(db, this.mailbox.id, historyId));
-    this.log.info({ stored: this.stored, skipped: this.skipped, listed: refs.length, cursor: historyId }, 'mailbox full sync done');
+    this.log.info(
+      { stored: this.stored, skipped: this.skipped, listed: refs.length, cursor: historyId },
+      'mailbox full sync done',
+    );
     return { outcome: 'synced', mode: 'full', stored: this.stored, skipped: this.skipped, historyId };
   }
 
@@ -159,7 +172,13 @@ class SyncPass {
     const unique = [...new Map(candidates.map((c) => [c.id, c])).values()];
     const inbound = unique.filter((c) => c.labelIds === undefined || isInbound(c.labelIds));
     this.skipped += candidates.length - inbound.length;
-    const known = await this.tx(this.tenantId, (db) => storedGmailMessageIds(db, this.mailbox.id, inbound.map((c) => c.id)));
+    const known = await this.tx(this.tenantId, (db) =>
+      storedGmailMessageIds(
+        db,
+        this.mailbox.id,
+        inbound.map((c) => c.id),
+      ),
+    );
     const todo = inbound.filter((c) => !known.has(c.id));
     this.skipped += inbound.length - todo.length;
 
@@ -184,8 +203,18 @@ class SyncPass {
       if (result.stored) this.stored += 1;
       else this.skipped += 1;
       const ownMail = inbound.fromEmail !== null && inbound.fromEmail === this.mailbox.email.toLowerCase();
-      if (result.messageId && this.onMessageToAnswer && !ownMail && !isAutomatedSender(inbound.fromEmail, message.headers)) {
-        await this.onMessageToAnswer({ tenantId: this.tenantId, threadId: result.threadId, clientId: result.clientId, messageId: result.messageId });
+      if (
+        result.messageId &&
+        this.onMessageToAnswer &&
+        !ownMail &&
+        !isAutomatedSender(inbound.fromEmail, message.headers)
+      ) {
+        await this.onMessageToAnswer({
+          tenantId: this.tenantId,
+          threadId: result.threadId,
+          clientId: result.clientId,
+          messageId: result.messageId,
+        });
       }
       this.heartbeat();
     });
@@ -198,7 +227,8 @@ class SyncPass {
 
 function lastRecordId(records: readonly { historyId: string }[]): string | null {
   let last: string | null = null;
-  for (const r of records) if (/^\d+$/.test(r.historyId) && (last === null || BigInt(r.historyId) > BigInt(last))) last = r.historyId;
+  for (const r of records)
+    if (/^\d+$/.test(r.historyId) && (last === null || BigInt(r.historyId) > BigInt(last))) last = r.historyId;
   return last;
 }
 
@@ -206,7 +236,11 @@ function lastRecordId(records: readonly { historyId: string }[]): string | null 
  * Runs `fn` over the items with at most `limit` in flight. The first failure stops new ones; it is
  * thrown once those in flight have settled, so nothing of this pass still runs after it ends.
  */
-async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const lane = async () => {

@@ -30,7 +30,9 @@ export function createMailboxWatchActivities(deps: MailboxWatchDeps) {
     try {
       // Inbox changes only: our own sends and label edits would wake the sync for nothing.
       const watch = await deps.gmailFor(mailbox).watch({ topicName: deps.topicName, labelIds: ['INBOX'] });
-      await deps.tx(tenantId, (db) => recordWatch(db, mailboxId, { historyId: watch.historyId, expiresAt: watch.expiration }));
+      await deps.tx(tenantId, (db) =>
+        recordWatch(db, mailboxId, { historyId: watch.historyId, expiresAt: watch.expiration }),
+      );
       log.info({ expiresAt: watch.expiration.toISOString() }, 'Gmail watch renewed');
       return { outcome: 'watching', historyId: watch.historyId, expiresAt: watch.expiration.toISOString() };
     } catch (err) {

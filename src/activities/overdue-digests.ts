@@ -47,7 +47,11 @@ export function createOverdueDigestActivities(deps: OverdueDigestDeps) {
      * One page of businesses with overdue invoices not yet told, and of those the ones whose
      * digest is due at `at` (the pass's own clock, so a time-skipped test and a replay agree).
      */
-    async listDueOverdueDigests(input: { at: string; after: string | null; limit: number }): Promise<{ due: DueOverdueDigest[]; next: string | null }> {
+    async listDueOverdueDigests(input: {
+      at: string;
+      after: string | null;
+      limit: number;
+    }): Promise<{ due: DueOverdueDigest[]; next: string | null }> {
       const page = await listOverdueDigestCandidates(deps.pool, { after: input.after, limit: input.limit });
       const now = new Date(input.at);
       const due: DueOverdueDigest[] = [];
@@ -55,7 +59,11 @@ export function createOverdueDigestActivities(deps: OverdueDigestDeps) {
         // The API accepts only IANA zones; a zone this runtime does not know (older tz data)
         // must not hold up every other business's digest: that business gets it at 08:00 UTC.
         const timeZone = isIanaTimeZone(candidate.timeZone) ? candidate.timeZone : 'UTC';
-        if (timeZone !== candidate.timeZone) deps.logger.warn({ tenantId: candidate.tenantId, timeZone: candidate.timeZone }, 'overdue digest: unknown time zone, using UTC');
+        if (timeZone !== candidate.timeZone)
+          deps.logger.warn(
+            { tenantId: candidate.tenantId, timeZone: candidate.timeZone },
+            'overdue digest: unknown time zone, using UTC',
+          );
         const decision = overdueDigestDue({ timeZone, now, lastDigestDate: candidate.lastDigestDate });
         if (decision) due.push({ tenantId: candidate.tenantId, ...decision });
       }
@@ -76,7 +84,10 @@ export function createOverdueDigestActivities(deps: OverdueDigestDeps) {
           return { emailId: made?.emailId ?? null, invoiceCount: made?.invoiceCount ?? 0 };
         }
         if ((await listOwnerEmails(db)).length === 0) {
-          deps.logger.warn({ tenantId, localDate }, 'overdue digest not sent: the business has no owner with an email address');
+          deps.logger.warn(
+            { tenantId, localDate },
+            'overdue digest not sent: the business has no owner with an email address',
+          );
           return { emailId: null, invoiceCount: 0 };
         }
         const invoices = await takeUntoldOverdueInvoices(db, { localDate, cutoff });

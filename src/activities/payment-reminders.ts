@@ -6,7 +6,14 @@ import { insertAuditEntry } from '../db/audit';
 import { findClient } from '../db/clients';
 import { setSmsConsentByPhone } from '../db/sms-consent';
 import { queueEmail, queueOwnerAlert } from '../db/emails';
-import { findInvoice, markInvoiceOverdue, markInvoicePaid, setPaymentLink, voidInvoice, type Invoice } from '../db/invoices';
+import {
+  findInvoice,
+  markInvoiceOverdue,
+  markInvoicePaid,
+  setPaymentLink,
+  voidInvoice,
+  type Invoice,
+} from '../db/invoices';
 import { recordReminder, type ReminderStatus } from '../db/invoice-reminders';
 import { markOverdueOwnerToldByAlert } from '../db/overdue-digests';
 import { findTenant } from '../db/tenants';
@@ -64,7 +71,14 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
   }
 
   async function audit(db: Db, tenantId: string, action: string, invoiceId: string, detail: Record<string, unknown>) {
-    await insertAuditEntry(db, { tenantId, actorId: null, action, target: `invoice:${invoiceId}`, requestId: null, detail });
+    await insertAuditEntry(db, {
+      tenantId,
+      actorId: null,
+      action,
+      target: `invoice:${invoiceId}`,
+      requestId: null,
+      detail,
+    });
   }
 
   return {
@@ -74,17 +88,25 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
       if (!invoice) throw rowNotVisible(`invoice ${input.invoiceId}`);
       if (invoice.paymentUrl) return { url: invoice.paymentUrl };
       const client = await tx(input.tenantId, (db) => findClient(db, invoice.clientId));
-      const session = await deps.payments().createCheckoutSession({
-        amountCents: invoice.amountCents,
-        currency: invoice.currency,
-        description: invoice.description,
-        metadata: { tenantId: input.tenantId, invoiceId: input.invoiceId },
-        idempotencyKey: `invoice-checkout-${input.invoiceId}`,
-        successUrl: `${deps.publicBaseUrl}/paid?invoice=${input.invoiceId}`,
-        cancelUrl: `${deps.publicBaseUrl}/pay?invoice=${input.invoiceId}`,
-        ...(client?.email ? { customerEmail: client.email } : {}),
-      }).catch(asTemporalFailure);
-      if (!session.url) throw ApplicationFailure.create({ message: `checkout session ${session.id} has no URL`, type: 'no_checkout_url', nonRetryable: true });
+      const session = await deps
+        .payments()
+        .createCheckoutSession({
+          amountCents: invoice.amountCents,
+          currency: invoice.currency,
+          description: invoice.description,
+          metadata: { tenantId: input.tenantId, invoiceId: input.invoiceId },
+          idempotencyKey: `invoice-checkout-${input.invoiceId}`,
+          successUrl: `${deps.publicBaseUrl}/paid?invoice=${input.invoiceId}`,
+          cancelUrl: `${deps.publicBaseUrl}/pay?invoice=${input.invoiceId}`,
+          ...(client?.email ? { customerEmail: client.email } : {}),
+        })
+        .catch(asTemporalFailure);
+      if (!session.url)
+        throw ApplicationFailure.create({
+          message: `checkout session ${session.id} has no URL`,
+          type: 'no_checkout_url',
+          nonRetryable: true,
+        });
       const url = session.url;
       await tx(input.tenantId, (db) => setPaymentLink(db, input.invoiceId, { url, sessionId: session.id }));
       return { url };
@@ -105,7 +127,14 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
         if (closed || !invoice) return { emailId: null, invoiceClosed: closed };
         const { client, message } = await loadFacts(db, invoice, input.step);
         if (!client.email) {
-          await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'skipped', detail: 'client has no email address' });
+          await recordReminder(db, {
+            tenantId: input.tenantId,
+            invoiceId: input.invoiceId,
+            step: input.step,
+            channel: 'email',
+            status: 'skipped',
+            detail: 'client has no email address',
+          });
           return { emailId: null, invoiceClosed: null };
         }
         await queueEmail(db, {
@@ -118,7 +147,14 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           clientId: client.id,
           guard: { kind: 'invoice_open', invoiceId: input.invoiceId },
         });
-        await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'email', status: 'queued', emailId: input.emailId });
+        await recordReminder(db, {
+          tenantId: input.tenantId,
+          invoiceId: input.invoiceId,
+          step: input.step,
+          channel: 'email',
+          status: 'queued',
+          emailId: input.emailId,
+        });
         return { emailId: input.emailId, invoiceClosed: null };
       });
     },
@@ -134,7 +170,10 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
     }): Promise<void> {
       await tx(input.tenantId, async (db) => {
         await recordReminder(db, input);
-        await audit(db, input.tenantId, `invoice.reminder_${input.status}`, input.invoiceId, { step: input.step, channel: input.channel });
+        await audit(db, input.tenantId, `invoice.reminder_${input.status}`, input.invoiceId, {
+          step: input.step,
+          channel: input.channel,
+        });
       });
     },
 
@@ -158,8 +197,19 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
       const { client, body } = prepared as { client: NonNullable<typeof prepared.client>; body: string };
       const record = (status: ReminderStatus, detail: string | null, smsSid: string | null = null) =>
         tx(input.tenantId, async (db) => {
-          await recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'sms', status, smsSid, detail });
-          await audit(db, input.tenantId, `invoice.reminder_${status}`, input.invoiceId, { step: input.step, channel: 'sms' });
+          await recordReminder(db, {
+            tenantId: input.tenantId,
+            invoiceId: input.invoiceId,
+            step: input.step,
+            channel: 'sms',
+            status,
+            smsSid,
+            detail,
+          });
+          await audit(db, input.tenantId, `invoice.reminder_${status}`, input.invoiceId, {
+            step: input.step,
+            channel: 'sms',
+          });
         });
 
       if (!client.phone || !client.smsConsent) {
@@ -172,15 +222,29 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
       if (closedNow) return { status: 'skipped', invoiceClosed: closedNow };
       const phone = client.phone;
       // The row exists before the send, so a status callback that beats our own record finds it.
-      await tx(input.tenantId, (db) => recordReminder(db, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: input.step, channel: 'sms', status: 'queued' }));
-      const statusCallback = smsStatusCallbackUrl(deps.publicBaseUrl, { tenantId: input.tenantId, invoiceId: input.invoiceId, step: String(input.step) });
+      await tx(input.tenantId, (db) =>
+        recordReminder(db, {
+          tenantId: input.tenantId,
+          invoiceId: input.invoiceId,
+          step: input.step,
+          channel: 'sms',
+          status: 'queued',
+        }),
+      );
+      const statusCallback = smsStatusCallbackUrl(deps.publicBaseUrl, {
+        tenantId: input.tenantId,
+        invoiceId: input.invoiceId,
+        step: String(input.step),
+      });
       try {
         const sent = await sendTextOnce(deps.sms(), { to: phone, body, statusCallback });
         await record('sent', sent.recovered ? 'found after an ambiguous failure' : null, sent.sid);
         return { status: 'sent', invoiceClosed: null };
       } catch (err) {
         if (err instanceof UpstreamError && err.code === 'recipient_opted_out') {
-          await tx(input.tenantId, (db) => setSmsConsentByPhone(db, { tenantId: input.tenantId, phone, granted: false, source: 'twilio:21610' }));
+          await tx(input.tenantId, (db) =>
+            setSmsConsentByPhone(db, { tenantId: input.tenantId, phone, granted: false, source: 'twilio:21610' }),
+          );
           await record('opted_out', 'the recipient has opted out (Twilio 21610)');
           return { status: 'opted_out', invoiceClosed: null };
         }
@@ -197,7 +261,11 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
      * instant the workflow decided it, however late a retry runs. The owner is told in the
      * business's next overdue digest (activities/overdue-digests.ts), not one by one.
      */
-    async flagInvoiceOverdueForDigest(input: { tenantId: string; invoiceId: string; overdueAt: string }): Promise<{ flagged: boolean }> {
+    async flagInvoiceOverdueForDigest(input: {
+      tenantId: string;
+      invoiceId: string;
+      overdueAt: string;
+    }): Promise<{ flagged: boolean }> {
       return tx(input.tenantId, async (db) => {
         if (!(await markInvoiceOverdue(db, input.invoiceId, new Date(input.overdueAt)))) return { flagged: false };
         await audit(db, input.tenantId, 'invoice.overdue', input.invoiceId, {});
@@ -210,7 +278,11 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
      * invoice overdue and, the first time only, email the owner about this one invoice, which is
      * then marked told so no digest lists it again.
      */
-    async flagInvoiceOverdue(input: { tenantId: string; invoiceId: string; ownerEmailId: string }): Promise<{ ownerEmailId: string | null }> {
+    async flagInvoiceOverdue(input: {
+      tenantId: string;
+      invoiceId: string;
+      ownerEmailId: string;
+    }): Promise<{ ownerEmailId: string | null }> {
       return tx(input.tenantId, async (db) => {
         const invoice = await findInvoice(db, input.invoiceId);
         if (!invoice || !(await markInvoiceOverdue(db, input.invoiceId))) return { ownerEmailId: null };
@@ -227,7 +299,12 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
           description: invoice.description,
           invoiceId: invoice.id,
         });
-        const queued = await queueOwnerAlert(db, { id: input.ownerEmailId, tenantId: input.tenantId, subject: alert.subject, text: alert.text });
+        const queued = await queueOwnerAlert(db, {
+          id: input.ownerEmailId,
+          tenantId: input.tenantId,
+          subject: alert.subject,
+          text: alert.text,
+        });
         if (!queued) return { ownerEmailId: null };
         return { ownerEmailId: input.ownerEmailId };
       });
@@ -249,33 +326,53 @@ export function createPaymentReminderActivities(deps: PaymentReminderDeps) {
     }): Promise<{ changed: boolean }> {
       const identity = await closingRequestIdentity(input.workflowId, input.runId, input.outcome);
       return tx(input.tenantId, async (db) => {
-        const method = PAID_BY_HAND_METHODS.includes(input.method as PaidByHandMethod) ? (input.method as PaidByHandMethod) : 'other';
+        const method = PAID_BY_HAND_METHODS.includes(input.method as PaidByHandMethod)
+          ? (input.method as PaidByHandMethod)
+          : 'other';
         const changed =
           input.outcome === 'paid'
             ? await markInvoicePaid(db, input.invoiceId, { method, note: 'Recorded through Temporal' })
             : await voidInvoice(db, input.invoiceId);
         if (changed) {
-          await audit(db, input.tenantId, input.outcome === 'paid' ? 'invoice.marked_paid' : 'invoice.voided', input.invoiceId, {
-            via: 'temporal',
-            identity,
-            ...(input.outcome === 'paid' ? { method } : {}),
-          });
+          await audit(
+            db,
+            input.tenantId,
+            input.outcome === 'paid' ? 'invoice.marked_paid' : 'invoice.voided',
+            input.invoiceId,
+            {
+              via: 'temporal',
+              identity,
+              ...(input.outcome === 'paid' ? { method } : {}),
+            },
+          );
         }
         return { changed };
       });
     },
 
-    async recordRemindersCancelled(input: { tenantId: string; invoiceId: string; workflowId: string; runId: string }): Promise<void> {
+    async recordRemindersCancelled(input: {
+      tenantId: string;
+      invoiceId: string;
+      workflowId: string;
+      runId: string;
+    }): Promise<void> {
       const request = await cancelRequestOf(input.workflowId, input.runId);
       await tx(input.tenantId, (db) =>
-        audit(db, input.tenantId, 'invoice.reminders_cancelled', input.invoiceId, { identity: request.identity, reason: request.reason }),
+        audit(db, input.tenantId, 'invoice.reminders_cancelled', input.invoiceId, {
+          identity: request.identity,
+          reason: request.reason,
+        }),
       );
     },
   };
 }
 
 /** Who sent the paid or void signal or update (the CLI and the UI send an identity), from the run's history. */
-async function closingRequestIdentity(workflowId: string, runId: string, name: 'paid' | 'void'): Promise<string | null> {
+async function closingRequestIdentity(
+  workflowId: string,
+  runId: string,
+  name: 'paid' | 'void',
+): Promise<string | null> {
   const history = await Context.current().client.workflow.getHandle(workflowId, runId).fetchHistory();
   for (const event of [...(history.events ?? [])].reverse()) {
     const signal = event.workflowExecutionSignaledEventAttributes;
@@ -287,11 +384,13 @@ async function closingRequestIdentity(workflowId: string, runId: string, name: '
 }
 
 /** Who asked Temporal to cancel this run (the UI and the CLI send an identity), from its history. */
-async function cancelRequestOf(workflowId: string, runId: string): Promise<{ identity: string | null; reason: string | null }> {
+async function cancelRequestOf(
+  workflowId: string,
+  runId: string,
+): Promise<{ identity: string | null; reason: string | null }> {
   const client = Context.current().client;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const event = history.events?.find((e) => e.workflowExecutionCancelRequestedEventAttributes);
   const attrs = event?.workflowExecutionCancelRequestedEventAttributes;
   return { identity: attrs?.identity || null, reason: attrs?.cause || null };
 }
-

@@ -9,7 +9,12 @@ const QUICK_RETRIES = 10;
 export function rowNotVisible(what: string): ApplicationFailure {
   const attempt = Context.current().info.attempt;
   if (attempt <= QUICK_RETRIES) {
-    return ApplicationFailure.create({ message: `${what} is not visible yet`, type: 'not_visible_yet', nonRetryable: false, nextRetryDelay: 1_000 });
+    return ApplicationFailure.create({
+      message: `${what} is not visible yet`,
+      type: 'not_visible_yet',
+      nonRetryable: false,
+      nextRetryDelay: 1_000,
+    });
   }
   return ApplicationFailure.create({ message: `${what} does not exist`, type: 'not_found', nonRetryable: true });
 }

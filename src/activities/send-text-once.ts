@@ -19,14 +19,21 @@ export interface TextToSend {
  * error is thrown as the UpstreamError for the caller to record; an ambiguous or retryable one
  * leaves as a retryable Temporal failure.
  */
-export async function sendTextOnce(sms: Pick<Sms, 'send' | 'findSent'>, text: TextToSend): Promise<SentSms & { recovered: boolean }> {
+export async function sendTextOnce(
+  sms: Pick<Sms, 'send' | 'findSent'>,
+  text: TextToSend,
+): Promise<SentSms & { recovered: boolean }> {
   const earlier = await sentByEarlierAttempt(sms, text);
   if (earlier) return { ...earlier, recovered: true };
   try {
     return { ...(await sms.send(text)), recovered: false };
   } catch (err) {
     if (err instanceof UpstreamError && err.code === 'maybe_sent') {
-      throw ApplicationFailure.create({ message: `maybe_sent: ${err.message}; the next try looks for it before sending`, type: 'maybe_sent', nonRetryable: false });
+      throw ApplicationFailure.create({
+        message: `maybe_sent: ${err.message}; the next try looks for it before sending`,
+        type: 'maybe_sent',
+        nonRetryable: false,
+      });
     }
     if (err instanceof UpstreamError && !err.retryable) throw err;
     return asTemporalFailure(err);
@@ -34,7 +41,10 @@ export async function sendTextOnce(sms: Pick<Sms, 'send' | 'findSent'>, text: Te
 }
 
 /** On an attempt after the first: the text, if an earlier attempt of this activity sent it. */
-export async function sentByEarlierAttempt(sms: Pick<Sms, 'findSent'>, text: Pick<TextToSend, 'to' | 'body'>): Promise<SentSms | null> {
+export async function sentByEarlierAttempt(
+  sms: Pick<Sms, 'findSent'>,
+  text: Pick<TextToSend, 'to' | 'body'>,
+): Promise<SentSms | null> {
   const info = Context.current().info;
   if (info.attempt <= 1) return null;
   // Twilio's dates have whole seconds and clocks differ a little: look from a minute before.

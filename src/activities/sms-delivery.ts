@@ -5,7 +5,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findClient } from '../db/clients';
 import { setSmsConsentByPhone } from '../db/sms-consent';
-import { beginSmsAttempt, findSms, markSmsCancelled, markSmsFailed, markSmsRetrying, markSmsSent } from '../db/sms-messages';
+import {
+  beginSmsAttempt,
+  findSms,
+  markSmsCancelled,
+  markSmsFailed,
+  markSmsRetrying,
+  markSmsSent,
+} from '../db/sms-messages';
 import type { RunAsTenant } from '../db/tenant-transaction';
 import { backoffAfterAttempt, type EmailRetryPolicy } from '../domain/email';
 import type { SmsStatus } from '../domain/sms';
@@ -75,7 +82,10 @@ export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
       const statusCallback = smsStatusCallbackUrl(deps.publicBaseUrl, { tenantId, smsId });
       const sent = await sendTextOnce(deps.sms(), { to: sms.to, body: sms.body, statusCallback });
       await tx(tenantId, (db) => markSmsSent(db, smsId, { twilioSid: sent.sid, from: sent.from }));
-      log.info({ twilioSid: sent.sid, recovered: sent.recovered }, sent.recovered ? 'sms found already sent; not sending again' : 'sms sent');
+      log.info(
+        { twilioSid: sent.sid, recovered: sent.recovered },
+        sent.recovered ? 'sms found already sent; not sending again' : 'sms sent',
+      );
       return { status: 'sent', twilioSid: sent.sid, ...(sent.recovered ? { recovered: true } : {}) };
     } catch (err) {
       throw await settleFailure(input, sms.to, err, log);
@@ -92,7 +102,8 @@ export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
       const summary = `${code}: ${(err as Error).message}`.slice(0, 500);
       await tx(tenantId, async (db) => {
         // Twilio refuses this number for good (it texted STOP): no client of ours there consents any more.
-        if (code === 'recipient_opted_out') await setSmsConsentByPhone(db, { tenantId, phone: to, granted: false, source: 'twilio:21610' });
+        if (code === 'recipient_opted_out')
+          await setSmsConsentByPhone(db, { tenantId, phone: to, granted: false, source: 'twilio:21610' });
         await markSmsFailed(db, smsId, summary);
       });
       log.warn({ code }, 'sms failed permanently');
@@ -106,7 +117,12 @@ export function createSmsDeliveryActivities(deps: SmsDeliveryDeps) {
     log.warn({ nextTryInMs: Math.max(backoff, retryAfter) }, 'sms send failed; will retry');
     if (!(err instanceof ApplicationFailure)) return err; // an unexpected error keeps its stack for the history
     // The provider's Retry-After is a floor under the backoff, never a shortcut around it.
-    return ApplicationFailure.create({ message: err.message, type: err.type ?? 'retryable', nonRetryable: false, nextRetryDelay: Math.max(backoff, retryAfter) });
+    return ApplicationFailure.create({
+      message: err.message,
+      type: err.type ?? 'retryable',
+      nonRetryable: false,
+      nextRetryDelay: Math.max(backoff, retryAfter),
+    });
   }
 
   /** The retry budget ran out: the row says failed, with the last error. */

@@ -9,7 +9,15 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { insertAuditEntry } from '../db/audit';
 import { sqlstateOf } from '../db/constraint-violation';
 import { queueOwnerAlert } from '../db/emails';
-import { findInvoice, findInvoiceByPaymentIntent, markInvoiceDisputed, markInvoicePaid, recordRefund, setPaymentIntent, type Invoice } from '../db/invoices';
+import {
+  findInvoice,
+  findInvoiceByPaymentIntent,
+  markInvoiceDisputed,
+  markInvoicePaid,
+  recordRefund,
+  setPaymentIntent,
+  type Invoice,
+} from '../db/invoices';
 import type { Db } from '../db/sql';
 import { claimStripeEvent, findStripeEventClaim, recordStripeEventOutcome } from '../db/stripe-events';
 import type { RunAsTenant } from '../db/tenant-transaction';
@@ -31,7 +39,12 @@ export interface AppliedStripeEvent {
   alertEmailId: string | null;
 }
 
-const nothing = (outcome: StripeEventOutcome): AppliedStripeEvent => ({ outcome, invoiceId: null, reminderWorkflowId: null, alertEmailId: null });
+const nothing = (outcome: StripeEventOutcome): AppliedStripeEvent => ({
+  outcome,
+  invoiceId: null,
+  reminderWorkflowId: null,
+  alertEmailId: null,
+});
 
 export function createStripeEventActivities(deps: StripeEventDeps) {
   const { tx } = deps;
@@ -40,7 +53,11 @@ export function createStripeEventActivities(deps: StripeEventDeps) {
      * Claims the event id and applies the event, or neither. `alertEmailId` comes from the
      * workflow, so a retry of this activity reuses the same outbox row.
      */
-    async applyStripeEvent(input: { tenantId: string; event: StripeEventFacts; alertEmailId: string }): Promise<AppliedStripeEvent> {
+    async applyStripeEvent(input: {
+      tenantId: string;
+      event: StripeEventFacts;
+      alertEmailId: string;
+    }): Promise<AppliedStripeEvent> {
       const { event, tenantId } = input;
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? null;
       try {
@@ -53,10 +70,18 @@ export function createStripeEventActivities(deps: StripeEventDeps) {
             // This workflow's earlier try committed, and its answer was lost (a worker crash): the
             // effect stays as it is, and the workflow still tells the reminders and the owner.
             const invoice = claim.invoiceId ? await findInvoice(db, claim.invoiceId) : null;
-            return { outcome: claim.outcome as StripeEventOutcome, invoiceId: claim.invoiceId, reminderWorkflowId: invoice?.workflowId ?? null, alertEmailId: claim.alertEmailId };
+            return {
+              outcome: claim.outcome as StripeEventOutcome,
+              invoiceId: claim.invoiceId,
+              reminderWorkflowId: invoice?.workflowId ?? null,
+              alertEmailId: claim.alertEmailId,
+            };
           }
           const { outcome, invoice } = await effectOf(db, event);
-          const alertEmailId = invoice && outcome === 'dispute_recorded' ? await queueDisputeAlert(db, tenantId, invoice, input.alertEmailId) : null;
+          const alertEmailId =
+            invoice && outcome === 'dispute_recorded'
+              ? await queueDisputeAlert(db, tenantId, invoice, input.alertEmailId)
+              : null;
           await recordStripeEventOutcome(db, event.eventId, { invoiceId: invoice?.id ?? null, outcome, alertEmailId });
           if (invoice && outcome !== 'ignored' && outcome !== 'already_settled') {
             await insertAuditEntry(db, {
@@ -68,7 +93,12 @@ export function createStripeEventActivities(deps: StripeEventDeps) {
               detail: { eventId: event.eventId, type: event.type },
             });
           }
-          return { outcome, invoiceId: invoice?.id ?? null, reminderWorkflowId: invoice?.workflowId ?? null, alertEmailId };
+          return {
+            outcome,
+            invoiceId: invoice?.id ?? null,
+            reminderWorkflowId: invoice?.workflowId ?? null,
+            alertEmailId,
+          };
         });
       } catch (err) {
         throw classified(err);
@@ -77,7 +107,10 @@ export function createStripeEventActivities(deps: StripeEventDeps) {
   };
 }
 
-async function effectOf(db: Db, event: StripeEventFacts): Promise<{ outcome: StripeEventOutcome; invoice: Invoice | null }> {
+async function effectOf(
+  db: Db,
+  event: StripeEventFacts,
+): Promise<{ outcome: StripeEventOutcome; invoice: Invoice | null }> {
   const { effect } = event;
   switch (effect.kind) {
     case 'paid': {

@@ -54,12 +54,27 @@ async function connectSandboxMailbox(config: Config, pool: DatabasePool, tenantI
   const [owner] = await withTenant(pool, tenantId, (db) => listOwnerEmails(db));
   const address = owner ?? `frontdesk-${tenantId.slice(0, 8)}@sandbox.frontdesk.test`;
   const oauth = createGoogleOAuth(config);
-  const consent = await fetch(oauth.consentUrl({ state: 'sandbox-auto-connect', loginHint: address }), { redirect: 'manual' });
+  const consent = await fetch(oauth.consentUrl({ state: 'sandbox-auto-connect', loginHint: address }), {
+    redirect: 'manual',
+  });
   const code = new URL(consent.headers.get('location') ?? '', config.sandbox.url).searchParams.get('code');
-  if (!code) throw new UpstreamError('the sandbox consent gave no code', { provider: 'google-oauth', code: 'sandbox_consent_failed', retryable: true });
+  if (!code)
+    throw new UpstreamError('the sandbox consent gave no code', {
+      provider: 'google-oauth',
+      code: 'sandbox_consent_failed',
+      retryable: true,
+    });
   const { refreshToken, scopes } = await oauth.exchangeCode(code);
-  return withTenant(pool, tenantId, async (db) =>
-    (await findMailbox(db, tenantId)) ??
-    connectMailbox(db, { tenantId, email: address, refreshTokenCiphertext: sealRefreshToken(config, refreshToken), scopes }),
+  return withTenant(
+    pool,
+    tenantId,
+    async (db) =>
+      (await findMailbox(db, tenantId)) ??
+      connectMailbox(db, {
+        tenantId,
+        email: address,
+        refreshTokenCiphertext: sealRefreshToken(config, refreshToken),
+        scopes,
+      }),
   );
 }

@@ -43,7 +43,6 @@ import { unsafeThreadsRouter } from './routes/unsafe-threads/router';
 import { usersRouter } from './routes/users/router';
 import { workflowsRouter } from './routes/workflows/router';
 
-
 export function createApp(deps: AppDeps): Koa<AppState> {
   // Behind TRUST_PROXY_HOPS proxies, ctx.ip is the address the nearest one saw: entries a client
   // writes into X-Forwarded-For itself lie further left and are ignored.

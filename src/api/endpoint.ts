@@ -56,7 +56,9 @@ export interface TenantInput<S extends RequestSchemas> extends BaseInput<S> {
   audit(note: AuditNote): Promise<void>;
 }
 
-export type EndpointInput<A extends Access, S extends RequestSchemas> = A extends 'public' ? BaseInput<S> : TenantInput<S>;
+export type EndpointInput<A extends Access, S extends RequestSchemas> = A extends 'public'
+  ? BaseInput<S>
+  : TenantInput<S>;
 
 export interface EndpointResult {
   status: number;
@@ -107,12 +109,16 @@ export interface EndpointDeps {
 
 /** `const endpoint = endpointsFor(router, deps, 'Clients')`, then one `endpoint({...})` per route. */
 export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: string) {
-  return function endpoint<A extends Access, S extends RequestSchemas = Record<never, never>>(spec: EndpointSpec<A, S>): void {
+  return function endpoint<A extends Access, S extends RequestSchemas = Record<never, never>>(
+    spec: EndpointSpec<A, S>,
+  ): void {
     const signedIn = spec.access !== 'public';
     const inTransaction = signedIn && spec.transaction !== false;
     const mustAudit = inTransaction && spec.method !== 'get' && !spec.readOnly;
     if (spec.idempotent && !inTransaction) {
-      throw new Error(`${spec.method.toUpperCase()} ${spec.path}: Idempotency-Key needs a signed-in route in a tenant transaction`);
+      throw new Error(
+        `${spec.method.toUpperCase()} ${spec.path}: Idempotency-Key needs a signed-in route in a tenant transaction`,
+      );
     }
 
     const chain: Middleware<AppState>[] = [];
@@ -139,7 +145,11 @@ export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: 
       respond(ctx, spec, result);
     });
 
-    const layer = router.register(spec.path, [spec.method.toUpperCase()], [onlyWhenParamsFit(spec.request?.params, compose(chain))]);
+    const layer = router.register(
+      spec.path,
+      [spec.method.toUpperCase()],
+      [onlyWhenParamsFit(spec.request?.params, compose(chain))],
+    );
     documentLayer(layer, {
       operationId: spec.operationId,
       summary: spec.summary,
@@ -167,11 +177,17 @@ export function endpointsFor(router: Router<AppState>, deps: EndpointDeps, tag: 
 function onlyWhenParamsFit(schema: ZodType | undefined, route: Middleware<AppState>): Middleware<AppState> {
   if (!schema) return route;
   return function paramsFit(ctx, next) {
-    return schema.safeParse((ctx as AppContext & { params?: unknown }).params ?? {}).success ? route(ctx, next) : next();
+    return schema.safeParse((ctx as AppContext & { params?: unknown }).params ?? {}).success
+      ? route(ctx, next)
+      : next();
   };
 }
 
-function tenantInput(ctx: AppContext, base: BaseInput<RequestSchemas>, onAudit: () => void): TenantInput<RequestSchemas> {
+function tenantInput(
+  ctx: AppContext,
+  base: BaseInput<RequestSchemas>,
+  onAudit: () => void,
+): TenantInput<RequestSchemas> {
   const auth = ctx.state.auth;
   if (!auth) throw new Error('signed-in endpoint without a principal');
   const db = (): TenantTx => {
@@ -201,7 +217,8 @@ function tenantInput(ctx: AppContext, base: BaseInput<RequestSchemas>, onAudit: 
 /** Checks the answer against the declared response schema: the document never lies about it. */
 function respond(ctx: AppContext, spec: EndpointSpec<Access, RequestSchemas>, result: EndpointResult): void {
   const declared = spec.responses[result.status];
-  if (!declared) throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered an undeclared status ${result.status}`);
+  if (!declared)
+    throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered an undeclared status ${result.status}`);
   let body = result.body;
   if (declared.schema) {
     const parsed = declared.schema.safeParse(body);

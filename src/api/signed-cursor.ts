@@ -8,7 +8,11 @@ import { ValidationError } from '../errors';
 const MAC_BYTES = 16;
 
 function macOf(secret: string, scope: string, token: Uint8Array): Buffer {
-  return createHmac('sha256', secret).update(`frontdesk-cursor\0${scope}\0`).update(token).digest().subarray(0, MAC_BYTES);
+  return createHmac('sha256', secret)
+    .update(`frontdesk-cursor\0${scope}\0`)
+    .update(token)
+    .digest()
+    .subarray(0, MAC_BYTES);
 }
 
 export function signCursor(secret: string, scope: string, token: Uint8Array): string {

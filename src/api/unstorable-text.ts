@@ -11,11 +11,14 @@ const MESSAGE = 'contains a character that cannot be stored (NUL or an unpaired 
 
 /** Every string (value or key) in `value` that cannot be stored, by its dotted path. */
 export function unstorableText(value: unknown, path: string[] = []): FieldProblem[] {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? [{ path: path.join('.') || '(body)', message: MESSAGE }] : [];
+  if (typeof value === 'string')
+    return UNSTORABLE.test(value) ? [{ path: path.join('.') || '(body)', message: MESSAGE }] : [];
   if (Array.isArray(value)) return value.flatMap((item, index) => unstorableText(item, [...path, String(index)]));
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, item]) =>
-      UNSTORABLE.test(key) ? [{ path: [...path, key].join('.'), message: MESSAGE }] : unstorableText(item, [...path, key]),
+      UNSTORABLE.test(key)
+        ? [{ path: [...path, key].join('.'), message: MESSAGE }]
+        : unstorableText(item, [...path, key]),
     );
   }
   return [];

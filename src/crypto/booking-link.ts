@@ -35,10 +35,20 @@ export async function signBookingLink(secret: string, link: BookingLinkClaims): 
 export async function openBookingLink(secret: string, token: string): Promise<BookingLinkClaims | null> {
   if (token.length > 2048) return null;
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['exp', 'jti'] });
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp', 'jti'],
+    });
     const parsed = claims.safeParse(payload);
     if (!parsed.success) return null;
-    return { tenantId: parsed.data.tid, bookingId: parsed.data.bid, jti: parsed.data.jti, expiresAt: new Date(parsed.data.exp * 1000) };
+    return {
+      tenantId: parsed.data.tid,
+      bookingId: parsed.data.bid,
+      jti: parsed.data.jti,
+      expiresAt: new Date(parsed.data.exp * 1000),
+    };
   } catch {
     return null;
   }

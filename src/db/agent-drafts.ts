@@ -2,7 +2,13 @@
 // leaves pending once (sent, rejected, superseded, expired): every transition is conditional on
 // the row still being pending, so of two racing decisions one changes it.
 import { z } from 'zod';
-import { DRAFT_STATUSES, LLM_PROVIDERS, type DraftStatus, type LlmProvider, type RecordedToolCall } from '../domain/agent';
+import {
+  DRAFT_STATUSES,
+  LLM_PROVIDERS,
+  type DraftStatus,
+  type LlmProvider,
+  type RecordedToolCall,
+} from '../domain/agent';
 import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
@@ -74,7 +80,10 @@ export async function listDrafts(
   const conditions = [sql.fragment`TRUE`];
   if (query.status) conditions.push(sql.fragment`status = ${query.status}`);
   if (query.threadId) conditions.push(sql.fragment`thread_id = ${query.threadId}`);
-  if (query.before) conditions.push(sql.fragment`(created_at, id) < (${query.before.createdAt}::timestamptz, ${query.before.id}::uuid)`);
+  if (query.before)
+    conditions.push(
+      sql.fragment`(created_at, id) < (${query.before.createdAt}::timestamptz, ${query.before.id}::uuid)`,
+    );
   return db.any(sql.type(draftRow)`
     SELECT ${columns} FROM agent_drafts WHERE ${sql.join(conditions, sql.fragment` AND `)}
      ORDER BY created_at DESC, id DESC LIMIT ${query.limit}`);
@@ -84,7 +93,13 @@ export async function listDrafts(
 export async function settleDraft(
   db: Db,
   id: string,
-  outcome: { status: Exclude<DraftStatus, 'pending'>; text?: string; emailId?: string | null; decidedBy?: string | null; rejectReason?: string | null },
+  outcome: {
+    status: Exclude<DraftStatus, 'pending'>;
+    text?: string;
+    emailId?: string | null;
+    decidedBy?: string | null;
+    rejectReason?: string | null;
+  },
 ): Promise<boolean> {
   const updated = await db.maybeOneFirst(sql.typeAlias('id')`
     UPDATE agent_drafts
@@ -105,7 +120,14 @@ export interface UsageRow {
   fallbacks: number;
 }
 
-const providerRow = z.object({ provider: z.enum(LLM_PROVIDERS), model: z.string(), calls: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(), fallbacks: z.number().int() });
+const providerRow = z.object({
+  provider: z.enum(LLM_PROVIDERS),
+  model: z.string(),
+  calls: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  fallbacks: z.number().int(),
+});
 
 /** Drafts made in [from, to), per provider and model. */
 export async function agentUsage(db: Db, range: { from: Date; to: Date }): Promise<readonly UsageRow[]> {

@@ -40,7 +40,12 @@ export async function findAgentSettings(db: Db, tenantId: string): Promise<Agent
     SELECT enabled, auto_send AS "autoSend", draft_ttl_hours AS "draftTtlHours", business_profile AS "businessProfile"
       FROM agent_settings WHERE tenant_id = ${tenantId}`);
   if (!row) return DEFAULT_AGENT_SETTINGS;
-  return { enabled: row.enabled, autoSend: row.autoSend, draftTtlHours: row.draftTtlHours, businessProfile: businessProfileSchema.parse(row.businessProfile ?? {}) };
+  return {
+    enabled: row.enabled,
+    autoSend: row.autoSend,
+    draftTtlHours: row.draftTtlHours,
+    businessProfile: businessProfileSchema.parse(row.businessProfile ?? {}),
+  };
 }
 
 export async function saveAgentSettings(db: Db, tenantId: string, s: AgentSettings): Promise<AgentSettings> {

@@ -40,7 +40,8 @@ export async function listAuditEntries(
   const conditions = [sql.fragment`TRUE`];
   if (query.target !== undefined) conditions.push(sql.fragment`target = ${query.target}`);
   if (query.action !== undefined) conditions.push(sql.fragment`action = ${query.action}`);
-  if (query.before) conditions.push(sql.fragment`(at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
+  if (query.before)
+    conditions.push(sql.fragment`(at, id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
   return db.any(sql.type(auditPageRow)`
     SELECT id, actor_id AS "actorId", action, target, request_id AS "requestId", detail, at, ${cursorAt('at')} AS "cursorKey"
       FROM audit_log

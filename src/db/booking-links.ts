@@ -17,7 +17,10 @@ export type BookingLink = z.infer<typeof bookingLinkRow>;
 
 const columns = sql.fragment`jti, tenant_id AS "tenantId", booking_id AS "bookingId", expires_at AS "expiresAt", revoked_at AS "revokedAt", created_at AS "createdAt"`;
 
-export async function insertBookingLink(db: Db, link: { jti: string; tenantId: string; bookingId: string; expiresAt: Date }): Promise<BookingLink> {
+export async function insertBookingLink(
+  db: Db,
+  link: { jti: string; tenantId: string; bookingId: string; expiresAt: Date },
+): Promise<BookingLink> {
   return db.one(sql.type(bookingLinkRow)`
     INSERT INTO booking_links (jti, tenant_id, booking_id, expires_at)
     VALUES (${link.jti}, ${link.tenantId}, ${link.bookingId}, ${link.expiresAt.toISOString()})
@@ -28,7 +31,10 @@ export async function insertBookingLink(db: Db, link: { jti: string; tenantId: s
  * The link of this jti, made on first use: a retried send finds the row (and the expiry) its
  * first attempt stored, so it signs to the same token.
  */
-export async function ensureBookingLink(db: Db, link: { jti: string; tenantId: string; bookingId: string; expiresAt: Date }): Promise<BookingLink> {
+export async function ensureBookingLink(
+  db: Db,
+  link: { jti: string; tenantId: string; bookingId: string; expiresAt: Date },
+): Promise<BookingLink> {
   await db.query(sql.typeAlias('void')`
     INSERT INTO booking_links (jti, tenant_id, booking_id, expires_at)
     VALUES (${link.jti}, ${link.tenantId}, ${link.bookingId}, ${link.expiresAt.toISOString()})
@@ -52,6 +58,8 @@ export async function revokeBookingLinks(db: Db, bookingId: string): Promise<num
 
 /** This one link stops working (it was spent: it moved its booking). */
 export async function revokeBookingLink(db: Db, jti: string): Promise<boolean> {
-  const result = await db.query(sql.typeAlias('void')`UPDATE booking_links SET revoked_at = now() WHERE jti = ${jti} AND revoked_at IS NULL`);
+  const result = await db.query(
+    sql.typeAlias('void')`UPDATE booking_links SET revoked_at = now() WHERE jti = ${jti} AND revoked_at IS NULL`,
+  );
   return result.rowCount === 1;
 }

@@ -59,13 +59,20 @@ export async function findBookingSettings(db: Db, tenantId: string): Promise<Boo
 export async function updateBookingSettings(
   db: Db,
   tenantId: string,
-  patch: { hours?: BusinessHours | null; cancellationWindowHours?: number; reminders?: readonly ReminderOffset[] | null },
+  patch: {
+    hours?: BusinessHours | null;
+    cancellationWindowHours?: number;
+    reminders?: readonly ReminderOffset[] | null;
+  },
 ): Promise<BookingSettings | null> {
   const sets = [sql.fragment`updated_at = now()`];
   const json = (value: unknown) => (value === null ? null : sql.fragment`${JSON.stringify(value)}::jsonb`);
   if (patch.hours !== undefined) sets.push(sql.fragment`business_hours = ${json(patch.hours)}`);
-  if (patch.cancellationWindowHours !== undefined) sets.push(sql.fragment`cancellation_window_hours = ${patch.cancellationWindowHours}`);
+  if (patch.cancellationWindowHours !== undefined)
+    sets.push(sql.fragment`cancellation_window_hours = ${patch.cancellationWindowHours}`);
   if (patch.reminders !== undefined) sets.push(sql.fragment`booking_reminders = ${json(patch.reminders)}`);
-  const updated = await db.query(sql.typeAlias('void')`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${tenantId}`);
+  const updated = await db.query(
+    sql.typeAlias('void')`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${tenantId}`,
+  );
   return updated.rowCount === 1 ? findBookingSettings(db, tenantId) : null;
 }

@@ -4,7 +4,14 @@
 // for the slot. Status moves only forward from confirmed (cancelled, completed, no_show); every
 // transition answers the booking it changed, or null when it was not confirmed (or not visible).
 import { z } from 'zod';
-import { BOOKING_CHANNELS, BOOKING_STATUSES, type BookingChannel, type BookingStatus, CANCELLED_BY, type CancelledBy } from '../domain/bookings';
+import {
+  BOOKING_CHANNELS,
+  BOOKING_STATUSES,
+  type BookingChannel,
+  type BookingStatus,
+  CANCELLED_BY,
+  type CancelledBy,
+} from '../domain/bookings';
 import { ConflictError } from '../errors';
 import { SQLSTATE, violatedConstraint } from './constraint-violation';
 import { sql, type Db } from './sql';
@@ -103,14 +110,22 @@ export async function findBookingByCalendarEvent(db: Db, calendarId: string, eve
 /** By start time, keyset-paginated on (start_at, id); `from`/`to` bound the start, half-open. */
 export async function listBookings(
   db: Db,
-  query: { from?: Date; to?: Date; clientId?: string; status?: BookingStatus; limit: number; after?: { startAt: Date; id: string } },
+  query: {
+    from?: Date;
+    to?: Date;
+    clientId?: string;
+    status?: BookingStatus;
+    limit: number;
+    after?: { startAt: Date; id: string };
+  },
 ): Promise<Booking[]> {
   const conditions = [sql.fragment`TRUE`];
   if (query.from) conditions.push(sql.fragment`start_at >= ${iso(query.from)}::timestamptz`);
   if (query.to) conditions.push(sql.fragment`start_at < ${iso(query.to)}::timestamptz`);
   if (query.clientId) conditions.push(sql.fragment`client_id = ${query.clientId}`);
   if (query.status) conditions.push(sql.fragment`status = ${query.status}`);
-  if (query.after) conditions.push(sql.fragment`(start_at, id) > (${iso(query.after.startAt)}::timestamptz, ${query.after.id}::uuid)`);
+  if (query.after)
+    conditions.push(sql.fragment`(start_at, id) > (${iso(query.after.startAt)}::timestamptz, ${query.after.id}::uuid)`);
   return [
     ...(await db.any(sql.type(bookingRow)`
       SELECT ${columns} FROM bookings WHERE ${sql.join(conditions, sql.fragment` AND `)}
@@ -151,7 +166,11 @@ export async function rescheduleBooking(db: Db, id: string, block: TimeBlock): P
 }
 
 /** confirmed → cancelled, which frees the time at once. */
-export async function cancelBooking(db: Db, id: string, cancel: { by: CancelledBy; reason?: string | null }): Promise<Booking | null> {
+export async function cancelBooking(
+  db: Db,
+  id: string,
+  cancel: { by: CancelledBy; reason?: string | null },
+): Promise<Booking | null> {
   return db.maybeOne(sql.type(bookingRow)`
     UPDATE bookings
        SET status = 'cancelled', cancelled_at = now(), cancelled_by = ${cancel.by}, cancellation_reason = ${cancel.reason ?? null}, updated_at = now()
@@ -160,7 +179,11 @@ export async function cancelBooking(db: Db, id: string, cancel: { by: CancelledB
 }
 
 /** confirmed → completed, with the invoice it was billed on, if any. */
-export async function completeBooking(db: Db, id: string, options: { invoiceId?: string | null } = {}): Promise<Booking | null> {
+export async function completeBooking(
+  db: Db,
+  id: string,
+  options: { invoiceId?: string | null } = {},
+): Promise<Booking | null> {
   return db.maybeOne(sql.type(bookingRow)`
     UPDATE bookings SET status = 'completed', completed_at = now(), invoice_id = ${options.invoiceId ?? null}, updated_at = now()
      WHERE id = ${id} AND status = 'confirmed'

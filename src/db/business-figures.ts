@@ -51,7 +51,9 @@ export async function businessFigures(db: Db) {
     invoices: {
       ...invoices,
       collected: money.filter((m) => m.collected > 0).map((m) => ({ currency: m.currency, amountCents: m.collected })),
-      outstanding: money.filter((m) => m.outstanding > 0).map((m) => ({ currency: m.currency, amountCents: m.outstanding })),
+      outstanding: money
+        .filter((m) => m.outstanding > 0)
+        .map((m) => ({ currency: m.currency, amountCents: m.outstanding })),
     },
     reminders: { sent: reminders.email + reminders.sms, email: reminders.email, sms: reminders.sms },
     emails,

@@ -53,7 +53,11 @@ export async function findCalendarSyncByCalendar(db: Db, calendarId: string): Pr
  * Before events.watch: the new channel becomes current, the one it replaces previous (a previous
  * one not yet stopped is forgotten: it expires on its own).
  */
-export async function beginChannel(db: Db, id: string, channel: { channelId: string; token: string }): Promise<CalendarSync | null> {
+export async function beginChannel(
+  db: Db,
+  id: string,
+  channel: { channelId: string; token: string },
+): Promise<CalendarSync | null> {
   return db.maybeOne(sql.type(calendarSyncRow)`
     UPDATE calendar_sync
        SET previous_channel_id = channel_id, previous_channel_token_hash = channel_token_hash, previous_resource_id = resource_id,
@@ -64,7 +68,11 @@ export async function beginChannel(db: Db, id: string, channel: { channelId: str
 }
 
 /** After events.watch answered: what channels.stop will need, and when to renew. False when the channel is no longer current. */
-export async function channelWatched(db: Db, id: string, watch: { channelId: string; resourceId: string; expiresAt: Date }): Promise<boolean> {
+export async function channelWatched(
+  db: Db,
+  id: string,
+  watch: { channelId: string; resourceId: string; expiresAt: Date },
+): Promise<boolean> {
   const result = await db.query(sql.typeAlias('void')`
     UPDATE calendar_sync
        SET resource_id = ${watch.resourceId}, channel_expires_at = ${watch.expiresAt.toISOString()}, watch_renewed_at = now(), updated_at = now()
@@ -120,11 +128,17 @@ export async function saveSyncToken(db: Db, id: string, cursor: { syncToken: str
 
 /** Google answered 410: the next pass is a full one. */
 export async function clearSyncToken(db: Db, id: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`UPDATE calendar_sync SET sync_token = NULL, updated_at = now() WHERE id = ${id}`);
+  await db.query(
+    sql.typeAlias('void')`UPDATE calendar_sync SET sync_token = NULL, updated_at = now() WHERE id = ${id}`,
+  );
 }
 
 export async function recordSyncError(db: Db, id: string, message: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`UPDATE calendar_sync SET last_sync_error = ${message.slice(0, 500)}, updated_at = now() WHERE id = ${id}`);
+  await db.query(
+    sql.typeAlias(
+      'void',
+    )`UPDATE calendar_sync SET last_sync_error = ${message.slice(0, 500)}, updated_at = now() WHERE id = ${id}`,
+  );
 }
 
 const tenantIdRow = z.object({ tenant_id: z.string().nullable() });

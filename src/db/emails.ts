@@ -75,11 +75,18 @@ export type QueuedEmail = Omit<NewEmail, 'messageId' | 'workflowId'>;
  * id returns the first row.
  */
 export async function queueEmail(db: Db, email: QueuedEmail): Promise<Email> {
-  return insertEmail(db, { ...email, messageId: rfcMessageId(email.id), workflowId: emailWorkflowId(email.tenantId, email.id) });
+  return insertEmail(db, {
+    ...email,
+    messageId: rfcMessageId(email.id),
+    workflowId: emailWorkflowId(email.tenantId, email.id),
+  });
 }
 
 /** An email to the business's owner (a dispute, an overdue invoice); null when no owner has an address. */
-export async function queueOwnerAlert(db: Db, alert: { id: string; tenantId: string; subject: string; text: string }): Promise<Email | null> {
+export async function queueOwnerAlert(
+  db: Db,
+  alert: { id: string; tenantId: string; subject: string; text: string },
+): Promise<Email | null> {
   const [owner] = await listOwnerEmails(db);
   if (!owner) return null;
   return queueEmail(db, { ...alert, purpose: 'owner_alert', to: owner });
@@ -112,7 +119,9 @@ export async function listEmails(
   const conditions = [sql.fragment`TRUE`];
   if (options.status) conditions.push(sql.fragment`status = ${options.status}`);
   if (options.after) {
-    conditions.push(sql.fragment`(created_at, id) < (${options.after.createdAt.toISOString()}::timestamptz, ${options.after.id})`);
+    conditions.push(
+      sql.fragment`(created_at, id) < (${options.after.createdAt.toISOString()}::timestamptz, ${options.after.id})`,
+    );
   }
   const rows = await db.any(sql.type(emailRow)`
     SELECT ${columns} FROM emails WHERE ${sql.join(conditions, sql.fragment` AND `)}
@@ -129,7 +138,11 @@ export async function beginSendAttempt(db: Db, id: string): Promise<Email | null
   return row;
 }
 
-export async function markEmailSent(db: Db, id: string, sent: { gmailMessageId: string; gmailThreadId: string | null }): Promise<void> {
+export async function markEmailSent(
+  db: Db,
+  id: string,
+  sent: { gmailMessageId: string; gmailThreadId: string | null },
+): Promise<void> {
   await db.query(sql.typeAlias('void')`
     UPDATE emails SET status = 'sent', gmail_message_id = ${sent.gmailMessageId}, gmail_thread_id = ${sent.gmailThreadId},
                       last_error = NULL, sent_at = COALESCE(sent_at, now()), updated_at = now()

@@ -68,7 +68,11 @@ export async function connectMailbox(
 }
 
 /** What users.watch answered. Only for the mailbox still connected under this id. */
-export async function recordWatch(db: Db, mailboxId: string, watch: { historyId: string; expiresAt: Date }): Promise<boolean> {
+export async function recordWatch(
+  db: Db,
+  mailboxId: string,
+  watch: { historyId: string; expiresAt: Date },
+): Promise<boolean> {
   const result = await db.query(sql.typeAlias('void')`
     UPDATE google_accounts
        SET watch_history_id = ${watch.historyId}, watch_expires_at = ${watch.expiresAt.toISOString()},

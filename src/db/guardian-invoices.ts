@@ -29,5 +29,9 @@ export async function remindersCancelledByHand(db: Db, invoiceId: string): Promi
 /** These invoices' reminders were just checked (they go to the back of the queue). */
 export async function markRemindersChecked(db: Db, invoiceIds: readonly string[]): Promise<void> {
   if (invoiceIds.length === 0) return;
-  await db.query(sql.typeAlias('void')`UPDATE invoices SET reminders_checked_at = now() WHERE id = ANY(${sql.array([...invoiceIds], 'uuid')})`);
+  await db.query(
+    sql.typeAlias(
+      'void',
+    )`UPDATE invoices SET reminders_checked_at = now() WHERE id = ANY(${sql.array([...invoiceIds], 'uuid')})`,
+  );
 }

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { sql, type Db } from './sql';
 
-const outboxHealthRow = z.object({ stuck: z.number().int(), oldestStuckAt: z.date().nullable(), failed: z.number().int() });
+const outboxHealthRow = z.object({
+  stuck: z.number().int(),
+  oldestStuckAt: z.date().nullable(),
+  failed: z.number().int(),
+});
 
 export interface OutboxHealth {
   /** Queued or sending since before `stuckBefore`. */

@@ -1,7 +1,13 @@
 // Each guardian pass's report, kept in Postgres so GET /api/guardian can show the last one even
 // when no worker is there to answer the workflow's query. Only the latest passes are kept.
 import { z } from 'zod';
-import { CHECK_STATUSES, GUARDIAN_CHECKS, UNSAFE_CATEGORIES, UNSAFE_SEVERITIES, type GuardianReport } from '../domain/guardian';
+import {
+  CHECK_STATUSES,
+  GUARDIAN_CHECKS,
+  UNSAFE_CATEGORIES,
+  UNSAFE_SEVERITIES,
+  type GuardianReport,
+} from '../domain/guardian';
 import { sql, type Db } from './sql';
 
 /** Passes kept per tenant: a day and a half at the default five-minute interval. */
@@ -28,7 +34,12 @@ export const storedReportRow = z.object({
 });
 export type StoredReport = z.infer<typeof storedReportRow>;
 
-export async function insertGuardianReport(db: Db, tenantId: string, report: GuardianReport, nextRunAt: string | null): Promise<void> {
+export async function insertGuardianReport(
+  db: Db,
+  tenantId: string,
+  report: GuardianReport,
+  nextRunAt: string | null,
+): Promise<void> {
   await db.query(sql.typeAlias('void')`
     INSERT INTO guardian_reports (tenant_id, pass, trigger, started_at, finished_at, checks, flagged_threads, next_run_at)
     VALUES (${tenantId}, ${report.pass}, ${report.trigger}, ${report.startedAt}, ${report.finishedAt},

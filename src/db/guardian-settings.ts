@@ -23,7 +23,10 @@ export async function saveGuardianSettings(
   change: { paused?: boolean; alertPhone?: string | null },
 ): Promise<GuardianSettings> {
   const current = (await findGuardianSettings(db)) ?? DEFAULTS;
-  const next = { paused: change.paused ?? current.paused, alertPhone: change.alertPhone !== undefined ? change.alertPhone : current.alertPhone };
+  const next = {
+    paused: change.paused ?? current.paused,
+    alertPhone: change.alertPhone !== undefined ? change.alertPhone : current.alertPhone,
+  };
   return db.one(sql.type(guardianSettingsRow)`
     INSERT INTO guardian_settings (tenant_id, paused, alert_phone) VALUES (${tenantId}, ${next.paused}, ${next.alertPhone})
     ON CONFLICT (tenant_id) DO UPDATE SET paused = EXCLUDED.paused, alert_phone = EXCLUDED.alert_phone, updated_at = now()

@@ -18,7 +18,13 @@ const keyRow = z.object({ key: z.string() });
  * request gets the key (true). A key older than the retention window is taken over as new: a
  * retry after that is a new request (the housekeeping workflow deletes such keys in bulk).
  */
-export async function claimIdempotencyKey(db: Db, tenantId: string, key: string, requestHash: string, ttlHours: number): Promise<boolean> {
+export async function claimIdempotencyKey(
+  db: Db,
+  tenantId: string,
+  key: string,
+  requestHash: string,
+  ttlHours: number,
+): Promise<boolean> {
   const claimed = await db.maybeOne(sql.type(keyRow)`
     INSERT INTO idempotency_keys (tenant_id, key, request_hash) VALUES (${tenantId}, ${key}, ${requestHash})
     ON CONFLICT (tenant_id, key) DO UPDATE

@@ -27,7 +27,11 @@ export async function insertInvitation(
   db: Db,
   invite: { tenantId: string; email: string; role: Role; tokenHash: string; invitedBy: string; expiresAt: Date },
 ): Promise<Invitation> {
-  await db.query(sql.typeAlias('void')`UPDATE invitations SET revoked_at = now() WHERE lower(email) = lower(${invite.email}) AND ${PENDING}`);
+  await db.query(
+    sql.typeAlias(
+      'void',
+    )`UPDATE invitations SET revoked_at = now() WHERE lower(email) = lower(${invite.email}) AND ${PENDING}`,
+  );
   return db.one(sql.type(invitationRow)`
     INSERT INTO invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
     VALUES (${invite.tenantId}, ${invite.email}, ${invite.role}, ${invite.tokenHash}, ${invite.invitedBy}, ${sql.timestamp(invite.expiresAt)})
@@ -48,12 +52,16 @@ export async function findPendingInvitationByEmailForUpdate(db: Db, email: strin
 }
 
 export async function markInvitationAccepted(db: Db, id: string, userId: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`UPDATE invitations SET accepted_at = now(), accepted_user_id = ${userId} WHERE id = ${id}`);
+  await db.query(
+    sql.typeAlias('void')`UPDATE invitations SET accepted_at = now(), accepted_user_id = ${userId} WHERE id = ${id}`,
+  );
 }
 
 /** true when a pending invitation was revoked; false when none (unknown, or no longer pending). */
 export async function revokeInvitation(db: Db, id: string): Promise<boolean> {
-  const result = await db.query(sql.typeAlias('void')`UPDATE invitations SET revoked_at = now() WHERE id = ${id} AND ${PENDING}`);
+  const result = await db.query(
+    sql.typeAlias('void')`UPDATE invitations SET revoked_at = now() WHERE id = ${id} AND ${PENDING}`,
+  );
   return result.rowCount === 1;
 }
 

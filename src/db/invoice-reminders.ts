@@ -20,7 +20,16 @@ export type InvoiceReminder = z.infer<typeof reminderRow>;
 /** One row per invoice, step and channel: a retried activity updates it instead of adding one. */
 export async function recordReminder(
   db: Db,
-  r: { tenantId: string; invoiceId: string; step: number; channel: 'email' | 'sms'; status: ReminderStatus; emailId?: string | null; smsSid?: string | null; detail?: string | null },
+  r: {
+    tenantId: string;
+    invoiceId: string;
+    step: number;
+    channel: 'email' | 'sms';
+    status: ReminderStatus;
+    emailId?: string | null;
+    smsSid?: string | null;
+    detail?: string | null;
+  },
 ): Promise<void> {
   await db.query(sql.typeAlias('void')`
     INSERT INTO invoice_reminders (tenant_id, invoice_id, step, channel, status, email_id, sms_sid, detail)

@@ -71,7 +71,9 @@ export async function listInvoices(
   const conditions = [sql.fragment`TRUE`];
   if (options.status) conditions.push(sql.fragment`status = ${options.status}`);
   if (options.after) {
-    conditions.push(sql.fragment`(created_at, id) < (${options.after.createdAt.toISOString()}::timestamptz, ${options.after.id})`);
+    conditions.push(
+      sql.fragment`(created_at, id) < (${options.after.createdAt.toISOString()}::timestamptz, ${options.after.id})`,
+    );
   }
   return [
     ...(await db.any(sql.type(invoiceRow)`
@@ -87,7 +89,11 @@ export async function setPaymentLink(db: Db, id: string, link: { url: string; se
 }
 
 /** open → paid; false when the invoice was not open (already paid, void…). */
-export async function markInvoicePaid(db: Db, id: string, paid: { method: PaidMethod; note?: string | null }): Promise<boolean> {
+export async function markInvoicePaid(
+  db: Db,
+  id: string,
+  paid: { method: PaidMethod; note?: string | null },
+): Promise<boolean> {
   const result = await db.query(sql.typeAlias('void')`
     UPDATE invoices SET status = 'paid', paid_at = now(), paid_method = ${paid.method}, paid_note = ${paid.note ?? null}, updated_at = now()
     WHERE id = ${id} AND status = 'open'`);
@@ -131,7 +137,11 @@ export async function markInvoiceDisputed(db: Db, id: string): Promise<boolean> 
   return result.rowCount === 1;
 }
 
-export async function rescheduleInvoice(db: Db, id: string, change: { dueDate: string; scheduleDays: readonly number[] }): Promise<Invoice | null> {
+export async function rescheduleInvoice(
+  db: Db,
+  id: string,
+  change: { dueDate: string; scheduleDays: readonly number[] },
+): Promise<Invoice | null> {
   return db.maybeOne(sql.type(invoiceRow)`
     UPDATE invoices SET due_date = ${change.dueDate}, schedule_days = ${sql.array([...change.scheduleDays], 'int4')}, updated_at = now()
     WHERE id = ${id} AND status = 'open'
@@ -140,7 +150,9 @@ export async function rescheduleInvoice(db: Db, id: string, change: { dueDate: s
 
 /** The invoice a Stripe PaymentIntent paid (refunds and disputes name only the PaymentIntent). */
 export async function findInvoiceByPaymentIntent(db: Db, paymentIntentId: string): Promise<Invoice | null> {
-  return db.maybeOne(sql.type(invoiceRow)`SELECT ${columns} FROM invoices WHERE stripe_payment_intent_id = ${paymentIntentId} LIMIT 1`);
+  return db.maybeOne(
+    sql.type(invoiceRow)`SELECT ${columns} FROM invoices WHERE stripe_payment_intent_id = ${paymentIntentId} LIMIT 1`,
+  );
 }
 
 export async function setPaymentIntent(db: Db, id: string, paymentIntentId: string): Promise<void> {

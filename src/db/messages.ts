@@ -74,7 +74,13 @@ export async function storeInboundMessage(
   m: InboundMessage,
 ): Promise<{ stored: boolean; threadId: string; clientId: string | null; messageId: string | null }> {
   const clientId = m.fromEmail ? await clientIdForEmail(db, m.fromEmail) : null;
-  const threadId = await ensureThread(db, { tenantId, mailboxId: m.mailboxId, gmailThreadId: m.gmailThreadId, subject: m.subject, firstSeenAt: m.receivedAt });
+  const threadId = await ensureThread(db, {
+    tenantId,
+    mailboxId: m.mailboxId,
+    gmailThreadId: m.gmailThreadId,
+    subject: m.subject,
+    firstSeenAt: m.receivedAt,
+  });
   const inserted = await db.maybeOneFirst(sql.typeAlias('id')`
     INSERT INTO messages (tenant_id, thread_id, mailbox_id, gmail_message_id, gmail_thread_id, rfc_message_id, in_reply_to,
                           "references", from_header, from_email, from_name, to_header, cc_header, subject, sent_at,
@@ -86,12 +92,22 @@ export async function storeInboundMessage(
     ON CONFLICT (tenant_id, mailbox_id, gmail_message_id) DO NOTHING
     RETURNING id`);
   if (inserted === null) return { stored: false, threadId, clientId, messageId: null };
-  await addMessageToThread(db, threadId, { receivedAt: m.receivedAt, from: m.fromHeader, snippet: m.snippet, subject: m.subject, clientId });
+  await addMessageToThread(db, threadId, {
+    receivedAt: m.receivedAt,
+    from: m.fromHeader,
+    snippet: m.snippet,
+    subject: m.subject,
+    clientId,
+  });
   return { stored: true, threadId, clientId, messageId: inserted };
 }
 
 /** Which of these Gmail ids the mailbox already has: the sync fetches only the others. */
-export async function storedGmailMessageIds(db: Db, mailboxId: string, gmailIds: readonly string[]): Promise<Set<string>> {
+export async function storedGmailMessageIds(
+  db: Db,
+  mailboxId: string,
+  gmailIds: readonly string[],
+): Promise<Set<string>> {
   if (gmailIds.length === 0) return new Set();
   const rows = await db.anyFirst(sql.type(gmailIdRow)`
     SELECT gmail_message_id AS id FROM messages

@@ -17,7 +17,10 @@ export type OverdueDigestCandidate = z.infer<typeof candidateRow>;
  * in id order, across tenants (through the migration's SECURITY DEFINER function: ids, zones and
  * the day of the last digest, nothing else).
  */
-export async function listOverdueDigestCandidates(db: Db, page: { after: string | null; limit: number }): Promise<OverdueDigestCandidate[]> {
+export async function listOverdueDigestCandidates(
+  db: Db,
+  page: { after: string | null; limit: number },
+): Promise<OverdueDigestCandidate[]> {
   const rows = await db.any(sql.type(candidateRow)`
     SELECT tenant_id AS "tenantId", timezone AS "timeZone", last_digest_date::text AS "lastDigestDate"
       FROM overdue_digest_candidates(${page.after}::uuid, ${page.limit})`);
@@ -46,7 +49,10 @@ export async function findOverdueDigest(db: Db, localDate: string): Promise<Over
     SELECT email_id AS "emailId", invoice_count AS "invoiceCount" FROM overdue_digests WHERE local_date = ${localDate}::date`);
 }
 
-export async function recordOverdueDigestEmail(db: Db, digest: { localDate: string; emailId: string | null; invoiceCount: number }): Promise<void> {
+export async function recordOverdueDigestEmail(
+  db: Db,
+  digest: { localDate: string; emailId: string | null; invoiceCount: number },
+): Promise<void> {
   await db.query(sql.typeAlias('void')`
     UPDATE overdue_digests SET email_id = ${digest.emailId}, invoice_count = ${digest.invoiceCount}
      WHERE local_date = ${digest.localDate}::date`);
@@ -67,7 +73,10 @@ export type DigestedInvoice = z.infer<typeof takenRow>;
  * told about as told in that day's digest, and returns them, oldest due date first. Row locks make
  * a concurrent take wait and then skip what this one took.
  */
-export async function takeUntoldOverdueInvoices(db: Db, digest: { localDate: string; cutoff: string }): Promise<DigestedInvoice[]> {
+export async function takeUntoldOverdueInvoices(
+  db: Db,
+  digest: { localDate: string; cutoff: string },
+): Promise<DigestedInvoice[]> {
   const rows = await db.any(sql.type(takenRow)`
     WITH taken AS (
       UPDATE invoices

@@ -9,7 +9,11 @@ import type { Db } from './sql';
 import { findTenant } from './tenants';
 
 export async function remainingReminderPlan(db: Db, invoice: Invoice, now: Date): Promise<PlannedReminder[]> {
-  const [client, tenant, sent] = await Promise.all([findClient(db, invoice.clientId), findTenant(db, invoice.tenantId), listReminders(db, invoice.id)]);
+  const [client, tenant, sent] = await Promise.all([
+    findClient(db, invoice.clientId),
+    findTenant(db, invoice.tenantId),
+    listReminders(db, invoice.id),
+  ]);
   return planReminders({
     dueDate: invoice.dueDate,
     scheduleDays: invoice.scheduleDays,

@@ -5,7 +5,6 @@ import { ConflictError } from '../errors';
 import { SQLSTATE, violatedConstraint } from './constraint-violation';
 import { sql, type Db } from './sql';
 
-
 export const serviceRow = z.object({
   id: z.string(),
   tenantId: z.string(),
@@ -67,7 +66,8 @@ export async function listServices(
   options: { includeArchived?: boolean; limit?: number; after?: { name: string; id: string } } = {},
 ): Promise<(Service & { cursorKey: string })[]> {
   const conditions = [options.includeArchived ? sql.fragment`TRUE` : sql.fragment`archived_at IS NULL`];
-  if (options.after) conditions.push(sql.fragment`(lower(name), id) > (${options.after.name}, ${options.after.id}::uuid)`);
+  if (options.after)
+    conditions.push(sql.fragment`(lower(name), id) > (${options.after.name}, ${options.after.id}::uuid)`);
   const limit = options.limit === undefined ? sql.fragment`` : sql.fragment`LIMIT ${options.limit}`;
   return [
     ...(await db.any(sql.type(servicePageRow)`
@@ -79,7 +79,14 @@ export async function listServices(
 /** Changes only the fields given; null clears description or price. Archived services do not change. */
 export async function updateService(db: Db, id: string, patch: Partial<ServiceFields>): Promise<Service | null> {
   const sets = [sql.fragment`updated_at = now()`];
-  const column = { name: 'name', description: 'description', durationMinutes: 'duration_minutes', bufferMinutes: 'buffer_minutes', priceCents: 'price_cents', currency: 'currency' } as const;
+  const column = {
+    name: 'name',
+    description: 'description',
+    durationMinutes: 'duration_minutes',
+    bufferMinutes: 'buffer_minutes',
+    priceCents: 'price_cents',
+    currency: 'currency',
+  } as const;
   for (const field of Object.keys(column) as (keyof typeof column)[]) {
     const value = patch[field];
     if (value !== undefined) sets.push(sql.fragment`${sql.identifier([column[field]])} = ${value}`);
@@ -100,7 +107,8 @@ async function nameChecked<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (violatedConstraint(err, SQLSTATE.uniqueViolation) === 'services_tenant_name_key') throw new ServiceNameTakenError();
+    if (violatedConstraint(err, SQLSTATE.uniqueViolation) === 'services_tenant_name_key')
+      throw new ServiceNameTakenError();
     throw err;
   }
 }

@@ -50,7 +50,16 @@ export async function insertOutboundSms(
 /** Stores an inbound text once per tenant; a redelivered webhook finds it already there (null). */
 export async function insertInboundSms(
   db: Db,
-  sms: { id: string; tenantId: string; clientId: string | null; to: string; from: string; body: string; keyword: SmsKeyword | null; twilioSid: string },
+  sms: {
+    id: string;
+    tenantId: string;
+    clientId: string | null;
+    to: string;
+    from: string;
+    body: string;
+    keyword: SmsKeyword | null;
+    twilioSid: string;
+  },
 ): Promise<SmsMessage | null> {
   return db.maybeOne(sql.type(smsRow)`
     INSERT INTO sms_messages (id, tenant_id, direction, client_id, to_number, from_number, body, status, keyword, twilio_sid)
@@ -66,14 +75,22 @@ export async function findSms(db: Db, id: string): Promise<SmsMessage | null> {
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listSms(
   db: Db,
-  options: { status?: string; direction?: string; clientId?: string; limit: number; after?: { createdAt: string; id: string } },
+  options: {
+    status?: string;
+    direction?: string;
+    clientId?: string;
+    limit: number;
+    after?: { createdAt: string; id: string };
+  },
 ): Promise<SmsMessage[]> {
   const conditions = [sql.fragment`TRUE`];
   if (options.status) conditions.push(sql.fragment`status = ${options.status}`);
   if (options.direction) conditions.push(sql.fragment`direction = ${options.direction}`);
   if (options.clientId) conditions.push(sql.fragment`client_id = ${options.clientId}`);
   if (options.after) {
-    conditions.push(sql.fragment`(created_at, id) < (${options.after.createdAt}::timestamptz, ${options.after.id}::uuid)`);
+    conditions.push(
+      sql.fragment`(created_at, id) < (${options.after.createdAt}::timestamptz, ${options.after.id}::uuid)`,
+    );
   }
   const rows = await db.any(sql.type(smsRow)`
     SELECT ${columns} FROM sms_messages WHERE ${sql.join(conditions, sql.fragment` AND `)}
@@ -160,7 +177,10 @@ export async function applyReminderSmsDeliveryStatus(
   ref: ReminderSmsRef,
   update: { sid: string; status: SmsDeliveryStatus; error: string | null },
 ): Promise<boolean> {
-  const match = 'sid' in ref ? sql.fragment`sms_sid = ${ref.sid}` : sql.fragment`invoice_id = ${ref.invoiceId} AND step = ${ref.step}`;
+  const match =
+    'sid' in ref
+      ? sql.fragment`sms_sid = ${ref.sid}`
+      : sql.fragment`invoice_id = ${ref.invoiceId} AND step = ${ref.step}`;
   const result = await db.query(sql.typeAlias('void')`
     UPDATE invoice_reminders
        SET delivery_status = ${update.status},

@@ -59,7 +59,11 @@ export async function updateTenant(
   if (patch.timezone !== undefined) sets.push(sql.fragment`timezone = ${patch.timezone}`);
   if (patch.ssoRequired !== undefined) sets.push(sql.fragment`sso_required = ${patch.ssoRequired}`);
   if (patch.reminderScheduleDays !== undefined) {
-    sets.push(sql.fragment`reminder_schedule_days = ${patch.reminderScheduleDays === null ? null : sql.array(patch.reminderScheduleDays, 'int4')}`);
+    sets.push(
+      sql.fragment`reminder_schedule_days = ${patch.reminderScheduleDays === null ? null : sql.array(patch.reminderScheduleDays, 'int4')}`,
+    );
   }
-  return db.maybeOne(sql.type(tenantRow)`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${id} RETURNING ${COLUMNS}`);
+  return db.maybeOne(
+    sql.type(tenantRow)`UPDATE tenants SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${id} RETURNING ${COLUMNS}`,
+  );
 }

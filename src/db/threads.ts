@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { cursorAt } from './keyset-cursor';
 import { sql, type Db } from './sql';
 
-
 export const threadRow = z.object({
   id: z.guid(),
   tenantId: z.guid(),

@@ -74,7 +74,9 @@ export async function flagUnsafeThread(db: Db, v: UnsafeVerdict): Promise<{ row:
       ON CONFLICT (tenant_id, thread_id, category) DO NOTHING
       RETURNING ${columns}`);
     // Lost a race with another transaction flagging the same thread: that one opened it.
-    result = inserted ? { row: inserted, opened: true } : { row: await findUnsafeThreadOrThrow(db, v.threadId, v.category), opened: false };
+    result = inserted
+      ? { row: inserted, opened: true }
+      : { row: await findUnsafeThreadOrThrow(db, v.threadId, v.category), opened: false };
   } else if (existing.status === 'resolved') {
     const reopened = await db.one(sql.type(unsafeThreadRow)`
       UPDATE unsafe_threads
@@ -100,7 +102,11 @@ export async function flagUnsafeThread(db: Db, v: UnsafeVerdict): Promise<{ row:
 }
 
 async function findUnsafeThreadOrThrow(db: Db, threadId: string, category: UnsafeCategory): Promise<UnsafeThread> {
-  return db.one(sql.type(unsafeThreadRow)`SELECT ${columns} FROM unsafe_threads WHERE thread_id = ${threadId} AND category = ${category}`);
+  return db.one(
+    sql.type(
+      unsafeThreadRow,
+    )`SELECT ${columns} FROM unsafe_threads WHERE thread_id = ${threadId} AND category = ${category}`,
+  );
 }
 
 export async function findUnsafeThread(db: Db, id: string): Promise<UnsafeThread | null> {
@@ -115,7 +121,9 @@ export async function listUnsafeThreads(
   const conditions = [sql.fragment`TRUE`];
   if (query.status) conditions.push(sql.fragment`status = ${query.status}`);
   if (query.before) {
-    conditions.push(sql.fragment`(flagged_at, id) < (${query.before.flaggedAt}::timestamptz, ${query.before.id}::uuid)`);
+    conditions.push(
+      sql.fragment`(flagged_at, id) < (${query.before.flaggedAt}::timestamptz, ${query.before.id}::uuid)`,
+    );
   }
   return db.any(sql.type(unsafeThreadRow)`
     SELECT ${columns} FROM unsafe_threads
@@ -176,7 +184,11 @@ export async function listUnalertedFindings(db: Db, limit: number): Promise<read
  * Ties the alert email to this opening of the finding, once: `claimed` is false when an earlier
  * attempt already did (its email is then the one to wait for, never a second).
  */
-export async function claimAlertEmail(db: Db, id: string, emailId: string): Promise<{ emailId: string | null; claimed: boolean }> {
+export async function claimAlertEmail(
+  db: Db,
+  id: string,
+  emailId: string,
+): Promise<{ emailId: string | null; claimed: boolean }> {
   const claimed = await db.maybeOneFirst(sql.typeAlias('id')`
     UPDATE unsafe_threads SET alert_email_id = ${emailId}, updated_at = now()
      WHERE id = ${id} AND alert_email_id IS NULL
@@ -187,7 +199,11 @@ export async function claimAlertEmail(db: Db, id: string, emailId: string): Prom
   return { emailId: existing ?? null, claimed: false };
 }
 
-export async function recordAlertSms(db: Db, id: string, sms: { status: 'sent' | 'skipped' | 'failed'; detail: string | null }): Promise<void> {
+export async function recordAlertSms(
+  db: Db,
+  id: string,
+  sms: { status: 'sent' | 'skipped' | 'failed'; detail: string | null },
+): Promise<void> {
   await db.query(sql.typeAlias('void')`
     UPDATE unsafe_threads SET alert_sms_status = ${sms.status}, alert_sms_detail = ${sms.detail}, updated_at = now() WHERE id = ${id}`);
 }

@@ -46,13 +46,17 @@ export interface AgentStep {
 /** The loop ends after this many model calls; the last one is asked for text only. */
 export const MAX_AGENT_STEPS = 4;
 
-const AUTOMATED_LOCAL_PART = /^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?|newsletter|news|marketing|info-noreply)([+.-].*)?$/i;
+const AUTOMATED_LOCAL_PART =
+  /^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?|newsletter|news|marketing|info-noreply)([+.-].*)?$/i;
 
 /**
  * Mail no person wrote to the business: a no-reply or bounce address, a mailing list, a bulk or
  * auto-submitted message (RFC 3834), by its sender and headers (names lower-cased).
  */
-export function isAutomatedSender(fromEmail: string | null, headers: Readonly<Record<string, string | undefined>>): boolean {
+export function isAutomatedSender(
+  fromEmail: string | null,
+  headers: Readonly<Record<string, string | undefined>>,
+): boolean {
   if (fromEmail) {
     const local = fromEmail.split('@')[0] ?? '';
     if (AUTOMATED_LOCAL_PART.test(local)) return true;
@@ -71,7 +75,11 @@ const COMMITTING_TOOLS = new Set<string>(['find_free_slots', 'list_upcoming_book
  * `safe_only`: a draft goes out without a person only when the guardian screened the message as
  * safe and no tool answered with a time or an amount the reply could commit to.
  */
-export function mayAutoSend(input: { autoSend: AutoSend; screenedSafe: boolean | null; toolCalls: readonly RecordedToolCall[] }): boolean {
+export function mayAutoSend(input: {
+  autoSend: AutoSend;
+  screenedSafe: boolean | null;
+  toolCalls: readonly RecordedToolCall[];
+}): boolean {
   if (input.autoSend !== 'safe_only' || input.screenedSafe !== true) return false;
   return input.toolCalls.every((c) => !COMMITTING_TOOLS.has(c.name) || isEmptyAnswer(c.output));
 }

@@ -31,14 +31,17 @@ const MINUTE = 60_000;
 
 /** Slots within [from, to), in order. */
 export function freeSlots(input: FreeSlotsInput): Slot[] {
-  if (!isValidTiming(input)) throw new RangeError(`Invalid service timing: ${input.durationMinutes} + ${input.bufferMinutes} minutes`);
+  if (!isValidTiming(input))
+    throw new RangeError(`Invalid service timing: ${input.durationMinutes} + ${input.bufferMinutes} minutes`);
   const from = instant(input.from, 'from');
   const to = instant(input.to, 'to');
   const notBefore = Math.max(from, input.now === undefined ? from : instant(input.now, 'now'));
   if (to <= from) return [];
   const duration = input.durationMinutes * MINUTE;
   const buffer = input.bufferMinutes * MINUTE;
-  const busy = mergeIntervals(input.busy.map((b) => ({ start: instant(b.start, 'busy.start'), end: instant(b.end, 'busy.end') })));
+  const busy = mergeIntervals(
+    input.busy.map((b) => ({ start: instant(b.start, 'busy.start'), end: instant(b.end, 'busy.end') })),
+  );
 
   const slots: Slot[] = [];
   for (const opening of openingIntervals(input.hours, input.timeZone, new Date(from), new Date(to))) {

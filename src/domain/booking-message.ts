@@ -37,9 +37,22 @@ export function bookingMessage(f: BookingMessageFacts): { subject: string; text:
     reminder: `Reminder: ${f.serviceName} at ${f.businessName}, ${short}`,
     rescheduled: `Moved: ${f.serviceName} at ${f.businessName}, now ${short}`,
   }[f.kind];
-  const manage = f.manageUrl ? `To see, move or cancel it: ${f.manageUrl}` : 'To move or cancel it, reply to this message.';
-  const text = [`Hi ${f.clientName},`, '', `This is ${f.businessName}: ${headline}`, '', manage, '', f.businessName].join('\n');
+  const manage = f.manageUrl
+    ? `To see, move or cancel it: ${f.manageUrl}`
+    : 'To move or cancel it, reply to this message.';
+  const text = [
+    `Hi ${f.clientName},`,
+    '',
+    `This is ${f.businessName}: ${headline}`,
+    '',
+    manage,
+    '',
+    f.businessName,
+  ].join('\n');
   const smsHeadline = { confirmation: 'booked', reminder: 'reminder', rescheduled: 'moved to' }[f.kind];
-  const sms = `${f.businessName}: ${f.serviceName} ${smsHeadline} ${short}. ${f.manageUrl ? `Manage: ${f.manageUrl}` : ''} Reply STOP to opt out.`.replace(/\s+/g, ' ').trim();
+  const sms =
+    `${f.businessName}: ${f.serviceName} ${smsHeadline} ${short}. ${f.manageUrl ? `Manage: ${f.manageUrl}` : ''} Reply STOP to opt out.`
+      .replace(/\s+/g, ' ')
+      .trim();
   return { subject, text, sms };
 }

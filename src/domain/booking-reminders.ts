@@ -39,13 +39,18 @@ export interface OffsetProblem {
 /** Every problem with a list of offsets, each naming its field (empty when valid). */
 export function validateReminderOffsets(offsets: readonly ReminderOffset[], prefix = 'reminders'): OffsetProblem[] {
   const problems: OffsetProblem[] = [];
-  if (offsets.length > REMINDER_LIMITS.count) problems.push({ path: prefix, message: `at most ${REMINDER_LIMITS.count} reminders` });
+  if (offsets.length > REMINDER_LIMITS.count)
+    problems.push({ path: prefix, message: `at most ${REMINDER_LIMITS.count} reminders` });
   const seen = new Set<string>();
   offsets.forEach((o, i) => {
-    if (!BOOKING_CHANNELS.includes(o.channel)) problems.push({ path: `${prefix}.${i}.channel`, message: 'must be email or sms' });
+    if (!BOOKING_CHANNELS.includes(o.channel))
+      problems.push({ path: `${prefix}.${i}.channel`, message: 'must be email or sms' });
     const { min, max } = REMINDER_LIMITS.minutesBefore;
     if (!Number.isInteger(o.minutesBefore) || o.minutesBefore < min || o.minutesBefore > max) {
-      problems.push({ path: `${prefix}.${i}.minutesBefore`, message: `must be a whole number of minutes from ${min} to ${max}` });
+      problems.push({
+        path: `${prefix}.${i}.minutesBefore`,
+        message: `must be a whole number of minutes from ${min} to ${max}`,
+      });
     }
     const key = reminderKey(o);
     if (seen.has(key)) problems.push({ path: `${prefix}.${i}`, message: 'is listed twice' });
@@ -63,7 +68,10 @@ export function bookingReminderInstant(startAt: Date | string, minutesBefore: nu
   const start = (startAt instanceof Date ? DateTime.fromJSDate(startAt) : DateTime.fromISO(startAt)).setZone(timeZone);
   if (!start.isValid) throw new RangeError(`Invalid start or time zone: ${String(startAt)} ${timeZone}`);
   const days = Math.floor(minutesBefore / DAY_MINUTES);
-  return start.minus({ days }).minus({ minutes: minutesBefore - days * DAY_MINUTES }).toUTC();
+  return start
+    .minus({ days })
+    .minus({ minutes: minutesBefore - days * DAY_MINUTES })
+    .toUTC();
 }
 
 /**
@@ -84,7 +92,15 @@ export function planBookingReminders(input: {
     if (!input.channels.includes(offset.channel) || planned.has(key)) continue;
     const at = bookingReminderInstant(input.startAt, offset.minutesBefore, input.timeZone);
     const status = at.toMillis() > now ? 'scheduled' : 'skipped';
-    planned.set(key, { key, channel: offset.channel, minutesBefore: offset.minutesBefore, at: at.toISO() as string, status });
+    planned.set(key, {
+      key,
+      channel: offset.channel,
+      minutesBefore: offset.minutesBefore,
+      at: at.toISO() as string,
+      status,
+    });
   }
-  return [...planned.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...planned.values()].sort(
+    (a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
 }

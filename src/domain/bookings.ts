@@ -24,7 +24,8 @@ export function cancellationDeadline(startAt: Date | string, windowHours: number
 
 /** True up to and including the deadline; never once the booking has started. */
 export function canCancel(startAt: Date | string, now: Date | string, windowHours: number): boolean {
-  if (!Number.isFinite(windowHours) || windowHours < 0) throw new RangeError(`Invalid cancellation window: ${windowHours}`);
+  if (!Number.isFinite(windowHours) || windowHours < 0)
+    throw new RangeError(`Invalid cancellation window: ${windowHours}`);
   const at = toMs(now, 'now');
   return at <= cancellationDeadline(startAt, windowHours).getTime() && at < toMs(startAt, 'startAt');
 }

@@ -61,13 +61,21 @@ export function validateBusinessHours(hours: BusinessHours, prefix = 'hours'): H
       const parsed = clockMinutes(range.open);
       const open = parsed === 24 * 60 ? null : parsed;
       const close = clockMinutes(range.close);
-      if (open === null) problems.push({ path: `${prefix}.${day}.${i}.open`, message: 'must be a time from 00:00 to 23:59' });
-      if (close === null) problems.push({ path: `${prefix}.${day}.${i}.close`, message: 'must be a time from 00:01 to 24:00' });
+      if (open === null)
+        problems.push({ path: `${prefix}.${day}.${i}.open`, message: 'must be a time from 00:00 to 23:59' });
+      if (close === null)
+        problems.push({ path: `${prefix}.${day}.${i}.close`, message: 'must be a time from 00:01 to 24:00' });
       if (open === null || close === null) return;
       if (close <= open) {
-        problems.push({ path: `${prefix}.${day}.${i}.close`, message: 'must be after open (hours after midnight go on the next day)' });
+        problems.push({
+          path: `${prefix}.${day}.${i}.close`,
+          message: 'must be after open (hours after midnight go on the next day)',
+        });
       } else if (previousClose !== null && open < previousClose) {
-        problems.push({ path: `${prefix}.${day}.${i}.open`, message: 'must not be before the previous range closes (list ranges in order, without overlap)' });
+        problems.push({
+          path: `${prefix}.${day}.${i}.open`,
+          message: 'must not be before the previous range closes (list ranges in order, without overlap)',
+        });
       }
       previousClose = Math.max(previousClose ?? close, close);
     });
@@ -113,5 +121,7 @@ function wallClock(day: DateTime, minutes: number): DateTime {
 
 /** Whether [start, end) lies inside one opening range. */
 export function withinOpeningHours(hours: BusinessHours, timeZone: string, start: Date, end: Date): boolean {
-  return openingIntervals(hours, timeZone, start, end).some((r) => r.start <= start.getTime() && end.getTime() <= r.end);
+  return openingIntervals(hours, timeZone, start, end).some(
+    (r) => r.start <= start.getTime() && end.getTime() <= r.end,
+  );
 }

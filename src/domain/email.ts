@@ -3,14 +3,16 @@
 export const EMAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
-export type EmailPurpose = 'api' | 'test' | 'invoice_reminder' | 'owner_alert' | 'booking_message' | 'invitation' | 'agent_reply';
+export type EmailPurpose =
+  'api' | 'test' | 'invoice_reminder' | 'owner_alert' | 'booking_message' | 'invitation' | 'agent_reply';
 
 /**
  * Checked again immediately before each send; a false guard cancels the email instead.
  * `booking_current`: the booking is still confirmed and still starts at `startAt` (the time the
  * message is about), so a booking cancelled or moved a moment ago gets no reminder of it.
  */
-export type EmailGuard = { kind: 'invoice_open'; invoiceId: string } | { kind: 'booking_current'; bookingId: string; startAt: string };
+export type EmailGuard =
+  { kind: 'invoice_open'; invoiceId: string } | { kind: 'booking_current'; bookingId: string; startAt: string };
 
 /**
  * The RFC 5322 Message-ID carried by the email. Derived from the email id, so every attempt sends
@@ -44,5 +46,8 @@ export const DEFAULT_EMAIL_RETRY: EmailRetryPolicy = {
 
 /** The pause before retry number `attempt + 1`, as Temporal's exponential backoff computes it. */
 export function backoffAfterAttempt(policy: EmailRetryPolicy, attempt: number): number {
-  return Math.min(policy.initialIntervalMs * policy.backoffCoefficient ** Math.max(0, attempt - 1), policy.maximumIntervalMs);
+  return Math.min(
+    policy.initialIntervalMs * policy.backoffCoefficient ** Math.max(0, attempt - 1),
+    policy.maximumIntervalMs,
+  );
 }

@@ -20,17 +20,30 @@ export function screeningChecks(r: ScreeningOutcome): { check: GuardianCheck; cl
   const waiting = r.waiting > 0 ? `; ${plural(r.waiting, 'message waits', 'messages wait')} for the next pass` : '';
   const did = `Screened ${plural(r.screened, 'new message', 'new messages')}, ${r.unsafe} unsafe`;
   if (r.claude.unconfigured) {
-    return { check: { name: 'contentSafety', status: 'warn', detail: `Inbound mail is not screened: Claude is not configured (${r.claude.unconfigured})${waiting}` }, claude: null };
+    return {
+      check: {
+        name: 'contentSafety',
+        status: 'warn',
+        detail: `Inbound mail is not screened: Claude is not configured (${r.claude.unconfigured})${waiting}`,
+      },
+      claude: null,
+    };
   }
   if (r.claude.error) {
     return {
       check: { name: 'contentSafety', status: 'fail', detail: `${did}; Claude failed (${r.claude.error})${waiting}` },
-      claude: { name: 'claude', status: 'fail', detail: `Claude did not answer in ${r.claude.mode} mode: ${r.claude.error}` },
+      claude: {
+        name: 'claude',
+        status: 'fail',
+        detail: `Claude did not answer in ${r.claude.mode} mode: ${r.claude.error}`,
+      },
     };
   }
   return {
     check: { name: 'contentSafety', status: r.flagged ? 'warn' : 'ok', detail: `${did}${waiting}` },
-    claude: r.claude.called ? { name: 'claude', status: 'ok', detail: `Claude answered in ${r.claude.mode} mode while screening mail` } : null,
+    claude: r.claude.called
+      ? { name: 'claude', status: 'ok', detail: `Claude answered in ${r.claude.mode} mode while screening mail` }
+      : null,
   };
 }
 
@@ -45,8 +58,19 @@ export function watchRenewalCheck(
   renewal: { outcome: 'watching' | 'reauth_required' | 'disconnected'; expiresAt: string | null } | { failed: string },
 ): GuardianCheck {
   const was = expiresAt ? `it was to expire at ${expiresAt}` : 'there was none';
-  if ('failed' in renewal) return { name: 'gmail', status: 'fail', detail: `The watch could not be renewed (${was}): ${renewal.failed}; the next pass tries again` };
-  if (renewal.outcome === 'watching') return { name: 'gmail', status: 'ok', detail: `Watch renewed (${was}); it now expires at ${renewal.expiresAt}` };
-  if (renewal.outcome === 'reauth_required') return { name: 'gmail', status: 'fail', detail: 'Gmail access was revoked while renewing the watch: connect it again' };
+  if ('failed' in renewal)
+    return {
+      name: 'gmail',
+      status: 'fail',
+      detail: `The watch could not be renewed (${was}): ${renewal.failed}; the next pass tries again`,
+    };
+  if (renewal.outcome === 'watching')
+    return { name: 'gmail', status: 'ok', detail: `Watch renewed (${was}); it now expires at ${renewal.expiresAt}` };
+  if (renewal.outcome === 'reauth_required')
+    return {
+      name: 'gmail',
+      status: 'fail',
+      detail: 'Gmail access was revoked while renewing the watch: connect it again',
+    };
   return { name: 'gmail', status: 'warn', detail: 'Gmail was disconnected while renewing the watch' };
 }

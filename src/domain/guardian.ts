@@ -5,7 +5,17 @@ export const CHECK_STATUSES = ['ok', 'warn', 'fail'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** The checks of every pass, in the order the report lists them. */
-export const GUARDIAN_CHECKS = ['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'workflows', 'contentSafety'] as const;
+export const GUARDIAN_CHECKS = [
+  'postgres',
+  'gmail',
+  'stripe',
+  'twilio',
+  'claude',
+  'emails',
+  'invoices',
+  'workflows',
+  'contentSafety',
+] as const;
 export type GuardianCheckName = (typeof GUARDIAN_CHECKS)[number];
 
 export interface GuardianCheck {
@@ -96,18 +106,29 @@ export function watchNeedsRenewal(expiresAt: Date | null, now: Date, renewWithin
 }
 
 /** The outbox's health in one check: failures above the threshold fail, stuck sends warn. */
-export function emailCheck(facts: { stuck: number; oldestStuckMinutes: number | null; failed: number; windowHours: number; failedThreshold: number; stuckMinutes: number }): GuardianCheck {
+export function emailCheck(facts: {
+  stuck: number;
+  oldestStuckMinutes: number | null;
+  failed: number;
+  windowHours: number;
+  failedThreshold: number;
+  stuckMinutes: number;
+}): GuardianCheck {
   const parts: string[] = [];
-  if (facts.failed > 0) parts.push(`${facts.failed} email${facts.failed === 1 ? '' : 's'} failed in the last ${facts.windowHours} h`);
+  if (facts.failed > 0)
+    parts.push(`${facts.failed} email${facts.failed === 1 ? '' : 's'} failed in the last ${facts.windowHours} h`);
   if (facts.stuck > 0) {
     parts.push(
       `${facts.stuck} queued or sending for more than ${facts.stuckMinutes} min (oldest ${facts.oldestStuckMinutes ?? facts.stuckMinutes} min)`,
     );
   }
-  const status: CheckStatus = facts.failed >= facts.failedThreshold ? 'fail' : facts.failed > 0 || facts.stuck > 0 ? 'warn' : 'ok';
+  const status: CheckStatus =
+    facts.failed >= facts.failedThreshold ? 'fail' : facts.failed > 0 || facts.stuck > 0 ? 'warn' : 'ok';
   return {
     name: 'emails',
     status,
-    detail: parts.length ? `${parts.join('; ')}${status === 'fail' ? ` (threshold ${facts.failedThreshold})` : ''}` : 'No failed or stuck emails',
+    detail: parts.length
+      ? `${parts.join('; ')}${status === 'fail' ? ` (threshold ${facts.failedThreshold})` : ''}`
+      : 'No failed or stuck emails',
   };
 }

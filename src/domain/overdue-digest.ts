@@ -22,7 +22,11 @@ export interface OverdueDigestDue {
  * Whether a business's digest is due at `now`: once 08:00 has come in its zone (a pass later that
  * day, after an outage, still sends it) and only when that day has no digest yet.
  */
-export function overdueDigestDue(input: { timeZone: string; now: Date; lastDigestDate: string | null }): OverdueDigestDue | null {
+export function overdueDigestDue(input: {
+  timeZone: string;
+  now: Date;
+  lastDigestDate: string | null;
+}): OverdueDigestDue | null {
   const local = DateTime.fromJSDate(input.now, { zone: input.timeZone });
   if (!local.isValid) throw new Error(`Invalid time zone: ${input.timeZone}`);
   // Where DST skips 08:00 (no zone does today) luxon moves forward: still that morning.
@@ -60,15 +64,22 @@ function totals(invoices: readonly OverdueInvoiceLine[]): string {
     .join(' + ');
 }
 
-export function overdueDigestMessage(input: { businessName: string; localDate: string; invoices: readonly OverdueInvoiceLine[] }): { subject: string; text: string } {
+export function overdueDigestMessage(input: {
+  businessName: string;
+  localDate: string;
+  invoices: readonly OverdueInvoiceLine[];
+}): { subject: string; text: string } {
   const { invoices } = input;
   if (invoices.length === 0) throw new Error('an overdue digest lists at least one invoice');
   const count = plural(invoices.length, 'invoice', 'invoices');
   const total = totals(invoices);
   const listed = invoices.slice(0, OVERDUE_DIGEST_MAX_LISTED);
   const more = invoices.length - listed.length;
-  const lines = listed.map((i) => `- ${i.clientName}: ${formatMoney(i.amountCents, i.currency)}, due ${i.dueDate} (${i.description})`);
-  if (more > 0) lines.push(`- and ${plural(more, 'more invoice', 'more invoices')} (the open invoices list shows them all)`);
+  const lines = listed.map(
+    (i) => `- ${i.clientName}: ${formatMoney(i.amountCents, i.currency)}, due ${i.dueDate} (${i.description})`,
+  );
+  if (more > 0)
+    lines.push(`- and ${plural(more, 'more invoice', 'more invoices')} (the open invoices list shows them all)`);
   return {
     subject: `${count} overdue, ${total}`,
     text: [

@@ -28,12 +28,16 @@ const isInstant = (v: unknown): v is string => typeof v === 'string' && !Number.
 
 export function readPaidArgs(arg: unknown): Read<PaidArgs> {
   if (arg === undefined || arg === null) return { ok: true, value: {} };
-  if (!isRecord(arg)) return { ok: false, problem: 'paid takes no argument or { "method": "cash" | "check" | "bank" | "other" }' };
+  if (!isRecord(arg))
+    return { ok: false, problem: 'paid takes no argument or { "method": "cash" | "check" | "bank" | "other" }' };
   const { method, recorded } = arg;
   if (method !== undefined && method !== 'stripe' && !PAID_BY_HAND_METHODS.includes(method as PaidByHandMethod)) {
     return { ok: false, problem: `paid: method must be one of ${PAID_BY_HAND_METHODS.join(', ')}` };
   }
-  return { ok: true, value: { ...(typeof method === 'string' ? { method } : {}), ...(recorded === true ? { recorded: true } : {}) } };
+  return {
+    ok: true,
+    value: { ...(typeof method === 'string' ? { method } : {}), ...(recorded === true ? { recorded: true } : {}) },
+  };
 }
 
 /**
@@ -41,13 +45,25 @@ export function readPaidArgs(arg: unknown): Read<PaidArgs> {
  * also stores the new due date): `{ dueDate, plan: [{ step, at, status }] }`.
  */
 export function readRescheduleArgs(arg: unknown): Read<RescheduleArgs> {
-  const shape = 'reschedule takes { "dueDate": "YYYY-MM-DD", "plan": [{ "step": n, "at": ISO instant, "status": "scheduled" | "skipped" }] }; use POST /api/invoices/:id/reschedule, which computes the plan';
-  if (!isRecord(arg) || typeof arg.dueDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(arg.dueDate) || !Array.isArray(arg.plan)) {
+  const shape =
+    'reschedule takes { "dueDate": "YYYY-MM-DD", "plan": [{ "step": n, "at": ISO instant, "status": "scheduled" | "skipped" }] }; use POST /api/invoices/:id/reschedule, which computes the plan';
+  if (
+    !isRecord(arg) ||
+    typeof arg.dueDate !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(arg.dueDate) ||
+    !Array.isArray(arg.plan)
+  ) {
     return { ok: false, problem: shape };
   }
   const plan: PlannedReminder[] = [];
   for (const p of arg.plan) {
-    if (!isRecord(p) || !Number.isInteger(p.step) || !isInstant(p.at) || (p.status !== 'scheduled' && p.status !== 'skipped')) return { ok: false, problem: shape };
+    if (
+      !isRecord(p) ||
+      !Number.isInteger(p.step) ||
+      !isInstant(p.at) ||
+      (p.status !== 'scheduled' && p.status !== 'skipped')
+    )
+      return { ok: false, problem: shape };
     plan.push({ step: p.step as number, at: p.at, status: p.status });
   }
   return { ok: true, value: { dueDate: arg.dueDate, plan } };

@@ -15,9 +15,13 @@ export interface ReminderFacts {
 
 export function reminderMessage(f: ReminderFacts): { subject: string; text: string; sms: string } {
   const amount = formatMoney(f.amountCents, f.currency);
-  const when = f.step < 0 ? `is due on ${f.dueDate}` : f.step === 0 ? `is due today (${f.dueDate})` : `was due on ${f.dueDate}`;
+  const when =
+    f.step < 0 ? `is due on ${f.dueDate}` : f.step === 0 ? `is due today (${f.dueDate})` : `was due on ${f.dueDate}`;
   const pay = f.paymentUrl ? `Pay securely here: ${f.paymentUrl}` : 'Reply to this message to arrange payment.';
-  const subject = f.step > 0 ? `Overdue: ${amount} to ${f.businessName}` : `Reminder: ${amount} to ${f.businessName} ${f.step < 0 ? 'due soon' : 'due today'}`;
+  const subject =
+    f.step > 0
+      ? `Overdue: ${amount} to ${f.businessName}`
+      : `Reminder: ${amount} to ${f.businessName} ${f.step < 0 ? 'due soon' : 'due today'}`;
   const text = [
     `Hi ${f.clientName},`,
     '',
@@ -29,7 +33,10 @@ export function reminderMessage(f: ReminderFacts): { subject: string; text: stri
     '',
     f.businessName,
   ].join('\n');
-  const sms = `${f.businessName}: your invoice for ${amount} ${when}. ${f.paymentUrl ? `Pay: ${f.paymentUrl}` : ''} Reply STOP to opt out.`.replace(/\s+/g, ' ').trim();
+  const sms =
+    `${f.businessName}: your invoice for ${amount} ${when}. ${f.paymentUrl ? `Pay: ${f.paymentUrl}` : ''} Reply STOP to opt out.`
+      .replace(/\s+/g, ' ')
+      .trim();
   return { subject, text, sms };
 }
 
@@ -37,7 +44,10 @@ export function reminderMessage(f: ReminderFacts): { subject: string; text: stri
  * The one-invoice owner alert of reminder runs from before the daily overdue digest (their saved
  * histories take this path); new runs leave the owner to the digest (overdue-digest.ts).
  */
-export function overdueAlertMessage(f: Omit<ReminderFacts, 'step' | 'paymentUrl'> & { invoiceId: string }): { subject: string; text: string } {
+export function overdueAlertMessage(f: Omit<ReminderFacts, 'step' | 'paymentUrl'> & { invoiceId: string }): {
+  subject: string;
+  text: string;
+} {
   const amount = formatMoney(f.amountCents, f.currency);
   return {
     subject: `Invoice overdue: ${f.clientName}, ${amount}`,

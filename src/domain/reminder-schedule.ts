@@ -20,7 +20,10 @@ export function reminderInstant(dueDate: string, offsetDays: number, timeZone: s
   const day = DateTime.fromISO(dueDate, { zone: timeZone });
   if (!day.isValid) throw new Error(`Invalid due date or time zone: ${dueDate} ${timeZone}`);
   // plus({days}) moves the calendar day, keeping the wall clock, whatever DST does in between.
-  return day.plus({ days: offsetDays }).set({ hour: REMINDER_LOCAL_HOUR, minute: 0, second: 0, millisecond: 0 }).toUTC();
+  return day
+    .plus({ days: offsetDays })
+    .set({ hour: REMINDER_LOCAL_HOUR, minute: 0, second: 0, millisecond: 0 })
+    .toUTC();
 }
 
 /**

@@ -2,7 +2,16 @@
 // through, how Twilio's delivery statuses map onto them, and the consent keywords carriers and
 // Twilio honour. (Callbacks arrive out of order: src/db/sms-messages.ts moves a status only forward.)
 
-export const SMS_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'received'] as const;
+export const SMS_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'cancelled',
+  'received',
+] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
 /** Where a delivery status callback may move an outbound text. */
@@ -50,7 +59,11 @@ const KEYWORDS: Record<string, SmsKeyword> = {
 };
 
 export function smsKeywordOf(body: string): SmsKeyword | null {
-  const normalised = body.trim().replace(/[.!]+$/, '').replace(/\s+/g, ' ').toUpperCase();
+  const normalised = body
+    .trim()
+    .replace(/[.!]+$/, '')
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
   return KEYWORDS[normalised] ?? null;
 }
 
@@ -61,7 +74,8 @@ export const keywordConsentSource = (keyword: 'stop' | 'start') => `sms:${keywor
  * The answer to HELP. STOP and START get no answer of ours: Twilio confirms those itself, and
  * nothing may be sent to a number that just opted out.
  */
-export const SMS_HELP_REPLY = 'You are receiving texts from a business that uses Frontdesk. Reply STOP to stop receiving them, START to receive them again.';
+export const SMS_HELP_REPLY =
+  'You are receiving texts from a business that uses Frontdesk. Reply STOP to stop receiving them, START to receive them again.';
 
 /**
  * Twilio error codes the business logic acts on (https://www.twilio.com/docs/api/errors); any

@@ -29,7 +29,8 @@ export interface StripeEventFacts {
  * What the event applies, as the stripeEvent activity records it. `duplicate`: the event id was
  * applied before (a redelivery that reached another run), so nothing changed.
  */
-export type StripeEventOutcome = 'paid' | 'already_settled' | 'refund_recorded' | 'reopened' | 'dispute_recorded' | 'ignored' | 'duplicate';
+export type StripeEventOutcome =
+  'paid' | 'already_settled' | 'refund_recorded' | 'reopened' | 'dispute_recorded' | 'ignored' | 'duplicate';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,11 +62,17 @@ function effectOf(type: string, object: EventObject, paymentIntentId: string | n
   switch (type) {
     case 'checkout.session.completed':
       // A delayed payment method completes the session before the money arrives.
-      return object.object === 'checkout.session' && object.payment_status !== 'paid' ? { kind: 'none' } : { kind: 'paid', paymentIntentId };
+      return object.object === 'checkout.session' && object.payment_status !== 'paid'
+        ? { kind: 'none' }
+        : { kind: 'paid', paymentIntentId };
     case 'payment_intent.succeeded':
       return { kind: 'paid', paymentIntentId };
     case 'charge.refunded':
-      return { kind: 'refund', paymentIntentId, amountRefundedCents: Number.isInteger(object.amount_refunded) ? (object.amount_refunded as number) : 0 };
+      return {
+        kind: 'refund',
+        paymentIntentId,
+        amountRefundedCents: Number.isInteger(object.amount_refunded) ? (object.amount_refunded as number) : 0,
+      };
     case 'charge.dispute.created':
       return { kind: 'dispute', paymentIntentId };
     default:

@@ -13,7 +13,14 @@ export const WORKFLOWS_EXAMINED_PER_PASS = 200;
 
 export type StuckWorkflow =
   | { workflowId: string; workflowType: string; kind: 'workflow_task'; attempt: number }
-  | { workflowId: string; workflowType: string; kind: 'activity'; activityType: string; attempt: number; lastFailure: string | null };
+  | {
+      workflowId: string;
+      workflowType: string;
+      kind: 'activity';
+      activityType: string;
+      attempt: number;
+      lastFailure: string | null;
+    };
 
 export interface RunningWorkflowHealth {
   workflowId: string;
@@ -25,10 +32,16 @@ export interface RunningWorkflowHealth {
 export function stuckOf(w: RunningWorkflowHealth): StuckWorkflow[] {
   const stuck: StuckWorkflow[] = [];
   if ((w.workflowTaskAttempt ?? 0) >= STUCK_WORKFLOW_TASK_ATTEMPTS) {
-    stuck.push({ workflowId: w.workflowId, workflowType: w.workflowType, kind: 'workflow_task', attempt: w.workflowTaskAttempt as number });
+    stuck.push({
+      workflowId: w.workflowId,
+      workflowType: w.workflowType,
+      kind: 'workflow_task',
+      attempt: w.workflowTaskAttempt as number,
+    });
   }
   for (const a of w.activities) {
-    if (a.attempt >= STUCK_ACTIVITY_ATTEMPTS) stuck.push({ workflowId: w.workflowId, workflowType: w.workflowType, kind: 'activity', ...a });
+    if (a.attempt >= STUCK_ACTIVITY_ATTEMPTS)
+      stuck.push({ workflowId: w.workflowId, workflowType: w.workflowType, kind: 'activity', ...a });
   }
   return stuck;
 }
@@ -36,14 +49,16 @@ export function stuckOf(w: RunningWorkflowHealth): StuckWorkflow[] {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function describe(s: StuckWorkflow): string {
-  if (s.kind === 'workflow_task') return `${s.workflowId} (${s.workflowType}): its code fails on every step, attempt ${s.attempt}`;
+  if (s.kind === 'workflow_task')
+    return `${s.workflowId} (${s.workflowType}): its code fails on every step, attempt ${s.attempt}`;
   const why = s.lastFailure ? `: ${s.lastFailure.slice(0, 120)}` : '';
   return `${s.workflowId} (${s.workflowType}): ${s.activityType} retried ${s.attempt} times${why}`;
 }
 
 /** The `workflows` check: ok, or each stuck workflow named with what is stuck in it. */
 export function workflowsCheck(examined: number, stuck: readonly StuckWorkflow[]): GuardianCheck {
-  if (stuck.length === 0) return { name: 'workflows', status: 'ok', detail: `${plural(examined, 'running workflow')}, none stuck` };
+  if (stuck.length === 0)
+    return { name: 'workflows', status: 'ok', detail: `${plural(examined, 'running workflow')}, none stuck` };
   const wedged = stuck.some((s) => s.kind === 'workflow_task');
   const ids = new Set(stuck.map((s) => s.workflowId));
   return {

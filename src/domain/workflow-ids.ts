@@ -18,20 +18,23 @@ export const mailboxWatchWorkflowId = (tenantId: string, mailboxId: string) => `
 /** A fresh id per ping: each GET /api/calendar/ping is its own short run. */
 export const calendarPingWorkflowId = (tenantId: string, pingId: string) => `calendar-ping:${tenantId}:${pingId}`;
 /** A fresh id per question: each availability request asks Calendar's free/busy in its own short run. */
-export const calendarFreeBusyWorkflowId = (tenantId: string, queryId: string) => `calendar-freebusy:${tenantId}:${queryId}`;
+export const calendarFreeBusyWorkflowId = (tenantId: string, queryId: string) =>
+  `calendar-freebusy:${tenantId}:${queryId}`;
 export const probeWorkflowId = (tenantId: string, probeId: string) => `probe:${tenantId}:${probeId}`;
 
 /** A client's booking, from request to after the appointment. */
 export const bookingWorkflowId = (tenantId: string, bookingId: string) => `booking:${tenantId}:${bookingId}`;
 /** Keeps one calendar the business books into (its calendar_sync row) in step, as mailbox sync does its mail. */
-export const calendarSyncWorkflowId = (tenantId: string, calendarSyncId: string) => `calendar-sync:${tenantId}:${calendarSyncId}`;
+export const calendarSyncWorkflowId = (tenantId: string, calendarSyncId: string) =>
+  `calendar-sync:${tenantId}:${calendarSyncId}`;
 
 /**
  * One verified Stripe event, applied once: the webhook starts it and a redelivery of the same
  * event id is refused by Temporal (the stripe_events row dedupes beyond Temporal's retention).
  * Stripe's event ids are `evt_` and letters and digits, no colon.
  */
-export const stripeEventWorkflowId = (tenantId: string, stripeEventId: string) => `stripe-event:${tenantId}:${stripeEventId}`;
+export const stripeEventWorkflowId = (tenantId: string, stripeEventId: string) =>
+  `stripe-event:${tenantId}:${stripeEventId}`;
 
 // Reserved for the workflows being built next, so they start in this shape.
 /** The assistant working one email thread. */

@@ -42,7 +42,12 @@ export function createLogger(options: { level: string; pretty: boolean; name: st
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(options.pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+          },
+        }
       : {}),
   });
 }

@@ -74,7 +74,10 @@ export function createClaudeAgent(config: Config, options: { timeoutMs: number }
       } catch (err) {
         throw classifyAnthropicError({ operation: 'messages.create (agent)' }, err);
       }
-      const text = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+      const text = message.content
+        .flatMap((b) => (b.type === 'text' ? [b.text] : []))
+        .join('\n')
+        .trim();
       const toolCalls: AgentToolCall[] = message.content.flatMap((b) =>
         b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: (b.input ?? {}) as Record<string, unknown> }] : [],
       );
@@ -83,7 +86,10 @@ export function createClaudeAgent(config: Config, options: { timeoutMs: number }
         model: message.model,
         text,
         toolCalls,
-        inputTokens: message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0) + (message.usage.cache_creation_input_tokens ?? 0),
+        inputTokens:
+          message.usage.input_tokens +
+          (message.usage.cache_read_input_tokens ?? 0) +
+          (message.usage.cache_creation_input_tokens ?? 0),
         outputTokens: message.usage.output_tokens,
       };
     },
@@ -102,7 +108,10 @@ function toAnthropicMessages(turns: readonly AgentTurn[]): Anthropic.MessagePara
         ],
       };
     }
-    return { role: 'user', content: turn.results.map((r) => ({ type: 'tool_result' as const, tool_use_id: r.id, content: r.output })) };
+    return {
+      role: 'user',
+      content: turn.results.map((r) => ({ type: 'tool_result' as const, tool_use_id: r.id, content: r.output })),
+    };
   });
 }
 
@@ -123,8 +132,14 @@ export function createOpenAIAgent(config: Config, options: { timeoutMs: number }
         completion = await client.chat.completions.create({
           model,
           max_completion_tokens: 1024,
-          messages: [{ role: 'system', content: `${request.system}\n\n${request.context}` }, ...toOpenAIMessages(request.turns)],
-          tools: request.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
+          messages: [
+            { role: 'system', content: `${request.system}\n\n${request.context}` },
+            ...toOpenAIMessages(request.turns),
+          ],
+          tools: request.tools.map((t) => ({
+            type: 'function' as const,
+            function: { name: t.name, description: t.description, parameters: t.parameters },
+          })),
           tool_choice: request.final ? 'none' : 'auto',
         });
       } catch (err) {
@@ -132,7 +147,11 @@ export function createOpenAIAgent(config: Config, options: { timeoutMs: number }
       }
       const choice = completion.choices[0];
       if (!choice) {
-        throw new UpstreamError('openai chat.completions.create (agent) answered without a choice', { provider: 'openai', code: 'malformed_response', retryable: true });
+        throw new UpstreamError('openai chat.completions.create (agent) answered without a choice', {
+          provider: 'openai',
+          code: 'malformed_response',
+          retryable: true,
+        });
       }
       const toolCalls: AgentToolCall[] = (choice.message.tool_calls ?? []).flatMap((c) =>
         c.type === 'function' ? [{ id: c.id, name: c.function.name, input: parseArguments(c.function.arguments) }] : [],
@@ -158,7 +177,13 @@ function toOpenAIMessages(turns: readonly AgentTurn[]): OpenAI.Chat.Completions.
           role: 'assistant',
           content: turn.text || null,
           ...(turn.toolCalls.length > 0
-            ? { tool_calls: turn.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: JSON.stringify(c.input) } })) }
+            ? {
+                tool_calls: turn.toolCalls.map((c) => ({
+                  id: c.id,
+                  type: 'function' as const,
+                  function: { name: c.name, arguments: JSON.stringify(c.input) },
+                })),
+              }
             : {}),
         },
       ];
@@ -170,7 +195,9 @@ function toOpenAIMessages(turns: readonly AgentTurn[]): OpenAI.Chat.Completions.
 function parseArguments(text: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

@@ -69,7 +69,12 @@ export function createClaude(config: Config, options: ClaudeOptions = {}): Claud
   });
   const model = config.anthropic.model;
 
-  async function useTool<T>(operation: string, request: Omit<Anthropic.MessageCreateParamsNonStreaming, 'model'>, tool: string, schema: z.ZodType<T>): Promise<T> {
+  async function useTool<T>(
+    operation: string,
+    request: Omit<Anthropic.MessageCreateParamsNonStreaming, 'model'>,
+    tool: string,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
     let message: Anthropic.Message;
     try {
       message = await client.messages.create({ ...request, model, tool_choice: { type: 'tool', name: tool } });
@@ -80,11 +85,14 @@ export function createClaude(config: Config, options: ClaudeOptions = {}): Claud
     const parsed = schema.safeParse(block?.input);
     if (!parsed.success) {
       // The model strayed from the schema; another attempt usually does not.
-      throw new UpstreamError(`anthropic ${operation} answered without a valid ${tool} call (stop_reason ${message.stop_reason})`, {
-        provider: 'anthropic',
-        code: 'malformed_response',
-        retryable: true,
-      });
+      throw new UpstreamError(
+        `anthropic ${operation} answered without a valid ${tool} call (stop_reason ${message.stop_reason})`,
+        {
+          provider: 'anthropic',
+          code: 'malformed_response',
+          retryable: true,
+        },
+      );
     }
     return parsed.data;
   }
@@ -99,12 +107,17 @@ export function createClaude(config: Config, options: ClaudeOptions = {}): Claud
           tools: [
             {
               name: CLASSIFY_TOOL,
-              description: 'Report whether the message is safe, and if not its category, severity and a one-sentence reason.',
+              description:
+                'Report whether the message is safe, and if not its category, severity and a one-sentence reason.',
               input_schema: {
                 type: 'object',
                 properties: {
                   safe: { type: 'boolean' },
-                  category: { type: ['string', 'null'], enum: [...UNSAFE_CATEGORIES, null], description: 'null when safe' },
+                  category: {
+                    type: ['string', 'null'],
+                    enum: [...UNSAFE_CATEGORIES, null],
+                    description: 'null when safe',
+                  },
                   severity: { type: 'string', enum: ['none', 'low', 'medium', 'high'], description: 'none when safe' },
                   reason: { type: 'string' },
                 },
@@ -112,7 +125,9 @@ export function createClaude(config: Config, options: ClaudeOptions = {}): Claud
               },
             },
           ],
-          messages: [{ role: 'user', content: `From: ${message.from}\nSubject: ${message.subject}\n\n${message.text}` }],
+          messages: [
+            { role: 'user', content: `From: ${message.from}\nSubject: ${message.subject}\n\n${message.text}` },
+          ],
         },
         CLASSIFY_TOOL,
         classificationSchema,

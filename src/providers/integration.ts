@@ -35,7 +35,9 @@ export function missingVariables(config: Config, integration: IntegrationName): 
       return [
         ...(config.twilio.accountSid ? [] : ['TWILIO_ACCOUNT_SID']),
         ...(config.twilio.authToken ? [] : ['TWILIO_AUTH_TOKEN']),
-        ...(config.twilio.fromNumber || config.twilio.messagingServiceSid ? [] : ['TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID']),
+        ...(config.twilio.fromNumber || config.twilio.messagingServiceSid
+          ? []
+          : ['TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID']),
       ];
     case 'anthropic':
       return config.anthropic.apiKey ? [] : ['ANTHROPIC_API_KEY'];
@@ -45,6 +47,7 @@ export function missingVariables(config: Config, integration: IntegrationName): 
 /** Throws a 503 naming the missing variables when the integration is `unconfigured`; returns its mode otherwise. */
 export function requireIntegration(config: Config, integration: IntegrationName): 'live' | 'sandbox' {
   const mode = config.integrations[integration];
-  if (mode === 'unconfigured') throw new IntegrationUnconfiguredError(integration, missingVariables(config, integration));
+  if (mode === 'unconfigured')
+    throw new IntegrationUnconfiguredError(integration, missingVariables(config, integration));
   return mode;
 }

@@ -45,7 +45,13 @@ export interface Payments {
   }): Promise<CheckoutSession>;
   retrieveCheckoutSession(id: string): Promise<CheckoutSession>;
   expireCheckoutSession(id: string, idempotencyKey: string): Promise<CheckoutSession>;
-  refund(input: { paymentIntentId: string; amountCents?: number; reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer'; metadata?: Record<string, string>; idempotencyKey: string }): Promise<Refund>;
+  refund(input: {
+    paymentIntentId: string;
+    amountCents?: number;
+    reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
+    metadata?: Record<string, string>;
+    idempotencyKey: string;
+  }): Promise<Refund>;
 }
 
 export interface StripeOptions {
@@ -73,7 +79,11 @@ export function createStripe(config: Config, options: StripeOptions = {}): Payme
             line_items: [
               {
                 quantity: 1,
-                price_data: { currency: input.currency, unit_amount: input.amountCents, product_data: { name: input.description } },
+                price_data: {
+                  currency: input.currency,
+                  unit_amount: input.amountCents,
+                  product_data: { name: input.description },
+                },
               },
             ],
             metadata: input.metadata,
@@ -89,11 +99,17 @@ export function createStripe(config: Config, options: StripeOptions = {}): Payme
     },
 
     async retrieveCheckoutSession(id) {
-      return toSession(await call({ operation: 'checkout.sessions.retrieve' }, () => client.checkout.sessions.retrieve(id)));
+      return toSession(
+        await call({ operation: 'checkout.sessions.retrieve' }, () => client.checkout.sessions.retrieve(id)),
+      );
     },
 
     async expireCheckoutSession(id, idempotencyKey) {
-      return toSession(await call({ operation: 'checkout.sessions.expire' }, () => client.checkout.sessions.expire(id, {}, { idempotencyKey })));
+      return toSession(
+        await call({ operation: 'checkout.sessions.expire' }, () =>
+          client.checkout.sessions.expire(id, {}, { idempotencyKey }),
+        ),
+      );
     },
 
     async refund(input) {
@@ -113,7 +129,8 @@ export function createStripe(config: Config, options: StripeOptions = {}): Payme
         status: refund.status,
         amount: refund.amount,
         currency: refund.currency,
-        paymentIntentId: typeof refund.payment_intent === 'string' ? refund.payment_intent : (refund.payment_intent?.id ?? null),
+        paymentIntentId:
+          typeof refund.payment_intent === 'string' ? refund.payment_intent : (refund.payment_intent?.id ?? null),
       };
     },
   };
@@ -143,7 +160,8 @@ export function createStripeWebhookVerifier(config: Config): StripeWebhookVerifi
       // The SDK refuses only signatures that are too old; one dated in the future was made with
       // a wrong clock or to outlive the replay window, so it is refused the same way.
       const signedAt = Number(/(?:^|,)t=(\d+)/.exec(signatureHeader)?.[1]);
-      if (!(signedAt <= Date.now() / 1000 + WEBHOOK_TOLERANCE_S)) throw new BadRequestError('Invalid Stripe signature: dated in the future');
+      if (!(signedAt <= Date.now() / 1000 + WEBHOOK_TOLERANCE_S))
+        throw new BadRequestError('Invalid Stripe signature: dated in the future');
       return event;
     },
   };

@@ -64,13 +64,20 @@ export function createTwilio(config: Config, options: TwilioOptions = {}): Sms {
   const client = twilio(accountSid, authToken, {
     autoRetry: false,
     timeout,
-    ...(sandbox ? { httpClient: new SandboxRequestClient(new URL(config.sandbox.url).origin, { autoRetry: false, timeout }) } : {}),
+    ...(sandbox
+      ? { httpClient: new SandboxRequestClient(new URL(config.sandbox.url).origin, { autoRetry: false, timeout }) }
+      : {}),
   });
 
   return {
     async send({ to, body, statusCallback }) {
       try {
-        const message = await client.messages.create({ to, body, ...sender, ...(statusCallback ? { statusCallback } : {}) });
+        const message = await client.messages.create({
+          to,
+          body,
+          ...sender,
+          ...(statusCallback ? { statusCallback } : {}),
+        });
         return { sid: message.sid, status: message.status, to: message.to, from: message.from };
       } catch (err) {
         throw classifyTwilioError({ operation: 'messages.create', creates: true }, err);
@@ -80,10 +87,16 @@ export function createTwilio(config: Config, options: TwilioOptions = {}): Sms {
     async findSent({ to, body, since }) {
       try {
         // Newest first; a queued message has no date_sent yet, so the window is applied to date_created.
-        const recent = await client.messages.list({ to, ...('from' in sender ? { from: sender.from } : {}), limit: 50 });
+        const recent = await client.messages.list({
+          to,
+          ...('from' in sender ? { from: sender.from } : {}),
+          limit: 50,
+        });
         // Twilio's dates have whole seconds: a message created in the same second as `since` counts.
         const from = Math.floor(since.getTime() / 1000) * 1000;
-        const match = recent.find((m) => m.body === body && m.direction.startsWith('outbound') && m.dateCreated.getTime() >= from);
+        const match = recent.find(
+          (m) => m.body === body && m.direction.startsWith('outbound') && m.dateCreated.getTime() >= from,
+        );
         return match ? { sid: match.sid, status: match.status, to: match.to, from: match.from } : null;
       } catch (err) {
         throw classifyTwilioError({ operation: 'messages.list', creates: false }, err);

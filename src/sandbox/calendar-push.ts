@@ -29,7 +29,12 @@ export function pushNotification(sb: Sandbox, channel: WatchChannel, state: 'syn
   };
   const delivery = channel.queue.then(async (): Promise<PushResult> => {
     const result = await deliver(sb.records, 'calendar-push', channel.address, { headers, body: '' });
-    return { channelId: channel.id, messageNumber, status: result.status, ...(result.error ? { error: result.error } : {}) };
+    return {
+      channelId: channel.id,
+      messageNumber,
+      status: result.status,
+      ...(result.error ? { error: result.error } : {}),
+    };
   });
   channel.queue = delivery;
   return delivery;

@@ -15,7 +15,10 @@ export function controlRoutes(sb: Sandbox): Router {
   });
 
   router.get('/sent', (ctx) => {
-    const provider = z.enum(SENT_PROVIDERS).optional().parse(ctx.query.provider || undefined);
+    const provider = z
+      .enum(SENT_PROVIDERS)
+      .optional()
+      .parse(ctx.query.provider || undefined);
     ctx.body = { items: sb.records.listSent(provider) };
   });
 

@@ -9,7 +9,13 @@ export async function deliver(
   request: { headers: Record<string, string>; body: string },
 ): Promise<{ status: number; body: string; error?: string }> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(15_000), redirect: 'manual' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(15_000),
+      redirect: 'manual',
+    });
     const body = await res.text();
     records.delivery({ kind, url, status: res.status });
     return { status: res.status, body };

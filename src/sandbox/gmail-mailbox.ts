@@ -64,10 +64,12 @@ export class Mailbox {
   /** Records after `start`, or null when `start` is older than the retained history. */
   historySince(start: number): StoredMessage[] | null {
     if (start < this.oldestKnown) return null;
-    return this.history.filter((h) => h.id > start).flatMap((h) => {
-      const m = this.messages.get(h.messageId);
-      return m ? [m] : [];
-    });
+    return this.history
+      .filter((h) => h.id > start)
+      .flatMap((h) => {
+        const m = this.messages.get(h.messageId);
+        return m ? [m] : [];
+      });
   }
 
   /** Forgets history up to now, as Gmail does after about a week: older start ids get a 404. */

@@ -20,7 +20,9 @@ export interface ParsedMail {
 
 function addresses(list: PostalMime.Address[] | undefined): string {
   return (list ?? [])
-    .flatMap((a) => ('address' in a && a.address ? [a.address] : 'group' in a && a.group ? a.group.map((m) => m.address) : []))
+    .flatMap((a) =>
+      'address' in a && a.address ? [a.address] : 'group' in a && a.group ? a.group.map((m) => m.address) : [],
+    )
     .join(', ');
 }
 

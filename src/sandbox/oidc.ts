@@ -9,7 +9,13 @@ type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 export type PushTokenKind = 'valid' | 'wrong-audience' | 'wrong-signer' | 'expired';
 
 /** How the next id_token is spoiled (a test's way to see each check refuse it). */
-export const ID_TOKEN_QUIRKS = ['wrong-issuer', 'wrong-audience', 'wrong-nonce', 'unverified-email', 'wrong-signer'] as const;
+export const ID_TOKEN_QUIRKS = [
+  'wrong-issuer',
+  'wrong-audience',
+  'wrong-nonce',
+  'unverified-email',
+  'wrong-signer',
+] as const;
 export type IdTokenQuirk = (typeof ID_TOKEN_QUIRKS)[number];
 
 export interface SignInGrant {
@@ -40,7 +46,8 @@ export class SignInGrants {
     this.codes.delete(code);
     if (redirectUri !== grant.redirectUri) return null;
     if (grant.codeChallenge !== undefined) {
-      if (!codeVerifier || createHash('sha256').update(codeVerifier).digest('base64url') !== grant.codeChallenge) return null;
+      if (!codeVerifier || createHash('sha256').update(codeVerifier).digest('base64url') !== grant.codeChallenge)
+        return null;
     }
     return grant;
   }

@@ -48,7 +48,9 @@ const envSchema = z.object({
 export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`Invalid sandbox configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid sandbox configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
   const apiPort = e.PORT ?? '3000';
@@ -68,9 +70,7 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
 }
 
 /** Fills in every default from the API's URL. */
-export function sandboxOptions(
-  given: Partial<SandboxOptions> & Pick<SandboxOptions, 'apiUrl'>,
-): SandboxOptions {
+export function sandboxOptions(given: Partial<SandboxOptions> & Pick<SandboxOptions, 'apiUrl'>): SandboxOptions {
   const apiUrl = given.apiUrl.replace(/\/$/, '');
   const publicBaseUrl = (given.publicBaseUrl ?? apiUrl).replace(/\/$/, '');
   return {

@@ -21,7 +21,14 @@ const GOOGLE_STATUS: Record<number, [string, string]> = {
 
 export function googleError(status: number, message: string, reason?: string): unknown {
   const [grpc, defaultReason] = GOOGLE_STATUS[status] ?? ['UNKNOWN', 'unknown'];
-  return { error: { code: status, message, errors: [{ message, domain: 'global', reason: reason ?? defaultReason }], status: grpc } };
+  return {
+    error: {
+      code: status,
+      message,
+      errors: [{ message, domain: 'global', reason: reason ?? defaultReason }],
+      status: grpc,
+    },
+  };
 }
 
 const STRIPE_TYPE: Record<number, string> = { 402: 'card_error', 429: 'invalid_request_error' };
@@ -65,9 +72,15 @@ export function faultResponse(provider: FaultProvider, status: number): ErrorRes
     case 'calendar':
       return { body: googleError(status, message), headers };
     case 'google-oauth':
-      return { body: { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message }, headers };
+      return {
+        body: { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message },
+        headers,
+      };
     case 'stripe':
-      return { body: stripeError(status, message), headers: { ...headers, 'request-id': `req_${randomBytes(7).toString('hex')}` } };
+      return {
+        body: stripeError(status, message),
+        headers: { ...headers, 'request-id': `req_${randomBytes(7).toString('hex')}` },
+      };
     case 'twilio':
       return { body: twilioError(status, TWILIO_CODE_BY_STATUS[status] ?? 20500, message), headers };
     case 'anthropic':
@@ -78,7 +91,17 @@ export function faultResponse(provider: FaultProvider, status: number): ErrorRes
 }
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
-export function openaiError(status: number, message: string): { error: { message: string; type: string; param: null; code: string | null } } {
-  const type = status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+export function openaiError(
+  status: number,
+  message: string,
+): { error: { message: string; type: string; param: null; code: string | null } } {
+  const type =
+    status === 401
+      ? 'invalid_request_error'
+      : status === 429
+        ? 'rate_limit_exceeded'
+        : status >= 500
+          ? 'server_error'
+          : 'invalid_request_error';
   return { error: { message, type, param: null, code: status === 401 ? 'invalid_api_key' : null } };
 }

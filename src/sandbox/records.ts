@@ -42,7 +42,9 @@ export class Records {
   }
 
   listSent(provider?: SentProvider): Record<string, unknown>[] {
-    return this.sentItems.filter((s) => !provider || s.provider === provider).map((s) => (provider ? s.item : { provider: s.provider, ...s.item }));
+    return this.sentItems
+      .filter((s) => !provider || s.provider === provider)
+      .map((s) => (provider ? s.item : { provider: s.provider, ...s.item }));
   }
 
   listRequests(provider?: string): RequestRecord[] {

@@ -41,7 +41,9 @@ export function providerOf(path: string): FaultProvider | null {
   return null;
 }
 
-export async function startSandbox(given: Partial<SandboxOptions> & Pick<SandboxOptions, 'apiUrl'>): Promise<RunningSandbox> {
+export async function startSandbox(
+  given: Partial<SandboxOptions> & Pick<SandboxOptions, 'apiUrl'>,
+): Promise<RunningSandbox> {
   const options = sandboxOptions(given);
   const sb: Sandbox = {
     options,
@@ -102,7 +104,10 @@ async function problems(ctx: Context, next: Next): Promise<void> {
   } catch (err) {
     if (err instanceof ZodError) {
       ctx.status = 400;
-      ctx.body = { error: 'invalid request', errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+      ctx.body = {
+        error: 'invalid request',
+        errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      };
       return;
     }
     const status = (err as { status?: unknown }).status;

@@ -11,7 +11,9 @@ export function connectionOptions(t: Pick<TemporalConfig, 'address' | 'namespace
     ? {
         ...(t.tls.serverName ? { serverNameOverride: t.tls.serverName } : {}),
         ...(t.tls.serverRootCaCert ? { serverRootCACertificate: Buffer.from(t.tls.serverRootCaCert) } : {}),
-        ...(t.tls.clientCert && t.tls.clientKey ? { clientCertPair: { crt: Buffer.from(t.tls.clientCert), key: Buffer.from(t.tls.clientKey.reveal()) } } : {}),
+        ...(t.tls.clientCert && t.tls.clientKey
+          ? { clientCertPair: { crt: Buffer.from(t.tls.clientCert), key: Buffer.from(t.tls.clientKey.reveal()) } }
+          : {}),
       }
     : false;
   const metadata: Record<string, string> = {

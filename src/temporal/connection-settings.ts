@@ -58,7 +58,10 @@ export const STANDARD_TEMPORAL_VARIABLES = [
 ] as const;
 
 /** Frontdesk's earlier names, each the same setting as a standard one. */
-export const TEMPORAL_ALIASES = { TEMPORAL_TLS_CERT: 'TEMPORAL_TLS_CLIENT_CERT_DATA', TEMPORAL_TLS_KEY: 'TEMPORAL_TLS_CLIENT_KEY_DATA' } as const;
+export const TEMPORAL_ALIASES = {
+  TEMPORAL_TLS_CERT: 'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  TEMPORAL_TLS_KEY: 'TEMPORAL_TLS_CLIENT_KEY_DATA',
+} as const;
 
 /** Each file-or-inline setting: at most one of its variables may be given. */
 const PATH_OR_DATA = [
@@ -88,8 +91,18 @@ export function resolveTemporalConnection(
   }
   // The `temporal` CLI refuses a certificate from a file with its key inline, or the other way
   // round: refused here too, so one set of variables never works for one and not the other.
-  const certBy = env.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined ? 'PATH' : env.TEMPORAL_TLS_CLIENT_CERT_DATA !== undefined ? 'DATA' : null;
-  const keyBy = env.TEMPORAL_TLS_CLIENT_KEY_PATH !== undefined ? 'PATH' : env.TEMPORAL_TLS_CLIENT_KEY_DATA !== undefined ? 'DATA' : null;
+  const certBy =
+    env.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined
+      ? 'PATH'
+      : env.TEMPORAL_TLS_CLIENT_CERT_DATA !== undefined
+        ? 'DATA'
+        : null;
+  const keyBy =
+    env.TEMPORAL_TLS_CLIENT_KEY_PATH !== undefined
+      ? 'PATH'
+      : env.TEMPORAL_TLS_CLIENT_KEY_DATA !== undefined
+        ? 'DATA'
+        : null;
   if (certBy && keyBy && certBy !== keyBy && problems.length === 0) {
     problems.push({
       variable: `TEMPORAL_TLS_CLIENT_CERT_${certBy}`,
@@ -145,10 +158,16 @@ export function resolveTemporalConnection(
     const clientKey = readSource('TEMPORAL_TLS_CLIENT_KEY_PATH', profile.tls.clientKey);
     const serverRootCaCert = readSource('TEMPORAL_TLS_SERVER_CA_CERT_PATH', profile.tls.serverCACert);
     if (profile.tls.clientCert !== undefined && profile.tls.clientKey === undefined) {
-      problems.push({ variable: 'TEMPORAL_TLS_CLIENT_KEY_DATA', message: 'or TEMPORAL_TLS_CLIENT_KEY_PATH must be set with the client certificate (mTLS needs both)' });
+      problems.push({
+        variable: 'TEMPORAL_TLS_CLIENT_KEY_DATA',
+        message: 'or TEMPORAL_TLS_CLIENT_KEY_PATH must be set with the client certificate (mTLS needs both)',
+      });
     }
     if (profile.tls.clientKey !== undefined && profile.tls.clientCert === undefined) {
-      problems.push({ variable: 'TEMPORAL_TLS_CLIENT_CERT_DATA', message: 'or TEMPORAL_TLS_CLIENT_CERT_PATH must be set with the client private key (mTLS needs both)' });
+      problems.push({
+        variable: 'TEMPORAL_TLS_CLIENT_CERT_DATA',
+        message: 'or TEMPORAL_TLS_CLIENT_CERT_PATH must be set with the client private key (mTLS needs both)',
+      });
     }
     tls = {
       ...(profile.tls.serverName ? { serverName: profile.tls.serverName } : {}),
@@ -168,7 +187,10 @@ export function resolveTemporalConnection(
       namespace: profile.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
       apiKey,
       tls,
-      grpcMeta: profile.grpcMeta && Object.keys(profile.grpcMeta).length > 0 ? new Redacted(Object.freeze({ ...profile.grpcMeta })) : undefined,
+      grpcMeta:
+        profile.grpcMeta && Object.keys(profile.grpcMeta).length > 0
+          ? new Redacted(Object.freeze({ ...profile.grpcMeta }))
+          : undefined,
     },
     problems: [],
   };
@@ -178,7 +200,10 @@ export function resolveTemporalConnection(
  * The environment as envconfig should see it: blank values unset (as everywhere in the config),
  * values trimmed, and each alias moved to its standard name (a conflicting pair is a problem).
  */
-function standardEnvironment(source: Record<string, string | undefined>, problems: SettingsProblem[]): Record<string, string | undefined> {
+function standardEnvironment(
+  source: Record<string, string | undefined>,
+  problems: SettingsProblem[],
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
@@ -195,9 +220,15 @@ function standardEnvironment(source: Record<string, string | undefined>, problem
     delete env[alias];
     const pathVariable = standard.replace(/_DATA$/, '_PATH');
     if (env[standard] !== undefined && env[standard] !== value) {
-      problems.push({ variable: alias, message: `and ${standard} are both set, to different values: keep ${standard} only (${alias} is its older name)` });
+      problems.push({
+        variable: alias,
+        message: `and ${standard} are both set, to different values: keep ${standard} only (${alias} is its older name)`,
+      });
     } else if (env[pathVariable] !== undefined) {
-      problems.push({ variable: alias, message: `and ${pathVariable} are both set: keep ${pathVariable} only (${alias} is the older name of ${standard})` });
+      problems.push({
+        variable: alias,
+        message: `and ${pathVariable} are both set: keep ${pathVariable} only (${alias} is the older name of ${standard})`,
+      });
     } else {
       env[standard] = value;
     }
@@ -213,10 +244,15 @@ function profileProblem(err: unknown, env: Record<string, string | undefined>): 
   }
   const file = env.TEMPORAL_CONFIG_FILE === undefined ? ' (the default file, ~/.config/temporalio/temporal.toml)' : '';
   if (/^Invalid TOML document/.test(message)) {
-    const line = typeof (err as { line?: unknown }).line === 'number' ? ` (line ${(err as { line: number }).line})` : '';
+    const line =
+      typeof (err as { line?: unknown }).line === 'number' ? ` (line ${(err as { line: number }).line})` : '';
     return { variable: 'TEMPORAL_CONFIG_FILE', message: `is not a valid TOML file${line}${file}` };
   }
-  if (/^Cannot specify both/.test(message)) return { variable: 'TEMPORAL_CONFIG_FILE', message: `has a profile that ${message.replace(/^Cannot/, 'cannot')}${file}` };
+  if (/^Cannot specify both/.test(message))
+    return {
+      variable: 'TEMPORAL_CONFIG_FILE',
+      message: `has a profile that ${message.replace(/^Cannot/, 'cannot')}${file}`,
+    };
   return { variable: 'TEMPORAL_CONFIG_FILE', message: `could not be read${file}` };
 }
 

@@ -26,7 +26,12 @@ interface WorkerDeps {
   logger: Logger;
 }
 
-function workerOptions(deps: WorkerDeps, kind: TaskQueueKind, taskQueue: string, activities: WorkerOptions['activities']): Omit<WorkerOptions, 'workflowsPath' | 'workflowBundle'> {
+function workerOptions(
+  deps: WorkerDeps,
+  kind: TaskQueueKind,
+  taskQueue: string,
+  activities: WorkerOptions['activities'],
+): Omit<WorkerOptions, 'workflowsPath' | 'workflowBundle'> {
   const { config } = deps;
   const tuning = config.worker.tuning[kind];
   return {
@@ -47,10 +52,15 @@ function workerOptions(deps: WorkerDeps, kind: TaskQueueKind, taskQueue: string,
 }
 
 /** One Worker on one queue (tuned as the reminders queue unless `kind` says otherwise). */
-export async function createFrontdeskWorker(deps: WorkerDeps & { taskQueue?: string; kind?: TaskQueueKind }): Promise<Worker> {
+export async function createFrontdeskWorker(
+  deps: WorkerDeps & { taskQueue?: string; kind?: TaskQueueKind },
+): Promise<Worker> {
   const taskQueue = deps.taskQueue ?? deps.config.temporal.taskQueue;
   const activities = createActivities({ config: deps.config, pool: deps.pool, logger: deps.logger });
-  return Worker.create({ ...workerOptions(deps, deps.kind ?? 'reminders', taskQueue, activities), ...workflowSource() });
+  return Worker.create({
+    ...workerOptions(deps, deps.kind ?? 'reminders', taskQueue, activities),
+    ...workflowSource(),
+  });
 }
 
 export interface FrontdeskWorkers {
@@ -67,17 +77,26 @@ export interface FrontdeskWorkers {
  * names derived from `baseTaskQueue` (default TEMPORAL_TASK_QUEUE). The workflow code is bundled
  * once for all of them.
  */
-export async function createFrontdeskWorkers(deps: WorkerDeps & { kinds?: readonly TaskQueueKind[]; baseTaskQueue?: string }): Promise<FrontdeskWorkers> {
+export async function createFrontdeskWorkers(
+  deps: WorkerDeps & { kinds?: readonly TaskQueueKind[]; baseTaskQueue?: string },
+): Promise<FrontdeskWorkers> {
   const kinds = TASK_QUEUE_KINDS.filter((k) => (deps.kinds ?? deps.config.worker.taskQueues).includes(k));
   if (kinds.length === 0) throw new Error('no task queue to poll');
   const names = taskQueueNames(deps.baseTaskQueue ?? deps.config.temporal.taskQueue);
   const source = workflowSource();
-  const workflowBundle = 'workflowBundle' in source ? source.workflowBundle : await bundleWorkflowCode({ workflowsPath: source.workflowsPath, logger: quietBundlerLogger(deps.logger) });
+  const workflowBundle =
+    'workflowBundle' in source
+      ? source.workflowBundle
+      : await bundleWorkflowCode({ workflowsPath: source.workflowsPath, logger: quietBundlerLogger(deps.logger) });
   const activities = createActivities({ config: deps.config, pool: deps.pool, logger: deps.logger });
   const workers: FrontdeskWorkers['workers'] = [];
   try {
     for (const kind of kinds) {
-      workers.push({ kind, taskQueue: names[kind], worker: await Worker.create({ ...workerOptions(deps, kind, names[kind], activities), workflowBundle }) });
+      workers.push({
+        kind,
+        taskQueue: names[kind],
+        worker: await Worker.create({ ...workerOptions(deps, kind, names[kind], activities), workflowBundle }),
+      });
     }
   } catch (err) {
     // Workers already created hold native resources until they have run and stopped.

@@ -5,7 +5,10 @@ import { EncryptionCodec } from './payload-codec';
 
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
-export function createDataConverter(keys: { encryptionKey: string; previousEncryptionKeys: readonly string[] }): DataConverter {
+export function createDataConverter(keys: {
+  encryptionKey: string;
+  previousEncryptionKeys: readonly string[];
+}): DataConverter {
   return {
     payloadCodecs: [new EncryptionCodec(keys.encryptionKey, keys.previousEncryptionKeys)],
     failureConverterPath: FAILURE_CONVERTER_PATH,

@@ -37,7 +37,11 @@ const QUERY_DEADLINE_MS = 3_000;
  * A running workflow's answer to a query, or null when it has closed or does not exist. Throws
  * when it cannot answer in time (no worker polling, Temporal unreachable).
  */
-export async function queryIfRunning<T>(client: Client, workflowId: string, query: QueryDefinition<T, []>): Promise<T | null> {
+export async function queryIfRunning<T>(
+  client: Client,
+  workflowId: string,
+  query: QueryDefinition<T, []>,
+): Promise<T | null> {
   try {
     return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, async () => {
       const handle = client.workflow.getHandle(workflowId);

@@ -37,7 +37,9 @@ export function deriveCodecKey(fernetKey: string): CodecKey {
 
 export class UnknownCodecKeyError extends Error {
   constructor(keyId: string) {
-    super(`Payload was encrypted with key ${keyId}, which is not configured (ENCRYPTION_KEY / ENCRYPTION_KEYS_PREVIOUS)`);
+    super(
+      `Payload was encrypted with key ${keyId}, which is not configured (ENCRYPTION_KEY / ENCRYPTION_KEYS_PREVIOUS)`,
+    );
     this.name = 'UnknownCodecKeyError';
   }
 }

@@ -36,9 +36,17 @@ const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 /** The visibility query for a selection. */
 export function replayQuery(selection: Omit<ReplaySelection, 'limit'>): string {
   const queues = selection.taskQueues;
-  const clauses = [queues.length === 1 ? `TaskQueue = ${quote(queues[0] as string)}` : `TaskQueue IN (${queues.map(quote).join(', ')})`];
+  const clauses = [
+    queues.length === 1
+      ? `TaskQueue = ${quote(queues[0] as string)}`
+      : `TaskQueue IN (${queues.map(quote).join(', ')})`,
+  ];
   if (selection.types && selection.types.length > 0) {
-    clauses.push(selection.types.length === 1 ? `WorkflowType = ${quote(selection.types[0] as string)}` : `WorkflowType IN (${selection.types.map(quote).join(', ')})`);
+    clauses.push(
+      selection.types.length === 1
+        ? `WorkflowType = ${quote(selection.types[0] as string)}`
+        : `WorkflowType IN (${selection.types.map(quote).join(', ')})`,
+    );
   }
   if (selection.since) clauses.push(`StartTime >= ${quote(selection.since.toISOString())}`);
   if (selection.until) clauses.push(`StartTime < ${quote(selection.until.toISOString())}`);
@@ -63,7 +71,10 @@ export async function* replayNamespaceHistories(deps: {
   const types = new Map<string, string>();
   async function* histories() {
     let taken = 0;
-    for await (const execution of client.workflow.list({ query: replayQuery(selection), pageSize: Math.min(selection.limit, 100) })) {
+    for await (const execution of client.workflow.list({
+      query: replayQuery(selection),
+      pageSize: Math.min(selection.limit, 100),
+    })) {
       if (taken >= selection.limit) return;
       taken += 1;
       types.set(execution.runId, execution.type);
@@ -71,7 +82,10 @@ export async function* replayNamespaceHistories(deps: {
       yield { workflowId: execution.workflowId, history };
     }
   }
-  const results = Worker.runReplayHistories({ ...deps.code, dataConverter: createDataConverter(deps.keys), replayName: 'frontdesk-replay' }, histories());
+  const results = Worker.runReplayHistories(
+    { ...deps.code, dataConverter: createDataConverter(deps.keys), replayName: 'frontdesk-replay' },
+    histories(),
+  );
   for await (const result of results) {
     yield {
       workflowType: types.get(result.runId) ?? 'unknown',
@@ -84,6 +98,7 @@ export async function* replayNamespaceHistories(deps: {
 
 /** The error's message and, for a replay failure, what caused it (the decoding error, say). */
 function describeError(error: Error): string {
-  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? `: ${error.cause.message}` : '';
+  const cause =
+    error.cause instanceof Error && !error.message.includes(error.cause.message) ? `: ${error.cause.message}` : '';
   return `${error.name}: ${error.message}${cause}`;
 }

@@ -1,6 +1,12 @@
 // Routes the Temporal runtime's and workers' logs into the process's pino logger, so worker logs
 // are structured like the API's and carry workflowId/activityId from Temporal's own metadata.
-import { Runtime, makeTelemetryFilterString, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
+import {
+  Runtime,
+  makeTelemetryFilterString,
+  type LogLevel,
+  type LogMetadata,
+  type Logger as TemporalLogger,
+} from '@temporalio/worker';
 import type { Logger } from '../observability/logger';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -29,7 +35,9 @@ export function installTemporalRuntimeLogger(logger: Logger, metricsBindAddress?
     logger: adapter,
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(metricsBindAddress ? { metrics: { prometheus: { bindAddress: metricsBindAddress, countersTotalSuffix: true } } } : {}),
+      ...(metricsBindAddress
+        ? { metrics: { prometheus: { bindAddress: metricsBindAddress, countersTotalSuffix: true } } }
+        : {}),
     },
   });
 }

@@ -36,11 +36,17 @@ const indexedTypeOf = (type: SearchAttributeType): number => IndexedValueType[`I
  * all is well). Null when this connection may not list them (a key without that permission): the
  * check is then skipped rather than the worker refused.
  */
-export async function findSearchAttributeProblems(connection: Pick<NativeConnection, 'operatorService'>, namespace: string): Promise<SearchAttributeProblem[] | null> {
+export async function findSearchAttributeProblems(
+  connection: Pick<NativeConnection, 'operatorService'>,
+  namespace: string,
+): Promise<SearchAttributeProblem[] | null> {
   let registered: Record<string, number>;
   try {
     const response = await connection.operatorService.listSearchAttributes({ namespace });
-    registered = { ...(response.systemAttributes ?? {}), ...(response.customAttributes ?? {}) } as Record<string, number>;
+    registered = { ...(response.systemAttributes ?? {}), ...(response.customAttributes ?? {}) } as Record<
+      string,
+      number
+    >;
   } catch (err) {
     const code = (err as { code?: number }).code;
     if (code === GRPC_PERMISSION_DENIED || code === GRPC_UNIMPLEMENTED) return null;
@@ -50,7 +56,8 @@ export async function findSearchAttributeProblems(connection: Pick<NativeConnect
   for (const { key, cliType } of CUSTOM_SEARCH_ATTRIBUTES) {
     const found = registered[key.name];
     if (found === undefined) problems.push({ name: key.name, expected: cliType, found: null });
-    else if (found !== indexedTypeOf(key.type)) problems.push({ name: key.name, expected: cliType, found: typeName(found) });
+    else if (found !== indexedTypeOf(key.type))
+      problems.push({ name: key.name, expected: cliType, found: typeName(found) });
   }
   return problems;
 }
@@ -58,16 +65,24 @@ export async function findSearchAttributeProblems(connection: Pick<NativeConnect
 export function searchAttributeMessage(namespace: string, problems: readonly SearchAttributeProblem[]): string {
   const missing = problems.filter((p) => p.found === null);
   const wrong = problems.filter((p) => p.found !== null);
-  const lines = [`Temporal namespace "${namespace}" is not ready for this worker: its workflows write search attributes it does not have.`];
+  const lines = [
+    `Temporal namespace "${namespace}" is not ready for this worker: its workflows write search attributes it does not have.`,
+  ];
   if (missing.length > 0) lines.push(`Missing: ${missing.map((p) => `${p.name} (${p.expected})`).join(', ')}.`);
-  if (wrong.length > 0) lines.push(`Of another type: ${wrong.map((p) => `${p.name} is ${p.found}, must be ${p.expected}`).join('; ')} (remove and re-create it).`);
+  if (wrong.length > 0)
+    lines.push(
+      `Of another type: ${wrong.map((p) => `${p.name} is ${p.found}, must be ${p.expected}`).join('; ')} (remove and re-create it).`,
+    );
   if (missing.length > 0) {
     // The CLI takes several names but one type per command.
     const byType = new Map<string, string[]>();
     for (const p of missing) byType.set(p.expected, [...(byType.get(p.expected) ?? []), p.name]);
     lines.push(
       'Register them, then start the worker again:',
-      ...[...byType].map(([type, names]) => `  temporal operator search-attribute create --namespace ${namespace} ${names.map((n) => `--name ${n}`).join(' ')} --type ${type}`),
+      ...[...byType].map(
+        ([type, names]) =>
+          `  temporal operator search-attribute create --namespace ${namespace} ${names.map((n) => `--name ${n}`).join(' ')} --type ${type}`,
+      ),
       `  (Temporal Cloud: tcld namespace search-attributes add -n ${namespace} ${missing.map((p) => `--sa ${p.name}=${p.expected}`).join(' ')})`,
     );
   }

@@ -20,7 +20,15 @@ function startOptions(config: Config, ids: BookingIds) {
   return {
     workflowId: bookingWorkflowId(ids.tenantId, ids.bookingId),
     taskQueue: taskQueueFor(config, 'booking'),
-    args: [{ tenantId: ids.tenantId, bookingId: ids.bookingId, clientId: ids.clientId, emailRetry: config.emailRetry, deliveryTaskQueue: taskQueueFor(config, 'emailDelivery') }] as Parameters<typeof booking>,
+    args: [
+      {
+        tenantId: ids.tenantId,
+        bookingId: ids.bookingId,
+        clientId: ids.clientId,
+        emailRetry: config.emailRetry,
+        deliveryTaskQueue: taskQueueFor(config, 'emailDelivery'),
+      },
+    ] as Parameters<typeof booking>,
     typedSearchAttributes: [
       { key: TenantIdKey, value: ids.tenantId },
       { key: BookingIdKey, value: ids.bookingId },
@@ -31,12 +39,21 @@ function startOptions(config: Config, ids: BookingIds) {
 
 export async function startBooking(client: Client, config: Config, ids: BookingIds): Promise<string> {
   const options = startOptions(config, ids);
-  await client.workflow.start<typeof booking>('booking', { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+  await client.workflow.start<typeof booking>('booking', {
+    ...options,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
   return options.workflowId;
 }
 
 /** Signals the running workflow, or starts a new run that begins with the signal. */
-export async function signalBooking<A>(client: Client, config: Config, ids: BookingIds, signal: SignalDefinition<[A]>, arg: A): Promise<void> {
+export async function signalBooking<A>(
+  client: Client,
+  config: Config,
+  ids: BookingIds,
+  signal: SignalDefinition<[A]>,
+  arg: A,
+): Promise<void> {
   await client.workflow.signalWithStart<typeof booking, [A]>('booking', {
     ...startOptions(config, ids),
     signal,

@@ -10,7 +10,12 @@ import type { CalendarPingResult } from '../workflows/calendar-ping.contract';
 import { taskQueueFor } from '../temporal/task-queues';
 
 /** Throws WorkflowFailedError when the ping failed or no worker ran it in time (a TimeoutFailure cause). */
-export async function pingCalendar(client: Client, config: Config, tenantId: string, timeoutSeconds: number): Promise<CalendarPingResult> {
+export async function pingCalendar(
+  client: Client,
+  config: Config,
+  tenantId: string,
+  timeoutSeconds: number,
+): Promise<CalendarPingResult> {
   return client.workflow.execute<typeof calendarPing>('calendarPing', {
     workflowId: calendarPingWorkflowId(tenantId, randomUUID()),
     taskQueue: taskQueueFor(config, 'calendarPing'),

@@ -30,13 +30,20 @@ function startOptions(config: Config, ids: CalendarSyncIds) {
 /** Starts the calendar's sync unless it runs already. */
 export async function ensureCalendarSyncRunning(client: Client, config: Config, ids: CalendarSyncIds): Promise<string> {
   const options = startOptions(config, ids);
-  await client.workflow.start<typeof calendarSync>('calendarSync', { ...options, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+  await client.workflow.start<typeof calendarSync>('calendarSync', {
+    ...options,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
   return options.workflowId;
 }
 
 /** A verified push: a pass is due (the workflow is started if it is not running). */
 export async function notifyCalendarSync(client: Client, config: Config, ids: CalendarSyncIds): Promise<string> {
   const options = startOptions(config, ids);
-  await client.workflow.signalWithStart<typeof calendarSync, []>('calendarSync', { ...options, signal: calendarChangedSignal, signalArgs: [] });
+  await client.workflow.signalWithStart<typeof calendarSync, []>('calendarSync', {
+    ...options,
+    signal: calendarChangedSignal,
+    signalArgs: [],
+  });
   return options.workflowId;
 }

@@ -29,7 +29,9 @@ export async function startEmailDelivery(
     ],
     // A failed email may be restarted (retry-failed) under the same id; a running one never twice.
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    workflowIdConflictPolicy: options.restart ? WorkflowIdConflictPolicy.TERMINATE_EXISTING : WorkflowIdConflictPolicy.FAIL,
+    workflowIdConflictPolicy: options.restart
+      ? WorkflowIdConflictPolicy.TERMINATE_EXISTING
+      : WorkflowIdConflictPolicy.FAIL,
   });
   return workflowId;
 }

@@ -1,7 +1,12 @@
 // How the API and the worker start a tenant's guardian (workflowId guardian:<tenant>). Starting is
 // idempotent: a running guardian is kept (USE_EXISTING), a closed one is replaced, so registration,
 // the worker's boot sweep and the routes can all "make sure it runs" without a race.
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { Config } from '../config';
 import { TenantIdKey } from '../domain/search-attributes';
@@ -32,18 +37,31 @@ function guardianOptions(config: Config, tenantId: string) {
 /** Starts the tenant's guardian unless one is running; true when it was not running before. */
 export async function ensureGuardian(client: Client, config: Config, tenantId: string): Promise<boolean> {
   try {
-    if ((await client.workflow.getHandle(guardianWorkflowId(tenantId)).describe()).status.name === 'RUNNING') return false;
+    if ((await client.workflow.getHandle(guardianWorkflowId(tenantId)).describe()).status.name === 'RUNNING')
+      return false;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
   // Another caller may start it in between: USE_EXISTING makes that a no-op, not an error.
-  await client.workflow.start<typeof guardian>('guardian', { ...guardianOptions(config, tenantId), workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+  await client.workflow.start<typeof guardian>('guardian', {
+    ...guardianOptions(config, tenantId),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
   return true;
 }
 
 /** Signals the guardian, starting it first when none is running (signal-with-start). */
-export async function signalGuardian(client: Client, config: Config, tenantId: string, signal: SignalDefinition<[]>): Promise<void> {
-  await client.workflow.signalWithStart<typeof guardian, []>('guardian', { ...guardianOptions(config, tenantId), signal, signalArgs: [] });
+export async function signalGuardian(
+  client: Client,
+  config: Config,
+  tenantId: string,
+  signal: SignalDefinition<[]>,
+): Promise<void> {
+  await client.workflow.signalWithStart<typeof guardian, []>('guardian', {
+    ...guardianOptions(config, tenantId),
+    signal,
+    signalArgs: [],
+  });
 }
 
 /**
@@ -70,7 +88,10 @@ export async function ensureGuardians(deps: {
         if (await ensureGuardian(deps.client, deps.config, tenantId)) started += 1;
       } catch (err) {
         failed += 1;
-        deps.logger.warn({ tenantId, err: err instanceof Error ? err.message : String(err) }, 'could not start the guardian of a tenant');
+        deps.logger.warn(
+          { tenantId, err: err instanceof Error ? err.message : String(err) },
+          'could not start the guardian of a tenant',
+        );
       }
     }
   };

@@ -13,7 +13,11 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import type { Config } from '../config';
-import { HOUSEKEEPING_PASS_WORKFLOW_ID, HOUSEKEEPING_SCHEDULE_ID, LEGACY_HOUSEKEEPING_WORKFLOW_ID } from '../domain/workflow-ids';
+import {
+  HOUSEKEEPING_PASS_WORKFLOW_ID,
+  HOUSEKEEPING_SCHEDULE_ID,
+  LEGACY_HOUSEKEEPING_WORKFLOW_ID,
+} from '../domain/workflow-ids';
 import { taskQueueFor } from '../temporal/task-queues';
 
 export interface HousekeepingScheduleResult {
@@ -51,7 +55,10 @@ export function housekeepingScheduleOptions(config: Config) {
 }
 
 /** Whether the Schedule already does what this config asks (its paused state is ops' business). */
-function scheduleMatches(current: ScheduleDescription, wanted: ReturnType<typeof housekeepingScheduleOptions>): boolean {
+function scheduleMatches(
+  current: ScheduleDescription,
+  wanted: ReturnType<typeof housekeepingScheduleOptions>,
+): boolean {
   const { spec, action, policies } = current;
   return (
     spec.intervals?.length === 1 &&
@@ -83,7 +90,12 @@ export async function ensureHousekeepingSchedule(client: Client, config: Config)
     if (scheduleMatches(await handle.describe(), wanted)) {
       schedule = 'unchanged';
     } else {
-      await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: wanted.policies }));
+      await handle.update((previous) => ({
+        ...previous,
+        spec: wanted.spec,
+        action: wanted.action,
+        policies: wanted.policies,
+      }));
       schedule = 'updated';
     }
   }

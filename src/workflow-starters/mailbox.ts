@@ -26,7 +26,12 @@ const searchAttributes = (ids: MailboxIds) => [
  * Tells the mailbox's sync workflow that the mailbox changed, starting it if it is not running.
  * `historyId` (from a Gmail push) only lets the workflow ignore a repeat; without one a pass is due.
  */
-export async function notifyMailboxSync(client: Client, config: Config, ids: MailboxIds, change: { historyId?: string } = {}): Promise<string> {
+export async function notifyMailboxSync(
+  client: Client,
+  config: Config,
+  ids: MailboxIds,
+  change: { historyId?: string } = {},
+): Promise<string> {
   const workflowId = mailboxSyncWorkflowId(ids.tenantId, ids.mailboxId);
   const input: MailboxSyncInput = { ...ids, fallbackIntervalMs: config.mailboxSync.fallbackIntervalMs };
   await client.workflow.signalWithStart<typeof mailboxSync, [{ historyId?: string }]>('mailboxSync', {

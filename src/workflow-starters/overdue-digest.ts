@@ -4,7 +4,13 @@
 // while the last one still runs. Every worker makes sure of it at boot, idempotently: created when
 // missing, updated when the task queue or the email backoff differ, untouched otherwise (a pause
 // set by ops is kept). No pass at creation: the next hour is soon enough for a daily email.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { Config } from '../config';
 import { OVERDUE_DIGEST_PASS_WORKFLOW_ID, OVERDUE_DIGEST_SCHEDULE_ID } from '../domain/workflow-ids';
 import { taskQueueFor } from '../temporal/task-queues';
@@ -14,7 +20,10 @@ const PASS_WORKFLOW_TYPE = 'overdueDigestPass';
 const HOUR_MS = 60 * 60_000;
 
 export function overdueDigestScheduleOptions(config: Config) {
-  const input: OverdueDigestPassInput = { emailRetry: config.emailRetry, deliveryTaskQueue: taskQueueFor(config, 'emailDelivery') };
+  const input: OverdueDigestPassInput = {
+    emailRetry: config.emailRetry,
+    deliveryTaskQueue: taskQueueFor(config, 'emailDelivery'),
+  };
   return {
     scheduleId: OVERDUE_DIGEST_SCHEDULE_ID,
     spec: { intervals: [{ every: HOUR_MS }] },
@@ -37,7 +46,10 @@ export function overdueDigestScheduleOptions(config: Config) {
   } satisfies ScheduleOptions;
 }
 
-function scheduleMatches(current: ScheduleDescription, wanted: ReturnType<typeof overdueDigestScheduleOptions>): boolean {
+function scheduleMatches(
+  current: ScheduleDescription,
+  wanted: ReturnType<typeof overdueDigestScheduleOptions>,
+): boolean {
   const { spec, action, policies } = current;
   return (
     spec.intervals?.length === 1 &&
@@ -56,7 +68,10 @@ function scheduleMatches(current: ScheduleDescription, wanted: ReturnType<typeof
   );
 }
 
-export async function ensureOverdueDigestSchedule(client: Client, config: Config): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensureOverdueDigestSchedule(
+  client: Client,
+  config: Config,
+): Promise<'created' | 'updated' | 'unchanged'> {
   const wanted = overdueDigestScheduleOptions(config);
   try {
     await client.schedule.create(wanted);
@@ -66,6 +81,11 @@ export async function ensureOverdueDigestSchedule(client: Client, config: Config
   }
   const handle = client.schedule.getHandle(OVERDUE_DIGEST_SCHEDULE_ID);
   if (scheduleMatches(await handle.describe(), wanted)) return 'unchanged';
-  await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: wanted.policies }));
+  await handle.update((previous) => ({
+    ...previous,
+    spec: wanted.spec,
+    action: wanted.action,
+    policies: wanted.policies,
+  }));
   return 'updated';
 }

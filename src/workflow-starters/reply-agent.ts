@@ -28,7 +28,10 @@ export async function notifyReplyAgent(
     args: [input],
     signal: agentMessageSignal,
     signalArgs: [{ messageId }],
-    typedSearchAttributes: [{ key: TenantIdKey, value: ids.tenantId }, ...(ids.clientId ? [{ key: ClientIdKey, value: ids.clientId }] : [])],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: ids.tenantId },
+      ...(ids.clientId ? [{ key: ClientIdKey, value: ids.clientId }] : []),
+    ],
   });
   return workflowId;
 }

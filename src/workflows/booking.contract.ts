@@ -45,7 +45,11 @@ export interface BookingWorkflowStatus {
   state: 'active' | 'cancelled' | 'completed' | 'no_show' | 'past' | 'gone';
   startAt: string | null;
   nextReminderAt: string | null;
-  calendar: { state: 'pending' | 'created' | 'moved' | 'deleted' | 'failed'; eventId: string | null; error: string | null };
+  calendar: {
+    state: 'pending' | 'created' | 'moved' | 'deleted' | 'failed';
+    eventId: string | null;
+    error: string | null;
+  };
   sent: SentBookingMessage[];
 }
 

@@ -147,18 +147,27 @@ export async function booking(input: BookingInput): Promise<BookingWorkflowStatu
       await sendMessage('reminder', reminder.channel, reminder.minutesBefore, current.startAt, reminder.at);
     }
 
-    if (outcome === 'cancelled') await calendarStep('delete', () => calendarActs.deleteBookingEvent({ tenantId, bookingId }));
+    if (outcome === 'cancelled')
+      await calendarStep('delete', () => calendarActs.deleteBookingEvent({ tenantId, bookingId }));
     return status();
   } catch (err) {
     // The API's transaction that inserted the row rolled back: there is no booking to look after.
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'not_found' && !isCancellation(err)) {
+    if (
+      err instanceof ActivityFailure &&
+      err.cause instanceof ApplicationFailure &&
+      err.cause.type === 'not_found' &&
+      !isCancellation(err)
+    ) {
       ended = 'gone';
       return status();
     }
     throw err;
   }
 
-  async function calendarStep(operation: 'create' | 'move' | 'delete', run: () => Promise<CalendarOutcome>): Promise<void> {
+  async function calendarStep(
+    operation: 'create' | 'move' | 'delete',
+    run: () => Promise<CalendarOutcome>,
+  ): Promise<void> {
     try {
       const result = await run();
       if (result.state !== 'skipped') calendar = { state: result.state, eventId: result.eventId, error: null };
@@ -178,30 +187,51 @@ export async function booking(input: BookingInput): Promise<BookingWorkflowStatu
     }
   }
 
-  async function sendMessage(kind: BookingNoticeKind, channel: BookingChannel, minutesBefore: number, forStartAt: string, dueAt: string | null): Promise<void> {
+  async function sendMessage(
+    kind: BookingNoticeKind,
+    channel: BookingChannel,
+    minutesBefore: number,
+    forStartAt: string,
+    dueAt: string | null,
+  ): Promise<void> {
     const ref = { tenantId, bookingId, kind, minutesBefore, forStartAt, dueAt };
     if (channel === 'sms') {
       const text = await acts.sendBookingSms(ref);
       return record(kind, channel, forStartAt, text.status);
     }
     const prepared = await acts.prepareBookingEmail({ ...ref, emailId: uuid4() });
-    if (!prepared.emailId) return record(kind, channel, forStartAt, prepared.status === 'cancelled' ? 'cancelled' : 'skipped');
+    if (!prepared.emailId)
+      return record(kind, channel, forStartAt, prepared.status === 'cancelled' ? 'cancelled' : 'skipped');
     const result = await deliverEmail(prepared.emailId);
     const emailStatus = result.status === 'sent' ? 'sent' : result.status === 'cancelled' ? 'cancelled' : 'failed';
-    await acts.recordBookingEmailOutcome({ ...ref, emailId: prepared.emailId, status: emailStatus, detail: result.error ?? null });
+    await acts.recordBookingEmailOutcome({
+      ...ref,
+      emailId: prepared.emailId,
+      status: emailStatus,
+      detail: result.error ?? null,
+    });
     record(kind, channel, forStartAt, emailStatus);
   }
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: BookingIdKey, value: bookingId }], input.deliveryTaskQueue),
+      ...emailDeliveryChild(
+        { tenantId, emailId, retry: input.emailRetry },
+        [{ key: BookingIdKey, value: bookingId }],
+        input.deliveryTaskQueue,
+      ),
       // A terminated booking run leaves an email in flight to settle: its guard (the booking
       // still confirmed at that time) decides whether it is sent.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }
 
-  function record(kind: BookingNoticeKind, channel: BookingChannel, forStartAt: string, s: SentBookingMessage['status']): void {
+  function record(
+    kind: BookingNoticeKind,
+    channel: BookingChannel,
+    forStartAt: string,
+    s: SentBookingMessage['status'],
+  ): void {
     sent.push({ kind, channel, forStartAt, at: new Date(Date.now()).toISOString(), status: s });
   }
 }

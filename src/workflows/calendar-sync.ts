@@ -5,7 +5,14 @@
 // into one more pass), and on a fallback timer since Google may drop notifications. A pass applies
 // the owner's moves and deletes of Frontdesk's events to their bookings; a 410 from Google is a
 // bounded full resync inside the pass. The run continues as new after a bounded number of passes.
-import { ActivityFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createCalendarSyncActivities } from '../activities/calendar-sync';
 import {
   calendarChangedSignal,
@@ -47,7 +54,8 @@ export async function calendarSync(input: CalendarSyncInput): Promise<never> {
     if (Date.now() >= renewAt()) {
       state = 'renewing';
       try {
-        watchExpiresAt = (await renewCalendarWatch({ tenantId: input.tenantId, calendarSyncId: input.calendarSyncId })).expiresAt;
+        watchExpiresAt = (await renewCalendarWatch({ tenantId: input.tenantId, calendarSyncId: input.calendarSyncId }))
+          .expiresAt;
         watchError = null;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
@@ -75,7 +83,10 @@ export async function calendarSync(input: CalendarSyncInput): Promise<never> {
     state = 'waiting';
 
     if (passesThisRun >= CALENDAR_PASSES_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof calendarSync>({ ...input, carried: { passes, notifications, owed, watchExpiresAt, lastPass } });
+      await continueAsNew<typeof calendarSync>({
+        ...input,
+        carried: { passes, notifications, owed, watchExpiresAt, lastPass },
+      });
     }
 
     // A failed renewal is retried after the fallback interval, not in a tight loop.

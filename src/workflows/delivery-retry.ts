@@ -4,7 +4,10 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { EmailRetryPolicy } from '../domain/email';
 
-export function sendActivityOptions(retry: EmailRetryPolicy, startToCloseTimeout: ActivityOptions['startToCloseTimeout']): ActivityOptions {
+export function sendActivityOptions(
+  retry: EmailRetryPolicy,
+  startToCloseTimeout: ActivityOptions['startToCloseTimeout'],
+): ActivityOptions {
   return {
     startToCloseTimeout,
     heartbeatTimeout: retry.heartbeatTimeoutMs ?? '45 seconds',
@@ -18,4 +21,7 @@ export function sendActivityOptions(retry: EmailRetryPolicy, startToCloseTimeout
 }
 
 /** For the bookkeeping activities around a send (recording a give-up or a cancel). */
-export const RECORD_ACTIVITY_OPTIONS: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } };
+export const RECORD_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
+};

@@ -15,11 +15,19 @@ import type { EmailDeliveryInput } from './email-delivery.contract';
  */
 export const DELIVERY_TASK_QUEUE_PATCH = 'email-child-on-delivery-queue';
 
-export function emailDeliveryChild(input: EmailDeliveryInput, also: SearchAttributePair[] = [], deliveryTaskQueue?: string) {
+export function emailDeliveryChild(
+  input: EmailDeliveryInput,
+  also: SearchAttributePair[] = [],
+  deliveryTaskQueue?: string,
+) {
   return {
     workflowId: emailWorkflowId(input.tenantId, input.emailId),
     args: [input] as [EmailDeliveryInput],
-    typedSearchAttributes: [{ key: TenantIdKey, value: input.tenantId }, { key: EmailIdKey, value: input.emailId }, ...also] as SearchAttributePair[],
+    typedSearchAttributes: [
+      { key: TenantIdKey, value: input.tenantId },
+      { key: EmailIdKey, value: input.emailId },
+      ...also,
+    ] as SearchAttributePair[],
     // Runs started before the queues were split have no deliveryTaskQueue: no marker, no change.
     ...(deliveryTaskQueue !== undefined && patched(DELIVERY_TASK_QUEUE_PATCH) ? { taskQueue: deliveryTaskQueue } : {}),
   };

@@ -23,4 +23,3 @@ export interface EmailDeliveryStatus {
 }
 
 export const emailDeliveryStatusQuery = defineQuery<EmailDeliveryStatus>('status');
-

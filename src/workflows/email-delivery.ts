@@ -1,6 +1,13 @@
 // One durable workflow per email (workflowId email:<tenant>:<email>): Temporal owns the retries,
 // with exponential backoff inside a total budget; the activity makes each try safe to repeat.
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { createEmailDeliveryActivities } from '../activities/email-delivery';
 import { emailDeliveryStatusQuery, type EmailDeliveryInput, type EmailDeliveryResult } from './email-delivery.contract';
 import { RECORD_ACTIVITY_OPTIONS, sendActivityOptions } from './delivery-retry';
@@ -21,7 +28,9 @@ export async function emailDelivery(input: EmailDeliveryInput): Promise<EmailDel
   } catch (err) {
     if (isCancellation(err)) {
       // Cancelled by ops or by a cancelled parent: the row must not stay "sending" forever.
-      await CancellationScope.nonCancellable(() => recordEmailCancelled({ tenantId: input.tenantId, emailId: input.emailId }));
+      await CancellationScope.nonCancellable(() =>
+        recordEmailCancelled({ tenantId: input.tenantId, emailId: input.emailId }),
+      );
       throw err;
     }
     if (!(err instanceof ActivityFailure)) throw err;

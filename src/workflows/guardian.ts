@@ -20,7 +20,15 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { GuardianActivities } from '../activities/guardian-activities';
 import type { createMailboxWatchActivities } from '../activities/mailbox-watch';
-import { findingKey, nextPassDue, type Finding, type GuardianCheck, type GuardianCheckName, type GuardianReport, type MessageCheckpoint } from '../domain/guardian';
+import {
+  findingKey,
+  nextPassDue,
+  type Finding,
+  type GuardianCheck,
+  type GuardianCheckName,
+  type GuardianReport,
+  type MessageCheckpoint,
+} from '../domain/guardian';
 import { screeningChecks, screeningFailedCheck, watchRenewalCheck } from '../domain/guardian-sentences';
 import {
   guardianReportQuery,
@@ -87,7 +95,7 @@ export async function guardian(input: GuardianInput): Promise<void> {
     lastReport,
   }));
 
-  for (let passesThisRun = 0; ; ) {
+  for (let passesThisRun = 0; ;) {
     const trigger = await nextTrigger();
     phase = 'checking';
     lastReport = await runPass(trigger);
@@ -141,16 +149,29 @@ export async function guardian(input: GuardianInput): Promise<void> {
       screenInboundMail(),
     ]);
     // When the pass called Claude to screen mail, that is the Claude check; otherwise a probe.
-    const claude = screened.claude ?? (await guarded('claude', () => checks.guardianCheckProvider({ provider: 'claude' })));
+    const claude =
+      screened.claude ?? (await guarded('claude', () => checks.guardianCheckProvider({ provider: 'claude' })));
     // Added while guardians run: passes recorded before it replay without it.
-    const workflows = patched('guardian-checks-stuck-workflows') ? await guarded('workflows', () => checks.guardianCheckWorkflows({ tenantId, at })) : null;
+    const workflows = patched('guardian-checks-stuck-workflows')
+      ? await guarded('workflows', () => checks.guardianCheckWorkflows({ tenantId, at }))
+      : null;
     for (const finding of screened.toAlert) await alertOwnerOnce(finding);
     return {
       pass: passes + 1,
       trigger,
       startedAt,
       finishedAt: new Date().toISOString(),
-      checks: [postgres, gmail, stripe, twilio, claude, emails, invoices, ...(workflows ? [workflows] : []), screened.check],
+      checks: [
+        postgres,
+        gmail,
+        stripe,
+        twilio,
+        claude,
+        emails,
+        invoices,
+        ...(workflows ? [workflows] : []),
+        screened.check,
+      ],
       flaggedThreads: screened.opened,
     };
   }
@@ -175,14 +196,22 @@ export async function guardian(input: GuardianInput): Promise<void> {
     }
     if (!result.renew) return result.check;
     try {
-      return watchRenewalCheck(result.renew.expiresAt, await renewMailboxWatch({ tenantId, mailboxId: result.renew.mailboxId }));
+      return watchRenewalCheck(
+        result.renew.expiresAt,
+        await renewMailboxWatch({ tenantId, mailboxId: result.renew.mailboxId }),
+      );
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       return watchRenewalCheck(result.renew.expiresAt, { failed: failureMessage(err) });
     }
   }
 
-  async function screenInboundMail(): Promise<{ check: GuardianCheck; claude: GuardianCheck | null; opened: Finding[]; toAlert: Finding[] }> {
+  async function screenInboundMail(): Promise<{
+    check: GuardianCheck;
+    claude: GuardianCheck | null;
+    opened: Finding[];
+    toAlert: Finding[];
+  }> {
     let result: Awaited<ReturnType<typeof screening.screenInboundMessages>>;
     try {
       result = await screening.screenInboundMessages({ tenantId, checkpoint, alerted: [...alerted] });
@@ -193,7 +222,10 @@ export async function guardian(input: GuardianInput): Promise<void> {
     checkpoint = result.checkpoint;
     // Findings resolved since are forgotten: the carried set stays as small as what is open.
     alerted = new Set(result.stillOpen);
-    const { check, claude } = screeningChecks({ ...result, flagged: result.toAlert.length > 0 || result.opened.length > 0 });
+    const { check, claude } = screeningChecks({
+      ...result,
+      flagged: result.toAlert.length > 0 || result.opened.length > 0,
+    });
     return { check, claude, opened: result.opened, toAlert: result.toAlert };
   }
 
@@ -234,7 +266,11 @@ export async function guardian(input: GuardianInput): Promise<void> {
 
   async function recordReport(report: GuardianReport): Promise<void> {
     try {
-      await checks.recordGuardianReport({ tenantId, report, nextRunAt: paused ? null : new Date(nextDueMs).toISOString() });
+      await checks.recordGuardianReport({
+        tenantId,
+        report,
+        nextRunAt: paused ? null : new Date(nextDueMs).toISOString(),
+      });
     } catch (err) {
       // Postgres down: the report is still in the workflow (the `report` query) and says so.
       if (!(err instanceof ActivityFailure)) throw err;

@@ -5,7 +5,12 @@
 // and its saved histories keep replaying. Nothing starts it any more.
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createHousekeepingActivities } from '../activities/housekeeping';
-import { housekeepingRunNowSignal, housekeepingStatusQuery, type HousekeepingInput, type HousekeepingPass } from './housekeeping.contract';
+import {
+  housekeepingRunNowSignal,
+  housekeepingStatusQuery,
+  type HousekeepingInput,
+  type HousekeepingPass,
+} from './housekeeping.contract';
 
 const { purgeExpired } = proxyActivities<ReturnType<typeof createHousekeepingActivities>>({
   startToCloseTimeout: '5 minutes',
@@ -20,7 +25,11 @@ export async function housekeeping(input: HousekeepingInput): Promise<void> {
   setHandler(housekeepingRunNowSignal, () => {
     runNow = true;
   });
-  setHandler(housekeepingStatusQuery, () => ({ passes, lastPass, nextPassAt: nextPassAt === null ? null : new Date(nextPassAt).toISOString() }));
+  setHandler(housekeepingStatusQuery, () => ({
+    passes,
+    lastPass,
+    nextPassAt: nextPassAt === null ? null : new Date(nextPassAt).toISOString(),
+  }));
 
   while (passes < input.passesPerRun) {
     runNow = false;

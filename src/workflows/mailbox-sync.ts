@@ -4,7 +4,14 @@
 // pass, and a repeat of a push the last pass already covered causes none. A timer runs a pass
 // anyway every fallback interval, because Gmail may drop notifications. The run continues as new
 // after a bounded number of passes, carrying its counters, so its history stays small.
-import { ActivityFailure, continueAsNew, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  continueAsNew,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createMailboxSyncActivities } from '../activities/mailbox-sync';
 import {
   mailboxChangedSignal,

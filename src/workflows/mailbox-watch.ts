@@ -3,7 +3,14 @@
 // renewWatch signal (a reconnect). It ends when the mailbox is gone or needs the owner to connect
 // again. The renewal itself is the renewMailboxWatch activity, so the guardian can take the job
 // over by calling that activity on its own schedule and no longer starting this workflow.
-import { ActivityFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createMailboxWatchActivities } from '../activities/mailbox-watch';
 import {
   mailboxWatchStatusQuery,

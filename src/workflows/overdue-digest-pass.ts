@@ -4,7 +4,16 @@
 // email listing them, delivered by an emailDelivery child. The digest's row (per business and
 // day) and its email id (derived from both) make a retried activity, a re-run or an overlapping
 // pass a no-op; the workflow's own clock says what time it is, so replays agree.
-import { ActivityFailure, continueAsNew, log, ParentClosePolicy, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  proxyActivities,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createOverdueDigestActivities, DueOverdueDigest } from '../activities/overdue-digests';
 import { emailDelivery } from './email-delivery';
@@ -34,7 +43,8 @@ export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<
     }
     after = page.next;
     // Thousands of businesses make a long history: the rest in a fresh run.
-    if (after !== null && workflowInfo().continueAsNewSuggested) await continueAsNew<typeof overdueDigestPass>({ ...input, after });
+    if (after !== null && workflowInfo().continueAsNewSuggested)
+      await continueAsNew<typeof overdueDigestPass>({ ...input, after });
   } while (after !== null);
   return result;
 
@@ -46,14 +56,22 @@ export async function overdueDigestPass(input: OverdueDigestPassInput): Promise<
       // One business's digest failing through every try (its transaction rolled back, nothing
       // claimed) does not stop the others'; the next pass tries it again.
       if (!(err instanceof ActivityFailure)) throw err;
-      log.warn('overdue digest not made', { tenantId: digest.tenantId, localDate: digest.localDate, error: err.cause?.message ?? err.message });
+      log.warn('overdue digest not made', {
+        tenantId: digest.tenantId,
+        localDate: digest.localDate,
+        error: err.cause?.message ?? err.message,
+      });
       result.failed += 1;
       return;
     }
     if (!made.emailId) return;
     try {
       const child = await startChild(emailDelivery, {
-        ...emailDeliveryChild({ tenantId: digest.tenantId, emailId: made.emailId, retry: input.emailRetry }, [], input.deliveryTaskQueue),
+        ...emailDeliveryChild(
+          { tenantId: digest.tenantId, emailId: made.emailId, retry: input.emailRetry },
+          [],
+          input.deliveryTaskQueue,
+        ),
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
       // A send takes seconds: the pass waits for it, so it ends after its emails went out. One

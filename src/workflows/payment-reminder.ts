@@ -119,15 +119,19 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
       if (!read.ok) throw new Error(read.problem);
     },
   });
-  setHandler(markPaidUpdate, (args?: PaidArgs) => (close('paid', { method: args?.method, recorded: args?.recorded === true }), status()), {
-    // A late payment still counts after the last reminder (the workflow waits for it): only an
-    // outcome closes the door.
-    validator: (args?: unknown) => {
-      if (outcome !== null) throw new Error(`the invoice is already ${outcome}`);
-      const read = readPaidArgs(args);
-      if (!read.ok) throw new Error(read.problem);
+  setHandler(
+    markPaidUpdate,
+    (args?: PaidArgs) => (close('paid', { method: args?.method, recorded: args?.recorded === true }), status()),
+    {
+      // A late payment still counts after the last reminder (the workflow waits for it): only an
+      // outcome closes the door.
+      validator: (args?: unknown) => {
+        if (outcome !== null) throw new Error(`the invoice is already ${outcome}`);
+        const read = readPaidArgs(args);
+        if (!read.ok) throw new Error(read.problem);
+      },
     },
-  });
+  );
   setHandler(paymentReminderStatusQuery, () => status());
 
   function status(): PaymentReminderStatus {
@@ -194,7 +198,14 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
     // Temporal (before this change such a workflow ended with the invoice still open).
     if (unrecorded && patched('invoice-row-follows-temporal')) {
       const { outcome: closing, method } = unrecorded;
-      await acts.recordOutcomeFromTemporal({ tenantId, invoiceId, outcome: closing, method, workflowId: workflowInfo().workflowId, runId: workflowInfo().runId });
+      await acts.recordOutcomeFromTemporal({
+        tenantId,
+        invoiceId,
+        outcome: closing,
+        method,
+        workflowId: workflowInfo().workflowId,
+        runId: workflowInfo().runId,
+      });
     }
     return status();
   } catch (err) {
@@ -202,7 +213,12 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
       outcome = 'cancelled';
       // Cancelled from the Temporal UI or the ops API: say so on the invoice, whoever did it.
       await CancellationScope.nonCancellable(() =>
-        acts.recordRemindersCancelled({ tenantId, invoiceId, workflowId: workflowInfo().workflowId, runId: workflowInfo().runId }),
+        acts.recordRemindersCancelled({
+          tenantId,
+          invoiceId,
+          workflowId: workflowInfo().workflowId,
+          runId: workflowInfo().runId,
+        }),
       );
     }
     throw err;
@@ -224,12 +240,24 @@ export async function paymentReminder(input: PaymentReminderInput): Promise<Paym
     const result = await deliverEmail(prepared.emailId);
     const emailStatus = result.status === 'sent' ? 'sent' : result.status === 'cancelled' ? 'cancelled' : 'failed';
     record(step, 'email', emailStatus);
-    await acts.recordReminderOutcome({ tenantId, invoiceId, step, channel: 'email', status: emailStatus, emailId: prepared.emailId, detail: result.error ?? null });
+    await acts.recordReminderOutcome({
+      tenantId,
+      invoiceId,
+      step,
+      channel: 'email',
+      status: emailStatus,
+      emailId: prepared.emailId,
+      detail: result.error ?? null,
+    });
   }
 
   function deliverEmail(emailId: string): Promise<EmailDeliveryResult> {
     return executeChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry: input.emailRetry }, [{ key: InvoiceIdKey, value: invoiceId }], input.deliveryTaskQueue),
+      ...emailDeliveryChild(
+        { tenantId, emailId, retry: input.emailRetry },
+        [{ key: InvoiceIdKey, value: invoiceId }],
+        input.deliveryTaskQueue,
+      ),
       // Cancelling the reminders cancels an email in flight; a terminated reminder workflow
       // leaves it to settle (its guard, invoice still open, decides whether it is sent).
       parentClosePolicy: ParentClosePolicy.ABANDON,

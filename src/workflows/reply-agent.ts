@@ -92,7 +92,11 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
 
   function pendingOrRefuse(draftId: unknown): PendingDraft {
     if (current === null || current.draftId !== draftId || current.state !== 'pending') {
-      throw ApplicationFailure.create({ type: DRAFT_NOT_PENDING, message: 'the draft is no longer pending', nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: DRAFT_NOT_PENDING,
+        message: 'the draft is no longer pending',
+        nonRetryable: true,
+      });
     }
     return current;
   }
@@ -107,7 +111,14 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       state = 'sending';
       try {
         const emailId = await send(draft.draftId, args.text ?? null);
-        await acts.settleAgentDraft({ tenantId, draftId: draft.draftId, status: 'sent', emailId, text: args.text ?? null, decidedBy: args.userId });
+        await acts.settleAgentDraft({
+          tenantId,
+          draftId: draft.draftId,
+          status: 'sent',
+          emailId,
+          text: args.text ?? null,
+          decidedBy: args.userId,
+        });
         return { id: draft.draftId, status: 'sent' as const, emailId };
       } catch (err) {
         draft.state = 'pending';
@@ -126,7 +137,13 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       await stored(args.draftId);
       const draft = pendingOrRefuse(args.draftId);
       draft.state = 'closed';
-      await acts.settleAgentDraft({ tenantId, draftId: draft.draftId, status: 'rejected', reason: args.reason ?? null, decidedBy: args.userId });
+      await acts.settleAgentDraft({
+        tenantId,
+        draftId: draft.draftId,
+        status: 'rejected',
+        reason: args.reason ?? null,
+        decidedBy: args.userId,
+      });
       return { id: draft.draftId, status: 'rejected' as const };
     },
     { validator: (args) => acceptOrRefuse(args?.draftId) },
@@ -175,7 +192,11 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       const decidedOrNewer = await condition(() => owed || draft.state !== 'pending', ttlMs);
       if (draft.state === 'pending') {
         draft.state = 'closed';
-        await acts.settleAgentDraft({ tenantId, draftId: draft.draftId, status: decidedOrNewer ? 'superseded' : 'expired' });
+        await acts.settleAgentDraft({
+          tenantId,
+          draftId: draft.draftId,
+          status: decidedOrNewer ? 'superseded' : 'expired',
+        });
       } else {
         await condition(() => draft.state === 'closed' || draft.state === 'pending');
       }
@@ -189,7 +210,9 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     }
   }
 
-  async function makeDraft(messageId: string): Promise<{ draftId: string; autoSend: boolean; ttlHours: number } | null> {
+  async function makeDraft(
+    messageId: string,
+  ): Promise<{ draftId: string; autoSend: boolean; ttlHours: number } | null> {
     const context = await acts.agentDraftContext({ tenantId, threadId, messageId });
     if (context.skip !== null) {
       log.info('no draft for this message', { reason: context.skip });
@@ -202,7 +225,14 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
     for (let i = 0; i < MAX_AGENT_STEPS; i++) {
       const final = i === MAX_AGENT_STEPS - 1;
       const stayOnFallback = steps.some((s) => s.fallback);
-      const step = await model.agentModelStep({ tenantId, system: context.system, context: context.context, turns, final, stayOnFallback });
+      const step = await model.agentModelStep({
+        tenantId,
+        system: context.system,
+        context: context.context,
+        turns,
+        final,
+        stayOnFallback,
+      });
       steps.push(step);
       if (step.toolCalls.length === 0 || final) {
         text = step.text;
@@ -211,7 +241,12 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       turns.push({ role: 'assistant', text: step.text, toolCalls: step.toolCalls });
       const results: { id: string; name: string; output: string }[] = [];
       for (const call of step.toolCalls) {
-        const output = await acts.agentTool({ tenantId, clientId: context.clientId, name: call.name, input: call.input });
+        const output = await acts.agentTool({
+          tenantId,
+          clientId: context.clientId,
+          name: call.name,
+          input: call.input,
+        });
         toolCalls.push({ name: call.name, input: call.input, output });
         results.push({ id: call.id, name: call.name, output: JSON.stringify(output) });
       }
@@ -227,11 +262,22 @@ export async function replyAgent(input: ReplyAgentInput): Promise<void> {
       messageId,
       clientId: context.clientId,
       text,
-      steps: steps.map((s) => ({ provider: s.provider, model: s.model, inputTokens: s.inputTokens, outputTokens: s.outputTokens, fallback: s.fallback })),
+      steps: steps.map((s) => ({
+        provider: s.provider,
+        model: s.model,
+        inputTokens: s.inputTokens,
+        outputTokens: s.outputTokens,
+        fallback: s.fallback,
+      })),
       toolCalls,
       draftTtlHours: context.draftTtlHours,
     });
-    const autoSend = await acts.agentMayAutoSend({ tenantId, autoSend: context.autoSend, screenedSafe: context.screenedSafe, toolCalls });
+    const autoSend = await acts.agentMayAutoSend({
+      tenantId,
+      autoSend: context.autoSend,
+      screenedSafe: context.screenedSafe,
+      toolCalls,
+    });
     return { draftId, autoSend, ttlHours: context.draftTtlHours };
   }
 

@@ -1,7 +1,14 @@
 // One durable workflow per outbound text (workflowId sms:<tenant>:<sms>), the twin of
 // emailDelivery: Temporal owns the retries, with backoff inside a total budget; the activity
 // makes each try safe to repeat (consent re-read, a lost answer looked for before a resend).
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { createSmsDeliveryActivities } from '../activities/sms-delivery';
 import { smsDeliveryStatusQuery, type SmsDeliveryInput, type SmsDeliveryResult } from './sms-delivery.contract';
 import { RECORD_ACTIVITY_OPTIONS, sendActivityOptions } from './delivery-retry';

@@ -34,8 +34,14 @@ export async function stripeEvent(input: StripeEventInput): Promise<StripeEventR
   let signalled: StripeEventResult['signalled'] = null;
   const reminders = applied.reminderWorkflowId;
   // The row is already paid: `recorded` tells the reminders not to write it again.
-  if (reminders && applied.outcome === 'paid' && (await signalIfRunning(reminders, paidSignal, { method: 'stripe', recorded: true }))) signalled = 'paid';
-  if (reminders && applied.outcome === 'dispute_recorded' && (await signalIfRunning(reminders, pauseSignal))) signalled = 'pause';
+  if (
+    reminders &&
+    applied.outcome === 'paid' &&
+    (await signalIfRunning(reminders, paidSignal, { method: 'stripe', recorded: true }))
+  )
+    signalled = 'paid';
+  if (reminders && applied.outcome === 'dispute_recorded' && (await signalIfRunning(reminders, pauseSignal)))
+    signalled = 'pause';
   if (applied.alertEmailId) await deliverAlert(input, applied.alertEmailId, applied.invoiceId);
   return { outcome: applied.outcome, invoiceId: applied.invoiceId, signalled, alertEmailId: applied.alertEmailId };
 }
@@ -44,7 +50,11 @@ export async function stripeEvent(input: StripeEventInput): Promise<StripeEventR
  * False when the reminder workflow has already ended (paid by hand, voided, all reminders done
  * and the wait over) or was never started: there is nothing left to tell it.
  */
-async function signalIfRunning<Args extends unknown[]>(workflowId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<boolean> {
+async function signalIfRunning<Args extends unknown[]>(
+  workflowId: string,
+  signal: SignalDefinition<Args>,
+  ...args: Args
+): Promise<boolean> {
   try {
     await getExternalWorkflowHandle(workflowId).signal(signal, ...args);
     return true;
@@ -60,7 +70,11 @@ async function deliverAlert(input: StripeEventInput, emailId: string, invoiceId:
   const { tenantId, emailRetry: retry, deliveryTaskQueue } = input;
   try {
     await startChild(emailDelivery, {
-      ...emailDeliveryChild({ tenantId, emailId, retry }, invoiceId ? [{ key: InvoiceIdKey, value: invoiceId }] : [], deliveryTaskQueue),
+      ...emailDeliveryChild(
+        { tenantId, emailId, retry },
+        invoiceId ? [{ key: InvoiceIdKey, value: invoiceId }] : [],
+        deliveryTaskQueue,
+      ),
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   } catch (err) {

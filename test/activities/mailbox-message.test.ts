@@ -64,13 +64,19 @@ describe('toInboundMessage', () => {
   it('turns an HTML-only body into text', () => {
     const m = toInboundMessage(
       MAILBOX,
-      gmailMessage({ text: null, html: '<html><body><p>Hello <b>there</b>,</p><p>Tuesday at <i>10</i>?</p><img src="cid:x"></body></html>' }),
+      gmailMessage({
+        text: null,
+        html: '<html><body><p>Hello <b>there</b>,</p><p>Tuesday at <i>10</i>?</p><img src="cid:x"></body></html>',
+      }),
     );
     expect(m.bodyText).toBe('Hello there,\n\nTuesday at 10?');
   });
 
   it('copes with missing or broken headers', () => {
-    const m = toInboundMessage(MAILBOX, gmailMessage({ headers: { from: 'not an address', date: 'yesterday-ish' }, text: null, historyId: '' }));
+    const m = toInboundMessage(
+      MAILBOX,
+      gmailMessage({ headers: { from: 'not an address', date: 'yesterday-ish' }, text: null, historyId: '' }),
+    );
     expect(m).toMatchObject({
       fromHeader: 'not an address',
       fromEmail: null,

@@ -26,7 +26,12 @@ function fakeSms(behaviour: { send?: () => Promise<SentSms>; found?: SentSms | n
 }
 
 const twilioError = (code: string, retryable: boolean) =>
-  new UpstreamError(`twilio messages.create failed: ${code}`, { provider: 'twilio', code, retryable, ...(code === 'maybe_sent' ? { ambiguous: true } : {}) });
+  new UpstreamError(`twilio messages.create failed: ${code}`, {
+    provider: 'twilio',
+    code,
+    retryable,
+    ...(code === 'maybe_sent' ? { ambiguous: true } : {}),
+  });
 
 async function attempt<T>(n: number, fn: () => Promise<T>): Promise<T> {
   return new MockActivityEnvironment({ attempt: n, scheduledTimestampMs: Date.parse('2026-11-26T10:00:00Z') }).run(fn);
@@ -58,13 +63,19 @@ it('a lost answer (maybe_sent) leaves as a retryable failure, so the next attemp
 });
 
 it('a retryable error is a retryable failure; a permanent one is thrown as is for the caller to record', async () => {
-  const retryable = await attempt(1, () => sendTextOnce(fakeSms({ send: () => Promise.reject(twilioError('rate_limited', true)) }).sms, TEXT)).catch((e: unknown) => e);
+  const retryable = await attempt(1, () =>
+    sendTextOnce(fakeSms({ send: () => Promise.reject(twilioError('rate_limited', true)) }).sms, TEXT),
+  ).catch((e: unknown) => e);
   expect(retryable).toMatchObject({ type: 'rate_limited', nonRetryable: false });
-  const permanent = await attempt(1, () => sendTextOnce(fakeSms({ send: () => Promise.reject(twilioError('recipient_opted_out', false)) }).sms, TEXT)).catch((e: unknown) => e);
+  const permanent = await attempt(1, () =>
+    sendTextOnce(fakeSms({ send: () => Promise.reject(twilioError('recipient_opted_out', false)) }).sms, TEXT),
+  ).catch((e: unknown) => e);
   expect(permanent).toBeInstanceOf(UpstreamError);
   expect(permanent).toMatchObject({ code: 'recipient_opted_out' });
 });
 
 it('the status callback URL names our ids in its query', () => {
-  expect(smsStatusCallbackUrl('https://api.example.com', { tenantId: 't1', smsId: 's1' })).toBe('https://api.example.com/api/sms/status?tenantId=t1&smsId=s1');
+  expect(smsStatusCallbackUrl('https://api.example.com', { tenantId: 't1', smsId: 's1' })).toBe(
+    'https://api.example.com/api/sms/status?tenantId=t1&smsId=s1',
+  );
 });

@@ -23,10 +23,18 @@ let adaId: string;
 let adaInvoice: { id: string; paymentUrl: string };
 let boInvoice: { id: string; paymentUrl: string };
 
-const call = (method: string, path: string, json?: unknown, user = owner) => e2e.call(method, path, { token: user.accessToken, ...(json !== undefined ? { json } : {}) });
+const call = (method: string, path: string, json?: unknown, user = owner) =>
+  e2e.call(method, path, { token: user.accessToken, ...(json !== undefined ? { json } : {}) });
 
 async function invoiceWithLink(clientId: string, description: string) {
-  const created = await call('POST', '/api/invoices', { clientId, amountCents: 8_400, currency: 'usd', description, dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), scheduleDays: [7] });
+  const created = await call('POST', '/api/invoices', {
+    clientId,
+    amountCents: 8_400,
+    currency: 'usd',
+    description,
+    dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    scheduleDays: [7],
+  });
   expect(created.status).toBe(201);
   return eventually(async () => {
     const res = await call('GET', `/api/invoices/${created.body.id}`);
@@ -37,8 +45,14 @@ async function invoiceWithLink(clientId: string, description: string) {
 /** Mail from `from` in a new thread, and the pending draft the agent made for it. */
 async function mailAndDraft(from: string, mail: { subject: string; text: string }) {
   const dropped = await dropMail(e2e.sandbox, { to: owner.email, from, ...mail });
-  const thread = await eventually(async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === dropped.threadId), 20_000);
-  const draft = await eventually(async () => (await call('GET', `/api/agents/drafts?threadId=${thread.id}`)).body.items[0], 30_000);
+  const thread = await eventually(
+    async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === dropped.threadId),
+    20_000,
+  );
+  const draft = await eventually(
+    async () => (await call('GET', `/api/agents/drafts?threadId=${thread.id}`)).body.items[0],
+    30_000,
+  );
   const detail = (await call('GET', `/api/agents/drafts/${draft.id}`)).body;
   return { dropped, thread, draft, detail };
 }
@@ -52,7 +66,9 @@ beforeAll(async () => {
   const allDay = [{ open: '00:00', close: '24:00' }];
   const hours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, allDay]));
   expect((await call('PUT', '/api/tenant/hours', { hours })).status).toBe(200);
-  serviceId = (await call('POST', '/api/services', { name: 'Haircut', durationMinutes: 30, priceCents: 4000, currency: 'usd' })).body.id;
+  serviceId = (
+    await call('POST', '/api/services', { name: 'Haircut', durationMinutes: 30, priceCents: 4000, currency: 'usd' })
+  ).body.id;
   adaId = (await call('POST', '/api/clients', ada)).body.id;
   const boId = (await call('POST', '/api/clients', bo)).body.id;
   adaInvoice = await invoiceWithLink(adaId, 'Colour and cut');
@@ -61,7 +77,12 @@ beforeAll(async () => {
     enabled: true,
     autoSend: 'off',
     draftTtlHours: 48,
-    businessProfile: { description: 'A hair studio', policies: 'Cancel 24 hours ahead', faq: [{ q: 'Parking?', a: 'Free at the back' }], signature: 'Anna at Studio North' },
+    businessProfile: {
+      description: 'A hair studio',
+      policies: 'Cancel 24 hours ahead',
+      faq: [{ q: 'Parking?', a: 'Free at the back' }],
+      signature: 'Anna at Studio North',
+    },
   });
   expect(settings.status).toBe(200);
   mailbox = await connectGmail(e2e.call, owner);
@@ -73,7 +94,12 @@ afterAll(() => e2e?.close());
 it('drafts an answer to a slot request with a slot that is free, sends nothing until approved, then one threaded reply', async () => {
   // Ada's own booking takes the first free time, so the slot offered must be a later one.
   const { dropped, thread, draft, detail } = await mailAndDraft(`${ada.name} <${ada.email}>`, AGENT_INBOUND.slotAsk);
-  expect(draft).toMatchObject({ status: 'pending', clientId: adaId, threadId: thread.id, llm: { provider: 'anthropic' } });
+  expect(draft).toMatchObject({
+    status: 'pending',
+    clientId: adaId,
+    threadId: thread.id,
+    llm: { provider: 'anthropic' },
+  });
   expect(draft.llm.inputTokens).toBeGreaterThan(0);
   expect(detail.toolCalls.map((c: any) => c.name)).toEqual(['find_free_slots']);
   const offered = detail.toolCalls[0].output.items[0].startAt as string;
@@ -82,7 +108,10 @@ it('drafts an answer to a slot request with a slot that is free, sends nothing u
   expect(detail.message).toMatchObject({ subject: AGENT_INBOUND.slotAsk.subject });
   const from = new Date(offered);
   const to = new Date(from.getTime() + 3_600_000);
-  const free = await call('GET', `/api/calendar/availability?serviceId=${serviceId}&from=${from.toISOString()}&to=${to.toISOString()}`);
+  const free = await call(
+    'GET',
+    `/api/calendar/availability?serviceId=${serviceId}&from=${from.toISOString()}&to=${to.toISOString()}`,
+  );
   expect(free.status).toBe(200);
   expect(free.body.slots.map((s: any) => s.startAt)).toContain(offered);
   expect(await repliesTo(dropped.threadId)).toEqual([]);
@@ -99,7 +128,12 @@ it('drafts an answer to a slot request with a slot that is free, sends nothing u
     return replies.length > 0 ? replies : undefined;
   }, 30_000);
   expect(sent).toHaveLength(1);
-  expect(sent[0]).toMatchObject({ to: ada.email, subject: `Re: ${AGENT_INBOUND.slotAsk.subject}`, inReplyTo: dropped.messageId, text: expect.stringContaining('P.S. See you soon.') });
+  expect(sent[0]).toMatchObject({
+    to: ada.email,
+    subject: `Re: ${AGENT_INBOUND.slotAsk.subject}`,
+    inReplyTo: dropped.messageId,
+    text: expect.stringContaining('P.S. See you soon.'),
+  });
   expect(sent[0].references).toContain(dropped.messageId);
   const after = (await call('GET', `/api/agents/drafts/${draft.id}`)).body;
   expect(after).toMatchObject({ status: 'sent', emailId: approved.body.emailId, text: edited });
@@ -140,10 +174,15 @@ it('a rejected draft is not sent and cannot be approved after', async () => {
 
 it('leaves a newsletter alone: no agent for its thread', async () => {
   const dropped = await dropMail(e2e.sandbox, { to: owner.email, ...AGENT_INBOUND.newsletter });
-  const thread = await eventually(async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === dropped.threadId), 20_000);
+  const thread = await eventually(
+    async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === dropped.threadId),
+    20_000,
+  );
   // The agent is told in the same activity that stores the message: once the pass is over, it would have been.
   await mailboxIdle(e2e.temporal, owner.tenantId, mailbox);
-  await expect(e2e.temporal.workflow.getHandle(agentWorkflowId(owner.tenantId, thread.id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  await expect(
+    e2e.temporal.workflow.getHandle(agentWorkflowId(owner.tenantId, thread.id)).describe(),
+  ).rejects.toBeInstanceOf(WorkflowNotFoundError);
 });
 
 it('when Claude is overloaded, OpenAI drafts the reply and the usage says so', async () => {
@@ -161,7 +200,7 @@ it('when Claude is overloaded, OpenAI drafts the reply and the usage says so', a
   expect(byProvider.anthropic.calls).toBeGreaterThanOrEqual(4);
 });
 
-it("another business sees none of the drafts and cannot act on them", async () => {
+it('another business sees none of the drafts and cannot act on them', async () => {
   const mine = (await call('GET', '/api/agents/drafts')).body.items;
   expect(mine.length).toBeGreaterThan(0);
   const pending = mine.find((d: any) => d.status === 'pending');

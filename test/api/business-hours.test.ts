@@ -17,9 +17,13 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const call = (method: string, path: string, options: Parameters<typeof request>[3] = {}) => request(api.server, method, path, options);
+const call = (method: string, path: string, options: Parameters<typeof request>[3] = {}) =>
+  request(api.server, method, path, options);
 const week = (over: Record<string, { open: string; close: string }[]> = {}) => ({
-  mon: [{ open: '08:00', close: '12:00' }, { open: '13:00', close: '18:00' }],
+  mon: [
+    { open: '08:00', close: '12:00' },
+    { open: '13:00', close: '18:00' },
+  ],
   tue: [{ open: '08:00', close: '18:00' }],
   wed: [],
   thu: [{ open: '08:00', close: '20:00' }],
@@ -59,46 +63,102 @@ it('lets the owner set hours, window and reminders, keeps what is not sent, and 
     json: { hours: week(), cancellationWindowHours: 48, reminders: [{ channel: 'email', minutesBefore: 2880 }] },
   });
   expect(put.status).toBe(200);
-  expect(put.body).toMatchObject({ hours: week(), hoursAreDefault: false, cancellationWindowHours: 48, reminders: [{ channel: 'email', minutesBefore: 2880 }], remindersAreDefault: false });
+  expect(put.body).toMatchObject({
+    hours: week(),
+    hoursAreDefault: false,
+    cancellationWindowHours: 48,
+    reminders: [{ channel: 'email', minutesBefore: 2880 }],
+    remindersAreDefault: false,
+  });
 
-  const hoursOnly = await call('PUT', '/api/tenant/hours', { token: owner.accessToken, json: { hours: week({ wed: [{ open: '10:00', close: '14:00' }] }) } });
-  expect(hoursOnly.body).toMatchObject({ cancellationWindowHours: 48, reminders: [{ channel: 'email', minutesBefore: 2880 }] });
-  expect((await call('GET', '/api/tenant/hours', { token: owner.accessToken })).body.hours.wed).toEqual([{ open: '10:00', close: '14:00' }]);
+  const hoursOnly = await call('PUT', '/api/tenant/hours', {
+    token: owner.accessToken,
+    json: { hours: week({ wed: [{ open: '10:00', close: '14:00' }] }) },
+  });
+  expect(hoursOnly.body).toMatchObject({
+    cancellationWindowHours: 48,
+    reminders: [{ channel: 'email', minutesBefore: 2880 }],
+  });
+  expect((await call('GET', '/api/tenant/hours', { token: owner.accessToken })).body.hours.wed).toEqual([
+    { open: '10:00', close: '14:00' },
+  ]);
 
-  const audit = await call('GET', `/api/audit?target=tenant:${owner.tenantId}&action=tenant.hours_updated`, { token: owner.accessToken });
+  const audit = await call('GET', `/api/audit?target=tenant:${owner.tenantId}&action=tenant.hours_updated`, {
+    token: owner.accessToken,
+  });
   expect(audit.body.items).toHaveLength(2);
 });
 
 it('goes back to the defaults on null', async () => {
-  const res = await call('PUT', '/api/tenant/hours', { token: owner.accessToken, json: { hours: null, reminders: null } });
+  const res = await call('PUT', '/api/tenant/hours', {
+    token: owner.accessToken,
+    json: { hours: null, reminders: null },
+  });
   expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ hoursAreDefault: true, remindersAreDefault: true, hours: { sat: [] }, reminders: [{ channel: 'email', minutesBefore: 1440 }, { channel: 'sms', minutesBefore: 120 }] });
+  expect(res.body).toMatchObject({
+    hoursAreDefault: true,
+    remindersAreDefault: true,
+    hours: { sat: [] },
+    reminders: [
+      { channel: 'email', minutesBefore: 1440 },
+      { channel: 'sms', minutesBefore: 120 },
+    ],
+  });
 });
 
 it('names each range and offset at fault', async () => {
   const res = await call('PUT', '/api/tenant/hours', {
     token: owner.accessToken,
     json: {
-      hours: week({ tue: [{ open: '12:00', close: '11:00' }], thu: [{ open: '08:00', close: '12:00' }, { open: '11:00', close: '15:00' }], fri: [{ open: '25:00', close: '26:00' }] }),
+      hours: week({
+        tue: [{ open: '12:00', close: '11:00' }],
+        thu: [
+          { open: '08:00', close: '12:00' },
+          { open: '11:00', close: '15:00' },
+        ],
+        fri: [{ open: '25:00', close: '26:00' }],
+      }),
       cancellationWindowHours: 1000,
-      reminders: [{ channel: 'email', minutesBefore: 60 }, { channel: 'email', minutesBefore: 60 }, { channel: 'fax', minutesBefore: 1 }],
+      reminders: [
+        { channel: 'email', minutesBefore: 60 },
+        { channel: 'email', minutesBefore: 60 },
+        { channel: 'fax', minutesBefore: 1 },
+      ],
     },
   });
   expect(res.status).toBe(422);
   expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(
-    expect.arrayContaining(['hours.tue.0.close', 'hours.thu.1.open', 'hours.fri.0.open', 'cancellationWindowHours', 'reminders.2.channel', 'reminders.2.minutesBefore']),
+    expect.arrayContaining([
+      'hours.tue.0.close',
+      'hours.thu.1.open',
+      'hours.fri.0.open',
+      'cancellationWindowHours',
+      'reminders.2.channel',
+      'reminders.2.minutesBefore',
+    ]),
   );
   const duplicate = await call('PUT', '/api/tenant/hours', {
     token: owner.accessToken,
-    json: { hours: null, reminders: [{ channel: 'sms', minutesBefore: 60 }, { channel: 'sms', minutesBefore: 60 }] },
+    json: {
+      hours: null,
+      reminders: [
+        { channel: 'sms', minutesBefore: 60 },
+        { channel: 'sms', minutesBefore: 60 },
+      ],
+    },
   });
   expect(duplicate.status).toBe(422);
   expect(duplicate.body.errors).toEqual([{ path: 'reminders.1', message: 'is listed twice' }]);
 });
 
 it('is the owner’s to change, and each business has its own', async () => {
-  expect((await call('PUT', '/api/tenant/hours', { token: admin.accessToken, json: { hours: week() } })).status).toBe(403);
-  await call('PUT', '/api/tenant/hours', { token: owner.accessToken, json: { hours: week({ sun: [{ open: '10:00', close: '12:00' }] }) } });
+  expect((await call('PUT', '/api/tenant/hours', { token: admin.accessToken, json: { hours: week() } })).status).toBe(
+    403,
+  );
+  await call('PUT', '/api/tenant/hours', {
+    token: owner.accessToken,
+    json: { hours: week({ sun: [{ open: '10:00', close: '12:00' }] }) },
+  });
   const theirs = await call('GET', '/api/tenant/hours', { token: other.accessToken });
   expect(theirs.body).toMatchObject({ hoursAreDefault: true, hours: { sun: [] } });
 });

@@ -19,13 +19,23 @@ it("answers ok with the primary calendar's id when Calendar answers, through a w
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ status: 'ok', calendarId: owner.email });
   const calls = await e2e.sandbox.requests('calendar');
-  expect(calls.at(-1)).toMatchObject({ method: 'GET', path: expect.stringContaining('/calendars/primary/events'), status: 200 });
+  expect(calls.at(-1)).toMatchObject({
+    method: 'GET',
+    path: expect.stringContaining('/calendars/primary/events'),
+    status: 200,
+  });
   // Ops see the ping among the business's workflows (the visibility store is eventually consistent).
   const pings = await eventually(async () => {
     const list = await e2e.call('GET', '/api/workflows?type=calendarPing', { token: owner.accessToken });
     return list.body.items.length > 0 ? list.body.items : undefined;
   });
-  expect(pings).toEqual([expect.objectContaining({ type: 'calendarPing', status: 'completed', workflowId: expect.stringMatching(`^calendar-ping:${owner.tenantId}:`) })]);
+  expect(pings).toEqual([
+    expect.objectContaining({
+      type: 'calendarPing',
+      status: 'completed',
+      workflowId: expect.stringMatching(`^calendar-ping:${owner.tenantId}:`),
+    }),
+  ]);
 });
 
 it('answers 503 naming the failure when Calendar keeps failing', async () => {
@@ -33,7 +43,9 @@ it('answers 503 naming the failure when Calendar keeps failing', async () => {
   const res = await e2e.call('GET', '/api/calendar/ping', { token: owner.accessToken });
   expect(res.status).toBe(503);
   expect(res.headers['content-type']).toContain('application/problem+json');
-  expect(res.body.detail).toMatch(/^Google Calendar did not answer: server_error: calendar events.list failed \(HTTP 503\)/);
+  expect(res.body.detail).toMatch(
+    /^Google Calendar did not answer: server_error: calendar events.list failed \(HTTP 503\)/,
+  );
 });
 
 it('answers 503 when no worker takes the ping', async () => {

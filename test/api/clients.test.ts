@@ -54,7 +54,13 @@ describe('creating a client', () => {
   it('accepts 00 international prefixes and defaults consent to none, with no time or source', async () => {
     const res = await post({ name: 'Blaise', phone: '0033 6 12 34 56 78' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ phone: '+33612345678', smsConsent: false, smsConsentAt: null, smsConsentSource: null, email: null });
+    expect(res.body).toMatchObject({
+      phone: '+33612345678',
+      smsConsent: false,
+      smsConsentAt: null,
+      smsConsentSource: null,
+      email: null,
+    });
     const api_ = await post({ name: 'Carl', smsConsent: true });
     expect(api_.body.smsConsentSource).toBe('api');
   });
@@ -71,8 +77,18 @@ describe('creating a client', () => {
     });
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    const byPath = Object.fromEntries(res.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
-    expect(Object.keys(byPath).sort()).toEqual(['email', 'favouriteColour', 'name', 'notes', 'phone', 'smsConsent', 'timezone']);
+    const byPath = Object.fromEntries(
+      res.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]),
+    );
+    expect(Object.keys(byPath).sort()).toEqual([
+      'email',
+      'favouriteColour',
+      'name',
+      'notes',
+      'phone',
+      'smsConsent',
+      'timezone',
+    ]);
     expect(byPath.phone).toMatch(/country code/);
     expect(byPath.timezone).toMatch(/IANA/);
   });
@@ -85,7 +101,9 @@ describe('creating a client', () => {
 
   it('records client.created in the audit log with actor and request id', async () => {
     const res = await post({ name: 'Edsger' }, { 'X-Request-Id': `create-${randomUUID()}` });
-    const audit = await request(api.server, 'GET', `/api/audit?target=client:${res.body.id}`, { token: owner.accessToken });
+    const audit = await request(api.server, 'GET', `/api/audit?target=client:${res.body.id}`, {
+      token: owner.accessToken,
+    });
     expect(audit.body.items).toEqual([
       {
         id: expect.any(String),
@@ -121,16 +139,23 @@ describe('Idempotency-Key', () => {
     const conflict = await post({ name: 'Not Grace' }, { 'Idempotency-Key': key });
     expect(conflict.status).toBe(409);
     expect(conflict.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(conflict.body.errors).toEqual([{ path: 'Idempotency-Key', message: expect.stringMatching(/different request/) }]);
+    expect(conflict.body.errors).toEqual([
+      { path: 'Idempotency-Key', message: expect.stringMatching(/different request/) },
+    ]);
   });
 
   it('creates once when two requests race with one key', async () => {
     const key = randomUUID();
     const name = `Racer ${key}`;
-    const [a, b] = await Promise.all([post({ name }, { 'Idempotency-Key': key }), post({ name }, { 'Idempotency-Key': key })]);
+    const [a, b] = await Promise.all([
+      post({ name }, { 'Idempotency-Key': key }),
+      post({ name }, { 'Idempotency-Key': key }),
+    ]);
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(a.body.id).toBe(b.body.id);
-    const list = await request(api.server, 'GET', `/api/clients?search=${encodeURIComponent(name)}`, { token: staff.accessToken });
+    const list = await request(api.server, 'GET', `/api/clients?search=${encodeURIComponent(name)}`, {
+      token: staff.accessToken,
+    });
     expect(list.body.items).toHaveLength(1);
   });
 
@@ -155,7 +180,9 @@ describe('Idempotency-Key', () => {
     const tableOwner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await tableOwner.connect();
     try {
-      await tableOwner.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [key]);
+      await tableOwner.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [
+        key,
+      ]);
     } finally {
       await tableOwner.end();
     }
@@ -185,7 +212,11 @@ describe('listing and searching', () => {
       ['Charles Babbage', null, '+447911123456'],
       ['Alan Kay', 'kay@example.com', null],
     ] as const) {
-      const res = await post({ name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) }, {}, tenant.accessToken);
+      const res = await post(
+        { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) },
+        {},
+        tenant.accessToken,
+      );
       expect(res.status).toBe(201);
     }
   });
@@ -210,7 +241,8 @@ describe('listing and searching', () => {
   });
 
   it('searches name, email and phone', async () => {
-    const names = async (q: string) => (await list(`?search=${encodeURIComponent(q)}`)).body.items.map((c: { name: string }) => c.name);
+    const names = async (q: string) =>
+      (await list(`?search=${encodeURIComponent(q)}`)).body.items.map((c: { name: string }) => c.name);
     expect(await names('alan')).toEqual(['Alan Kay', 'Alan Turing']);
     expect(await names('bletchley')).toEqual(['Alan Turing']);
     expect(await names('+4479')).toEqual(['Charles Babbage']);
@@ -218,7 +250,12 @@ describe('listing and searching', () => {
   });
 
   it('answers 422 naming limit and cursor when they are wrong', async () => {
-    for (const [query, path] of [['?limit=0', 'limit'], ['?limit=101', 'limit'], ['?limit=abc', 'limit'], ['?cursor=bogus', 'cursor']]) {
+    for (const [query, path] of [
+      ['?limit=0', 'limit'],
+      ['?limit=101', 'limit'],
+      ['?limit=abc', 'limit'],
+      ['?cursor=bogus', 'cursor'],
+    ]) {
       const res = await list(query!);
       expect(res.status).toBe(422);
       expect(res.body.errors[0].path).toBe(path);
@@ -228,7 +265,12 @@ describe('listing and searching', () => {
 
 describe('updating and deleting', () => {
   it('changes only the fields sent, clears with null, and re-stamps consent when it changes', async () => {
-    const created = await post({ name: 'Hedy Lamarr', email: 'hedy@example.com', phone: '+14155552671', smsConsent: true });
+    const created = await post({
+      name: 'Hedy Lamarr',
+      email: 'hedy@example.com',
+      phone: '+14155552671',
+      smsConsent: true,
+    });
     const patch = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, {
       token: staff.accessToken,
       json: { email: null, smsConsent: false, smsConsentSource: 'client asked by phone', phone: '+1 (202) 555-0143' },
@@ -241,34 +283,59 @@ describe('updating and deleting', () => {
       smsConsent: false,
       smsConsentSource: 'client asked by phone',
     });
-    expect(new Date(patch.body.smsConsentAt).getTime()).toBeGreaterThanOrEqual(new Date(created.body.smsConsentAt).getTime());
+    expect(new Date(patch.body.smsConsentAt).getTime()).toBeGreaterThanOrEqual(
+      new Date(created.body.smsConsentAt).getTime(),
+    );
     expect(new Date(patch.body.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.body.updatedAt).getTime());
-    const audit = await request(api.server, 'GET', `/api/audit?target=client:${created.body.id}&action=client.updated`, { token: owner.accessToken });
+    const audit = await request(
+      api.server,
+      'GET',
+      `/api/audit?target=client:${created.body.id}&action=client.updated`,
+      { token: owner.accessToken },
+    );
     expect(audit.body.items[0].detail).toEqual({ fields: ['email', 'phone', 'smsConsent', 'smsConsentSource'] });
   });
 
   it('answers 422 to an empty change and to a consent source without consent', async () => {
     const created = await post({ name: 'Ida' });
-    const empty = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, { token: staff.accessToken, json: {} });
+    const empty = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, {
+      token: staff.accessToken,
+      json: {},
+    });
     expect(empty.status).toBe(422);
-    const source = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, { token: staff.accessToken, json: { smsConsentSource: 'x' } });
-    expect(source.body.errors).toEqual([{ path: 'smsConsentSource', message: 'is only accepted together with smsConsent' }]);
+    const source = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, {
+      token: staff.accessToken,
+      json: { smsConsentSource: 'x' },
+    });
+    expect(source.body.errors).toEqual([
+      { path: 'smsConsentSource', message: 'is only accepted together with smsConsent' },
+    ]);
   });
 
   it('deletes for admins and owners, 403 for staff, then 404', async () => {
     const created = await post({ name: 'Jean Bartik' });
     const denied = await request(api.server, 'DELETE', `/api/clients/${created.body.id}`, { token: staff.accessToken });
     expect(denied.status).toBe(403);
-    const deleted = await request(api.server, 'DELETE', `/api/clients/${created.body.id}`, { token: owner.accessToken });
+    const deleted = await request(api.server, 'DELETE', `/api/clients/${created.body.id}`, {
+      token: owner.accessToken,
+    });
     expect(deleted.status).toBe(204);
-    expect((await request(api.server, 'GET', `/api/clients/${created.body.id}`, { token: staff.accessToken })).status).toBe(404);
-    expect((await request(api.server, 'DELETE', `/api/clients/${created.body.id}`, { token: owner.accessToken })).status).toBe(404);
-    const audit = await request(api.server, 'GET', `/api/audit?target=client:${created.body.id}`, { token: owner.accessToken });
+    expect(
+      (await request(api.server, 'GET', `/api/clients/${created.body.id}`, { token: staff.accessToken })).status,
+    ).toBe(404);
+    expect(
+      (await request(api.server, 'DELETE', `/api/clients/${created.body.id}`, { token: owner.accessToken })).status,
+    ).toBe(404);
+    const audit = await request(api.server, 'GET', `/api/audit?target=client:${created.body.id}`, {
+      token: owner.accessToken,
+    });
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['client.deleted', 'client.created']);
   });
 
   it('answers 404 for an unknown id and 422 naming id for one that is not a UUID', async () => {
-    expect((await request(api.server, 'GET', `/api/clients/${randomUUID()}`, { token: staff.accessToken })).status).toBe(404);
+    expect(
+      (await request(api.server, 'GET', `/api/clients/${randomUUID()}`, { token: staff.accessToken })).status,
+    ).toBe(404);
     const bad = await request(api.server, 'GET', '/api/clients/42', { token: staff.accessToken });
     expect(bad.status).toBe(422);
     expect(bad.body.errors).toEqual([{ path: 'id', message: 'Invalid uuid' }]);
@@ -281,9 +348,16 @@ describe('the audit log', () => {
     const admin = await createUser(api.server, tenant, 'admin');
     for (const name of ['One', 'Two', 'Three']) await post({ name }, {}, admin.accessToken);
     expect((await request(api.server, 'GET', '/api/audit', { token: admin.accessToken })).status).toBe(403);
-    const page1 = await request(api.server, 'GET', '/api/audit?action=client.created&limit=2', { token: tenant.accessToken });
+    const page1 = await request(api.server, 'GET', '/api/audit?action=client.created&limit=2', {
+      token: tenant.accessToken,
+    });
     expect(page1.status).toBe(200);
-    const page2 = await request(api.server, 'GET', `/api/audit?action=client.created&limit=2&cursor=${page1.body.nextCursor}`, { token: tenant.accessToken });
+    const page2 = await request(
+      api.server,
+      'GET',
+      `/api/audit?action=client.created&limit=2&cursor=${page1.body.nextCursor}`,
+      { token: tenant.accessToken },
+    );
     const entries = [...page1.body.items, ...page2.body.items];
     expect(entries).toHaveLength(3);
     expect(page2.body.nextCursor).toBeNull();

@@ -30,11 +30,21 @@ beforeAll(async () => {
   ownerA = await registerTenant(e2e.server, { businessName: 'Codec Salon A' });
   staffA = await createUser(e2e.server, ownerA, 'staff');
   ownerB = await registerTenant(e2e.server, { businessName: 'Codec Salon B' });
-  const client = await e2e.call('POST', '/api/clients', { token: ownerA.accessToken, json: { name: 'Iris Client', email: `iris-${randomUUID()}@client.example` } });
+  const client = await e2e.call('POST', '/api/clients', {
+    token: ownerA.accessToken,
+    json: { name: 'Iris Client', email: `iris-${randomUUID()}@client.example` },
+  });
   clientId = client.body.id;
   const invoice = await e2e.call('POST', '/api/invoices', {
     token: ownerA.accessToken,
-    json: { clientId, amountCents: 4_200, currency: 'usd', description: 'Manicure', dueDate: DateTime.utc().plus({ days: 20 }).toISODate(), channels: ['email'] },
+    json: {
+      clientId,
+      amountCents: 4_200,
+      currency: 'usd',
+      description: 'Manicure',
+      dueDate: DateTime.utc().plus({ days: 20 }).toISODate(),
+      channels: ['email'],
+    },
   });
   expect(invoice.status).toBe(201);
   // The history as Temporal stores it, read without the codec, in the remote-codec JSON form.
@@ -42,7 +52,9 @@ beforeAll(async () => {
   const history = await raw.workflow.getHandle(invoice.body.workflowId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   inputPayload = {
-    metadata: Object.fromEntries(Object.entries(payload?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(payload?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     data: Buffer.from(payload?.data ?? []).toString('base64'),
   };
 });
@@ -75,7 +87,10 @@ it('refuses without a token (401), to staff (403) and to another business (403)'
 });
 
 it('refuses a payload relabelled with the caller’s tenant, or stripped of its label', async () => {
-  const relabelled = { ...inputPayload, metadata: { ...inputPayload.metadata, 'frontdesk-tenant-id': b64(ownerB.tenantId) } };
+  const relabelled = {
+    ...inputPayload,
+    metadata: { ...inputPayload.metadata, 'frontdesk-tenant-id': b64(ownerB.tenantId) },
+  };
   const asB = await decode([relabelled], { token: ownerB.accessToken });
   expect(asB.status).toBe(403);
   expect(asB.text).not.toContain(clientId);
@@ -92,7 +107,10 @@ it('passes payloads that are not encrypted through unchanged', async () => {
 
 it("encodes for the caller's business only", async () => {
   const plain = { metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify({ note: 'typed in the UI' })) };
-  const encoded = await e2e.call('POST', '/api/temporal/codec/encode', { token: ownerA.accessToken, json: { payloads: [plain] } });
+  const encoded = await e2e.call('POST', '/api/temporal/codec/encode', {
+    token: ownerA.accessToken,
+    json: { payloads: [plain] },
+  });
   expect(encoded.status).toBe(200);
   const [payload] = encoded.body.payloads;
   expect(unb64(payload.metadata['frontdesk-tenant-id'])).toBe(ownerA.tenantId);
@@ -114,7 +132,9 @@ describe('signing in the Temporal UI', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(UI_ORIGIN);
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^frontdesk_codec_session=[^;]+; path=\/api\/temporal\/codec; expires=.*; samesite=lax; httponly$/);
+    expect(cookie).toMatch(
+      /^frontdesk_codec_session=[^;]+; path=\/api\/temporal\/codec; expires=.*; samesite=lax; httponly$/,
+    );
     return cookie.split(';')[0]!;
   }
 
@@ -122,7 +142,9 @@ describe('signing in the Temporal UI', () => {
     const cookieA = await signIn(ownerA);
     expect((await decode([inputPayload], { headers: { Cookie: cookieA } })).status).toBe(200);
     // The UI's "pass access token" may send its own (foreign) token beside the cookie.
-    expect((await decode([inputPayload], { headers: { Cookie: cookieA, Authorization: 'Bearer not-our-token' } })).status).toBe(200);
+    expect(
+      (await decode([inputPayload], { headers: { Cookie: cookieA, Authorization: 'Bearer not-our-token' } })).status,
+    ).toBe(200);
     const cookieB = await signIn(ownerB);
     expect((await decode([inputPayload], { headers: { Cookie: cookieB } })).status).toBe(403);
   });
@@ -134,7 +156,9 @@ describe('signing in the Temporal UI', () => {
     const link = await e2e.call('POST', '/api/temporal/codec/session', { token: ownerA.accessToken });
     const ticket = new URL(link.body.signInUrl).searchParams.get('ticket')!;
     expect((await decode([inputPayload], { token: ticket })).status).toBe(401);
-    expect((await decode([inputPayload], { headers: { Cookie: `frontdesk_codec_session=${ticket}` } })).status).toBe(401);
+    expect((await decode([inputPayload], { headers: { Cookie: `frontdesk_codec_session=${ticket}` } })).status).toBe(
+      401,
+    );
     expect((await e2e.call('GET', `/api/temporal/codec/session?ticket=${ownerA.accessToken}`)).status).toBe(401);
     const audit = await e2e.call('GET', '/api/audit?action=codec.sign_in_link_created', { token: ownerA.accessToken });
     expect(audit.body.items.length).toBeGreaterThanOrEqual(2);
@@ -156,7 +180,11 @@ describe('signing in the Temporal UI', () => {
 describe('CORS for the Temporal UI', () => {
   it("answers the UI's preflight with its origin and credentials allowed", async () => {
     const res = await e2e.call('OPTIONS', '/api/temporal/codec/decode?preserveStorageRefs=true', {
-      headers: { Origin: UI_ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace' },
+      headers: {
+        Origin: UI_ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-namespace',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
@@ -168,11 +196,19 @@ describe('CORS for the Temporal UI', () => {
 
   it('gives another origin nothing, and keeps the UI origin off the rest of the API', async () => {
     const evil = await e2e.call('OPTIONS', '/api/temporal/codec/decode', {
-      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://evil.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
     const elsewhere = await e2e.call('OPTIONS', '/api/clients', {
-      headers: { Origin: UI_ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: UI_ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
   });

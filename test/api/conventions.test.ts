@@ -25,8 +25,13 @@ function problemFailures(route: string, res: TestResponse, status: number): stri
   const failures: string[] = [];
   if (res.status !== status) failures.push(`${route}: ${res.status} instead of ${status} (${res.text.slice(0, 120)})`);
   else {
-    if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) failures.push(`${route}: content-type ${res.headers['content-type']}`);
-    if (res.body?.status !== status || typeof res.body?.detail !== 'string' || res.body?.requestId !== res.headers['x-request-id']) {
+    if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? ''))
+      failures.push(`${route}: content-type ${res.headers['content-type']}`);
+    if (
+      res.body?.status !== status ||
+      typeof res.body?.detail !== 'string' ||
+      res.body?.requestId !== res.headers['x-request-id']
+    ) {
       failures.push(`${route}: body ${res.text.slice(0, 120)}`);
     }
   }
@@ -46,7 +51,13 @@ it('answers 403 problem+json to staff on every admin or owner route', async () =
   const guarded = routes.filter((r) => r.doc!.access === 'admin' || r.doc!.access === 'owner');
   expect(guarded.length).toBeGreaterThan(3);
   for (const route of guarded) {
-    failures.push(...problemFailures(name(route), await request(api.server, route.method, fill(route, VALID_ID), { token: staff.accessToken }), 403));
+    failures.push(
+      ...problemFailures(
+        name(route),
+        await request(api.server, route.method, fill(route, VALID_ID), { token: staff.accessToken }),
+        403,
+      ),
+    );
   }
   expect(failures).toEqual([]);
 });
@@ -58,11 +69,15 @@ describe('on every route that takes a body', () => {
   it('answers 422 naming each field: unknown ones, missing ones, wrong types', async () => {
     const failures: string[] = [];
     for (const route of bodyRoutes()) {
-      const res = await request(api.server, route.method, fill(route, VALID_ID), { token: token(), json: { notAField: true } });
+      const res = await request(api.server, route.method, fill(route, VALID_ID), {
+        token: token(),
+        json: { notAField: true },
+      });
       failures.push(...problemFailures(name(route), res, 422));
       const paths: string[] = (res.body?.errors ?? []).map((e: { path: string }) => e.path);
       if (!paths.includes('notAField')) failures.push(`${name(route)}: unknown field not named (${paths.join(', ')})`);
-      if (paths.some((p) => p === '' || typeof p !== 'string')) failures.push(`${name(route)}: an error without a path`);
+      if (paths.some((p) => p === '' || typeof p !== 'string'))
+        failures.push(`${name(route)}: an error without a path`);
     }
     expect(failures).toEqual([]);
   });
@@ -72,9 +87,36 @@ describe('on every route that takes a body', () => {
     for (const route of bodyRoutes()) {
       const path = fill(route, VALID_ID);
       const headers = { Authorization: `Bearer ${token()}` };
-      failures.push(...problemFailures(`${name(route)} malformed`, await request(api.server, route.method, path, { raw: '{"name":', headers: { ...headers, 'Content-Type': 'application/json' } }), 400));
-      failures.push(...problemFailures(`${name(route)} form`, await request(api.server, route.method, path, { raw: 'name=x', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' } }), 415));
-      failures.push(...problemFailures(`${name(route)} huge`, await request(api.server, route.method, path, { raw: JSON.stringify({ name: 'x'.repeat(5000) }), headers: { ...headers, 'Content-Type': 'application/json' } }), 413));
+      failures.push(
+        ...problemFailures(
+          `${name(route)} malformed`,
+          await request(api.server, route.method, path, {
+            raw: '{"name":',
+            headers: { ...headers, 'Content-Type': 'application/json' },
+          }),
+          400,
+        ),
+      );
+      failures.push(
+        ...problemFailures(
+          `${name(route)} form`,
+          await request(api.server, route.method, path, {
+            raw: 'name=x',
+            headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+          }),
+          415,
+        ),
+      );
+      failures.push(
+        ...problemFailures(
+          `${name(route)} huge`,
+          await request(api.server, route.method, path, {
+            raw: JSON.stringify({ name: 'x'.repeat(5000) }),
+            headers: { ...headers, 'Content-Type': 'application/json' },
+          }),
+          413,
+        ),
+      );
     }
     expect(failures).toEqual([]);
   });
@@ -83,10 +125,14 @@ describe('on every route that takes a body', () => {
 it('answers 422 naming the parameter on every id route given an id that is not a UUID', async () => {
   const failures: string[] = [];
   for (const route of routes.filter((r) => r.doc!.params && r.doc!.access !== 'public')) {
-    const res = await request(api.server, route.method, fill(route, 'not-a-uuid'), { token: owner.accessToken, ...(route.method === 'GET' ? {} : { json: {} }) });
+    const res = await request(api.server, route.method, fill(route, 'not-a-uuid'), {
+      token: owner.accessToken,
+      ...(route.method === 'GET' ? {} : { json: {} }),
+    });
     failures.push(...problemFailures(name(route), res, 422));
     for (const param of route.paramNames) {
-      if (!(res.body?.errors ?? []).some((e: { path: string }) => e.path === param)) failures.push(`${name(route)}: ${param} not named`);
+      if (!(res.body?.errors ?? []).some((e: { path: string }) => e.path === param))
+        failures.push(`${name(route)}: ${param} not named`);
     }
   }
   expect(failures).toEqual([]);
@@ -94,7 +140,9 @@ it('answers 422 naming the parameter on every id route given an id that is not a
 
 it('answers 422 naming limit on every list given ?limit=1000', async () => {
   const failures: string[] = [];
-  const lists = routes.filter((r) => r.method === 'GET' && r.doc!.query && 'limit' in ((r.doc!.query as any).shape ?? {}));
+  const lists = routes.filter(
+    (r) => r.method === 'GET' && r.doc!.query && 'limit' in ((r.doc!.query as any).shape ?? {}),
+  );
   expect(lists.length).toBeGreaterThanOrEqual(3);
   for (const route of lists) {
     const res = await request(api.server, 'GET', `${fill(route, VALID_ID)}?limit=1000`, { token: owner.accessToken });
@@ -105,8 +153,20 @@ it('answers 422 naming limit on every list given ?limit=1000', async () => {
 });
 
 it('answers 404 problem+json to unknown routes and ids', async () => {
-  expect(problemFailures('unknown route', await request(api.server, 'GET', '/api/nothing-here', { token: owner.accessToken }), 404)).toEqual([]);
-  expect(problemFailures('unknown client', await request(api.server, 'GET', `/api/clients/${VALID_ID}`, { token: owner.accessToken }), 404)).toEqual([]);
+  expect(
+    problemFailures(
+      'unknown route',
+      await request(api.server, 'GET', '/api/nothing-here', { token: owner.accessToken }),
+      404,
+    ),
+  ).toEqual([]);
+  expect(
+    problemFailures(
+      'unknown client',
+      await request(api.server, 'GET', `/api/clients/${VALID_ID}`, { token: owner.accessToken }),
+      404,
+    ),
+  ).toEqual([]);
 });
 
 it('never leaks a stack trace or internals in a problem', async () => {

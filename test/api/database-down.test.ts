@@ -35,16 +35,29 @@ it('answers 503 naming the database, and reports it in the system status', async
 });
 
 it('answers 503 too where no tenant transaction wraps the request: sign-in and the Stripe webhook', async () => {
-  const login = await request(api.server, 'POST', '/api/auth/login', { json: { email: 'someone@test.example', password: 'a long test passphrase' } });
+  const login = await request(api.server, 'POST', '/api/auth/login', {
+    json: { email: 'someone@test.example', password: 'a long test passphrase' },
+  });
   expect(login.status).toBe(503);
   expect(login.headers['content-type']).toMatch(/application\/problem\+json/);
   expect(login.body.detail).toMatch(/database/i);
 
   // Signed as Stripe signs: past the signature check, the event needs the database. A 5xx makes
   // Stripe deliver it again later.
-  const payload = JSON.stringify({ id: 'evt_dbdown', object: 'event', type: 'charge.refunded', data: { object: { object: 'charge', id: 'ch_1', payment_intent: 'pi_1', amount_refunded: 100 } } });
-  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: api.config.stripe.webhookSecret as string });
-  const webhook = await request(api.server, 'POST', '/api/stripe/webhook', { raw: payload, headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature } });
+  const payload = JSON.stringify({
+    id: 'evt_dbdown',
+    object: 'event',
+    type: 'charge.refunded',
+    data: { object: { object: 'charge', id: 'ch_1', payment_intent: 'pi_1', amount_refunded: 100 } },
+  });
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: api.config.stripe.webhookSecret as string,
+  });
+  const webhook = await request(api.server, 'POST', '/api/stripe/webhook', {
+    raw: payload,
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+  });
   expect(webhook.status).toBe(503);
   expect(webhook.body.detail).toMatch(/database/i);
 });

@@ -53,11 +53,22 @@ it('renders the OpenAPI document in headless Chromium from local assets only', a
   await page.locator('.swagger-ui .info .title').filter({ hasText: 'Frontdesk API' }).waitFor({ timeout: 30_000 });
   await page.locator('.opblock-summary-path', { hasText: '/api/clients/{id}' }).first().waitFor();
   const text = await page.locator('#swagger-ui').innerText();
-  for (const expected of ['/api/auth/register', '/api/auth/login', '/api/clients', '/api/audit', '/api/system/status', 'Authorize']) {
+  for (const expected of [
+    '/api/auth/register',
+    '/api/auth/login',
+    '/api/clients',
+    '/api/audit',
+    '/api/system/status',
+    'Authorize',
+  ]) {
     expect(text).toContain(expected);
   }
   // Opening an operation shows the schema generated from zod.
-  await page.locator('.opblock-summary-path', { hasText: /^\/api\/clients$/ }).locator('xpath=ancestor::*[contains(@class,"opblock-summary")]').first().click();
+  await page
+    .locator('.opblock-summary-path', { hasText: /^\/api\/clients$/ })
+    .locator('xpath=ancestor::*[contains(@class,"opblock-summary")]')
+    .first()
+    .click();
   await page.getByText('smsConsentSource').first().waitFor();
 
   expect(foreign).toEqual([]);

@@ -27,7 +27,11 @@ async function sendEmail(subject: string, extra: Record<string, unknown> = {}) {
     json: { to: 'client@example.com', subject, text: `Body of ${subject}`, ...extra },
   });
   expect(res.status).toBe(202);
-  expect(res.body).toEqual({ id: expect.any(String), status: 'queued', workflowId: `email:${owner.tenantId}:${res.body.id}` });
+  expect(res.body).toEqual({
+    id: expect.any(String),
+    status: 'queued',
+    workflowId: `email:${owner.tenantId}:${res.body.id}`,
+  });
   return res.body.id as string;
 }
 
@@ -38,15 +42,27 @@ async function settled(id: string, timeoutMs = 30_000) {
   }, timeoutMs);
 }
 
-const sendRequests = async () => (await e2e.sandbox.requests('gmail')).filter((r) => r.method === 'POST' && r.path.endsWith('/messages/send'));
+const sendRequests = async () =>
+  (await e2e.sandbox.requests('gmail')).filter((r) => r.method === 'POST' && r.path.endsWith('/messages/send'));
 
 it('sends through Gmail with a Message-ID derived from the email id, and shows it sent', async () => {
   const id = await sendEmail('Hello from the salon');
   const email = await settled(id);
-  expect(email).toMatchObject({ status: 'sent', attempts: 1, lastError: null, gmailMessageId: expect.any(String), sentAt: expect.any(String) });
+  expect(email).toMatchObject({
+    status: 'sent',
+    attempts: 1,
+    lastError: null,
+    gmailMessageId: expect.any(String),
+    sentAt: expect.any(String),
+  });
   const sent = await e2e.sandbox.sent('gmail');
   expect(sent).toEqual([
-    expect.objectContaining({ to: 'client@example.com', from: owner.email, subject: 'Hello from the salon', messageId: `<${id}@frontdesk.mail>` }),
+    expect.objectContaining({
+      to: 'client@example.com',
+      from: owner.email,
+      subject: 'Hello from the salon',
+      messageId: `<${id}@frontdesk.mail>`,
+    }),
   ]);
   // The workflow is visible to ops by its id, tenant and email search attributes.
   const handle = e2e.temporal.workflow.getHandle(`email:${owner.tenantId}:${id}`);
@@ -65,7 +81,12 @@ it('retries two 503s with growing backoff and sends once, on the third attempt',
   expect((await e2e.sandbox.sent('gmail')).filter((m) => m.subject === 'Survives two outages')).toHaveLength(1);
 
   const calls = (await e2e.sandbox.requests('gmail')).slice(-4); // send(503), search(503), search, send
-  expect(calls.map((c) => [c.fault, c.status])).toEqual([[true, 503], [true, 503], [false, 200], [false, 200]]);
+  expect(calls.map((c) => [c.fault, c.status])).toEqual([
+    [true, 503],
+    [true, 503],
+    [false, 200],
+    [false, 200],
+  ]);
   const gap = (a: number, b: number) => Date.parse(calls[b]!.at) - Date.parse(calls[a]!.at);
   expect(gap(0, 1)).toBeGreaterThanOrEqual(1_000 - 50); // 1 s backoff after the first failure
   expect(gap(1, 2)).toBeGreaterThanOrEqual(2_000 - 50); // then 2 s
@@ -86,7 +107,14 @@ it('fails an invalid recipient after exactly one attempt', async () => {
     provider: 'gmail',
     status: 400,
     count: 1,
-    body: { error: { code: 400, message: 'Invalid To header', errors: [{ message: 'Invalid To header', domain: 'global', reason: 'invalidArgument' }], status: 'INVALID_ARGUMENT' } },
+    body: {
+      error: {
+        code: 400,
+        message: 'Invalid To header',
+        errors: [{ message: 'Invalid To header', domain: 'global', reason: 'invalidArgument' }],
+        status: 'INVALID_ARGUMENT',
+      },
+    },
   });
   const id = await sendEmail('Nobody home');
   const email = await settled(id);
@@ -97,11 +125,28 @@ it('fails an invalid recipient after exactly one attempt', async () => {
 
 it('fails at once on invalid_grant and marks the Gmail connection for re-authorisation', async () => {
   const other = await registerTenant(e2e.server, { businessName: 'Revoked Studio' });
-  const first = await e2e.call('POST', '/api/emails', { token: other.accessToken, json: { to: 'a@example.com', subject: 'connects the mailbox', text: 'x' } });
-  await eventually(async () => ((await e2e.call('GET', `/api/emails/${first.body.id}`, { token: other.accessToken })).body.status === 'sent' ? true : undefined), 30_000);
+  const first = await e2e.call('POST', '/api/emails', {
+    token: other.accessToken,
+    json: { to: 'a@example.com', subject: 'connects the mailbox', text: 'x' },
+  });
+  await eventually(
+    async () =>
+      (await e2e.call('GET', `/api/emails/${first.body.id}`, { token: other.accessToken })).body.status === 'sent'
+        ? true
+        : undefined,
+    30_000,
+  );
 
-  await e2e.sandbox.fault({ provider: 'google-oauth', status: 400, count: 1, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
-  const res = await e2e.call('POST', '/api/emails', { token: other.accessToken, json: { to: 'a@example.com', subject: 'after revocation', text: 'x' } });
+  await e2e.sandbox.fault({
+    provider: 'google-oauth',
+    status: 400,
+    count: 1,
+    body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+  });
+  const res = await e2e.call('POST', '/api/emails', {
+    token: other.accessToken,
+    json: { to: 'a@example.com', subject: 'after revocation', text: 'x' },
+  });
   const failed = await eventually(async () => {
     const r = await e2e.call('GET', `/api/emails/${res.body.id}`, { token: other.accessToken });
     return r.body.status === 'failed' ? r.body : undefined;
@@ -136,7 +181,10 @@ it('restarts only the failed emails in a bulk retry', async () => {
 
 it('threads a reply: same Gmail thread, In-Reply-To and References of the original, subject kept', async () => {
   const original = await settled(await sendEmail('Booking for Friday'));
-  const replyId = await sendEmail('Re: Booking for Friday', { threadId: original.gmailThreadId, inReplyTo: original.messageId });
+  const replyId = await sendEmail('Re: Booking for Friday', {
+    threadId: original.gmailThreadId,
+    inReplyTo: original.messageId,
+  });
   expect((await settled(replyId)).status).toBe('sent');
   const reply = (await e2e.sandbox.sent('gmail')).find((m) => m.subject === 'Re: Booking for Friday');
   expect(reply).toMatchObject({ threadId: original.gmailThreadId, inReplyTo: original.messageId });
@@ -148,11 +196,16 @@ it('sends a test email to the caller through the same workflow', async () => {
   expect(res.status).toBe(202);
   expect(res.body).toEqual({ emailId: expect.any(String), workflowId: `email:${owner.tenantId}:${res.body.emailId}` });
   expect((await settled(res.body.emailId)).status).toBe('sent');
-  expect((await e2e.sandbox.sent('gmail')).find((m) => m.subject === 'Frontdesk test email')).toMatchObject({ to: owner.email });
+  expect((await e2e.sandbox.sent('gmail')).find((m) => m.subject === 'Frontdesk test email')).toMatchObject({
+    to: owner.email,
+  });
 });
 
 it('answers 422 naming each bad field', async () => {
-  const res = await e2e.call('POST', '/api/emails', { token: owner.accessToken, json: { to: 'not-an-address', subject: '', inReplyTo: 'nope' } });
+  const res = await e2e.call('POST', '/api/emails', {
+    token: owner.accessToken,
+    json: { to: 'not-an-address', subject: '', inReplyTo: 'nope' },
+  });
   expect(res.status).toBe(422);
   expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['inReplyTo', 'subject', 'text', 'to']);
 });
@@ -165,7 +218,11 @@ it('sends exactly one message when the worker is killed mid-send and restarted',
   // Gmail takes the message, then the answer never comes: the worker dies waiting for it.
   await e2e.sandbox.fault({ provider: 'gmail', status: 0, delayMs: 120_000, after: true, count: 1 });
   const id = await sendEmail('Sent while the worker died');
-  await eventually(async () => ((await e2e.sandbox.sent('gmail')).some((m) => m.subject === 'Sent while the worker died') ? true : undefined), 30_000);
+  await eventually(
+    async () =>
+      (await e2e.sandbox.sent('gmail')).some((m) => m.subject === 'Sent while the worker died') ? true : undefined,
+    30_000,
+  );
   await worker.kill();
 
   await e2e.startWorker();

@@ -28,12 +28,20 @@ it('brings in mail whose push never arrived, on the fallback pass', async () => 
   }, 15_000);
 
   const down = await whileApiIsDown(e2e, () =>
-    dropMail(e2e.sandbox, { to: owner.email, from: 'Lee <lee@client.example>', subject: 'Flowers for Friday', text: 'Two bouquets please' }),
+    dropMail(e2e.sandbox, {
+      to: owner.email,
+      from: 'Lee <lee@client.example>',
+      subject: 'Flowers for Friday',
+      text: 'Two bouquets please',
+    }),
   );
   api = down.api;
   expect(down.result.push.status).toBe(0); // nobody answered: the notification is lost
 
-  const thread = await eventually(async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === down.result.threadId), 20_000);
+  const thread = await eventually(
+    async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === down.result.threadId),
+    20_000,
+  );
   expect(thread).toMatchObject({ subject: 'Flowers for Friday', messageCount: 1 });
   const after = await syncStatus(e2e.temporal, mailbox, owner.tenantId);
   // No push reached the workflow: only its timer can have run the pass.

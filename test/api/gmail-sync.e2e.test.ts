@@ -11,7 +11,6 @@ import { startE2E, startWorkerProcess, type E2E } from '../helpers/e2e';
 import { allThreads, connectGmail, dropMail, mailboxIdle, syncStatus, type ConnectedMailbox } from '../helpers/mailbox';
 import { eventually } from '../helpers/sandbox';
 
-
 let e2e: E2E;
 
 beforeAll(async () => {
@@ -31,7 +30,11 @@ async function connectedBusiness(name: string): Promise<{ owner: SignedInUser; m
 /** How many times each Gmail message is stored for the business (read as the app role, under RLS). */
 async function storedCounts(tenantId: string): Promise<Map<string, number>> {
   const rows = await withTenant(e2e.pool, tenantId, (db) =>
-    db.any(sql.type(z.object({ id: z.string(), n: z.number() }))`SELECT gmail_message_id AS id, count(*)::int AS n FROM messages GROUP BY 1`),
+    db.any(
+      sql.type(
+        z.object({ id: z.string(), n: z.number() }),
+      )`SELECT gmail_message_id AS id, count(*)::int AS n FROM messages GROUP BY 1`,
+    ),
   );
   return new Map(rows.map((r) => [r.id, r.n]));
 }
@@ -44,7 +47,12 @@ async function allStoredOnce(tenantId: string, ids: string[], timeoutMs = 30_000
 }
 
 const historyCalls = async () => (await e2e.sandbox.requests('gmail')).filter((r) => r.path.endsWith('/history'));
-const letter = (owner: SignedInUser, i: number) => ({ to: owner.email, from: `client${i}@client.example`, subject: `Question ${i}`, text: `Body ${i}` });
+const letter = (owner: SignedInUser, i: number) => ({
+  to: owner.email,
+  from: `client${i}@client.example`,
+  subject: `Question ${i}`,
+  text: `Body ${i}`,
+});
 
 it('syncs once when the same push is delivered five times, and stores the message once', async () => {
   const { owner, mailbox } = await connectedBusiness('Repeat Salon');
@@ -53,7 +61,13 @@ it('syncs once when the same push is delivered five times, and stores the messag
 
   const dropped = await dropMail(e2e.sandbox, letter(owner, 1)); // the first delivery
   const repeats = await Promise.all(
-    [1, 2, 3, 4].map(() => e2e.sandbox.control('POST', '/_sandbox/gmail/push', { emailAddress: owner.email, historyId: dropped.historyId, token: 'valid' })),
+    [1, 2, 3, 4].map(() =>
+      e2e.sandbox.control('POST', '/_sandbox/gmail/push', {
+        emailAddress: owner.email,
+        historyId: dropped.historyId,
+        token: 'valid',
+      }),
+    ),
   );
   expect([dropped.push.status, ...repeats.map((r) => r.body.status)]).toEqual([204, 204, 204, 204, 204]);
 
@@ -75,10 +89,15 @@ it('recovers every message through a full sync when Gmail no longer has the hist
   await e2e.stopWorker();
   const dropped: Awaited<ReturnType<typeof dropMail>>[] = [];
   for (let i = 1; i <= 5; i += 1) dropped.push(await dropMail(e2e.sandbox, letter(owner, i)));
-  expect((await e2e.sandbox.control('POST', '/_sandbox/gmail/expire-history', { emailAddress: owner.email })).status).toBe(200);
+  expect(
+    (await e2e.sandbox.control('POST', '/_sandbox/gmail/expire-history', { emailAddress: owner.email })).status,
+  ).toBe(200);
   await e2e.startWorker();
 
-  const counts = await allStoredOnce(owner.tenantId, dropped.map((d) => d.id));
+  const counts = await allStoredOnce(
+    owner.tenantId,
+    dropped.map((d) => d.id),
+  );
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
   expect(counts.size).toBe(6);
   const status = await eventually(async () => {
@@ -103,7 +122,11 @@ it('stores a burst of 50 messages with their 50 pushes exactly once each', async
   const { owner } = await connectedBusiness('Busy Studio');
   const dropped = await Promise.all(Array.from({ length: 50 }, (_, i) => dropMail(e2e.sandbox, letter(owner, i))));
   expect(dropped.every((d) => d.push.status === 204)).toBe(true);
-  const counts = await allStoredOnce(owner.tenantId, dropped.map((d) => d.id), 60_000);
+  const counts = await allStoredOnce(
+    owner.tenantId,
+    dropped.map((d) => d.id),
+    60_000,
+  );
   expect(counts.size).toBe(50);
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
   const threads = await allThreads(e2e.call, owner);
@@ -113,7 +136,8 @@ it('stores a burst of 50 messages with their 50 pushes exactly once each', async
 
 it('loses and duplicates nothing when the worker is killed in the middle of a pass', async () => {
   const { owner, mailbox } = await connectedBusiness('Crash Bakery');
-  const cursorBefore = (await withTenant(e2e.pool, owner.tenantId, (db) => findMailbox(db, owner.tenantId)))!.syncHistoryId;
+  const cursorBefore = (await withTenant(e2e.pool, owner.tenantId, (db) => findMailbox(db, owner.tenantId)))!
+    .syncHistoryId;
   await e2e.stopWorker();
   const dropped: Awaited<ReturnType<typeof dropMail>>[] = [];
   for (let i = 1; i <= 12; i += 1) dropped.push(await dropMail(e2e.sandbox, letter(owner, i)));
@@ -124,11 +148,10 @@ it('loses and duplicates nothing when the worker is killed in the middle of a pa
   await blocker.connect();
   const stalled = dropped[6]!;
   await blocker.query('BEGIN');
-  await blocker.query('INSERT INTO threads (tenant_id, mailbox_id, gmail_thread_id, last_message_at) VALUES ($1, $2, $3, now())', [
-    owner.tenantId,
-    mailbox.mailboxId,
-    stalled.threadId,
-  ]);
+  await blocker.query(
+    'INSERT INTO threads (tenant_id, mailbox_id, gmail_thread_id, last_message_at) VALUES ($1, $2, $3, now())',
+    [owner.tenantId, mailbox.mailboxId, stalled.threadId],
+  );
 
   const worker = startWorkerProcess(e2e);
   try {
@@ -150,7 +173,11 @@ it('loses and duplicates nothing when the worker is killed in the middle of a pa
 
   // A new worker takes the pass over once the dead one's heartbeat times out.
   await e2e.startWorker();
-  const counts = await allStoredOnce(owner.tenantId, dropped.map((d) => d.id), 150_000);
+  const counts = await allStoredOnce(
+    owner.tenantId,
+    dropped.map((d) => d.id),
+    150_000,
+  );
   expect(counts.size).toBe(12);
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
   const after = await eventually(async () => {

@@ -80,7 +80,13 @@ describe('connecting', () => {
       const res = await e2e.call('GET', '/api/gmail', { token: owner.accessToken });
       return res.body.watch?.expiresAt && res.body.sync?.historyId ? res.body : undefined;
     }, 15_000);
-    expect(status).toMatchObject({ status: 'connected', email: owner.email, mailboxId: mailbox.mailboxId, detail: null, sync: { lastError: null } });
+    expect(status).toMatchObject({
+      status: 'connected',
+      email: owner.email,
+      mailboxId: mailbox.mailboxId,
+      detail: null,
+      sync: { lastError: null },
+    });
     // users.watch lasts about a week, on the configured topic.
     expect(Date.parse(status.watch.expiresAt) - Date.now()).toBeGreaterThan(6 * 86_400_000);
     const watchCalls = (await e2e.sandbox.requests('gmail')).filter((r) => r.path.endsWith('/watch'));
@@ -93,7 +99,9 @@ describe('connecting', () => {
       expect(JSON.stringify(d.searchAttributes)).not.toContain(owner.email);
       expect(d.status.name).toBe('RUNNING');
     }
-    const audit = await withTenant(e2e.pool, owner.tenantId, (db) => listAuditEntries(db, { action: 'gmail.connected', limit: 10 }));
+    const audit = await withTenant(e2e.pool, owner.tenantId, (db) =>
+      listAuditEntries(db, { action: 'gmail.connected', limit: 10 }),
+    );
     expect(audit).toEqual([expect.objectContaining({ actorId: owner.userId, target: `mailbox:${mailbox.mailboxId}` })]);
   });
 
@@ -114,7 +122,10 @@ describe('connecting', () => {
       .sign(key);
     // An access token is signed with the same key, but is not a connect state.
     for (const bad of [tampered, expired, owner.accessToken]) {
-      const res = await e2e.call('GET', `/api/gmail/oauth/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(bad)}`);
+      const res = await e2e.call(
+        'GET',
+        `/api/gmail/oauth/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(bad)}`,
+      );
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body.errors).toEqual([{ path: 'state', message: expect.any(String) }]);
@@ -130,14 +141,22 @@ describe('connecting', () => {
     expect(again.body.errors).toEqual([{ path: 'state', message: expect.stringMatching(/already used/) }]);
 
     const denied = new URL(await consentCallback(e2e.call, owner), 'http://x');
-    const res = await e2e.call('GET', `/api/gmail/oauth/callback?error=access_denied&state=${encodeURIComponent(denied.searchParams.get('state')!)}`);
+    const res = await e2e.call(
+      'GET',
+      `/api/gmail/oauth/callback?error=access_denied&state=${encodeURIComponent(denied.searchParams.get('state')!)}`,
+    );
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/access_denied/);
   });
 
   it('answers 400 when Google refuses the code, and 503 when Google is down', async () => {
     await mailboxIdle(e2e.temporal, owner.tenantId, mailbox);
-    await e2e.sandbox.fault({ provider: 'google-oauth', status: 400, count: 1, body: { error: 'invalid_grant', error_description: 'Bad Request' } });
+    await e2e.sandbox.fault({
+      provider: 'google-oauth',
+      status: 400,
+      count: 1,
+      body: { error: 'invalid_grant', error_description: 'Bad Request' },
+    });
     const refused = await e2e.call('GET', await consentCallback(e2e.call, owner));
     expect(refused.status).toBe(400);
     await e2e.sandbox.fault({ provider: 'google-oauth', status: 503, count: 1 });
@@ -148,11 +167,15 @@ describe('connecting', () => {
 
   it('replaces the grant on reconnect and keeps the mailbox, its id and its cursor', async () => {
     const before = await mailboxRow();
-    const renewed = (await mailboxIdle(e2e.temporal, owner.tenantId, mailbox)) && (await e2e.temporal.workflow.getHandle(mailbox.watchWorkflowId).query(mailboxWatchStatusQuery)).renewals;
+    const renewed =
+      (await mailboxIdle(e2e.temporal, owner.tenantId, mailbox)) &&
+      (await e2e.temporal.workflow.getHandle(mailbox.watchWorkflowId).query(mailboxWatchStatusQuery)).renewals;
     const again = await connectGmail(e2e.call, owner);
     expect(again.mailboxId).toBe(mailbox.mailboxId);
     const after = await mailboxRow();
-    expect(openRefreshToken(e2e.config, after!.refreshTokenCiphertext)).not.toBe(openRefreshToken(e2e.config, before!.refreshTokenCiphertext));
+    expect(openRefreshToken(e2e.config, after!.refreshTokenCiphertext)).not.toBe(
+      openRefreshToken(e2e.config, before!.refreshTokenCiphertext),
+    );
     expect(after!.syncHistoryId).not.toBeNull();
     // The watch is renewed at once by the same workflow.
     await eventually(async () => {
@@ -173,9 +196,19 @@ describe('connecting', () => {
     expect(await e2e.temporal.workflow.getHandle(first.watchWorkflowId).result()).toBe('disconnected');
 
     // Mail to the old address is no longer this business's; mail to the new one is.
-    const old = await dropMail(e2e.sandbox, { to: other.email, from: 'x@client.example', subject: 'To the old address', text: 'x' });
+    const old = await dropMail(e2e.sandbox, {
+      to: other.email,
+      from: 'x@client.example',
+      subject: 'To the old address',
+      text: 'x',
+    });
     expect(old.push.status).toBe(204);
-    await dropMail(e2e.sandbox, { to: admin.email, from: 'y@client.example', subject: 'To the new address', text: 'y' });
+    await dropMail(e2e.sandbox, {
+      to: admin.email,
+      from: 'y@client.example',
+      subject: 'To the new address',
+      text: 'y',
+    });
     const threads = await eventually(async () => {
       const items = await allThreads(e2e.call, other);
       return items.some((t) => t.subject === 'To the new address') ? items : undefined;
@@ -193,8 +226,16 @@ describe('receiving mail', () => {
       text: 'Hi, can I book Tuesday?',
     });
     expect(dropped.push.status).toBe(204);
-    const thread = await eventually(async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === dropped.threadId), 15_000);
-    expect(thread).toMatchObject({ subject: 'Booking next week?', messageCount: 1, lastFrom: 'Ada Client <ada@client.example>', unsafe: false });
+    const thread = await eventually(
+      async () => (await allThreads(e2e.call, owner)).find((t) => t.gmailThreadId === dropped.threadId),
+      15_000,
+    );
+    expect(thread).toMatchObject({
+      subject: 'Booking next week?',
+      messageCount: 1,
+      lastFrom: 'Ada Client <ada@client.example>',
+      unsafe: false,
+    });
     const res = await e2e.call('GET', `/api/threads/${thread.id}`, { token: owner.accessToken });
     expect(res.status).toBe(200);
     expect(res.body.messages).toEqual([
@@ -220,12 +261,29 @@ describe('receiving mail', () => {
 
   it('receives mail for a business the sandbox connected on its first send, without a consent', async () => {
     const sender = await registerTenant(e2e.server, { businessName: 'Sends First' });
-    const sent = await e2e.call('POST', '/api/emails', { token: sender.accessToken, json: { to: 'z@client.example', subject: 'Hello', text: 'Hi' } });
+    const sent = await e2e.call('POST', '/api/emails', {
+      token: sender.accessToken,
+      json: { to: 'z@client.example', subject: 'Hello', text: 'Hi' },
+    });
     expect(sent.status).toBe(202);
-    await eventually(async () => ((await e2e.call('GET', '/api/gmail', { token: sender.accessToken })).body.status === 'connected' ? true : undefined), 30_000);
-    const dropped = await dropMail(e2e.sandbox, { to: sender.email, from: 'z@client.example', subject: 'Re: Hello', text: 'Hi back' });
+    await eventually(
+      async () =>
+        (await e2e.call('GET', '/api/gmail', { token: sender.accessToken })).body.status === 'connected'
+          ? true
+          : undefined,
+      30_000,
+    );
+    const dropped = await dropMail(e2e.sandbox, {
+      to: sender.email,
+      from: 'z@client.example',
+      subject: 'Re: Hello',
+      text: 'Hi back',
+    });
     expect(dropped.push.status).toBe(204);
-    const thread = await eventually(async () => (await allThreads(e2e.call, sender)).find((t) => t.gmailThreadId === dropped.threadId), 15_000);
+    const thread = await eventually(
+      async () => (await allThreads(e2e.call, sender)).find((t) => t.gmailThreadId === dropped.threadId),
+      15_000,
+    );
     expect(thread).toMatchObject({ subject: 'Re: Hello', messageCount: 1 });
   });
 
@@ -260,7 +318,10 @@ describe('the push endpoint', () => {
   });
 
   it('answers problem+json 401 itself, naming no secret', async () => {
-    const res = await e2e.call('POST', '/api/gmail/webhook', { json: { message: { data: 'e30=' } }, headers: { Authorization: 'Bearer not.a.jwt' } });
+    const res = await e2e.call('POST', '/api/gmail/webhook', {
+      json: { message: { data: 'e30=' } },
+      headers: { Authorization: 'Bearer not.a.jwt' },
+    });
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.text).not.toContain(e2e.config.google.pubsubServiceAccount);
@@ -269,13 +330,20 @@ describe('the push endpoint', () => {
 
   it('answers 422 naming the field for an envelope that is not a Gmail notification, 400 for one that is not JSON', async () => {
     const headers = { Authorization: `Bearer ${await validPushToken(e2e.sandbox)}` };
-    const notJson = await e2e.call('POST', '/api/gmail/webhook', { raw: '{nope', headers: { ...headers, 'Content-Type': 'application/json' } });
+    const notJson = await e2e.call('POST', '/api/gmail/webhook', {
+      raw: '{nope',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
     const noData = await e2e.call('POST', '/api/gmail/webhook', { json: { message: {} }, headers });
     expect(noData.status).toBe(422);
     expect(noData.body.errors.map((e: { path: string }) => e.path)).toEqual(['message.data']);
     const badData = await e2e.call('POST', '/api/gmail/webhook', {
-      json: { message: { data: Buffer.from(JSON.stringify({ emailAddress: owner.email, historyId: 'soon' })).toString('base64') } },
+      json: {
+        message: {
+          data: Buffer.from(JSON.stringify({ emailAddress: owner.email, historyId: 'soon' })).toString('base64'),
+        },
+      },
       headers,
     });
     expect(badData.status).toBe(422);
@@ -290,19 +358,36 @@ describe('a revoked grant', () => {
     await mailboxIdle(e2e.temporal, other.tenantId, connected);
 
     // Google refuses the refresh token on the next pass.
-    await e2e.sandbox.fault({ provider: 'google-oauth', status: 400, count: 1, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
-    const first = await dropMail(e2e.sandbox, { to: other.email, from: 'bob@client.example', subject: 'While revoked', text: 'one' });
+    await e2e.sandbox.fault({
+      provider: 'google-oauth',
+      status: 400,
+      count: 1,
+      body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+    });
+    const first = await dropMail(e2e.sandbox, {
+      to: other.email,
+      from: 'bob@client.example',
+      subject: 'While revoked',
+      text: 'one',
+    });
     const status = await eventually(async () => {
       const res = await e2e.call('GET', '/api/gmail', { token: other.accessToken });
       return res.body.status === 'reauth_required' ? res.body : undefined;
     }, 15_000);
     expect(status.detail).toMatch(/revoked/);
     expect(await e2e.temporal.workflow.getHandle(connected.syncWorkflowId).result()).toBe('reauth_required');
-    const audit = await withTenant(e2e.pool, other.tenantId, (db) => listAuditEntries(db, { action: 'gmail.reauth_required', limit: 10 }));
+    const audit = await withTenant(e2e.pool, other.tenantId, (db) =>
+      listAuditEntries(db, { action: 'gmail.reauth_required', limit: 10 }),
+    );
     expect(audit).toHaveLength(1);
 
     // A push meanwhile starts nothing: the sync would only fail again.
-    const second = await dropMail(e2e.sandbox, { to: other.email, from: 'bob@client.example', subject: 'Still revoked', text: 'two' });
+    const second = await dropMail(e2e.sandbox, {
+      to: other.email,
+      from: 'bob@client.example',
+      subject: 'Still revoked',
+      text: 'two',
+    });
     expect(second.push.status).toBe(204);
     const d = await e2e.temporal.workflow.getHandle(connected.syncWorkflowId).describe();
     expect(d.status.name).toBe('COMPLETED');

@@ -26,7 +26,14 @@ const view = async () => {
 };
 
 it('answers from Postgres while no worker polls: the last stored report and the recorded pause', async () => {
-  expect(await view()).toEqual({ workflowId: guardianWorkflowId(owner.tenantId), state: 'running', lastRunAt: null, nextRunAt: null, lastReport: null, answering: false });
+  expect(await view()).toEqual({
+    workflowId: guardianWorkflowId(owner.tenantId),
+    state: 'running',
+    lastRunAt: null,
+    nextRunAt: null,
+    lastReport: null,
+    answering: false,
+  });
 
   const report: GuardianReport = {
     pass: 7,
@@ -39,7 +46,9 @@ it('answers from Postgres while no worker polls: the last stored report and the 
     ],
     flaggedThreads: [],
   };
-  await withTenant(api.pool, owner.tenantId, (db) => insertGuardianReport(db, owner.tenantId, report, '2026-11-20T10:05:00.000Z'));
+  await withTenant(api.pool, owner.tenantId, (db) =>
+    insertGuardianReport(db, owner.tenantId, report, '2026-11-20T10:05:00.000Z'),
+  );
   expect(await view()).toEqual({
     workflowId: guardianWorkflowId(owner.tenantId),
     state: 'running',

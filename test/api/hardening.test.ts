@@ -59,12 +59,20 @@ describe('text Postgres cannot store', () => {
 
   it.each([
     ['a NUL in a name', '{"name":"a\\u0000b"}', ['name']],
-    ['a NUL in a phone, which the number parser would drop', '{"name":"Ok","phone":"+1 415 555\\u00002671"}', ['phone']],
+    [
+      'a NUL in a phone, which the number parser would drop',
+      '{"name":"Ok","phone":"+1 415 555\\u00002671"}',
+      ['phone'],
+    ],
     ['a lone surrogate', '{"name":"a\\ud800b"}', ['name']],
     ['a NUL in a key', '{"name":"Ok","no\\u0000te":"x"}', ['no\u0000te']],
   ])('%s is a 422 naming the field, and nothing is stored', async (_case, raw, paths) => {
     const before = await request(api.server, 'GET', '/api/clients?limit=100', { token: owner.accessToken });
-    const res = await request(api.server, 'POST', '/api/clients', { token: owner.accessToken, raw, headers: { 'Content-Type': 'application/json' } });
+    const res = await request(api.server, 'POST', '/api/clients', {
+      token: owner.accessToken,
+      raw,
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(422);
     expect(problemPaths(res)).toEqual(paths);
     const after = await request(api.server, 'GET', '/api/clients?limit=100', { token: owner.accessToken });
@@ -75,7 +83,10 @@ describe('text Postgres cannot store', () => {
     const search = await request(api.server, 'GET', '/api/clients?search=a%00b', { token: owner.accessToken });
     expect(search.status).toBe(422);
     expect(problemPaths(search)).toEqual(['search']);
-    const email = await request(api.server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'a@example.com', subject: 'Hi\u0000', text: 'x' } });
+    const email = await request(api.server, 'POST', '/api/emails', {
+      token: owner.accessToken,
+      json: { to: 'a@example.com', subject: 'Hi\u0000', text: 'x' },
+    });
     expect(email.status).toBe(422);
     expect(problemPaths(email)).toEqual(['subject']);
   });
@@ -99,16 +110,25 @@ function rawExchange(bytes: string): Promise<{ status: number; headers: string; 
 
 describe('requests Node refuses before the app', () => {
   it('a duplicate Content-Length is a 400 problem', async () => {
-    const res = await rawExchange('POST /api/clients HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
+    const res = await rawExchange(
+      'POST /api/clients HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+    );
     expect(res.status).toBe(400);
     expect(res.headers).toMatch(/content-type: application\/problem\+json/i);
-    expect(JSON.parse(res.body)).toMatchObject({ status: 400, detail: 'The request is not valid HTTP/1.1', requestId: expect.any(String) });
+    expect(JSON.parse(res.body)).toMatchObject({
+      status: 400,
+      detail: 'The request is not valid HTTP/1.1',
+      requestId: expect.any(String),
+    });
   });
 
   it('headers past the limit are a 431 problem', async () => {
     const res = await rawExchange(`GET /api/health/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(res.status).toBe(431);
-    expect(JSON.parse(res.body)).toMatchObject({ status: 431, detail: 'The request headers are larger than the server accepts' });
+    expect(JSON.parse(res.body)).toMatchObject({
+      status: 431,
+      detail: 'The request headers are larger than the server accepts',
+    });
   });
 });
 
@@ -129,7 +149,7 @@ describe('methods', () => {
 
   // Found by schemathesis: /api/emails/:id took /api/emails/retry-failed for an id, so its GET
   // showed in Allow and answered a 422 about the id.
-  it('a path another route serves is not taken for an id: its Allow and its 405 are that route\'s', async () => {
+  it("a path another route serves is not taken for an id: its Allow and its 405 are that route's", async () => {
     const options = await request(api.server, 'OPTIONS', '/api/emails/retry-failed', { token: owner.accessToken });
     expect(options.headers.allow).toBe('POST, OPTIONS');
     const get = await request(api.server, 'GET', '/api/emails/retry-failed', { token: owner.accessToken });
@@ -148,27 +168,48 @@ describe('methods', () => {
 describe('what the document says is what the routes take (found by schemathesis)', () => {
   it("an email address the HTML rule allows is taken (o'brien@, x~y^z@)", async () => {
     for (const email of ["o'brien@example.com", 'x~y^z@mail.example.com']) {
-      const res = await request(api.server, 'POST', '/api/clients', { token: owner.accessToken, json: { name: 'Pat', email } });
+      const res = await request(api.server, 'POST', '/api/clients', {
+        token: owner.accessToken,
+        json: { name: 'Pat', email },
+      });
       expect([email, res.status]).toEqual([email, 201]);
     }
   });
 
   it('a null phone clears it, and an update with no field is refused as the schema says', async () => {
-    const created = await request(api.server, 'POST', '/api/clients', { token: owner.accessToken, json: { name: 'Lin', phone: '+1 415 555 2671' } });
-    const cleared = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, { token: owner.accessToken, json: { phone: null } });
+    const created = await request(api.server, 'POST', '/api/clients', {
+      token: owner.accessToken,
+      json: { name: 'Lin', phone: '+1 415 555 2671' },
+    });
+    const cleared = await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, {
+      token: owner.accessToken,
+      json: { phone: null },
+    });
     expect(cleared).toMatchObject({ status: 200, body: { phone: null } });
-    expect((await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, { token: owner.accessToken, json: {} })).status).toBe(422);
+    expect(
+      (await request(api.server, 'PATCH', `/api/clients/${created.body.id}`, { token: owner.accessToken, json: {} }))
+        .status,
+    ).toBe(422);
     const doc = (await request(api.server, 'GET', '/api/openapi.json')).body;
-    expect(doc.components.schemas.UpdateClient).toMatchObject({ minProperties: 1, properties: { phone: { type: ['string', 'null'] } } });
+    expect(doc.components.schemas.UpdateClient).toMatchObject({
+      minProperties: 1,
+      properties: { phone: { type: ['string', 'null'] } },
+    });
   });
 
   it('the codec takes payloads Postgres could not store: they are opaque to it and never stored', async () => {
     const res = await request(api.server, 'POST', '/api/temporal/codec/encode', {
       token: owner.accessToken,
-      json: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64'), 'note\u0000': 'AA==' }, data: Buffer.from('"ab"').toString('base64') }] },
+      json: {
+        payloads: [
+          {
+            metadata: { encoding: Buffer.from('json/plain').toString('base64'), 'note\u0000': 'AA==' },
+            data: Buffer.from('"ab"').toString('base64'),
+          },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.payloads).toHaveLength(1);
   });
 });
-

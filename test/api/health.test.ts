@@ -31,7 +31,11 @@ describe('health with every dependency up', () => {
   it('answers 200 with db, temporal and encryption ok', async () => {
     const res = await request(server, 'GET', '/api/health/');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { db: 'ok', temporal: 'ok', encryption: 'ok' }, version: expect.any(String) });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { db: 'ok', temporal: 'ok', encryption: 'ok' },
+      version: expect.any(String),
+    });
     expect(res.headers['x-request-id']).toBeTruthy();
   });
 
@@ -52,10 +56,12 @@ describe('health with every dependency up', () => {
     expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
-  it("echoes a sane caller request id and replaces an unsafe one", async () => {
+  it('echoes a sane caller request id and replaces an unsafe one', async () => {
     const kept = await request(server, 'GET', '/api/health/encryption', { headers: { 'X-Request-Id': 'abc-123' } });
     expect(kept.headers['x-request-id']).toBe('abc-123');
-    const replaced = await request(server, 'GET', '/api/health/encryption', { headers: { 'X-Request-Id': 'evil id <script>alert(1)</script>' } });
+    const replaced = await request(server, 'GET', '/api/health/encryption', {
+      headers: { 'X-Request-Id': 'evil id <script>alert(1)</script>' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -67,11 +73,20 @@ describe('health with every dependency up', () => {
   });
 
   it('answers malformed JSON with 400, a non-JSON body with 415, an oversized body with 413', async () => {
-    const bad = await request(server, 'POST', '/api/anything', { raw: '{"a":', headers: { 'Content-Type': 'application/json' } });
+    const bad = await request(server, 'POST', '/api/anything', {
+      raw: '{"a":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(bad).toMatchObject({ status: 400, body: { status: 400, detail: expect.stringMatching(/JSON/) } });
-    const form = await request(server, 'POST', '/api/anything', { raw: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = await request(server, 'POST', '/api/anything', {
+      raw: 'a=1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(form).toMatchObject({ status: 415, body: { status: 415 } });
-    const huge = await request(server, 'POST', '/api/anything', { raw: JSON.stringify({ x: 'y'.repeat(1_100_000) }), headers: { 'Content-Type': 'application/json' } });
+    const huge = await request(server, 'POST', '/api/anything', {
+      raw: JSON.stringify({ x: 'y'.repeat(1_100_000) }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(huge).toMatchObject({ status: 413, body: { status: 413 } });
   });
 
@@ -111,5 +126,3 @@ describe('health with Postgres down', () => {
     expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 });
-
-

@@ -13,7 +13,15 @@ let owner: SignedInUser;
 
 /** A zone where 09:00 today has passed and today is not over: a due-today reminder goes at once. */
 function zoneAfterNineToday(): { zone: string; today: string } {
-  for (const zone of ['Pacific/Kiritimati', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/London', 'America/New_York', 'Pacific/Honolulu', 'Pacific/Pago_Pago']) {
+  for (const zone of [
+    'Pacific/Kiritimati',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Europe/London',
+    'America/New_York',
+    'Pacific/Honolulu',
+    'Pacific/Pago_Pago',
+  ]) {
     const now = DateTime.now().setZone(zone);
     if (now.hour >= 10 && now.hour <= 22) return { zone, today: now.toISODate() as string };
   }
@@ -38,14 +46,19 @@ async function createInvoice(clientId: string, body: Record<string, unknown>) {
   return res.body as { id: string; workflowId: string; status: string; paymentUrl: string | null };
 }
 
-const getInvoice = async (id: string) => (await e2e.call('GET', `/api/invoices/${id}`, { token: owner.accessToken })).body;
+const getInvoice = async (id: string) =>
+  (await e2e.call('GET', `/api/invoices/${id}`, { token: owner.accessToken })).body;
 
 /** The webhook answers once the event is handed to its stripeEvent workflow; this waits for what that run did. */
 const applied = (eventId: string, tenantId = owner.tenantId): Promise<StripeEventResult> =>
   e2e.temporal.workflow.getHandle(stripeEventWorkflowId(tenantId, eventId)).result();
 
 /** A Stripe event signed and delivered by the sandbox; answers the webhook's status and the event id. */
-async function deliver(type: string, object: Record<string, unknown>, id?: string): Promise<{ status: number; eventId: string }> {
+async function deliver(
+  type: string,
+  object: Record<string, unknown>,
+  id?: string,
+): Promise<{ status: number; eventId: string }> {
   const res = await e2e.sandbox.control('POST', '/_sandbox/stripe/events', { type, object, ...(id ? { id } : {}) });
   return res.body as { status: number; eventId: string };
 }
@@ -68,11 +81,18 @@ describe('an invoice due today with schedule [0]', () => {
   });
 
   it('answers 201 at once, with the workflow id and no payment link yet', () => {
-    expect(invoice).toMatchObject({ status: 'open', workflowId: `invoice:${owner.tenantId}:${invoice.id}`, paymentUrl: null });
+    expect(invoice).toMatchObject({
+      status: 'open',
+      workflowId: `invoice:${owner.tenantId}:${invoice.id}`,
+      paymentUrl: null,
+    });
   });
 
   it('sends one reminder email carrying the Stripe payment link, and shows it on the invoice', async () => {
-    const reminder = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === client.email), 30_000);
+    const reminder = await eventually(
+      async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === client.email),
+      30_000,
+    );
     const detail = await eventually(async () => {
       const d = await getInvoice(invoice.id);
       return d.paymentUrl && d.reminders.sent.some((r: { status: string }) => r.status === 'sent') ? d : undefined;
@@ -91,13 +111,31 @@ describe('an invoice due today with schedule [0]', () => {
     expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === client.email)).toHaveLength(1);
     // The Checkout Session was created once, with an idempotency key from the invoice id.
     const sessions = (await e2e.sandbox.sent('stripe')).filter((s) => s.params?.metadata?.invoiceId === invoice.id);
-    expect(sessions).toEqual([expect.objectContaining({ idempotencyKey: `invoice-checkout-${invoice.id}`, params: expect.objectContaining({ metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } }) })]);
+    expect(sessions).toEqual([
+      expect.objectContaining({
+        idempotencyKey: `invoice-checkout-${invoice.id}`,
+        params: expect.objectContaining({ metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } }),
+      }),
+    ]);
   });
 
   it('refuses a forged Stripe signature with 400 and changes nothing', async () => {
     const res = await e2e.call('POST', '/api/stripe/webhook', {
-      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
-      raw: JSON.stringify({ id: 'evt_forged', type: 'checkout.session.completed', data: { object: { object: 'checkout.session', payment_status: 'paid', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } } } }),
+      headers: {
+        'Content-Type': 'application/json',
+        'Stripe-Signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+      },
+      raw: JSON.stringify({
+        id: 'evt_forged',
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            object: 'checkout.session',
+            payment_status: 'paid',
+            metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
+          },
+        },
+      }),
     });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
@@ -114,27 +152,46 @@ describe('an invoice due today with schedule [0]', () => {
       metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
     };
     const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-    const deliveries = await Promise.all(Array.from({ length: 10 }, () => deliver('checkout.session.completed', object, eventId)));
+    const deliveries = await Promise.all(
+      Array.from({ length: 10 }, () => deliver('checkout.session.completed', object, eventId)),
+    );
     expect(deliveries.map((d) => d.status)).toEqual(Array(10).fill(200));
 
     // One run for the event id, however many copies arrived: it applied the payment and told the reminders.
-    expect(await applied(eventId)).toEqual({ outcome: 'paid', invoiceId: invoice.id, signalled: 'paid', alertEmailId: null });
+    expect(await applied(eventId)).toEqual({
+      outcome: 'paid',
+      invoiceId: invoice.id,
+      signalled: 'paid',
+      alertEmailId: null,
+    });
     const result = await e2e.temporal.workflow.getHandle(invoice.workflowId).result();
     expect(result).toMatchObject({ outcome: 'paid' });
     const paid = await getInvoice(invoice.id);
     expect(paid).toMatchObject({ status: 'paid', paidMethod: 'stripe', paidAt: expect.any(String) });
-    const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken });
+    const audit = await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, {
+      token: owner.accessToken,
+    });
     expect(audit.body.items).toHaveLength(1);
     const history = await e2e.temporal.workflow.getHandle(invoice.workflowId).fetchHistory();
-    const paidSignals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid');
+    const paidSignals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid',
+    );
     expect(paidSignals).toHaveLength(1);
     // Paid on its due date, it was never overdue: the owner got no overdue alert about it.
     expect((await getInvoice(invoice.id)).overdue).toBe(false);
-    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && m.text.includes(invoice.id))).toHaveLength(0);
+    expect(
+      (await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && m.text.includes(invoice.id)),
+    ).toHaveLength(0);
 
     // A redelivery after the run ended is refused by Temporal too, and changes nothing.
     expect((await deliver('checkout.session.completed', object, eventId)).status).toBe(200);
-    expect((await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, { token: owner.accessToken })).body.items).toHaveLength(1);
+    expect(
+      (
+        await e2e.call('GET', `/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`, {
+          token: owner.accessToken,
+        })
+      ).body.items,
+    ).toHaveLength(1);
   });
 });
 
@@ -148,18 +205,26 @@ describe('reminder controls', () => {
     const paused = await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/pause`, { token: owner.accessToken });
     expect(paused.status).toBe(200);
     expect(paused.body.reminders).toMatchObject({ state: 'paused', nextReminderAt: null });
-    const resumed = await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/resume`, { token: owner.accessToken });
+    const resumed = await e2e.call('POST', `/api/invoices/${invoice.id}/reminders/resume`, {
+      token: owner.accessToken,
+    });
     expect(resumed.body.reminders.state).toBe('scheduled');
     expect(Date.parse(resumed.body.reminders.nextReminderAt)).toBeGreaterThan(Date.now());
 
-    const rescheduled = await e2e.call('POST', `/api/invoices/${invoice.id}/reschedule`, { token: owner.accessToken, json: { dueDate: DateTime.now().plus({ days: 40 }).toISODate() } });
+    const rescheduled = await e2e.call('POST', `/api/invoices/${invoice.id}/reschedule`, {
+      token: owner.accessToken,
+      json: { dueDate: DateTime.now().plus({ days: 40 }).toISODate() },
+    });
     expect(rescheduled.status).toBe(200);
     await eventually(async () => {
       const d = await getInvoice(invoice.id);
       return Date.parse(d.reminders.nextReminderAt) > Date.now() + 30 * 86_400_000 ? true : undefined;
     });
 
-    const paid = await e2e.call('POST', `/api/invoices/${invoice.id}/mark-paid`, { token: owner.accessToken, json: { method: 'cash', note: 'at the desk' } });
+    const paid = await e2e.call('POST', `/api/invoices/${invoice.id}/mark-paid`, {
+      token: owner.accessToken,
+      json: { method: 'cash', note: 'at the desk' },
+    });
     expect(paid.body).toMatchObject({ status: 'paid', paidMethod: 'cash' });
     expect(await e2e.temporal.workflow.getHandle(invoice.workflowId).result()).toMatchObject({ outcome: 'paid' });
     const voided = await e2e.call('POST', `/api/invoices/${invoice.id}/void`, { token: owner.accessToken });
@@ -181,12 +246,26 @@ describe('reminder controls', () => {
   it('answers 422 naming every bad field', async () => {
     const res = await e2e.call('POST', '/api/invoices', {
       token: owner.accessToken,
-      json: { clientId: 'nope', amountCents: -5, currency: 'dollars', dueDate: '2026-02-30', description: '', channels: ['fax'], scheduleDays: [1, 1] },
+      json: {
+        clientId: 'nope',
+        amountCents: -5,
+        currency: 'dollars',
+        dueDate: '2026-02-30',
+        description: '',
+        channels: ['fax'],
+        scheduleDays: [1, 1],
+      },
     });
     expect(res.status).toBe(422);
-    expect(res.body.errors.map((e: { path: string }) => e.path.split('.')[0]).sort()).toEqual(
-      ['amountCents', 'channels', 'clientId', 'currency', 'description', 'dueDate', 'scheduleDays'],
-    );
+    expect(res.body.errors.map((e: { path: string }) => e.path.split('.')[0]).sort()).toEqual([
+      'amountCents',
+      'channels',
+      'clientId',
+      'currency',
+      'description',
+      'dueDate',
+      'scheduleDays',
+    ]);
   });
 });
 
@@ -211,11 +290,29 @@ describe('after payment', () => {
 
   it('reopens an invoice refunded in full, found through its PaymentIntent', async () => {
     const { invoice, paymentIntent } = await paidByStripe();
-    const partial = await deliver('charge.refunded', { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 2_000, payment_intent: paymentIntent, metadata: {} });
+    const partial = await deliver('charge.refunded', {
+      id: `ch_${randomUUID().slice(0, 8)}`,
+      object: 'charge',
+      amount: 8_400,
+      amount_refunded: 2_000,
+      payment_intent: paymentIntent,
+      metadata: {},
+    });
     expect(partial.status).toBe(200);
-    expect(await applied(partial.eventId)).toMatchObject({ outcome: 'refund_recorded', invoiceId: invoice.id, signalled: null });
+    expect(await applied(partial.eventId)).toMatchObject({
+      outcome: 'refund_recorded',
+      invoiceId: invoice.id,
+      signalled: null,
+    });
     expect((await getInvoice(invoice.id)).status).toBe('paid');
-    const full = await deliver('charge.refunded', { id: `ch_${randomUUID().slice(0, 8)}`, object: 'charge', amount: 8_400, amount_refunded: 8_400, payment_intent: paymentIntent, metadata: {} });
+    const full = await deliver('charge.refunded', {
+      id: `ch_${randomUUID().slice(0, 8)}`,
+      object: 'charge',
+      amount: 8_400,
+      amount_refunded: 8_400,
+      payment_intent: paymentIntent,
+      metadata: {},
+    });
     expect(await applied(full.eventId)).toMatchObject({ outcome: 'reopened', invoiceId: invoice.id });
     expect(await getInvoice(invoice.id)).toMatchObject({ status: 'open', paidAt: null });
   });
@@ -234,17 +331,38 @@ describe('after payment', () => {
     expect(res.status).toBe(200);
     // The paid invoice's reminders have ended: there is no run left to pause, and that is no failure.
     const result = await applied(res.eventId);
-    expect(result).toMatchObject({ outcome: 'dispute_recorded', invoiceId: invoice.id, signalled: null, alertEmailId: expect.any(String) });
-    const alert = await eventually(async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === owner.email && /disputed/i.test(m.subject)), 30_000);
+    expect(result).toMatchObject({
+      outcome: 'dispute_recorded',
+      invoiceId: invoice.id,
+      signalled: null,
+      alertEmailId: expect.any(String),
+    });
+    const alert = await eventually(
+      async () => (await e2e.sandbox.sent('gmail')).find((m) => m.to === owner.email && /disputed/i.test(m.subject)),
+      30_000,
+    );
     expect(alert.text).toContain(invoice.id);
-    expect((await e2e.sandbox.sent('gmail')).filter((m) => m.to === owner.email && /disputed/i.test(m.subject) && m.text.includes(invoice.id))).toHaveLength(1);
+    expect(
+      (await e2e.sandbox.sent('gmail')).filter(
+        (m) => m.to === owner.email && /disputed/i.test(m.subject) && m.text.includes(invoice.id),
+      ),
+    ).toHaveLength(1);
   });
 
   it('pauses the reminders of an open invoice that is disputed', async () => {
     const client = await createClient();
     const invoice = await createInvoice(client.id, { dueDate: DateTime.now().plus({ days: 15 }).toISODate() });
-    await eventually(async () => ((await getInvoice(invoice.id)).reminders?.state === 'scheduled' ? true : undefined), 30_000);
-    const res = await deliver('charge.dispute.created', { id: `dp_${randomUUID().slice(0, 8)}`, object: 'dispute', amount: 8_400, reason: 'fraudulent', metadata: { tenantId: owner.tenantId, invoiceId: invoice.id } });
+    await eventually(
+      async () => ((await getInvoice(invoice.id)).reminders?.state === 'scheduled' ? true : undefined),
+      30_000,
+    );
+    const res = await deliver('charge.dispute.created', {
+      id: `dp_${randomUUID().slice(0, 8)}`,
+      object: 'dispute',
+      amount: 8_400,
+      reason: 'fraudulent',
+      metadata: { tenantId: owner.tenantId, invoiceId: invoice.id },
+    });
     expect(await applied(res.eventId)).toMatchObject({ outcome: 'dispute_recorded', signalled: 'pause' });
     const paused = await eventually(async () => {
       const d = await getInvoice(invoice.id);
@@ -257,7 +375,11 @@ describe('after payment', () => {
     const ignored = await deliver('customer.created', { id: 'cus_123', object: 'customer', metadata: {} });
     expect(ignored.status).toBe(200);
     // No metadata of ours and no PaymentIntent: the default business's.
-    expect(await applied(ignored.eventId, e2e.config.defaultTenantId)).toMatchObject({ outcome: 'ignored', invoiceId: null, signalled: null });
+    expect(await applied(ignored.eventId, e2e.config.defaultTenantId)).toMatchObject({
+      outcome: 'ignored',
+      invoiceId: null,
+      signalled: null,
+    });
   });
 });
 
@@ -274,7 +396,8 @@ describe('SMS reminders', () => {
     await eventually(
       async () =>
         (await getInvoice(first.id)).reminders.sent.some(
-          (r: { channel: string; status: string; deliveryStatus: string | null }) => r.channel === 'sms' && r.status === 'sent' && r.deliveryStatus === 'delivered',
+          (r: { channel: string; status: string; deliveryStatus: string | null }) =>
+            r.channel === 'sms' && r.status === 'sent' && r.deliveryStatus === 'delivered',
         )
           ? true
           : undefined,
@@ -283,24 +406,39 @@ describe('SMS reminders', () => {
 
     // The client texts STOP: the SMS webhook withdraws the consent at once, and the next
     // reminder goes by email instead.
-    const stop = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', { from: phone, to: '+15005550006', body: 'STOP' });
+    const stop = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', {
+      from: phone,
+      to: '+15005550006',
+      body: 'STOP',
+    });
     expect(stop.body.status).toBe(200);
     const afterStop = (await e2e.call('GET', `/api/clients/${client.id}`, { token: owner.accessToken })).body;
     expect(afterStop).toMatchObject({ smsConsent: false, smsConsentSource: 'sms:STOP' });
     const emailSentFor = (invoiceId: string) =>
       eventually(async () => {
         const d = await getInvoice(invoiceId);
-        return d.reminders.sent.some((r: { channel: string; status: string }) => r.channel === 'email' && r.status === 'sent') ? d : undefined;
+        return d.reminders.sent.some(
+          (r: { channel: string; status: string }) => r.channel === 'email' && r.status === 'sent',
+        )
+          ? d
+          : undefined;
       }, 30_000);
     const second = await createInvoice(client.id, { dueDate: today, scheduleDays: [0], channels: ['sms'] });
-    expect((await emailSentFor(second.id)).reminders.sent).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'skipped' })]));
+    expect((await emailSentFor(second.id)).reminders.sent).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'skipped' })]),
+    );
 
     // Staff record consent again, but Twilio still holds the opt-out (only START lifts it): it
     // refuses with 21610, the consent is withdrawn again, and the reminder goes by email.
-    const regranted = await e2e.call('PATCH', `/api/clients/${client.id}`, { token: owner.accessToken, json: { smsConsent: true } });
+    const regranted = await e2e.call('PATCH', `/api/clients/${client.id}`, {
+      token: owner.accessToken,
+      json: { smsConsent: true },
+    });
     expect(regranted.status).toBe(200);
     const third = await createInvoice(client.id, { dueDate: today, scheduleDays: [0], channels: ['sms'] });
-    expect((await emailSentFor(third.id)).reminders.sent).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'opted_out' })]));
+    expect((await emailSentFor(third.id)).reminders.sent).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: 'sms', status: 'opted_out' })]),
+    );
     const after = (await e2e.call('GET', `/api/clients/${client.id}`, { token: owner.accessToken })).body;
     expect(after).toMatchObject({ smsConsent: false, smsConsentSource: 'twilio:21610' });
     expect((await e2e.sandbox.sent('twilio')).filter((m) => m.to === phone)).toHaveLength(1);

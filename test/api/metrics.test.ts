@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 afterAll(() => api?.close());
 
-const call = (method: string, path: string, options: Parameters<typeof request>[3] = {}) => request(api.server, method, path, options);
+const call = (method: string, path: string, options: Parameters<typeof request>[3] = {}) =>
+  request(api.server, method, path, options);
 const figures = async (user: SignedInUser) => {
   const res = await call('GET', '/api/metrics', { token: user.accessToken });
   expect(res.status).toBe(200);
@@ -35,7 +36,10 @@ it("counts a business's invoices, money, emails and texts, and nothing of anothe
     unsafeThreads: { open: 0, resolved: 0 },
   });
 
-  const client = await call('POST', '/api/clients', { token: owner.accessToken, json: { name: 'Ada', email: 'ada@example.com', phone: '+14155550123', smsConsent: true } });
+  const client = await call('POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Ada', email: 'ada@example.com', phone: '+14155550123', smsConsent: true },
+  });
   const invoice = (amountCents: number, currency: string) =>
     call('POST', '/api/invoices', {
       token: owner.accessToken,
@@ -44,9 +48,26 @@ it("counts a business's invoices, money, emails and texts, and nothing of anothe
   const paid = await invoice(4500, 'usd');
   await invoice(3000, 'usd');
   await invoice(2000, 'eur');
-  expect((await call('POST', `/api/invoices/${paid.body.id}/mark-paid`, { token: owner.accessToken, json: { method: 'cash' } })).status).toBe(200);
-  expect((await call('POST', '/api/emails', { token: owner.accessToken, json: { to: 'ada@example.com', subject: 'Hi', text: 'Hello' } })).status).toBe(202);
-  expect((await call('POST', '/api/sms', { token: owner.accessToken, json: { clientId: client.body.id, body: 'Hi' } })).status).toBe(202);
+  expect(
+    (
+      await call('POST', `/api/invoices/${paid.body.id}/mark-paid`, {
+        token: owner.accessToken,
+        json: { method: 'cash' },
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await call('POST', '/api/emails', {
+        token: owner.accessToken,
+        json: { to: 'ada@example.com', subject: 'Hi', text: 'Hello' },
+      })
+    ).status,
+  ).toBe(202);
+  expect(
+    (await call('POST', '/api/sms', { token: owner.accessToken, json: { clientId: client.body.id, body: 'Hi' } }))
+      .status,
+  ).toBe(202);
 
   expect(await figures(owner)).toEqual({
     ...empty,
@@ -81,7 +102,10 @@ describe('GET /metrics', () => {
       token: owner.accessToken,
       json: { clientId: client.body.id, amountCents: 1000, currency: 'usd', dueDate: '2030-01-15', description: 'Cut' },
     });
-    const forged = await call('POST', '/api/stripe/webhook', { raw: '{"id":"evt_1"}', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': 't=1,v1=00' } });
+    const forged = await call('POST', '/api/stripe/webhook', {
+      raw: '{"id":"evt_1"}',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': 't=1,v1=00' },
+    });
     expect(forged.status).toBe(400);
 
     const res = await call('GET', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -89,7 +113,9 @@ describe('GET /metrics', () => {
     expect(res.headers['content-type']).toContain('text/plain');
     const text = res.text;
     // Labelled by the template, never by a path with an id in it.
-    expect(text).toMatch(/frontdesk_http_request_duration_seconds_count\{method="GET",route="\/api\/clients\/:id",status="200"\} [1-9]/);
+    expect(text).toMatch(
+      /frontdesk_http_request_duration_seconds_count\{method="GET",route="\/api\/clients\/:id",status="200"\} [1-9]/,
+    );
     expect(text).not.toContain(client.body.id);
     expect(text).toMatch(/frontdesk_workflow_starts_total\{workflow_type="paymentReminder",outcome="started"\} [1-9]/);
     expect(text).toMatch(/frontdesk_webhook_outcomes_total\{provider="stripe",outcome="rejected"\} [1-9]/);

@@ -40,7 +40,14 @@ afterAll(async () => {
 });
 
 it('passes the Redocly linter with the recommended rules', async () => {
-  const { code, output } = await run(bin('redocly'), ['lint', documentFile, '--config', path.join(ROOT, 'redocly.yaml'), '--format', 'stylish']);
+  const { code, output } = await run(bin('redocly'), [
+    'lint',
+    documentFile,
+    '--config',
+    path.join(ROOT, 'redocly.yaml'),
+    '--format',
+    'stylish',
+  ]);
   expect({ code, output }).toMatchObject({ code: 0 });
   // Warnings fail too.
   expect(output).not.toMatch(/\bwarning\b/);
@@ -50,7 +57,15 @@ it('passes the Redocly linter with the recommended rules', async () => {
 it('generates a TypeScript SDK that compiles and works against the API', async () => {
   const baseUrl = api.server.url;
   const out = path.join(dir, 'sdk');
-  const generated = await run(process.execPath, ['--import', 'tsx', 'scripts/openapi/generate-client.mts', '--from', `${baseUrl}/api/openapi.json`, '--out', out]);
+  const generated = await run(process.execPath, [
+    '--import',
+    'tsx',
+    'scripts/openapi/generate-client.mts',
+    '--from',
+    `${baseUrl}/api/openapi.json`,
+    '--out',
+    out,
+  ]);
   expect(generated).toMatchObject({ code: 0 });
   expect(fs.existsSync(path.join(out, 'sdk.gen.ts'))).toBe(true);
 
@@ -94,7 +109,11 @@ console.log(JSON.stringify({ id, names: page.data.items.map((c) => c.name), stat
   const compiled = await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
   expect(compiled).toMatchObject({ code: 0, output: '' });
 
-  const ran = await run(process.execPath, [path.join(dir, 'dist/program.js'), baseUrl, `owner-${Date.now()}@generated.example`], dir);
+  const ran = await run(
+    process.execPath,
+    [path.join(dir, 'dist/program.js'), baseUrl, `owner-${Date.now()}@generated.example`],
+    dir,
+  );
   expect(ran).toMatchObject({ code: 0 });
   const result = JSON.parse(ran.output.trim().split('\n').pop() as string);
   expect(result).toMatchObject({ names: ['Ada Lovelace'], status: 404, detail: 'No such client' });

@@ -16,7 +16,9 @@ afterAll(() => api.close());
 it('is OpenAPI 3.1 with bearer auth and the problem schema', () => {
   expect(doc.openapi).toBe('3.1.0');
   expect(doc.info).toMatchObject({ title: 'Frontdesk API', version: api.config.version });
-  expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+  expect(doc.components.securitySchemes.bearerAuth).toEqual(
+    expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+  );
   expect(doc.components.schemas.Problem.properties).toHaveProperty('errors');
 });
 
@@ -57,16 +59,28 @@ it('documents request and response schemas from the same zod schemas', () => {
   const createClient = doc.components.schemas.CreateClient;
   expect(createClient.required).toEqual(['name']);
   expect(createClient.additionalProperties).toBe(false);
-  expect(Object.keys(createClient.properties).sort()).toEqual(['email', 'name', 'notes', 'phone', 'smsConsent', 'smsConsentSource', 'timezone']);
+  expect(Object.keys(createClient.properties).sort()).toEqual([
+    'email',
+    'name',
+    'notes',
+    'phone',
+    'smsConsent',
+    'smsConsentSource',
+    'timezone',
+  ]);
   expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Client' });
-  expect(create.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]));
+  expect(create.parameters).toEqual(
+    expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]),
+  );
   expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '409', '413', '415', '422', '429', '503']);
 
   const list = doc.paths['/api/clients'].get;
   expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit', 'search']);
   const get = doc.paths['/api/clients/{id}'].get;
   expect(get.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'id', required: true })]);
-  expect(get.responses['404'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+  expect(get.responses['404'].content['application/problem+json'].schema).toEqual({
+    $ref: '#/components/schemas/Problem',
+  });
   expect(doc.paths['/api/auth/login'].post.security).toEqual([]);
 });
 
@@ -83,7 +97,12 @@ it('gives every request body an example (the isolation matrix sends them)', () =
   expect(missing).toEqual([]);
 });
 
-type Operation = { operationId?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; requestBody?: unknown };
+type Operation = {
+  operationId?: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  requestBody?: unknown;
+};
 const operations = (): [string, Operation][] =>
   Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]): [string, Operation] => [`${method.toUpperCase()} ${path}`, op]),
@@ -100,7 +119,14 @@ it('names every operation with a unique camelCase operationId, and says where th
 
 it('declares per route how a caller authenticates: nothing for health checks and webhooks', () => {
   const security = Object.fromEntries(operations().map(([name, op]) => [name, op.security]));
-  for (const name of ['GET /api/health', 'GET /api/health/live', 'POST /api/stripe/webhook', 'POST /api/gmail/webhook', 'POST /api/sms/webhook', 'POST /api/sms/status']) {
+  for (const name of [
+    'GET /api/health',
+    'GET /api/health/live',
+    'POST /api/stripe/webhook',
+    'POST /api/gmail/webhook',
+    'POST /api/sms/webhook',
+    'POST /api/sms/status',
+  ]) {
     expect([name, security[name]]).toEqual([name, []]);
   }
   expect(security['GET /api/clients']).toEqual([{ bearerAuth: [] }]);
@@ -118,7 +144,8 @@ it('gives every answer with a body its schema, and every operation but the healt
       const contents = Object.values(response.content ?? {});
       if (contents.length === 0 || contents.some((c) => !c.schema)) untyped.push(`${name} ${status}`);
     }
-    if (!name.startsWith('GET /api/health') && !Object.keys(op.responses).some((s) => s.startsWith('4'))) no4xx.push(name);
+    if (!name.startsWith('GET /api/health') && !Object.keys(op.responses).some((s) => s.startsWith('4')))
+      no4xx.push(name);
   }
   expect(untyped).toEqual([]);
   expect(no4xx).toEqual([]);
@@ -126,7 +153,14 @@ it('gives every answer with a body its schema, and every operation but the healt
 
 it('documents the statuses each route answers beyond the common ones', () => {
   const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses);
-  for (const path of ['/api/invoices/{id}/mark-paid', '/api/invoices/{id}/void', '/api/invoices/{id}/reminders/pause', '/api/invoices/{id}/reschedule', '/api/workflows/{workflowId}/cancel', '/api/workflows/{workflowId}/terminate']) {
+  for (const path of [
+    '/api/invoices/{id}/mark-paid',
+    '/api/invoices/{id}/void',
+    '/api/invoices/{id}/reminders/pause',
+    '/api/invoices/{id}/reschedule',
+    '/api/workflows/{workflowId}/cancel',
+    '/api/workflows/{workflowId}/terminate',
+  ]) {
     expect([path, statuses(path, 'post')]).toEqual([path, expect.arrayContaining(['409'])]);
   }
   expect(statuses('/api/clients/{id}', 'delete')).toContain('409');
@@ -134,7 +168,8 @@ it('documents the statuses each route answers beyond the common ones', () => {
   expect(statuses('/api/auth/refresh', 'post')).toContain('401');
   expect(statuses('/api/gmail/webhook', 'post')).toContain('401');
   expect(statuses('/api/stripe/webhook', 'post')).toContain('400');
-  for (const path of ['/api/sms/webhook', '/api/sms/status']) expect(statuses(path, 'post')).toEqual(expect.arrayContaining(['403', '415']));
+  for (const path of ['/api/sms/webhook', '/api/sms/status'])
+    expect(statuses(path, 'post')).toEqual(expect.arrayContaining(['403', '415']));
   // An outage is a 503 wherever Postgres or Temporal is asked; liveness asks neither.
   expect(statuses('/api/emails', 'post')).toContain('503');
   expect(statuses('/api/health/live', 'get')).toEqual(['200']);

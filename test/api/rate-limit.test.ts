@@ -7,8 +7,8 @@ import { registerTenant } from '../helpers/auth';
 import { request } from '../helpers/http';
 import { pollUntil } from '../helpers/eventually';
 
-
-const uniqueIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+const uniqueIp = () =>
+  `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 
 describe('per tenant', () => {
   let api: RunningApi;
@@ -75,7 +75,9 @@ describe('per IP', () => {
       expect((await health(web2)).status).toBe(429);
       // Another address is unaffected; health checks are never limited.
       expect((await health(web2, uniqueIp())).status).toBe(200);
-      expect((await request(web1.server, 'GET', '/api/health/db', { headers: { 'X-Forwarded-For': ip } })).status).toBe(200);
+      expect((await request(web1.server, 'GET', '/api/health/db', { headers: { 'X-Forwarded-For': ip } })).status).toBe(
+        200,
+      );
     } finally {
       await web1.close();
       await web2.close();
@@ -97,14 +99,21 @@ describe('per IP', () => {
   });
 
   it('by default trusts no proxy: a client writing X-Forwarded-For itself is still counted as itself', async () => {
-    const api = await startApi({ RATE_LIMIT_IP_POINTS: '2', RATE_LIMIT_IP_WINDOW_SECONDS: '60', TRUST_PROXY_HOPS: undefined });
+    const api = await startApi({
+      RATE_LIMIT_IP_POINTS: '2',
+      RATE_LIMIT_IP_WINDOW_SECONDS: '60',
+      TRUST_PROXY_HOPS: undefined,
+    });
     try {
       expect(api.config.http.trustProxyHops).toBe(0);
       // Every request here comes from 127.0.0.1, whose count other tests share: the first ones may
       // already be limited, but were the header believed, each would be a fresh address.
       const statuses: number[] = [];
       for (let n = 1; n <= 4; n++) {
-        statuses.push((await request(api.server, 'GET', '/api/openapi.json', { headers: { 'X-Forwarded-For': uniqueIp() } })).status);
+        statuses.push(
+          (await request(api.server, 'GET', '/api/openapi.json', { headers: { 'X-Forwarded-For': uniqueIp() } }))
+            .status,
+        );
       }
       expect(statuses.slice(-2)).toEqual([429, 429]);
     } finally {
@@ -113,11 +122,17 @@ describe('per IP', () => {
   });
 
   it('uses the address the trusted proxy saw, not one the client wrote into X-Forwarded-For', async () => {
-    const api = await startApi({ RATE_LIMIT_IP_POINTS: '2', RATE_LIMIT_IP_WINDOW_SECONDS: '60', TRUST_PROXY_HOPS: '1' });
+    const api = await startApi({
+      RATE_LIMIT_IP_POINTS: '2',
+      RATE_LIMIT_IP_WINDOW_SECONDS: '60',
+      TRUST_PROXY_HOPS: '1',
+    });
     try {
       const proxySaw = uniqueIp();
       const spoof = (n: number) =>
-        request(api.server, 'GET', '/api/openapi.json', { headers: { 'X-Forwarded-For': `192.0.2.${n}, ${proxySaw}` } });
+        request(api.server, 'GET', '/api/openapi.json', {
+          headers: { 'X-Forwarded-For': `192.0.2.${n}, ${proxySaw}` },
+        });
       expect((await spoof(1)).status).toBe(200);
       expect((await spoof(2)).status).toBe(200);
       expect((await spoof(3)).status).toBe(429);

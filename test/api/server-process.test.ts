@@ -3,7 +3,11 @@
 import { freePort, runEntryPoint as run } from '../helpers/process';
 
 it('stops before listening when the config is bad, naming every variable and no secret', async () => {
-  const proc = run('src/api/server.ts', { JWT_SECRET_KEY: 'too-short-secret', ENCRYPTION_KEY: 'nope', PORT: String(await freePort()) });
+  const proc = run('src/api/server.ts', {
+    JWT_SECRET_KEY: 'too-short-secret',
+    ENCRYPTION_KEY: 'nope',
+    PORT: String(await freePort()),
+  });
   expect(await proc.exited).toBe(78);
   expect(proc.output()).toMatch(/JWT_SECRET_KEY must be at least 32 characters/);
   expect(proc.output()).toMatch(/ENCRYPTION_KEY must be a Fernet key/);

@@ -23,10 +23,16 @@ afterAll(() => e2e?.close());
 
 let phoneSeq = 0;
 /** A fresh US number per test, so the sandbox's opt-out list and sent items never mix. */
-const freshPhone = () => `+1415555${String(1000 + (Date.now() % 4000) + phoneSeq++).padStart(4, '0').slice(-4)}`;
+const freshPhone = () =>
+  `+1415555${String(1000 + (Date.now() % 4000) + phoneSeq++)
+    .padStart(4, '0')
+    .slice(-4)}`;
 
 async function createClient(fields: Record<string, unknown>) {
-  const res = await e2e.call('POST', '/api/clients', { token: owner.accessToken, json: { name: 'Sam Texter', ...fields } });
+  const res = await e2e.call('POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Sam Texter', ...fields },
+  });
   expect(res.status).toBe(201);
   return res.body as { id: string; phone: string };
 }
@@ -54,10 +60,11 @@ async function postTwilioWebhook(path: string, params: Record<string, string>, s
   });
 }
 
-const getClient = async (id: string) => (await e2e.call('GET', `/api/clients/${id}`, { token: owner.accessToken })).body;
+const getClient = async (id: string) =>
+  (await e2e.call('GET', `/api/clients/${id}`, { token: owner.accessToken })).body;
 
 describe('sending', () => {
-  it('texts a consenting client through its own workflow, and shows it delivered from Twilio\'s callbacks', async () => {
+  it("texts a consenting client through its own workflow, and shows it delivered from Twilio's callbacks", async () => {
     const phone = freshPhone();
     const client = await createClient({ phone, smsConsent: true });
     const res = await sendSms({ clientId: client.id, body: 'Your appointment is confirmed for Tuesday at 10:00.' });
@@ -82,9 +89,13 @@ describe('sending', () => {
       deliveredAt: expect.any(String),
     });
     const sent = await sentTo(phone);
-    expect(sent).toEqual([expect.objectContaining({ body: 'Your appointment is confirmed for Tuesday at 10:00.', sid: sms.twilioSid })]);
+    expect(sent).toEqual([
+      expect.objectContaining({ body: 'Your appointment is confirmed for Tuesday at 10:00.', sid: sms.twilioSid }),
+    ]);
     // Twilio was told where to report delivery: the API's public status route, naming the text.
-    expect(sent[0].statusCallback).toBe(`${e2e.config.http.publicBaseUrl}/api/sms/status?tenantId=${owner.tenantId}&smsId=${id}`);
+    expect(sent[0].statusCallback).toBe(
+      `${e2e.config.http.publicBaseUrl}/api/sms/status?tenantId=${owner.tenantId}&smsId=${id}`,
+    );
 
     // Twilio's delivered callback can beat the workflow's own last step: wait for its end.
     const handle = e2e.temporal.workflow.getHandle(sms.workflowId);
@@ -135,7 +146,8 @@ describe('sending', () => {
   it('after a 5xx that Twilio acted on, never creates the text a second time', async () => {
     const phone = freshPhone();
     const client = await createClient({ phone, smsConsent: true });
-    const creates = async () => (await e2e.sandbox.requests('twilio')).filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
+    const creates = async () =>
+      (await e2e.sandbox.requests('twilio')).filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
     const before = (await creates()).length;
     // Twilio creates the message, then the answer is lost. Either the next try finds it in
     // Twilio's list, or Twilio's delivery callback names it first; both settle it without a resend.
@@ -150,10 +162,20 @@ describe('sending', () => {
 
   it('fails a permanent Twilio error after one attempt, without retrying', async () => {
     const phone = freshPhone();
-    await e2e.sandbox.fault({ provider: 'twilio', status: 400, count: 1, body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 } });
+    await e2e.sandbox.fault({
+      provider: 'twilio',
+      status: 400,
+      count: 1,
+      body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 },
+    });
     const res = await sendSms({ to: phone, body: 'To a landline.' });
     const sms = await settled(res.body.id);
-    expect(sms).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('not_mobile_number'), twilioSid: null });
+    expect(sms).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('not_mobile_number'),
+      twilioSid: null,
+    });
     expect(await sentTo(phone)).toHaveLength(0);
   });
 });
@@ -163,19 +185,42 @@ describe("Twilio's webhooks", () => {
     const phone = freshPhone();
     const client = await createClient({ phone, smsConsent: true });
 
-    const stop = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', { from: phone, to: OUR_NUMBER, body: ' stop ' });
+    const stop = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', {
+      from: phone,
+      to: OUR_NUMBER,
+      body: ' stop ',
+    });
     expect(stop.body.status).toBe(200);
     expect(await getClient(client.id)).toMatchObject({ smsConsent: false, smsConsentSource: 'sms:STOP' });
     expect((await sendSms({ clientId: client.id, body: 'Not after STOP.' })).status).toBe(409);
 
-    const start = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', { from: phone, to: OUR_NUMBER, body: 'START' });
+    const start = await e2e.sandbox.control('POST', '/_sandbox/twilio/inbound', {
+      from: phone,
+      to: OUR_NUMBER,
+      body: 'START',
+    });
     expect(start.body.status).toBe(200);
     expect(await getClient(client.id)).toMatchObject({ smsConsent: true, smsConsentSource: 'sms:START' });
 
-    const inbound = await e2e.call('GET', `/api/sms?direction=inbound&clientId=${client.id}`, { token: owner.accessToken });
+    const inbound = await e2e.call('GET', `/api/sms?direction=inbound&clientId=${client.id}`, {
+      token: owner.accessToken,
+    });
     expect(inbound.body.items).toEqual([
-      expect.objectContaining({ direction: 'inbound', status: 'received', from: phone, to: OUR_NUMBER, body: 'START', keyword: 'start' }),
-      expect.objectContaining({ direction: 'inbound', status: 'received', from: phone, body: ' stop ', keyword: 'stop' }),
+      expect.objectContaining({
+        direction: 'inbound',
+        status: 'received',
+        from: phone,
+        to: OUR_NUMBER,
+        body: 'START',
+        keyword: 'start',
+      }),
+      expect.objectContaining({
+        direction: 'inbound',
+        status: 'received',
+        from: phone,
+        body: ' stop ',
+        keyword: 'stop',
+      }),
     ]);
     const audit = await e2e.call('GET', `/api/audit?target=client:${client.id}`, { token: owner.accessToken });
     expect(audit.body.items.map((a: { action: string }) => a.action)).toEqual(
@@ -186,17 +231,31 @@ describe("Twilio's webhooks", () => {
   it('answers HELP with TwiML, an ordinary text with an empty response, and stores a redelivery once', async () => {
     const phone = freshPhone();
     const client = await createClient({ phone, smsConsent: true });
-    const form = { MessageSid: `SM${'a'.repeat(24)}${phoneSeq}`, AccountSid: 'ACtest', From: phone, To: OUR_NUMBER, Body: 'HELP' };
+    const form = {
+      MessageSid: `SM${'a'.repeat(24)}${phoneSeq}`,
+      AccountSid: 'ACtest',
+      From: phone,
+      To: OUR_NUMBER,
+      Body: 'HELP',
+    };
     const help = await postTwilioWebhook('/api/sms/webhook', form);
     expect(help.status).toBe(200);
     expect(help.headers['content-type']).toContain('text/xml');
-    expect(help.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>.*Reply STOP.*<\/Message><\/Response>$/);
+    expect(help.text).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>.*Reply STOP.*<\/Message><\/Response>$/,
+    );
     // Twilio retries a webhook that timed out: the same MessageSid is stored once.
     expect((await postTwilioWebhook('/api/sms/webhook', form)).status).toBe(200);
 
-    const hello = await postTwilioWebhook('/api/sms/webhook', { ...form, MessageSid: `SM${'b'.repeat(24)}${phoneSeq}`, Body: 'See you at 3' });
+    const hello = await postTwilioWebhook('/api/sms/webhook', {
+      ...form,
+      MessageSid: `SM${'b'.repeat(24)}${phoneSeq}`,
+      Body: 'See you at 3',
+    });
     expect(hello.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    const inbound = await e2e.call('GET', `/api/sms?direction=inbound&clientId=${client.id}`, { token: owner.accessToken });
+    const inbound = await e2e.call('GET', `/api/sms?direction=inbound&clientId=${client.id}`, {
+      token: owner.accessToken,
+    });
     expect(inbound.body.items.map((s: { body: string; keyword: string | null }) => [s.body, s.keyword])).toEqual([
       ['See you at 3', null],
       ['HELP', 'help'],
@@ -208,16 +267,29 @@ describe("Twilio's webhooks", () => {
     const phone = freshPhone();
     const client = await createClient({ phone, smsConsent: true });
     const form = { MessageSid: `SM${'c'.repeat(24)}${phoneSeq}`, From: phone, To: OUR_NUMBER, Body: 'STOP' };
-    const forged = await postTwilioWebhook('/api/sms/webhook', form, twilio.getExpectedTwilioSignature('not-the-auth-token', `${e2e.config.http.publicBaseUrl}/api/sms/webhook`, form));
+    const forged = await postTwilioWebhook(
+      '/api/sms/webhook',
+      form,
+      twilio.getExpectedTwilioSignature('not-the-auth-token', `${e2e.config.http.publicBaseUrl}/api/sms/webhook`, form),
+    );
     expect(forged.status).toBe(403);
     expect(forged.headers['content-type']).toContain('application/problem+json');
-    const unsigned = await e2e.call('POST', '/api/sms/webhook', { raw: new URLSearchParams(form).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const unsigned = await e2e.call('POST', '/api/sms/webhook', {
+      raw: new URLSearchParams(form).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(unsigned.status).toBe(403);
     // Signed for another URL (a replay against the wrong route) does not pass either.
-    const otherUrl = twilio.getExpectedTwilioSignature(e2e.config.twilio.authToken as string, `${e2e.config.http.publicBaseUrl}/api/sms/status`, form);
+    const otherUrl = twilio.getExpectedTwilioSignature(
+      e2e.config.twilio.authToken as string,
+      `${e2e.config.http.publicBaseUrl}/api/sms/status`,
+      form,
+    );
     expect((await postTwilioWebhook('/api/sms/webhook', form, otherUrl)).status).toBe(403);
     expect(await getClient(client.id)).toMatchObject({ smsConsent: true });
-    const inbound = await e2e.call('GET', `/api/sms?direction=inbound&clientId=${client.id}`, { token: owner.accessToken });
+    const inbound = await e2e.call('GET', `/api/sms?direction=inbound&clientId=${client.id}`, {
+      token: owner.accessToken,
+    });
     expect(inbound.body.items).toEqual([]);
   });
 
@@ -227,17 +299,33 @@ describe("Twilio's webhooks", () => {
     const sms = await settled(res.body.id);
     expect(sms.status).toBe('delivered');
     const callback = (status: string, extra: Record<string, string> = {}) =>
-      postTwilioWebhook('/api/sms/status', { MessageSid: sms.twilioSid, MessageStatus: status, To: phone, From: OUR_NUMBER, ...extra });
+      postTwilioWebhook('/api/sms/status', {
+        MessageSid: sms.twilioSid,
+        MessageStatus: status,
+        To: phone,
+        From: OUR_NUMBER,
+        ...extra,
+      });
 
     // A late "sent" after "delivered" changes nothing.
     expect((await callback('sent')).status).toBe(204);
-    expect((await e2e.call('GET', `/api/sms/${sms.id}`, { token: owner.accessToken })).body).toMatchObject({ status: 'delivered' });
+    expect((await e2e.call('GET', `/api/sms/${sms.id}`, { token: owner.accessToken })).body).toMatchObject({
+      status: 'delivered',
+    });
     // A forged callback is refused and changes nothing.
-    const forged = await postTwilioWebhook('/api/sms/status', { MessageSid: sms.twilioSid, MessageStatus: 'failed' }, 'bm90IGEgc2lnbmF0dXJl');
+    const forged = await postTwilioWebhook(
+      '/api/sms/status',
+      { MessageSid: sms.twilioSid, MessageStatus: 'failed' },
+      'bm90IGEgc2lnbmF0dXJl',
+    );
     expect(forged.status).toBe(403);
-    expect((await e2e.call('GET', `/api/sms/${sms.id}`, { token: owner.accessToken })).body).toMatchObject({ status: 'delivered' });
+    expect((await e2e.call('GET', `/api/sms/${sms.id}`, { token: owner.accessToken })).body).toMatchObject({
+      status: 'delivered',
+    });
     // A callback for a SID no business sent is answered (Twilio stops retrying) and ignored.
-    expect((await postTwilioWebhook('/api/sms/status', { MessageSid: 'SMunknown', MessageStatus: 'delivered' })).status).toBe(204);
+    expect(
+      (await postTwilioWebhook('/api/sms/status', { MessageSid: 'SMunknown', MessageStatus: 'delivered' })).status,
+    ).toBe(204);
   });
 
   it('an undelivered callback records why, and one for an opted-out number withdraws consent', async () => {
@@ -248,14 +336,27 @@ describe("Twilio's webhooks", () => {
     const stored = async (sid: string) => {
       const id = randomUUID();
       await withTenant(e2e.pool, owner.tenantId, async (db) => {
-        await insertOutboundSms(db, { id, tenantId: owner.tenantId, clientId: client.id, to: phone, body: `text ${sid}`, workflowId: `sms:${owner.tenantId}:${id}` });
+        await insertOutboundSms(db, {
+          id,
+          tenantId: owner.tenantId,
+          clientId: client.id,
+          to: phone,
+          body: `text ${sid}`,
+          workflowId: `sms:${owner.tenantId}:${id}`,
+        });
         await markSmsSent(db, id, { twilioSid: sid, from: OUR_NUMBER });
       });
       return id;
     };
     const unreachable = await stored(`SM${randomUUID().replace(/-/g, '')}`);
-    const unreachableSid = (await e2e.call('GET', `/api/sms/${unreachable}`, { token: owner.accessToken })).body.twilioSid;
-    const res = await postTwilioWebhook('/api/sms/status', { MessageSid: unreachableSid, MessageStatus: 'undelivered', ErrorCode: '30006', To: phone });
+    const unreachableSid = (await e2e.call('GET', `/api/sms/${unreachable}`, { token: owner.accessToken })).body
+      .twilioSid;
+    const res = await postTwilioWebhook('/api/sms/status', {
+      MessageSid: unreachableSid,
+      MessageStatus: 'undelivered',
+      ErrorCode: '30006',
+      To: phone,
+    });
     expect(res.status).toBe(204);
     expect((await e2e.call('GET', `/api/sms/${unreachable}`, { token: owner.accessToken })).body).toMatchObject({
       status: 'undelivered',
@@ -266,8 +367,15 @@ describe("Twilio's webhooks", () => {
 
     const optedOut = await stored(`SM${randomUUID().replace(/-/g, '')}`);
     const optedOutSid = (await e2e.call('GET', `/api/sms/${optedOut}`, { token: owner.accessToken })).body.twilioSid;
-    await postTwilioWebhook('/api/sms/status', { MessageSid: optedOutSid, MessageStatus: 'failed', ErrorCode: '21610', To: phone });
-    expect((await e2e.call('GET', `/api/sms/${optedOut}`, { token: owner.accessToken })).body).toMatchObject({ status: 'failed' });
+    await postTwilioWebhook('/api/sms/status', {
+      MessageSid: optedOutSid,
+      MessageStatus: 'failed',
+      ErrorCode: '21610',
+      To: phone,
+    });
+    expect((await e2e.call('GET', `/api/sms/${optedOut}`, { token: owner.accessToken })).body).toMatchObject({
+      status: 'failed',
+    });
     expect(await getClient(client.id)).toMatchObject({ smsConsent: false, smsConsentSource: 'twilio:21610' });
   });
 });

@@ -19,9 +19,21 @@ beforeAll(async () => {
 afterAll(() => e2e?.close());
 
 async function openInvoice(): Promise<{ id: string; workflowId: string }> {
-  const client = await e2e.call('POST', '/api/clients', { token: owner.accessToken, json: { name: 'Ines Client', email: `ines-${randomUUID()}@client.example` } });
+  const client = await e2e.call('POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Ines Client', email: `ines-${randomUUID()}@client.example` },
+  });
   const due = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
-  const res = await e2e.call('POST', '/api/invoices', { token: owner.accessToken, json: { clientId: client.body.id, amountCents: 6_500, currency: 'usd', description: 'Sports massage', dueDate: due } });
+  const res = await e2e.call('POST', '/api/invoices', {
+    token: owner.accessToken,
+    json: {
+      clientId: client.body.id,
+      amountCents: 6_500,
+      currency: 'usd',
+      description: 'Sports massage',
+      dueDate: due,
+    },
+  });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -33,14 +45,28 @@ function paidEvent(invoiceId: string): { eventId: string; payload: string; heade
     id: eventId,
     object: 'event',
     type: 'checkout.session.completed',
-    data: { object: { id: `cs_${randomUUID().replace(/-/g, '')}`, object: 'checkout.session', payment_status: 'paid', metadata: { tenantId: owner.tenantId, invoiceId } } },
+    data: {
+      object: {
+        id: `cs_${randomUUID().replace(/-/g, '')}`,
+        object: 'checkout.session',
+        payment_status: 'paid',
+        metadata: { tenantId: owner.tenantId, invoiceId },
+      },
+    },
   });
-  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: e2e.config.stripe.webhookSecret as string });
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: e2e.config.stripe.webhookSecret as string,
+  });
   return { eventId, payload, headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature } };
 }
 
 const stripeAudit = async (invoiceId: string) =>
-  (await e2e.call('GET', `/api/audit?target=invoice:${invoiceId}&action=invoice.stripe_paid`, { token: owner.accessToken })).body.items as unknown[];
+  (
+    await e2e.call('GET', `/api/audit?target=invoice:${invoiceId}&action=invoice.stripe_paid`, {
+      token: owner.accessToken,
+    })
+  ).body.items as unknown[];
 
 async function webhookCount(outcome: string): Promise<number> {
   const values = (await metrics().webhookOutcomes.get()).values;
@@ -59,13 +85,23 @@ it('answers 200 while no worker runs, and applies the event once a worker is bac
     // Stored in Temporal and waiting for a worker; nothing has touched the invoice yet.
     const handle = e2e.temporal.workflow.getHandle(stripeEventWorkflowId(owner.tenantId, event.eventId));
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect((await e2e.call('GET', `/api/invoices/${invoice.id}`, { token: owner.accessToken })).body.status).toBe('open');
+    expect((await e2e.call('GET', `/api/invoices/${invoice.id}`, { token: owner.accessToken })).body.status).toBe(
+      'open',
+    );
 
     await e2e.startWorker();
     workerBack = true;
-    expect(await handle.result()).toEqual({ outcome: 'paid', invoiceId: invoice.id, signalled: 'paid', alertEmailId: null });
+    expect(await handle.result()).toEqual({
+      outcome: 'paid',
+      invoiceId: invoice.id,
+      signalled: 'paid',
+      alertEmailId: null,
+    });
     expect(await e2e.temporal.workflow.getHandle(invoice.workflowId).result()).toMatchObject({ outcome: 'paid' });
-    expect((await e2e.call('GET', `/api/invoices/${invoice.id}`, { token: owner.accessToken })).body).toMatchObject({ status: 'paid', paidMethod: 'stripe' });
+    expect((await e2e.call('GET', `/api/invoices/${invoice.id}`, { token: owner.accessToken })).body).toMatchObject({
+      status: 'paid',
+      paidMethod: 'stripe',
+    });
     expect(await stripeAudit(invoice.id)).toHaveLength(1);
   } finally {
     if (!workerBack) await e2e.startWorker();
@@ -76,7 +112,11 @@ it('makes one effect and one signal of 10 copies of one event posted at once, ea
   const invoice = await openInvoice();
   const event = paidEvent(invoice.id);
   const [acceptedBefore, duplicatesBefore] = [await webhookCount('accepted'), await webhookCount('duplicate')];
-  const answers = await Promise.all(Array.from({ length: 10 }, () => e2e.call('POST', '/api/stripe/webhook', { raw: event.payload, headers: event.headers })));
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      e2e.call('POST', '/api/stripe/webhook', { raw: event.payload, headers: event.headers }),
+    ),
+  );
   expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
   // One start stored; Temporal refused the other nine (the metric counts each by its outcome).
   expect(await webhookCount('accepted')).toBe(acceptedBefore + 1);
@@ -87,7 +127,9 @@ it('makes one effect and one signal of 10 copies of one event posted at once, ea
   expect(await e2e.temporal.workflow.getHandle(invoice.workflowId).result()).toMatchObject({ outcome: 'paid' });
   expect(await stripeAudit(invoice.id)).toHaveLength(1);
   const history = await e2e.temporal.workflow.getHandle(invoice.workflowId).fetchHistory();
-  expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid')).toHaveLength(1);
+  expect(
+    (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid'),
+  ).toHaveLength(1);
 });
 
 it('applies an event once even when a second run of it is started after the first ended', async () => {
@@ -95,15 +137,26 @@ it('applies an event once even when a second run of it is started after the firs
   // to another workflow id: the claim row in Postgres still refuses the second effect.
   const invoice = await openInvoice();
   const event = paidEvent(invoice.id);
-  expect((await e2e.call('POST', '/api/stripe/webhook', { raw: event.payload, headers: event.headers })).status).toBe(200);
-  expect(await e2e.temporal.workflow.getHandle(stripeEventWorkflowId(owner.tenantId, event.eventId)).result()).toMatchObject({ outcome: 'paid' });
+  expect((await e2e.call('POST', '/api/stripe/webhook', { raw: event.payload, headers: event.headers })).status).toBe(
+    200,
+  );
+  expect(
+    await e2e.temporal.workflow.getHandle(stripeEventWorkflowId(owner.tenantId, event.eventId)).result(),
+  ).toMatchObject({ outcome: 'paid' });
   const rerun = await e2e.temporal.workflow.execute('stripeEvent', {
     workflowId: `${stripeEventWorkflowId(owner.tenantId, event.eventId)}:again`,
     taskQueue: e2e.config.temporal.taskQueue,
     args: [
       {
         tenantId: owner.tenantId,
-        event: { eventId: event.eventId, type: 'checkout.session.completed', tenantId: owner.tenantId, invoiceId: invoice.id, paymentIntentId: null, effect: { kind: 'paid', paymentIntentId: null } },
+        event: {
+          eventId: event.eventId,
+          type: 'checkout.session.completed',
+          tenantId: owner.tenantId,
+          invoiceId: invoice.id,
+          paymentIntentId: null,
+          effect: { kind: 'paid', paymentIntentId: null },
+        },
         emailRetry: e2e.config.emailRetry,
       },
     ],

@@ -60,7 +60,8 @@ it('shows an admin the running worker, the database and the integration modes', 
   const served = await pollUntil(
     'every queue polled',
     () => request(api.server, 'GET', '/api/system/status', { token: admin.accessToken }),
-    (r) => (r.body?.temporal?.taskQueues ?? []).every((q: { workerPollers: number | null }) => (q.workerPollers ?? 0) >= 1),
+    (r) =>
+      (r.body?.temporal?.taskQueues ?? []).every((q: { workerPollers: number | null }) => (q.workerPollers ?? 0) >= 1),
     20_000,
   );
   expect(served.body.temporal.workerPollers).toBe(1);
@@ -84,7 +85,10 @@ it('reports the optional outside services: reachable when /health answers 2xx in
     NOVA_SERVICE_URL: `http://127.0.0.1:${port}/nova`,
     ELI_SERVICE_URL: `http://127.0.0.1:${port}/broken`,
   });
-  const slow = await startApi({ TEMPORAL_TASK_QUEUE: worker.taskQueue, NOVA_SERVICE_URL: `http://127.0.0.1:${port}/slow/` });
+  const slow = await startApi({
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    NOVA_SERVICE_URL: `http://127.0.0.1:${port}/slow/`,
+  });
   try {
     const res = await request(withServices.server, 'GET', '/api/system/status', { token: owner.accessToken });
     expect(res.body.services).toEqual({ nova: 'reachable', eli: 'unreachable' });

@@ -26,7 +26,9 @@ beforeAll(async () => {
   const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${proxy.port}`, TEMPORAL_REQUEST_DEADLINE_MS: '1500' });
   temporal = await connectClient(config);
   pool = await createAppPool();
-  server = await listen(createApp({ config, pool, temporal, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) }));
+  server = await listen(
+    createApp({ config, pool, temporal, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) }),
+  );
   owner = await registerTenant(server);
   const client = await request(server, 'POST', '/api/clients', {
     token: owner.accessToken,
@@ -41,11 +43,17 @@ afterAll(async () => {
   await temporal.connection.close().catch(() => undefined);
 });
 
-const list = async (path: string) => (await request(server, 'GET', path, { token: owner.accessToken })).body.items as unknown[];
+const list = async (path: string) =>
+  (await request(server, 'GET', path, { token: owner.accessToken })).body.items as unknown[];
 
 it.each([
   ['an email', '/api/emails', '/api/emails', () => ({ to: 'ada@example.com', subject: 'Hello', text: 'Hi there' })],
-  ['an invoice', '/api/invoices', '/api/invoices', () => ({ clientId, amountCents: 4500, currency: 'usd', dueDate: '2027-01-15', description: 'Cut and colour' })],
+  [
+    'an invoice',
+    '/api/invoices',
+    '/api/invoices',
+    () => ({ clientId, amountCents: 4500, currency: 'usd', dueDate: '2027-01-15', description: 'Cut and colour' }),
+  ],
   ['a text', '/api/sms', '/api/sms', () => ({ clientId, body: 'See you Tuesday' })],
 ])('%s: 503 naming Temporal, with Retry-After, and nothing stored', async (_what, path, listPath, body) => {
   const before = await list(listPath);

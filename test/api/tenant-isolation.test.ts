@@ -28,7 +28,10 @@ async function tenantTables(): Promise<{ table: string; idColumns: string[] }[]>
      WHERE c.table_schema = 'public'
      GROUP BY c.table_name
     HAVING bool_or(c.column_name = 'tenant_id')`);
-  return rows.map((r) => ({ table: r.table_name, idColumns: r.columns.filter((c) => c === 'id' || c === 'workflow_id') }));
+  return rows.map((r) => ({
+    table: r.table_name,
+    idColumns: r.columns.filter((c) => c === 'id' || c === 'workflow_id'),
+  }));
 }
 
 /** Every id and workflow id tenant A owns, in any table, and A's tenant id itself. */
@@ -36,7 +39,10 @@ async function idsOfTenant(tenantId: string): Promise<string[]> {
   const ids = new Set<string>([tenantId]);
   for (const { table, idColumns } of await tenantTables()) {
     for (const column of idColumns) {
-      const { rows } = await owner.query(`SELECT ${column}::text AS v FROM "${table}" WHERE tenant_id = $1 AND ${column} IS NOT NULL`, [tenantId]);
+      const { rows } = await owner.query(
+        `SELECT ${column}::text AS v FROM "${table}" WHERE tenant_id = $1 AND ${column} IS NOT NULL`,
+        [tenantId],
+      );
       for (const row of rows) ids.add(row.v as string);
     }
   }
@@ -64,7 +70,9 @@ function exampleBody(route: RouteInfo): unknown {
   if (!schema) return undefined;
   if (schema.$ref) schema = openapi.components.schemas[schema.$ref.split('/').pop()];
   if (schema?.example === undefined) {
-    throw new Error(`${route.method} ${route.path} takes a body but its schema has no example: add .openapi({ example })`);
+    throw new Error(
+      `${route.method} ${route.path} takes a body but its schema has no example: add .openapi({ example })`,
+    );
   }
   return schema.example;
 }
@@ -75,7 +83,10 @@ function pathWith(route: RouteInfo, id: string): string {
 
 async function call(route: RouteInfo, id: string, token: string) {
   const body = exampleBody(route);
-  return request(api.server, route.method, pathWith(route, id), { token, ...(body === undefined ? {} : { json: body }) });
+  return request(api.server, route.method, pathWith(route, id), {
+    token,
+    ...(body === undefined ? {} : { json: body }),
+  });
 }
 
 beforeAll(async () => {
@@ -133,53 +144,70 @@ it('finds the id routes in the routers', () => {
   );
 });
 
-it("answers 404 problem+json to tenant B on every id of tenant A, and changes nothing of A's", async () => {
-  const ids = await idsOfTenant(tenantA.tenantId);
-  expect(ids.length).toBeGreaterThan(5);
-  const before = await snapshotOfTenant(tenantA.tenantId);
+it(
+  "answers 404 problem+json to tenant B on every id of tenant A, and changes nothing of A's",
+  async () => {
+    const ids = await idsOfTenant(tenantA.tenantId);
+    expect(ids.length).toBeGreaterThan(5);
+    const before = await snapshotOfTenant(tenantA.tenantId);
 
-  const failures: string[] = [];
-  for (const route of idRoutes()) {
-    // Every id on one route at once: tenant B's calls change nothing, so their order cannot matter.
-    const answers = await Promise.all(ids.map(async (id) => ({ id, res: await call(route, id, tenantB.accessToken) })));
-    for (const { id, res } of answers) {
-      // An id of another shape than the route takes (a workflow id on a UUID route, a UUID on a
-      // workflow-id route) is malformed for every tenant alike: a 422 naming the param says
-      // nothing about tenant A.
-      if (res.status === 422 && res.body?.errors?.every((e: { path: string }) => route.paramNames.includes(e.path))) continue;
-      const problem = /application\/problem\+json/.test(res.headers['content-type'] ?? '') && res.body?.status === 404;
-      if (res.status !== 404 || !problem) failures.push(`${routeName(route)} with ${id}: ${res.status} ${res.text.slice(0, 200)}`);
+    const failures: string[] = [];
+    for (const route of idRoutes()) {
+      // Every id on one route at once: tenant B's calls change nothing, so their order cannot matter.
+      const answers = await Promise.all(
+        ids.map(async (id) => ({ id, res: await call(route, id, tenantB.accessToken) })),
+      );
+      for (const { id, res } of answers) {
+        // An id of another shape than the route takes (a workflow id on a UUID route, a UUID on a
+        // workflow-id route) is malformed for every tenant alike: a 422 naming the param says
+        // nothing about tenant A.
+        if (res.status === 422 && res.body?.errors?.every((e: { path: string }) => route.paramNames.includes(e.path)))
+          continue;
+        const problem =
+          /application\/problem\+json/.test(res.headers['content-type'] ?? '') && res.body?.status === 404;
+        if (res.status !== 404 || !problem)
+          failures.push(`${routeName(route)} with ${id}: ${res.status} ${res.text.slice(0, 200)}`);
+      }
     }
-  }
-  expect(failures).toEqual([]);
-  expect(await snapshotOfTenant(tenantA.tenantId)).toEqual(before);
-}, MATRIX_TIMEOUT_MS);
+    expect(failures).toEqual([]);
+    expect(await snapshotOfTenant(tenantA.tenantId)).toEqual(before);
+  },
+  MATRIX_TIMEOUT_MS,
+);
 
 it("shows none of tenant A's ids in anything tenant B can GET", async () => {
   const ids = new Set(await idsOfTenant(tenantA.tenantId));
   const leaks: string[] = [];
   for (const route of signedInRoutes.filter((r) => r.method === 'GET' && r.paramNames.length === 0)) {
     const res = await request(api.server, 'GET', route.path, { token: tenantB.accessToken });
-    for (const found of res.text.match(uuidInText) ?? []) if (ids.has(found)) leaks.push(`${route.path} shows ${found}`);
+    for (const found of res.text.match(uuidInText) ?? [])
+      if (ids.has(found)) leaks.push(`${route.path} shows ${found}`);
   }
   expect(leaks).toEqual([]);
 });
 
-it("reaches a record of tenant A on every id route with A's own token", async () => {
-  const ids = await idsOfTenant(tenantA.tenantId);
-  // Deletions last, so the other routes still find their records.
-  const ordered = [...idRoutes()].sort((x, y) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE'));
-  const unreached: string[] = [];
-  for (const route of ordered) {
-    let reached = false;
-    for (const id of ids) {
-      const res = await call(route, id, tenantA.accessToken);
-      if (res.status < 400 || res.status === 409) {
-        reached = true;
-        break;
+it(
+  "reaches a record of tenant A on every id route with A's own token",
+  async () => {
+    const ids = await idsOfTenant(tenantA.tenantId);
+    // Deletions last, so the other routes still find their records.
+    const ordered = [...idRoutes()].sort((x, y) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE'));
+    const unreached: string[] = [];
+    for (const route of ordered) {
+      let reached = false;
+      for (const id of ids) {
+        const res = await call(route, id, tenantA.accessToken);
+        if (res.status < 400 || res.status === 409) {
+          reached = true;
+          break;
+        }
       }
+      if (!reached)
+        unreached.push(
+          `${routeName(route)}: no id of tenant A answered; add a record of its kind to test/helpers/tenant-seed.ts`,
+        );
     }
-    if (!reached) unreached.push(`${routeName(route)}: no id of tenant A answered; add a record of its kind to test/helpers/tenant-seed.ts`);
-  }
-  expect(unreached).toEqual([]);
-}, MATRIX_TIMEOUT_MS);
+    expect(unreached).toEqual([]);
+  },
+  MATRIX_TIMEOUT_MS,
+);

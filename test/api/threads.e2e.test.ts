@@ -33,17 +33,42 @@ async function threadOf(gmailThreadId: string, messageCount = 1) {
 }
 
 it('groups a reply into its thread, most recent activity first, with the sender matched to a client', async () => {
-  const client = await e2e.call('POST', '/api/clients', { token: owner.accessToken, json: { name: 'Ada Lovelace', email: 'Ada@Client.example' } });
+  const client = await e2e.call('POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Ada Lovelace', email: 'Ada@Client.example' },
+  });
   expect(client.status).toBe(201);
-  const first = await dropMail(e2e.sandbox, { to: owner.email, from: 'Ada <ada@client.example>', subject: 'Colour appointment', text: 'Is Monday free?' });
+  const first = await dropMail(e2e.sandbox, {
+    to: owner.email,
+    from: 'Ada <ada@client.example>',
+    subject: 'Colour appointment',
+    text: 'Is Monday free?',
+  });
   await threadOf(first.threadId);
-  const other = await dropMail(e2e.sandbox, { to: owner.email, from: 'Bo <bo@elsewhere.example>', subject: 'Gift card', text: 'Do you sell them?' });
+  const other = await dropMail(e2e.sandbox, {
+    to: owner.email,
+    from: 'Bo <bo@elsewhere.example>',
+    subject: 'Gift card',
+    text: 'Do you sell them?',
+  });
   await threadOf(other.threadId);
-  const reply = await dropMail(e2e.sandbox, { to: owner.email, from: 'Ada <ada@client.example>', subject: 'Re: Colour appointment', text: 'Or Tuesday?', threadId: first.threadId });
+  const reply = await dropMail(e2e.sandbox, {
+    to: owner.email,
+    from: 'Ada <ada@client.example>',
+    subject: 'Re: Colour appointment',
+    text: 'Or Tuesday?',
+    threadId: first.threadId,
+  });
   expect(reply.threadId).toBe(first.threadId);
 
   const thread = await threadOf(first.threadId, 2);
-  expect(thread).toMatchObject({ subject: 'Colour appointment', clientId: client.body.id, messageCount: 2, lastFrom: 'Ada <ada@client.example>', snippet: 'Or Tuesday?' });
+  expect(thread).toMatchObject({
+    subject: 'Colour appointment',
+    clientId: client.body.id,
+    messageCount: 2,
+    lastFrom: 'Ada <ada@client.example>',
+    snippet: 'Or Tuesday?',
+  });
   expect(thread.messages.map((m: any) => [m.gmailMessageId, m.text, m.clientId])).toEqual([
     [first.id, 'Is Monday free?', client.body.id],
     [reply.id, 'Or Tuesday?', client.body.id],
@@ -57,14 +82,23 @@ it('groups a reply into its thread, most recent activity first, with the sender 
   expect(ofClient.body.items.map((t: any) => t.id)).toEqual([thread.id]);
 });
 
-it('leaves out our own sent mail and stores the client\'s answer to it', async () => {
-  const sent = await e2e.call('POST', '/api/emails', { token: owner.accessToken, json: { to: 'cy@client.example', subject: 'Your quote', text: 'It is 80.' } });
+it("leaves out our own sent mail and stores the client's answer to it", async () => {
+  const sent = await e2e.call('POST', '/api/emails', {
+    token: owner.accessToken,
+    json: { to: 'cy@client.example', subject: 'Your quote', text: 'It is 80.' },
+  });
   expect(sent.status).toBe(202);
   const email = await eventually(async () => {
     const res = await get(`/api/emails/${sent.body.id}`);
     return res.body.status === 'sent' ? res.body : undefined;
   }, 30_000);
-  const answer = await dropMail(e2e.sandbox, { to: owner.email, from: 'cy@client.example', subject: 'Re: Your quote', text: 'Deal.', threadId: email.gmailThreadId });
+  const answer = await dropMail(e2e.sandbox, {
+    to: owner.email,
+    from: 'cy@client.example',
+    subject: 'Re: Your quote',
+    text: 'Deal.',
+    threadId: email.gmailThreadId,
+  });
   expect(answer.threadId).toBe(email.gmailThreadId);
 
   const thread = await threadOf(email.gmailThreadId);
@@ -92,8 +126,12 @@ it('pages through threads with a cursor, and filters the ones flagged unsafe', a
 
   // The guardian flags a thread; the list can show just those, or just the others.
   const flagged = all[1];
-  await withTenant(e2e.pool, owner.tenantId, (db) => db.query(sql.unsafe`UPDATE threads SET unsafe = true WHERE id = ${flagged.id}`));
-  expect((await get('/api/threads?unsafe=true')).body.items.map((t: any) => [t.id, t.unsafe])).toEqual([[flagged.id, true]]);
+  await withTenant(e2e.pool, owner.tenantId, (db) =>
+    db.query(sql.unsafe`UPDATE threads SET unsafe = true WHERE id = ${flagged.id}`),
+  );
+  expect((await get('/api/threads?unsafe=true')).body.items.map((t: any) => [t.id, t.unsafe])).toEqual([
+    [flagged.id, true],
+  ]);
   const safe = (await get('/api/threads?unsafe=false')).body.items.map((t: any) => t.id);
   expect(safe).toHaveLength(all.length - 1);
   expect(safe).not.toContain(flagged.id);
@@ -106,7 +144,7 @@ it('pages through threads with a cursor, and filters the ones flagged unsafe', a
   expect(badCursor.body.errors.map((e: any) => e.path)).toEqual(['cursor']);
 });
 
-it("lets staff read threads, and shows another business none of them (404 by id)", async () => {
+it('lets staff read threads, and shows another business none of them (404 by id)', async () => {
   const [thread] = await allThreads(e2e.call, owner);
   const staff = await createUser(e2e.server, owner, 'staff');
   expect((await get(`/api/threads/${thread.id}`, staff)).status).toBe(200);
@@ -115,5 +153,9 @@ it("lets staff read threads, and shows another business none of them (404 by id)
   expect(foreign.status).toBe(404);
   expect(foreign.headers['content-type']).toMatch(/application\/problem\+json/);
   expect((await get('/api/threads', stranger)).body).toEqual({ items: [], nextCursor: null });
-  expect((await get('/api/gmail', stranger)).body).toMatchObject({ status: 'not_connected', email: null, mailboxId: null });
+  expect((await get('/api/gmail', stranger)).body).toMatchObject({
+    status: 'not_connected',
+    email: null,
+    mailboxId: null,
+  });
 });

@@ -30,14 +30,22 @@ async function createInvoice(owner: SignedInUser): Promise<Invoice> {
   expect(client.status).toBe(201);
   const res = await e2e.call('POST', '/api/invoices', {
     token: owner.accessToken,
-    json: { clientId: client.body.id, amountCents: 6_000, currency: 'usd', description: 'Facial', dueDate: DateTime.utc().plus({ days: 30 }).toISODate(), scheduleDays: [0, 7] },
+    json: {
+      clientId: client.body.id,
+      amountCents: 6_000,
+      currency: 'usd',
+      description: 'Facial',
+      dueDate: DateTime.utc().plus({ days: 30 }).toISODate(),
+      scheduleDays: [0, 7],
+    },
   });
   expect(res.status).toBe(201);
   return res.body as Invoice;
 }
 
 const path = (workflowId: string, suffix = '') => `/api/workflows/${encodeURIComponent(workflowId)}${suffix}`;
-const detail = (user: SignedInUser, workflowId: string) => e2e.call('GET', path(workflowId), { token: user.accessToken });
+const detail = (user: SignedInUser, workflowId: string) =>
+  e2e.call('GET', path(workflowId), { token: user.accessToken });
 
 /** Until the workflow's status query reports `state` (the worker has picked it up). */
 async function stateBecomes(workflowId: string, state: string): Promise<any> {
@@ -48,7 +56,11 @@ async function stateBecomes(workflowId: string, state: string): Promise<any> {
 }
 
 async function auditOf(workflowId: string, action: string): Promise<any[]> {
-  const res = await e2e.call('GET', `/api/audit?target=${encodeURIComponent(`workflow:${workflowId}`)}&action=${action}`, { token: ownerA.accessToken });
+  const res = await e2e.call(
+    'GET',
+    `/api/audit?target=${encodeURIComponent(`workflow:${workflowId}`)}&action=${action}`,
+    { token: ownerA.accessToken },
+  );
   expect(res.status).toBe(200);
   return res.body.items;
 }
@@ -73,7 +85,9 @@ describe('GET /api/workflows', () => {
     const items = await eventually(async () => {
       const res = await e2e.call('GET', '/api/workflows', { token: adminA.accessToken });
       expect(res.status).toBe(200);
-      return res.body.items.some((i: { workflowId: string }) => i.workflowId === invoiceA.workflowId) ? res.body.items : undefined;
+      return res.body.items.some((i: { workflowId: string }) => i.workflowId === invoiceA.workflowId)
+        ? res.body.items
+        : undefined;
     }, 20_000);
     expect(items.find((i: { workflowId: string }) => i.workflowId === invoiceA.workflowId)).toEqual({
       workflowId: invoiceA.workflowId,
@@ -90,7 +104,9 @@ describe('GET /api/workflows', () => {
   });
 
   it('filters by type and status, and pages with a cursor', async () => {
-    const reminders = await e2e.call('GET', '/api/workflows?type=paymentReminder&status=running', { token: adminA.accessToken });
+    const reminders = await e2e.call('GET', '/api/workflows?type=paymentReminder&status=running', {
+      token: adminA.accessToken,
+    });
     expect(reminders.body.items.map((i: { workflowId: string }) => i.workflowId)).toContain(invoiceA.workflowId);
     const emails = await e2e.call('GET', '/api/workflows?type=emailDelivery', { token: adminA.accessToken });
     expect(emails.body.items.every((i: { type: string }) => i.type === 'emailDelivery')).toBe(true);
@@ -103,7 +119,9 @@ describe('GET /api/workflows', () => {
       return res.body.nextCursor ? res.body : undefined;
     }, 20_000);
     expect(first.items).toHaveLength(1);
-    const second = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${first.nextCursor}`, { token: adminA.accessToken });
+    const second = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${first.nextCursor}`, {
+      token: adminA.accessToken,
+    });
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.items[0].workflowId).not.toBe(first.items[0].workflowId);
@@ -111,23 +129,33 @@ describe('GET /api/workflows', () => {
     // A cursor is good only for the list and the business that produced it; anything else is a
     // 422 at once, never a call Temporal retries.
     const [token, mac] = (first.nextCursor as string).split('.');
-    const forged = [
-      'Zm9v',
-      `${token}.${'A'.repeat(22)}`,
-      `${Buffer.from('other token').toString('base64url')}.${mac}`,
-    ];
+    const forged = ['Zm9v', `${token}.${'A'.repeat(22)}`, `${Buffer.from('other token').toString('base64url')}.${mac}`];
     for (const cursor of forged) {
-      const res = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${cursor}`, { token: adminA.accessToken });
-      expect({ cursor, status: res.status, paths: res.body.errors?.map((e: { path: string }) => e.path) }).toEqual({ cursor, status: 422, paths: ['cursor'] });
+      const res = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${cursor}`, {
+        token: adminA.accessToken,
+      });
+      expect({ cursor, status: res.status, paths: res.body.errors?.map((e: { path: string }) => e.path) }).toEqual({
+        cursor,
+        status: 422,
+        paths: ['cursor'],
+      });
     }
-    const otherFilter = await e2e.call('GET', `/api/workflows?type=emailDelivery&limit=1&cursor=${first.nextCursor}`, { token: adminA.accessToken });
+    const otherFilter = await e2e.call('GET', `/api/workflows?type=emailDelivery&limit=1&cursor=${first.nextCursor}`, {
+      token: adminA.accessToken,
+    });
     expect(otherFilter.status).toBe(422);
-    const otherTenant = await e2e.call('GET', `/api/workflows?type=paymentReminder&limit=1&cursor=${first.nextCursor}`, { token: ownerB.accessToken });
+    const otherTenant = await e2e.call(
+      'GET',
+      `/api/workflows?type=paymentReminder&limit=1&cursor=${first.nextCursor}`,
+      { token: ownerB.accessToken },
+    );
     expect(otherTenant.status).toBe(422);
   });
 
   it('refuses an unknown type or status with 422 naming it, and staff with 403', async () => {
-    const bad = await e2e.call('GET', '/api/workflows?type=somethingElse&status=sleeping', { token: adminA.accessToken });
+    const bad = await e2e.call('GET', '/api/workflows?type=somethingElse&status=sleeping', {
+      token: adminA.accessToken,
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['status', 'type']);
     expect((await e2e.call('GET', '/api/workflows', { token: staffA.accessToken })).status).toBe(403);
@@ -163,7 +191,11 @@ describe("another business's workflow", () => {
     ] as const;
     for (const [method, url, json, user] of calls) {
       const res = await e2e.call(method, url, { token: user.accessToken, ...(json ? { json } : {}) });
-      expect({ url, status: res.status, type: res.headers['content-type'] }).toEqual({ url, status: 404, type: expect.stringMatching(/problem\+json/) });
+      expect({ url, status: res.status, type: res.headers['content-type'] }).toEqual({
+        url,
+        status: 404,
+        type: expect.stringMatching(/problem\+json/),
+      });
     }
     // B still sees its workflow running and not paused.
     const own = await eventually(async () => {
@@ -192,11 +224,17 @@ describe("another business's workflow", () => {
 describe('POST /api/workflows/:workflowId/signal', () => {
   it('refuses a signal the workflow type does not declare, and bad arguments, with 422', async () => {
     for (const name of ['paid', 'void', 'reschedule', 'selfDestruct']) {
-      const res = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), { token: adminA.accessToken, json: { name } });
+      const res = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), {
+        token: adminA.accessToken,
+        json: { name },
+      });
       expect({ name, status: res.status }).toEqual({ name, status: 422 });
       expect(res.body.errors).toEqual([{ path: 'name', message: expect.stringContaining('allowed: pause, resume') }]);
     }
-    const args = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), { token: adminA.accessToken, json: { name: 'pause', args: [{ until: 'tomorrow' }] } });
+    const args = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), {
+      token: adminA.accessToken,
+      json: { name: 'pause', args: [{ until: 'tomorrow' }] },
+    });
     expect(args.status).toBe(422);
     expect(args.body.errors[0].path).toBe('args');
     expect(await auditOf(invoiceA.workflowId, 'workflow.signalled')).toEqual([]);
@@ -204,11 +242,22 @@ describe('POST /api/workflows/:workflowId/signal', () => {
   });
 
   it('pauses and resumes a payment reminder, and audits each signal', async () => {
-    const pause = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), { token: adminA.accessToken, json: { name: 'pause' } });
+    const pause = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), {
+      token: adminA.accessToken,
+      json: { name: 'pause' },
+    });
     expect(pause.status).toBe(202);
-    expect(pause.body).toEqual({ workflowId: invoiceA.workflowId, runId: expect.any(String), action: 'signal', signal: 'pause' });
+    expect(pause.body).toEqual({
+      workflowId: invoiceA.workflowId,
+      runId: expect.any(String),
+      action: 'signal',
+      signal: 'pause',
+    });
     await stateBecomes(invoiceA.workflowId, 'paused');
-    const resume = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), { token: adminA.accessToken, json: { name: 'resume', args: [] } });
+    const resume = await e2e.call('POST', path(invoiceA.workflowId, '/signal'), {
+      token: adminA.accessToken,
+      json: { name: 'resume', args: [] },
+    });
     expect(resume.status).toBe(202);
     await stateBecomes(invoiceA.workflowId, 'scheduled');
     const audited = await auditOf(invoiceA.workflowId, 'workflow.signalled');
@@ -224,7 +273,10 @@ describe('cancel and terminate', () => {
     const invoice = await createInvoice(ownerA);
     await stateBecomes(invoice.workflowId, 'scheduled');
     const reason = `Client paid at the desk ${randomUUID()}`;
-    const res = await e2e.call('POST', path(invoice.workflowId, '/cancel'), { token: adminA.accessToken, json: { reason } });
+    const res = await e2e.call('POST', path(invoice.workflowId, '/cancel'), {
+      token: adminA.accessToken,
+      json: { reason },
+    });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ workflowId: invoice.workflowId, action: 'cancel' });
     const closed = await eventually(async () => {
@@ -242,17 +294,29 @@ describe('cancel and terminate', () => {
     expect(history).toContain(adminA.userId);
     expect(history).not.toContain(reason);
 
-    const again = await e2e.call('POST', path(invoice.workflowId, '/signal'), { token: adminA.accessToken, json: { name: 'pause' } });
+    const again = await e2e.call('POST', path(invoice.workflowId, '/signal'), {
+      token: adminA.accessToken,
+      json: { name: 'pause' },
+    });
     expect(again.status).toBe(409);
-    expect((await e2e.call('POST', path(invoice.workflowId, '/cancel'), { token: adminA.accessToken, json: { reason } })).status).toBe(409);
+    expect(
+      (await e2e.call('POST', path(invoice.workflowId, '/cancel'), { token: adminA.accessToken, json: { reason } }))
+        .status,
+    ).toBe(409);
   });
 
   it('terminates for an owner only, with the reason in the audit log', async () => {
     const invoice = await createInvoice(ownerA);
     await stateBecomes(invoice.workflowId, 'scheduled');
     const reason = 'Stuck after a bad deploy';
-    expect((await e2e.call('POST', path(invoice.workflowId, '/terminate'), { token: adminA.accessToken, json: { reason } })).status).toBe(403);
-    const res = await e2e.call('POST', path(invoice.workflowId, '/terminate'), { token: ownerA.accessToken, json: { reason } });
+    expect(
+      (await e2e.call('POST', path(invoice.workflowId, '/terminate'), { token: adminA.accessToken, json: { reason } }))
+        .status,
+    ).toBe(403);
+    const res = await e2e.call('POST', path(invoice.workflowId, '/terminate'), {
+      token: ownerA.accessToken,
+      json: { reason },
+    });
     expect(res.status).toBe(202);
     expect((await detail(adminA, invoice.workflowId)).body.status).toBe('terminated');
     const [entry] = await auditOf(invoice.workflowId, 'workflow.terminated');

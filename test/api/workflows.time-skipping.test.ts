@@ -27,7 +27,8 @@ let worker: FrontdeskWorkers;
 let running: Promise<void>;
 let owner: SignedInUser;
 
-const call = (method: string, path: string, json?: unknown) => request(server, method, path, { token: owner.accessToken, ...(json === undefined ? {} : { json }) });
+const call = (method: string, path: string, json?: unknown) =>
+  request(server, method, path, { token: owner.accessToken, ...(json === undefined ? {} : { json }) });
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
@@ -37,9 +38,20 @@ beforeAll(async () => {
   const config = sandbox.config;
   pool = await createAppPool(config.database.url);
   // The API's client on the time-skipping server, with the same encrypting data converter.
-  const temporal = new Client({ connection: env.connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
+  const temporal = new Client({
+    connection: env.connection,
+    namespace: config.temporal.namespace,
+    dataConverter: createDataConverter(config),
+  });
   server = await listen(createApp({ config, pool, temporal, logger }));
-  worker = await createFrontdeskWorkers({ config, pool, connection: env.nativeConnection, logger, kinds: ['reminders', 'delivery', 'agents'], baseTaskQueue: taskQueue });
+  worker = await createFrontdeskWorkers({
+    config,
+    pool,
+    connection: env.nativeConnection,
+    logger,
+    kinds: ['reminders', 'delivery', 'agents'],
+    baseTaskQueue: taskQueue,
+  });
   running = worker.run();
   owner = await registerTenant(server, { businessName: 'Quiet Hours Spa' });
 }, 120_000);
@@ -59,7 +71,14 @@ async function invoiceWithTwoReminders(): Promise<{ id: string; workflowId: stri
   expect(client.status).toBe(201);
   // Reminders on the due date (in two days) and three days after it, 09:00 UTC.
   const dueDate = DateTime.utc().plus({ days: 2 }).toISODate();
-  const res = await call('POST', '/api/invoices', { clientId: client.body.id, amountCents: 9_900, currency: 'usd', description: 'Hot stone massage', dueDate, scheduleDays: [0, 3] });
+  const res = await call('POST', '/api/invoices', {
+    clientId: client.body.id,
+    amountCents: 9_900,
+    currency: 'usd',
+    description: 'Hot stone massage',
+    dueDate,
+    scheduleDays: [0, 3],
+  });
   expect(res.status).toBe(201);
   return { id: res.body.id, workflowId: res.body.workflowId, clientEmail };
 }
@@ -76,20 +95,33 @@ it('sends no reminder after a cancel through the API, while an invoice left alon
     }, 30_000);
   }
 
-  const res = await call('POST', `/api/workflows/${encodeURIComponent(cancelled.workflowId)}/cancel`, { reason: 'Paid in cash at the front desk' });
+  const res = await call('POST', `/api/workflows/${encodeURIComponent(cancelled.workflowId)}/cancel`, {
+    reason: 'Paid in cash at the front desk',
+  });
   expect(res.status).toBe(202);
-  await eventually(async () => ((await call('GET', `/api/workflows/${encodeURIComponent(cancelled.workflowId)}`)).body.status === 'cancelled' ? true : undefined), 30_000);
+  await eventually(
+    async () =>
+      (await call('GET', `/api/workflows/${encodeURIComponent(cancelled.workflowId)}`)).body.status === 'cancelled'
+        ? true
+        : undefined,
+    30_000,
+  );
 
   // A week on the workflows' clock: both steps of both schedules fall due.
   await env.sleep('7 days');
   await eventually(async () => ((await mailTo(kept.clientEmail)).length === 2 ? true : undefined), 60_000);
   await eventually(async () => {
     const invoice = (await call('GET', `/api/invoices/${kept.id}`)).body;
-    return invoice.reminders.sent.filter((r: { status: string }) => r.status === 'sent').length === 2 ? true : undefined;
+    return invoice.reminders.sent.filter((r: { status: string }) => r.status === 'sent').length === 2
+      ? true
+      : undefined;
   }, 30_000);
 
   expect(await mailTo(cancelled.clientEmail)).toEqual([]);
   const invoice = (await call('GET', `/api/invoices/${cancelled.id}`)).body;
   expect(invoice.reminders.sent.filter((r: { status: string }) => r.status === 'sent')).toEqual([]);
-  expect((await call('GET', `/api/workflows/${encodeURIComponent(cancelled.workflowId)}`)).body).toMatchObject({ status: 'cancelled', state: null });
+  expect((await call('GET', `/api/workflows/${encodeURIComponent(cancelled.workflowId)}`)).body).toMatchObject({
+    status: 'cancelled',
+    state: null,
+  });
 });

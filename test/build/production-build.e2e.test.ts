@@ -45,10 +45,14 @@ it('runs the built worker on the pre-built workflow bundle: a workflow completes
 }, 120_000);
 
 it('runs the built replay command against the built bundle: the workflow the built worker ran replays OK', async () => {
-  await eventually(async () => {
-    for await (const _ of client.workflow.list({ query: `TaskQueue = '${builtWorkerQueue}'` })) return true;
-    return undefined;
-  }, 20_000, 'the workflow listed');
+  await eventually(
+    async () => {
+      for await (const _ of client.workflow.list({ query: `TaskQueue = '${builtWorkerQueue}'` })) return true;
+      return undefined;
+    },
+    20_000,
+    'the workflow listed',
+  );
   const replay = runEntryPoint('dist/src/replay-cli.js', {}, ['--task-queue', builtWorkerQueue, '--type', 'probe']);
   expect(await replay.exited).toBe(0);
   expect(replay.output()).toMatch(/against .*dist\/workflow-bundle\.js/);

@@ -41,7 +41,8 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 function expectUnavailable(what: string, res: TestResponse): void {
-  if (res.status !== 503) throw new Error(`${what} answered ${res.status} while Postgres was down, not 503: ${res.text}`);
+  if (res.status !== 503)
+    throw new Error(`${what} answered ${res.status} while Postgres was down, not 503: ${res.text}`);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body.detail).toMatch(/database/i);
 }
@@ -60,18 +61,29 @@ it.each(['fast', 'immediate'] as const)(
       const invoiceRes = await business.postInvoice(`before the ${mode} stop`);
       expect(invoiceRes.status).toBe(201);
       const invoice = invoiceRes.body as { id: string; workflowId: string };
-      await eventually(async () => ((await business.get(`/api/invoices/${invoice.id}`)).body.paymentUrl ? true : undefined), 30_000);
+      await eventually(
+        async () => ((await business.get(`/api/invoices/${invoice.id}`)).body.paymentUrl ? true : undefined),
+        30_000,
+      );
 
       // Two emails and a text in flight: the provider has acted on each, its answer is held back.
       const gmailCalls = await sendCalls(stack.sandbox, 'gmail');
       const twilioCalls = await sendCalls(stack.sandbox, 'twilio');
       await stack.sandbox.fault({ provider: 'gmail', status: 503, count: 2, delayMs: 600_000, after: true });
       await stack.sandbox.fault({ provider: 'twilio', status: 503, delayMs: 600_000, after: true });
-      const emails = [await accepted(business.postEmail(`${mode} one`)), await accepted(business.postEmail(`${mode} two`))];
+      const emails = [
+        await accepted(business.postEmail(`${mode} one`)),
+        await accepted(business.postEmail(`${mode} two`)),
+      ];
       const text = await accepted(business.postSms(mode));
-      await eventually(async () =>
-        (await sendCalls(stack.sandbox, 'gmail')) === gmailCalls + 2 && (await sendCalls(stack.sandbox, 'twilio')) === twilioCalls + 1 ? true : undefined,
-      30_000);
+      await eventually(
+        async () =>
+          (await sendCalls(stack.sandbox, 'gmail')) === gmailCalls + 2 &&
+          (await sendCalls(stack.sandbox, 'twilio')) === twilioCalls + 1
+            ? true
+            : undefined,
+        30_000,
+      );
 
       stack.postgres.stop(mode);
 
@@ -82,8 +94,19 @@ it.each(['fast', 'immediate'] as const)(
       expectUnavailable('POST /api/sms', await business.postSms('during the outage'));
       expectUnavailable('GET /api/clients', await business.get('/api/clients'));
       expectUnavailable(`GET /api/emails/:id`, await business.get(`/api/emails/${emails[0]!.id}`));
-      expectUnavailable('POST /api/auth/login', await stack.call('POST', '/api/auth/login', { json: { email: business.owner.email, password: business.owner.password } }));
-      expectUnavailable('POST /api/workflows/:id/signal', await stack.call('POST', `/api/workflows/${encodeURIComponent(invoice.workflowId)}/signal`, { token, json: { name: 'pause' } }));
+      expectUnavailable(
+        'POST /api/auth/login',
+        await stack.call('POST', '/api/auth/login', {
+          json: { email: business.owner.email, password: business.owner.password },
+        }),
+      );
+      expectUnavailable(
+        'POST /api/workflows/:id/signal',
+        await stack.call('POST', `/api/workflows/${encodeURIComponent(invoice.workflowId)}/signal`, {
+          token,
+          json: { name: 'pause' },
+        }),
+      );
       expect((await stack.call('GET', '/api/health/')).status).toBe(503);
       const paid = paidEvent(business.owner.tenantId, invoice.id);
       const handedOver = await stack.sandbox.control('POST', '/_sandbox/stripe/events', paid);
@@ -107,9 +130,12 @@ it.each(['fast', 'immediate'] as const)(
       // once however often Stripe delivers it again.
       expect(await stack.temporal.workflow.getHandle(invoice.workflowId).result()).toMatchObject({ outcome: 'paid' });
       expect((await stack.sandbox.control('POST', '/_sandbox/stripe/events', paid)).body.status).toBe(200);
-      expect((await business.get(`/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`)).body.items).toHaveLength(1);
+      expect(
+        (await business.get(`/api/audit?target=invoice:${invoice.id}&action=invoice.stripe_paid`)).body.items,
+      ).toHaveLength(1);
 
-      for (const { id } of [...emails, after]) expect(await business.settledEmail(id)).toMatchObject({ status: 'sent' });
+      for (const { id } of [...emails, after])
+        expect(await business.settledEmail(id)).toMatchObject({ status: 'sent' });
       expect(['sent', 'delivered']).toContain((await business.settledSms(text.id)).status);
       const byMessageId = await gmailSendsByMessageId(stack.sandbox);
       expect([...byMessageId.values()].every((n) => n === 1)).toBe(true);

@@ -50,31 +50,54 @@ it('Temporal killed and restarted: 503s meanwhile, nothing stored, then everythi
     const invoiceRes = await business.postInvoice('before the crash');
     expect(invoiceRes.status).toBe(201);
     const invoice = invoiceRes.body as { id: string; workflowId: string };
-    await eventually(async () => ((await business.get(`/api/invoices/${invoice.id}`)).body.paymentUrl ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await business.get(`/api/invoices/${invoice.id}`)).body.paymentUrl ? true : undefined),
+      30_000,
+    );
 
     // Two emails and a text in flight: the provider has acted on each, its answer is held back.
     const gmailCalls = await sendCalls(stack.sandbox, 'gmail');
     const twilioCalls = await sendCalls(stack.sandbox, 'twilio');
     await stack.sandbox.fault({ provider: 'gmail', status: 503, count: 2, delayMs: 600_000, after: true });
     await stack.sandbox.fault({ provider: 'twilio', status: 503, delayMs: 600_000, after: true });
-    const emails = [await accepted(business.postEmail('in flight one')), await accepted(business.postEmail('in flight two'))];
+    const emails = [
+      await accepted(business.postEmail('in flight one')),
+      await accepted(business.postEmail('in flight two')),
+    ];
     const text = await accepted(business.postSms('in flight'));
-    await eventually(async () =>
-      (await sendCalls(stack.sandbox, 'gmail')) === gmailCalls + 2 && (await sendCalls(stack.sandbox, 'twilio')) === twilioCalls + 1 ? true : undefined,
-    30_000);
+    await eventually(
+      async () =>
+        (await sendCalls(stack.sandbox, 'gmail')) === gmailCalls + 2 &&
+        (await sendCalls(stack.sandbox, 'twilio')) === twilioCalls + 1
+          ? true
+          : undefined,
+      30_000,
+    );
 
     await stack.temporalServer.kill();
 
     // The outage, as a client sees it.
-    const before = { emails: await count('/api/emails'), invoices: await count('/api/invoices'), sms: await count('/api/sms') };
-    for (const res of [await business.postEmail('during the outage'), await business.postInvoice('during the outage'), await business.postSms('during the outage')]) {
+    const before = {
+      emails: await count('/api/emails'),
+      invoices: await count('/api/invoices'),
+      sms: await count('/api/sms'),
+    };
+    for (const res of [
+      await business.postEmail('during the outage'),
+      await business.postInvoice('during the outage'),
+      await business.postSms('during the outage'),
+    ]) {
       expect(res.status).toBe(503);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.headers['retry-after']).toBeDefined();
       expect(res.body.detail).toContain('Temporal');
     }
     expect((await business.get('/api/workflows')).status).toBe(503);
-    expect({ emails: await count('/api/emails'), invoices: await count('/api/invoices'), sms: await count('/api/sms') }).toEqual(before);
+    expect({
+      emails: await count('/api/emails'),
+      invoices: await count('/api/invoices'),
+      sms: await count('/api/sms'),
+    }).toEqual(before);
     // What needs only the database still answers.
     expect((await business.get(`/api/emails/${emails[0]!.id}`)).status).toBe(200);
 

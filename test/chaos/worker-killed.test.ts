@@ -44,8 +44,14 @@ it('a worker killed mid-send: every email and text goes out once, every row ends
     const warmSms = await accepted(business.postSms('warm-up'));
     expect((await business.settledEmail(warmEmail.id)).status).toBe('sent');
     expect(['sent', 'delivered']).toContain((await business.settledSms(warmSms.id)).status);
-    const callsBefore = { gmail: await sendCalls(stack.sandbox, 'gmail'), twilio: await sendCalls(stack.sandbox, 'twilio') };
-    const deliveredBefore = { gmail: (await stack.sandbox.sent('gmail')).length, twilio: (await stack.sandbox.sent('twilio')).length };
+    const callsBefore = {
+      gmail: await sendCalls(stack.sandbox, 'gmail'),
+      twilio: await sendCalls(stack.sandbox, 'twilio'),
+    };
+    const deliveredBefore = {
+      gmail: (await stack.sandbox.sent('gmail')).length,
+      twilio: (await stack.sandbox.sent('twilio')).length,
+    };
 
     // Two sends per channel, both hanging at the provider: one before it acted, one after.
     for (const provider of ['gmail', 'twilio'] as const) {
@@ -57,9 +63,12 @@ it('a worker killed mid-send: every email and text goes out once, every row ends
 
     // The chosen point: all four calls are hanging, and the provider has acted on one of each.
     await eventually(async () => {
-      const hanging = (await sendCalls(stack.sandbox, 'gmail')) - callsBefore.gmail === 2 && (await sendCalls(stack.sandbox, 'twilio')) - callsBefore.twilio === 2;
+      const hanging =
+        (await sendCalls(stack.sandbox, 'gmail')) - callsBefore.gmail === 2 &&
+        (await sendCalls(stack.sandbox, 'twilio')) - callsBefore.twilio === 2;
       const acted =
-        (await stack.sandbox.sent('gmail')).length - deliveredBefore.gmail === 1 && (await stack.sandbox.sent('twilio')).length - deliveredBefore.twilio === 1;
+        (await stack.sandbox.sent('gmail')).length - deliveredBefore.gmail === 1 &&
+        (await stack.sandbox.sent('twilio')).length - deliveredBefore.twilio === 1;
       return hanging && acted ? true : undefined;
     }, 60_000);
     await worker.freeze();
@@ -70,13 +79,17 @@ it('a worker killed mid-send: every email and text goes out once, every row ends
     worker = stack.startWorker();
 
     const allEmails = [warmEmail, ...emails, queuedWhileFrozen];
-    for (const { id } of allEmails) expect(await business.settledEmail(id)).toMatchObject({ status: 'sent', gmailMessageId: expect.any(String) });
-    for (const { id } of [warmSms, ...texts]) expect(['sent', 'delivered']).toContain((await business.settledSms(id)).status);
+    for (const { id } of allEmails)
+      expect(await business.settledEmail(id)).toMatchObject({ status: 'sent', gmailMessageId: expect.any(String) });
+    for (const { id } of [warmSms, ...texts])
+      expect(['sent', 'delivered']).toContain((await business.settledSms(id)).status);
     // The killed sends were tried again by the new worker: the kill did land mid-send. (Of the
     // texts, the one Twilio had already created may have been settled by Twilio's delivery
     // callback instead; the one it never got had to be sent by a later attempt.)
     for (const { id } of emails) expect((await business.settledEmail(id)).attempts).toBeGreaterThanOrEqual(2);
-    const textAttempts = await Promise.all(texts.map(async ({ id }) => (await business.settledSms(id)).attempts as number));
+    const textAttempts = await Promise.all(
+      texts.map(async ({ id }) => (await business.settledSms(id)).attempts as number),
+    );
     expect(Math.max(...textAttempts)).toBeGreaterThanOrEqual(2);
 
     // Exactly once: one Gmail message per Message-ID, one text per body, nothing else.

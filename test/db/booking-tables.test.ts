@@ -41,8 +41,22 @@ beforeAll(async () => {
   tenantA = await createTenant(pool, 'Salon A');
   tenantB = await createTenant(pool, 'Clinic B');
   await withTenant(pool, tenantA, async (db) => {
-    const client = await insertClient(db, tenantA, { name: 'Ada', email: null, phone: null, timezone: null, notes: null, smsConsent: null });
-    const service = await insertService(db, tenantA, { name: 'Cut', description: null, durationMinutes: 30, bufferMinutes: 0, priceCents: null, currency: 'usd' });
+    const client = await insertClient(db, tenantA, {
+      name: 'Ada',
+      email: null,
+      phone: null,
+      timezone: null,
+      notes: null,
+      smsConsent: null,
+    });
+    const service = await insertService(db, tenantA, {
+      name: 'Cut',
+      description: null,
+      durationMinutes: 30,
+      bufferMinutes: 0,
+      priceCents: null,
+      currency: 'usd',
+    });
     bookingA = randomUUID();
     await insertBooking(db, {
       id: bookingA,
@@ -58,9 +72,21 @@ beforeAll(async () => {
       calendarEventId: calendarEventIdForBooking(bookingA),
       workflowId: `booking:${tenantA}:${bookingA}`,
     });
-    await recordBookingMessage(db, { tenantId: tenantA, bookingId: bookingA, kind: 'confirmation', channel: 'email', forStartAt: new Date('2027-06-01T10:00:00Z'), status: 'sent' });
+    await recordBookingMessage(db, {
+      tenantId: tenantA,
+      bookingId: bookingA,
+      kind: 'confirmation',
+      channel: 'email',
+      forStartAt: new Date('2027-06-01T10:00:00Z'),
+      status: 'sent',
+    });
     syncA = (await ensureCalendarSync(db, tenantA, calendarA)).id;
-    await insertBookingLink(db, { jti: randomUUID(), tenantId: tenantA, bookingId: bookingA, expiresAt: new Date(Date.now() + 86_400_000) });
+    await insertBookingLink(db, {
+      jti: randomUUID(),
+      tenantId: tenantA,
+      bookingId: bookingA,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
   });
 });
 afterAll(() => pool.end());
@@ -75,25 +101,39 @@ const TABLES = {
 } as const;
 
 describe('row-level security on the booking tables', () => {
-  it.each(Object.keys(TABLES) as (keyof typeof TABLES)[])('%s: the owner business sees its row, another and no business see nothing', async (table) => {
-    const select = TABLES[table];
-    expect(await withTenant(pool, tenantA, (db) => db.any(sql.type(idRow)`${select}`))).toHaveLength(1);
-    expect(await withTenant(pool, tenantB, (db) => db.any(sql.type(idRow)`${select}`))).toEqual([]);
-    expect(await pool.any(sql.type(idRow)`${select}`)).toEqual([]);
-  });
+  it.each(Object.keys(TABLES) as (keyof typeof TABLES)[])(
+    '%s: the owner business sees its row, another and no business see nothing',
+    async (table) => {
+      const select = TABLES[table];
+      expect(await withTenant(pool, tenantA, (db) => db.any(sql.type(idRow)`${select}`))).toHaveLength(1);
+      expect(await withTenant(pool, tenantB, (db) => db.any(sql.type(idRow)`${select}`))).toEqual([]);
+      expect(await pool.any(sql.type(idRow)`${select}`)).toEqual([]);
+    },
+  );
 
-  it.each(Object.keys(TABLES) as (keyof typeof TABLES)[])("%s: another business cannot change or delete the row", async (table) => {
-    const updated = await withTenant(pool, tenantB, (db) => db.query(sql.unsafe`UPDATE ${sql.identifier([table])} SET tenant_id = tenant_id`));
-    expect(updated.rowCount).toBe(0);
-    expect(await withTenant(pool, tenantA, (db) => db.any(sql.type(idRow)`${TABLES[table]}`))).toHaveLength(1);
-  });
+  it.each(Object.keys(TABLES) as (keyof typeof TABLES)[])(
+    '%s: another business cannot change or delete the row',
+    async (table) => {
+      const updated = await withTenant(pool, tenantB, (db) =>
+        db.query(sql.unsafe`UPDATE ${sql.identifier([table])} SET tenant_id = tenant_id`),
+      );
+      expect(updated.rowCount).toBe(0);
+      expect(await withTenant(pool, tenantA, (db) => db.any(sql.type(idRow)`${TABLES[table]}`))).toHaveLength(1);
+    },
+  );
 
   it("refuses rows written into another business's name", async () => {
     const asB = (statement: ReturnType<typeof sql.unsafe>) => withTenant(pool, tenantB, (db) => db.query(statement));
-    await expect(asB(sql.unsafe`INSERT INTO services (tenant_id, name, duration_minutes) VALUES (${tenantA}, 'Sneaky', 30)`)).rejects.toThrow(/row-level security/);
-    await expect(asB(sql.unsafe`INSERT INTO calendar_sync (tenant_id, calendar_id) VALUES (${tenantA}, 'x@y.example')`)).rejects.toThrow(/row-level security/);
     await expect(
-      asB(sql.unsafe`INSERT INTO booking_links (jti, tenant_id, booking_id, expires_at) VALUES (${randomUUID()}, ${tenantA}, ${bookingA}, now())`),
+      asB(sql.unsafe`INSERT INTO services (tenant_id, name, duration_minutes) VALUES (${tenantA}, 'Sneaky', 30)`),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asB(sql.unsafe`INSERT INTO calendar_sync (tenant_id, calendar_id) VALUES (${tenantA}, 'x@y.example')`),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asB(
+        sql.unsafe`INSERT INTO booking_links (jti, tenant_id, booking_id, expires_at) VALUES (${randomUUID()}, ${tenantA}, ${bookingA}, now())`,
+      ),
     ).rejects.toThrow(/row-level security/);
     await expect(
       asB(sql.unsafe`
@@ -109,8 +149,12 @@ describe('row-level security on the booking tables', () => {
   });
 
   it('the app role may not delete bookings or services, only change their status', async () => {
-    await expect(withTenant(pool, tenantA, (db) => db.query(sql.unsafe`DELETE FROM bookings WHERE id = ${bookingA}`))).rejects.toThrow(/permission denied/);
-    await expect(withTenant(pool, tenantA, (db) => db.query(sql.unsafe`DELETE FROM services`))).rejects.toThrow(/permission denied/);
+    await expect(
+      withTenant(pool, tenantA, (db) => db.query(sql.unsafe`DELETE FROM bookings WHERE id = ${bookingA}`)),
+    ).rejects.toThrow(/permission denied/);
+    await expect(withTenant(pool, tenantA, (db) => db.query(sql.unsafe`DELETE FROM services`))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 });
 
@@ -121,19 +165,32 @@ describe('calendar sync state', () => {
       await beginChannel(db, syncA, { channelId: first, token: 'token-one' });
       // Verifiable before watch answered: the `sync` notification can arrive first.
       expect(await verifyChannel(db, first, 'token-one')).toMatchObject({ id: syncA, calendarId: calendarA });
-      expect(await channelWatched(db, syncA, { channelId: first, resourceId: 'res-1', expiresAt: new Date('2027-07-01T00:00:00Z') })).toBe(true);
+      expect(
+        await channelWatched(db, syncA, {
+          channelId: first,
+          resourceId: 'res-1',
+          expiresAt: new Date('2027-07-01T00:00:00Z'),
+        }),
+      ).toBe(true);
     });
     const second = `chan-${randomUUID()}`;
     await withTenant(pool, tenantA, async (db) => {
       const renewed = await beginChannel(db, syncA, { channelId: second, token: 'token-two' });
-      expect(renewed).toMatchObject({ channelId: second, resourceId: null, previousChannelId: first, previousResourceId: 'res-1' });
+      expect(renewed).toMatchObject({
+        channelId: second,
+        resourceId: null,
+        previousChannelId: first,
+        previousResourceId: 'res-1',
+      });
       expect(await verifyChannel(db, second, 'token-two')).toMatchObject({ id: syncA });
       expect(await verifyChannel(db, first, 'token-one')).toMatchObject({ id: syncA });
       expect(await verifyChannel(db, first, 'token-two')).toBeNull();
       expect(await verifyChannel(db, second, 'token-one')).toBeNull();
       expect(await verifyChannel(db, 'chan-unknown', 'token-two')).toBeNull();
       // A late answer for a channel already replaced changes nothing.
-      expect(await channelWatched(db, syncA, { channelId: first, resourceId: 'res-x', expiresAt: new Date() })).toBe(false);
+      expect(await channelWatched(db, syncA, { channelId: first, resourceId: 'res-x', expiresAt: new Date() })).toBe(
+        false,
+      );
       await forgetPreviousChannel(db, syncA);
       expect(await verifyChannel(db, first, 'token-one')).toBeNull();
     });
@@ -146,7 +203,11 @@ describe('calendar sync state', () => {
 
   it('stores only a hash of the channel token', async () => {
     const stored = await withTenant(pool, tenantA, (db) =>
-      db.oneFirst(sql.type(z.object({ hash: z.string() }))`SELECT channel_token_hash AS hash FROM calendar_sync WHERE id = ${syncA}`),
+      db.oneFirst(
+        sql.type(
+          z.object({ hash: z.string() }),
+        )`SELECT channel_token_hash AS hash FROM calendar_sync WHERE id = ${syncA}`,
+      ),
     );
     expect(stored).toBe(channelTokenHash('token-two'));
     expect(stored).not.toContain('token-two');
@@ -156,12 +217,20 @@ describe('calendar sync state', () => {
     await withTenant(pool, tenantA, async (db) => {
       await saveSyncToken(db, syncA, { syncToken: 'tok-1', full: true });
       const full = (await findCalendarSync(db, syncA))!;
-      expect(full).toMatchObject({ syncToken: 'tok-1', lastSyncedAt: expect.any(Date), lastFullSyncAt: expect.any(Date) });
+      expect(full).toMatchObject({
+        syncToken: 'tok-1',
+        lastSyncedAt: expect.any(Date),
+        lastFullSyncAt: expect.any(Date),
+      });
       await recordSyncError(db, syncA, 'calendar events.list failed (HTTP 503)');
       expect((await findCalendarSync(db, syncA))!.lastSyncError).toMatch(/503/);
       await saveSyncToken(db, syncA, { syncToken: 'tok-2', full: false });
       const incremental = (await findCalendarSync(db, syncA))!;
-      expect(incremental).toMatchObject({ syncToken: 'tok-2', lastSyncError: null, lastFullSyncAt: full.lastFullSyncAt });
+      expect(incremental).toMatchObject({
+        syncToken: 'tok-2',
+        lastSyncError: null,
+        lastFullSyncAt: full.lastFullSyncAt,
+      });
       await clearSyncToken(db, syncA);
       expect((await findCalendarSync(db, syncA))!.syncToken).toBeNull();
       expect((await ensureCalendarSync(db, tenantA, calendarA)).id).toBe(syncA);
@@ -172,7 +241,9 @@ describe('calendar sync state', () => {
     const channel = `chan-${randomUUID()}`;
     const syncB = await withTenant(pool, tenantB, (db) => ensureCalendarSync(db, tenantB, 'front@b.example'));
     await withTenant(pool, tenantB, (db) => beginChannel(db, syncB.id, { channelId: channel, token: 't' }));
-    await expect(withTenant(pool, tenantA, (db) => beginChannel(db, syncA, { channelId: channel, token: 't' }))).rejects.toThrow(/unique/i);
+    await expect(
+      withTenant(pool, tenantA, (db) => beginChannel(db, syncA, { channelId: channel, token: 't' })),
+    ).rejects.toThrow(/unique/i);
   });
 });
 
@@ -180,7 +251,15 @@ describe('booking messages and links', () => {
   it('records one row per message and start time; a retry updates it', async () => {
     const forStartAt = new Date('2027-06-01T10:00:00Z');
     await withTenant(pool, tenantA, async (db) => {
-      const reminder = { tenantId: tenantA, bookingId: bookingA, kind: 'reminder' as const, channel: 'email' as const, minutesBefore: 1440, forStartAt, dueAt: new Date('2027-05-31T10:00:00Z') };
+      const reminder = {
+        tenantId: tenantA,
+        bookingId: bookingA,
+        kind: 'reminder' as const,
+        channel: 'email' as const,
+        minutesBefore: 1440,
+        forStartAt,
+        dueAt: new Date('2027-05-31T10:00:00Z'),
+      };
       await recordBookingMessage(db, { ...reminder, status: 'queued' });
       await recordBookingMessage(db, { ...reminder, status: 'sent', emailId: randomUUID() });
       // Rescheduled: the reminder for the new time is a new row; the old one stays as it was.
@@ -199,8 +278,18 @@ describe('booking messages and links', () => {
     const jti = randomUUID();
     const expired = randomUUID();
     await withTenant(pool, tenantA, async (db) => {
-      await insertBookingLink(db, { jti, tenantId: tenantA, bookingId: bookingA, expiresAt: new Date(Date.now() + 3_600_000) });
-      await insertBookingLink(db, { jti: expired, tenantId: tenantA, bookingId: bookingA, expiresAt: new Date(Date.now() - 1000) });
+      await insertBookingLink(db, {
+        jti,
+        tenantId: tenantA,
+        bookingId: bookingA,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      await insertBookingLink(db, {
+        jti: expired,
+        tenantId: tenantA,
+        bookingId: bookingA,
+        expiresAt: new Date(Date.now() - 1000),
+      });
       expect(await findLiveBookingLink(db, jti, bookingA)).toMatchObject({ jti, bookingId: bookingA, revokedAt: null });
       expect(await findLiveBookingLink(db, jti, randomUUID())).toBeNull();
       expect(await findLiveBookingLink(db, expired, bookingA)).toBeNull();

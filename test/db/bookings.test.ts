@@ -21,7 +21,14 @@ import {
   rescheduleBooking,
 } from '../../src/db/bookings';
 import { insertClient } from '../../src/db/clients';
-import { archiveService, findService, insertService, listServices, ServiceNameTakenError, updateService } from '../../src/db/services';
+import {
+  archiveService,
+  findService,
+  insertService,
+  listServices,
+  ServiceNameTakenError,
+  updateService,
+} from '../../src/db/services';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { DEFAULT_BOOKING_REMINDERS } from '../../src/domain/booking-reminders';
@@ -43,9 +50,36 @@ beforeAll(async () => {
   pool = await createAppPool();
   tenant = await createTenant(pool, 'Booking salon');
   await withTenant(pool, tenant, async (db) => {
-    clientId = (await insertClient(db, tenant, { name: 'Dana', email: 'dana@example.com', phone: null, timezone: null, notes: null, smsConsent: null })).id;
-    cut = (await insertService(db, tenant, { name: 'Cut', description: null, durationMinutes: 60, bufferMinutes: 0, priceCents: 4500, currency: 'usd' })).id;
-    colour = (await insertService(db, tenant, { name: 'Colour', description: 'Full colour', durationMinutes: 60, bufferMinutes: 15, priceCents: null, currency: 'eur' })).id;
+    clientId = (
+      await insertClient(db, tenant, {
+        name: 'Dana',
+        email: 'dana@example.com',
+        phone: null,
+        timezone: null,
+        notes: null,
+        smsConsent: null,
+      })
+    ).id;
+    cut = (
+      await insertService(db, tenant, {
+        name: 'Cut',
+        description: null,
+        durationMinutes: 60,
+        bufferMinutes: 0,
+        priceCents: 4500,
+        currency: 'usd',
+      })
+    ).id;
+    colour = (
+      await insertService(db, tenant, {
+        name: 'Colour',
+        description: 'Full colour',
+        durationMinutes: 60,
+        bufferMinutes: 15,
+        priceCents: null,
+        currency: 'eur',
+      })
+    ).id;
   });
 });
 afterAll(() => pool.end());
@@ -53,7 +87,8 @@ afterAll(() => pool.end());
 /** A booking of `serviceId` at `start` (ISO), timed as the service says. */
 function booking(start: string, serviceId = cut, over: Partial<NewBooking> = {}): NewBooking {
   const id = randomUUID();
-  const timing = serviceId === colour ? { durationMinutes: 60, bufferMinutes: 15 } : { durationMinutes: 60, bufferMinutes: 0 };
+  const timing =
+    serviceId === colour ? { durationMinutes: 60, bufferMinutes: 15 } : { durationMinutes: 60, bufferMinutes: 0 };
   return {
     id,
     tenantId: tenant,
@@ -83,13 +118,20 @@ async function outcome(promise: Promise<unknown>): Promise<'ok' | 'overlap'> {
 
 describe('the no-overlap constraint', () => {
   it('btree_gist is installed (the migration created it as the database owner)', async () => {
-    const installed = await pool.maybeOneFirst(sql.type(z.object({ extname: z.string() }))`SELECT extname FROM pg_extension WHERE extname = 'btree_gist'`);
+    const installed = await pool.maybeOneFirst(
+      sql.type(z.object({ extname: z.string() }))`SELECT extname FROM pg_extension WHERE extname = 'btree_gist'`,
+    );
     expect(installed).toBe('btree_gist');
   });
 
   it('refuses a confirmed booking that overlaps another of the same calendar, with the typed conflict', async () => {
     const first = await book(booking('2027-01-04T10:00:00Z'));
-    expect(first).toMatchObject({ status: 'confirmed', startAt: new Date('2027-01-04T10:00:00Z'), endAt: new Date('2027-01-04T11:00:00Z'), channels: ['email', 'sms'] });
+    expect(first).toMatchObject({
+      status: 'confirmed',
+      startAt: new Date('2027-01-04T10:00:00Z'),
+      endAt: new Date('2027-01-04T11:00:00Z'),
+      channels: ['email', 'sms'],
+    });
     const err = await book(booking('2027-01-04T10:30:00Z')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BookingOverlapError);
     expect(err).toMatchObject({ status: 409, errors: [{ path: 'startAt', message: expect.any(String) }] });
@@ -101,7 +143,7 @@ describe('the no-overlap constraint', () => {
     expect(await outcome(book(booking('2027-01-05T09:00:00Z')))).toBe('ok');
   });
 
-  it("keeps the buffer free: the next booking may start when the buffer ends, not before", async () => {
+  it('keeps the buffer free: the next booking may start when the buffer ends, not before', async () => {
     await book(booking('2027-01-06T10:00:00Z', colour)); // blocked until 11:15
     expect(await outcome(book(booking('2027-01-06T11:00:00Z')))).toBe('overlap');
     expect(await outcome(book(booking('2027-01-06T11:14:00Z')))).toBe('overlap');
@@ -123,18 +165,46 @@ describe('the no-overlap constraint', () => {
 
   it('another calendar, or another business with the same calendar id, is not a conflict', async () => {
     await book(booking('2027-01-08T10:00:00Z'));
-    expect(await outcome(book(booking('2027-01-08T10:00:00Z', cut, { calendarId: 'second@salon.example' })))).toBe('ok');
+    expect(await outcome(book(booking('2027-01-08T10:00:00Z', cut, { calendarId: 'second@salon.example' })))).toBe(
+      'ok',
+    );
     const other = await createTenant(pool, 'Other salon');
     const { client, service } = await withTenant(pool, other, async (db) => ({
-      client: await insertClient(db, other, { name: 'Eve', email: null, phone: null, timezone: null, notes: null, smsConsent: null }),
-      service: await insertService(db, other, { name: 'Cut', description: null, durationMinutes: 60, bufferMinutes: 0, priceCents: null, currency: 'usd' }),
+      client: await insertClient(db, other, {
+        name: 'Eve',
+        email: null,
+        phone: null,
+        timezone: null,
+        notes: null,
+        smsConsent: null,
+      }),
+      service: await insertService(db, other, {
+        name: 'Cut',
+        description: null,
+        durationMinutes: 60,
+        bufferMinutes: 0,
+        priceCents: null,
+        currency: 'usd',
+      }),
     }));
-    expect(await outcome(book(booking('2027-01-08T10:00:00Z', cut, { tenantId: other, clientId: client.id, serviceId: service.id })))).toBe('ok');
+    expect(
+      await outcome(
+        book(booking('2027-01-08T10:00:00Z', cut, { tenantId: other, clientId: client.id, serviceId: service.id })),
+      ),
+    ).toBe('ok');
   });
 
   it('two transactions racing for one slot on two connections: exactly one wins', async () => {
-    for (const start of ['2027-02-01T09:00:00Z', '2027-02-01T11:00:00Z', '2027-02-01T13:00:00Z', '2027-02-01T15:00:00Z']) {
-      const results = await Promise.allSettled([book(booking(start)), book(booking(new Date(Date.parse(start) + 30 * 60_000).toISOString()))]);
+    for (const start of [
+      '2027-02-01T09:00:00Z',
+      '2027-02-01T11:00:00Z',
+      '2027-02-01T13:00:00Z',
+      '2027-02-01T15:00:00Z',
+    ]) {
+      const results = await Promise.allSettled([
+        book(booking(start)),
+        book(booking(new Date(Date.parse(start) + 30 * 60_000).toISOString())),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(rejected).toHaveLength(1);
@@ -208,21 +278,52 @@ describe('booking transitions', () => {
   it('reschedules a confirmed booking, over its own old time too; into another booking is the conflict', async () => {
     const b = await book(booking('2027-03-01T10:00:00Z'));
     await book(booking('2027-03-01T12:00:00Z'));
-    moved = (await withTenant(pool, tenant, (db) => rescheduleBooking(db, b.id, bookingBlock(new Date('2027-03-01T10:30:00Z'), { durationMinutes: 60, bufferMinutes: 0 }))))!;
-    expect(moved).toMatchObject({ startAt: new Date('2027-03-01T10:30:00Z'), endAt: new Date('2027-03-01T11:30:00Z'), rescheduledAt: expect.any(Date) });
-    const into = withTenant(pool, tenant, (db) => rescheduleBooking(db, b.id, bookingBlock(new Date('2027-03-01T11:30:00Z'), { durationMinutes: 60, bufferMinutes: 0 })));
+    moved = (await withTenant(pool, tenant, (db) =>
+      rescheduleBooking(
+        db,
+        b.id,
+        bookingBlock(new Date('2027-03-01T10:30:00Z'), { durationMinutes: 60, bufferMinutes: 0 }),
+      ),
+    ))!;
+    expect(moved).toMatchObject({
+      startAt: new Date('2027-03-01T10:30:00Z'),
+      endAt: new Date('2027-03-01T11:30:00Z'),
+      rescheduledAt: expect.any(Date),
+    });
+    const into = withTenant(pool, tenant, (db) =>
+      rescheduleBooking(
+        db,
+        b.id,
+        bookingBlock(new Date('2027-03-01T11:30:00Z'), { durationMinutes: 60, bufferMinutes: 0 }),
+      ),
+    );
     await expect(into).rejects.toBeInstanceOf(BookingOverlapError);
-    expect((await withTenant(pool, tenant, (db) => findBooking(db, b.id)))!.startAt).toEqual(new Date('2027-03-01T10:30:00Z'));
+    expect((await withTenant(pool, tenant, (db) => findBooking(db, b.id)))!.startAt).toEqual(
+      new Date('2027-03-01T10:30:00Z'),
+    );
   });
 
   it('moves only forward from confirmed, recording who cancelled and why', async () => {
-    const cancelled = await withTenant(pool, tenant, (db) => cancelBooking(db, moved.id, { by: 'calendar', reason: 'deleted in Google Calendar' }));
-    expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: 'calendar', cancellationReason: 'deleted in Google Calendar', cancelledAt: expect.any(Date) });
+    const cancelled = await withTenant(pool, tenant, (db) =>
+      cancelBooking(db, moved.id, { by: 'calendar', reason: 'deleted in Google Calendar' }),
+    );
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      cancelledBy: 'calendar',
+      cancellationReason: 'deleted in Google Calendar',
+      cancelledAt: expect.any(Date),
+    });
     await withTenant(pool, tenant, async (db) => {
       expect(await cancelBooking(db, moved.id, { by: 'staff' })).toBeNull();
       expect(await completeBooking(db, moved.id)).toBeNull();
       expect(await markNoShow(db, moved.id)).toBeNull();
-      expect(await rescheduleBooking(db, moved.id, bookingBlock(new Date('2027-03-02T10:00:00Z'), { durationMinutes: 60, bufferMinutes: 0 }))).toBeNull();
+      expect(
+        await rescheduleBooking(
+          db,
+          moved.id,
+          bookingBlock(new Date('2027-03-02T10:00:00Z'), { durationMinutes: 60, bufferMinutes: 0 }),
+        ),
+      ).toBeNull();
     });
   });
 
@@ -234,19 +335,38 @@ describe('booking transitions', () => {
         INSERT INTO invoices (id, tenant_id, client_id, amount_cents, currency, due_date, description, channels, schedule_days, workflow_id)
         VALUES (${invoiceId}, ${tenant}, ${clientId}, 4500, 'usd', '2027-03-10', 'Cut', '{email}', '{0}', ${`invoice:${tenant}:${invoiceId}`})`),
     );
-    expect(await withTenant(pool, tenant, (db) => completeBooking(db, b.id, { invoiceId }))).toMatchObject({ status: 'completed', invoiceId, completedAt: expect.any(Date) });
-    expect(await withTenant(pool, tenant, (db) => findBookingByCalendarEvent(db, CALENDAR, calendarEventIdForBooking(b.id)))).toMatchObject({ id: b.id });
-    expect(await withTenant(pool, tenant, (db) => findBookingByCalendarEvent(db, 'second@salon.example', calendarEventIdForBooking(b.id)))).toBeNull();
+    expect(await withTenant(pool, tenant, (db) => completeBooking(db, b.id, { invoiceId }))).toMatchObject({
+      status: 'completed',
+      invoiceId,
+      completedAt: expect.any(Date),
+    });
+    expect(
+      await withTenant(pool, tenant, (db) => findBookingByCalendarEvent(db, CALENDAR, calendarEventIdForBooking(b.id))),
+    ).toMatchObject({ id: b.id });
+    expect(
+      await withTenant(pool, tenant, (db) =>
+        findBookingByCalendarEvent(db, 'second@salon.example', calendarEventIdForBooking(b.id)),
+      ),
+    ).toBeNull();
   });
 
   it('lists by start within a range, by client and status, a page at a time', async () => {
     const range = { from: new Date('2027-01-01T00:00:00Z'), to: new Date('2027-01-06T00:00:00Z') };
     const all = await withTenant(pool, tenant, (db) => listBookings(db, { ...range, limit: 100 }));
-    expect(all.map((b) => b.startAt.toISOString())).toEqual(['2027-01-04T10:00:00.000Z', '2027-01-05T09:00:00.000Z', '2027-01-05T10:00:00.000Z', '2027-01-05T11:00:00.000Z']);
+    expect(all.map((b) => b.startAt.toISOString())).toEqual([
+      '2027-01-04T10:00:00.000Z',
+      '2027-01-05T09:00:00.000Z',
+      '2027-01-05T10:00:00.000Z',
+      '2027-01-05T11:00:00.000Z',
+    ]);
     const firstPage = await withTenant(pool, tenant, (db) => listBookings(db, { ...range, limit: 2 }));
-    const secondPage = await withTenant(pool, tenant, (db) => listBookings(db, { ...range, limit: 2, after: { startAt: firstPage[1]!.startAt, id: firstPage[1]!.id } }));
+    const secondPage = await withTenant(pool, tenant, (db) =>
+      listBookings(db, { ...range, limit: 2, after: { startAt: firstPage[1]!.startAt, id: firstPage[1]!.id } }),
+    );
     expect([...firstPage, ...secondPage].map((b) => b.id)).toEqual(all.map((b) => b.id));
-    const cancelled = await withTenant(pool, tenant, (db) => listBookings(db, { status: 'cancelled', clientId, limit: 100 }));
+    const cancelled = await withTenant(pool, tenant, (db) =>
+      listBookings(db, { status: 'cancelled', clientId, limit: 100 }),
+    );
     expect(cancelled.length).toBeGreaterThan(0);
     expect(cancelled.every((b) => b.status === 'cancelled')).toBe(true);
     expect(await withTenant(pool, tenant, (db) => listBookings(db, { clientId: randomUUID(), limit: 10 }))).toEqual([]);
@@ -260,15 +380,24 @@ describe('booking transitions', () => {
     expect(await withTenant(pool, tenant, (db) => blockedIntervals(db, day))).toEqual([
       { start: new Date('2027-04-01T09:00:00Z'), end: new Date('2027-04-01T10:15:00Z') },
     ]);
-    expect(await withTenant(pool, tenant, (db) => blockedIntervals(db, { ...day, excludeBookingId: a.id }))).toEqual([]);
+    expect(await withTenant(pool, tenant, (db) => blockedIntervals(db, { ...day, excludeBookingId: a.id }))).toEqual(
+      [],
+    );
     // A buffer that reaches into the window counts, even when the booking starts before it.
-    expect(await withTenant(pool, tenant, (db) => blockedIntervals(db, { ...day, from: new Date('2027-04-01T10:10:00Z') }))).toHaveLength(1);
+    expect(
+      await withTenant(pool, tenant, (db) => blockedIntervals(db, { ...day, from: new Date('2027-04-01T10:10:00Z') })),
+    ).toHaveLength(1);
   });
 
   it('refuses a booking that ends before it starts, or of another tenant client (database checks)', async () => {
-    const backwards = booking('2027-05-01T10:00:00Z', cut, { endAt: new Date('2027-05-01T09:00:00Z'), blockedUntil: new Date('2027-05-01T09:00:00Z') });
+    const backwards = booking('2027-05-01T10:00:00Z', cut, {
+      endAt: new Date('2027-05-01T09:00:00Z'),
+      blockedUntil: new Date('2027-05-01T09:00:00Z'),
+    });
     await expect(book(backwards)).rejects.toThrow(/check/i);
-    await expect(book(booking('2027-05-01T10:00:00Z', cut, { clientId: randomUUID() }))).rejects.toThrow(/foreign key/i);
+    await expect(book(booking('2027-05-01T10:00:00Z', cut, { clientId: randomUUID() }))).rejects.toThrow(
+      /foreign key/i,
+    );
   });
 });
 
@@ -276,12 +405,34 @@ describe('services', () => {
   it('lists active services by name; a name is taken until its service is archived', async () => {
     expect((await withTenant(pool, tenant, (db) => listServices(db))).map((s) => s.name)).toEqual(['Colour', 'Cut']);
     await expect(
-      withTenant(pool, tenant, (db) => insertService(db, tenant, { name: 'cut', description: null, durationMinutes: 30, bufferMinutes: 0, priceCents: null, currency: 'usd' })),
+      withTenant(pool, tenant, (db) =>
+        insertService(db, tenant, {
+          name: 'cut',
+          description: null,
+          durationMinutes: 30,
+          bufferMinutes: 0,
+          priceCents: null,
+          currency: 'usd',
+        }),
+      ),
     ).rejects.toBeInstanceOf(ServiceNameTakenError);
-    const trim = await withTenant(pool, tenant, (db) => insertService(db, tenant, { name: 'Trim', description: null, durationMinutes: 30, bufferMinutes: 5, priceCents: 2000, currency: 'usd' }));
-    const updated = await withTenant(pool, tenant, (db) => updateService(db, trim.id, { priceCents: null, description: 'Tidy up' }));
+    const trim = await withTenant(pool, tenant, (db) =>
+      insertService(db, tenant, {
+        name: 'Trim',
+        description: null,
+        durationMinutes: 30,
+        bufferMinutes: 5,
+        priceCents: 2000,
+        currency: 'usd',
+      }),
+    );
+    const updated = await withTenant(pool, tenant, (db) =>
+      updateService(db, trim.id, { priceCents: null, description: 'Tidy up' }),
+    );
     expect(updated).toMatchObject({ priceCents: null, description: 'Tidy up', durationMinutes: 30 });
-    await expect(withTenant(pool, tenant, (db) => updateService(db, trim.id, { name: 'Colour' }))).rejects.toMatchObject({ status: 409, errors: [{ path: 'name' }] });
+    await expect(
+      withTenant(pool, tenant, (db) => updateService(db, trim.id, { name: 'Colour' })),
+    ).rejects.toMatchObject({ status: 409, errors: [{ path: 'name' }] });
     await withTenant(pool, tenant, async (db) => {
       expect(await archiveService(db, trim.id)).toMatchObject({ archivedAt: expect.any(Date) });
       expect(await updateService(db, trim.id, { priceCents: 1 })).toBeNull();
@@ -290,12 +441,30 @@ describe('services', () => {
       expect(await findService(db, trim.id)).toMatchObject({ name: 'Trim' });
     });
     // Its name is free again.
-    await withTenant(pool, tenant, (db) => insertService(db, tenant, { name: 'Trim', description: null, durationMinutes: 20, bufferMinutes: 0, priceCents: null, currency: 'usd' }));
+    await withTenant(pool, tenant, (db) =>
+      insertService(db, tenant, {
+        name: 'Trim',
+        description: null,
+        durationMinutes: 20,
+        bufferMinutes: 0,
+        priceCents: null,
+        currency: 'usd',
+      }),
+    );
   });
 
   it('refuses durations and buffers out of range (database checks)', async () => {
     await expect(
-      withTenant(pool, tenant, (db) => insertService(db, tenant, { name: 'Instant', description: null, durationMinutes: 1, bufferMinutes: 0, priceCents: null, currency: 'usd' })),
+      withTenant(pool, tenant, (db) =>
+        insertService(db, tenant, {
+          name: 'Instant',
+          description: null,
+          durationMinutes: 1,
+          bufferMinutes: 0,
+          priceCents: null,
+          currency: 'usd',
+        }),
+      ),
     ).rejects.toThrow(/check/i);
   });
 });
@@ -313,13 +482,32 @@ describe('booking settings', () => {
     });
     const saturdays = { ...DEFAULT_BUSINESS_HOURS, sat: [{ open: '10:00', close: '14:00' }] };
     const set = await withTenant(pool, tenant, (db) =>
-      updateBookingSettings(db, tenant, { hours: saturdays, cancellationWindowHours: 48, reminders: [{ channel: 'sms', minutesBefore: 60 }] }),
+      updateBookingSettings(db, tenant, {
+        hours: saturdays,
+        cancellationWindowHours: 48,
+        reminders: [{ channel: 'sms', minutesBefore: 60 }],
+      }),
     );
-    expect(set).toMatchObject({ hours: saturdays, hoursAreDefault: false, cancellationWindowHours: 48, reminders: [{ channel: 'sms', minutesBefore: 60 }], remindersAreDefault: false });
+    expect(set).toMatchObject({
+      hours: saturdays,
+      hoursAreDefault: false,
+      cancellationWindowHours: 48,
+      reminders: [{ channel: 'sms', minutesBefore: 60 }],
+      remindersAreDefault: false,
+    });
     const partly = await withTenant(pool, tenant, (db) => updateBookingSettings(db, tenant, { reminders: null }));
-    expect(partly).toMatchObject({ hours: saturdays, cancellationWindowHours: 48, reminders: DEFAULT_BOOKING_REMINDERS, remindersAreDefault: true });
-    await expect(withTenant(pool, tenant, (db) => updateBookingSettings(db, tenant, { cancellationWindowHours: 721 }))).rejects.toThrow(/check/i);
-    await withTenant(pool, tenant, (db) => updateBookingSettings(db, tenant, { hours: null, cancellationWindowHours: 24 }));
+    expect(partly).toMatchObject({
+      hours: saturdays,
+      cancellationWindowHours: 48,
+      reminders: DEFAULT_BOOKING_REMINDERS,
+      remindersAreDefault: true,
+    });
+    await expect(
+      withTenant(pool, tenant, (db) => updateBookingSettings(db, tenant, { cancellationWindowHours: 721 })),
+    ).rejects.toThrow(/check/i);
+    await withTenant(pool, tenant, (db) =>
+      updateBookingSettings(db, tenant, { hours: null, cancellationWindowHours: 24 }),
+    );
   });
 
   it("another business's settings are neither seen nor changed", async () => {

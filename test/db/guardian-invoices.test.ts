@@ -19,7 +19,14 @@ afterAll(() => pool?.end());
 it('rotates through every open invoice, least recently checked first', async () => {
   const tenantId = await createTenant(pool, 'Rotation');
   const client = await withTenant(pool, tenantId, (db) =>
-    insertClient(db, tenantId, { name: 'Ada', email: null, phone: null, timezone: null, notes: null, smsConsent: null }),
+    insertClient(db, tenantId, {
+      name: 'Ada',
+      email: null,
+      phone: null,
+      timezone: null,
+      notes: null,
+      smsConsent: null,
+    }),
   );
   const ids: string[] = [];
   for (let n = 0; n < 5; n++) {

@@ -23,27 +23,31 @@ afterAll(async () => {
 
 async function plant(tenantId: string, tag: string) {
   const userId = (
-    await owner.query<{ id: string }>(`INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, 'x', 'owner') RETURNING id`, [
-      tenantId,
-      `${tag}-${randomUUID()}@example.com`,
-    ])
+    await owner.query<{ id: string }>(
+      `INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, 'x', 'owner') RETURNING id`,
+      [tenantId, `${tag}-${randomUUID()}@example.com`],
+    )
   ).rows[0]!.id;
   const token = (expiresAt: string) =>
-    owner.query(`INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, ${expiresAt})`, [
-      tenantId,
-      userId,
-      randomUUID(),
-      randomBytes(32).toString('hex'),
-    ]);
+    owner.query(
+      `INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, ${expiresAt})`,
+      [tenantId, userId, randomUUID(), randomBytes(32).toString('hex')],
+    );
   await token(`now() - interval '2 days'`); // expired two days ago: goes
   await token(`now() - interval '1 hour'`); // just expired: kept a day, for a late reuse attempt
   await token(`now() + interval '10 days'`); // live
   const state = (expiresAt: string) =>
-    owner.query(`INSERT INTO gmail_oauth_states (nonce, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, ${expiresAt})`, [randomUUID(), tenantId, userId]);
+    owner.query(
+      `INSERT INTO gmail_oauth_states (nonce, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, ${expiresAt})`,
+      [randomUUID(), tenantId, userId],
+    );
   await state(`now() - interval '1 minute'`);
   await state(`now() + interval '9 minutes'`);
   const key = (createdAt: string) =>
-    owner.query(`INSERT INTO idempotency_keys (tenant_id, key, request_hash, created_at) VALUES ($1, $2, 'h', ${createdAt})`, [tenantId, randomUUID()]);
+    owner.query(
+      `INSERT INTO idempotency_keys (tenant_id, key, request_hash, created_at) VALUES ($1, $2, 'h', ${createdAt})`,
+      [tenantId, randomUUID()],
+    );
   await key(`now() - interval '25 hours'`);
   await key(`now() - interval '1 hour'`);
 }
@@ -74,11 +78,15 @@ it('purges expired rows of every tenant and keeps the live ones', async () => {
   expect(await remaining('refresh_tokens', tenants)).toBe(4);
   expect(await remaining('gmail_oauth_states', tenants)).toBe(2);
   expect(await remaining('idempotency_keys', tenants)).toBe(2);
-  const keys = (await owner.query(`SELECT key FROM rate_limits WHERE key LIKE $1 ORDER BY key`, [`${prefix}:%`])).rows.map((r) => r.key);
+  const keys = (
+    await owner.query(`SELECT key FROM rate_limits WHERE key LIKE $1 ORDER BY key`, [`${prefix}:%`])
+  ).rows.map((r) => r.key);
   expect(keys).toEqual([`${prefix}:forever`, `${prefix}:recent`]);
 });
 
 it('is the only way the app role deletes refresh tokens or connect links', async () => {
   await expect(pool.query(sql.unsafe`DELETE FROM refresh_tokens`)).rejects.toThrow(/permission denied/);
-  await expect(pool.query(sql.unsafe`UPDATE gmail_oauth_states SET expires_at = now()`)).rejects.toThrow(/permission denied/);
+  await expect(pool.query(sql.unsafe`UPDATE gmail_oauth_states SET expires_at = now()`)).rejects.toThrow(
+    /permission denied/,
+  );
 });

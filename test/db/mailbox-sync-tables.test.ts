@@ -5,8 +5,19 @@ import { UniqueIntegrityConstraintViolationError, type DatabasePool } from 'slon
 import { z } from 'zod';
 import { insertClient } from '../../src/db/clients';
 import { redeemOAuthState } from '../../src/db/gmail-oauth-states';
-import { advanceSyncCursor, connectMailbox, findMailbox, markGoogleAccountReauthRequired, recordWatch } from '../../src/db/google-accounts';
-import { listThreadMessages, storedGmailMessageIds, storeInboundMessage, type InboundMessage } from '../../src/db/messages';
+import {
+  advanceSyncCursor,
+  connectMailbox,
+  findMailbox,
+  markGoogleAccountReauthRequired,
+  recordWatch,
+} from '../../src/db/google-accounts';
+import {
+  listThreadMessages,
+  storedGmailMessageIds,
+  storeInboundMessage,
+  type InboundMessage,
+} from '../../src/db/messages';
 import { sql } from '../../src/db/sql';
 import { withTenant } from '../../src/db/tenant-transaction';
 import { findThread, listThreads } from '../../src/db/threads';
@@ -25,7 +36,9 @@ afterAll(() => pool.end());
 
 const address = (label: string) => `${label}-${randomUUID().slice(0, 8)}@mail.example`;
 const connect = (tenantId: string, email: string, token = 'ciphertext') =>
-  withTenant(pool, tenantId, (db) => connectMailbox(db, { tenantId, email, refreshTokenCiphertext: token, scopes: ['gmail.modify'] }));
+  withTenant(pool, tenantId, (db) =>
+    connectMailbox(db, { tenantId, email, refreshTokenCiphertext: token, scopes: ['gmail.modify'] }),
+  );
 const mailboxOf = (tenantId: string) => withTenant(pool, tenantId, (db) => findMailbox(db, tenantId));
 
 function inbound(mailboxId: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
@@ -64,7 +77,14 @@ describe('the connected mailbox', () => {
       await markGoogleAccountReauthRequired(db, tenant, 'revoked');
     });
     const again = await connect(tenant, email.toUpperCase(), 'token-2');
-    expect(again).toMatchObject({ id: first.id, syncHistoryId: '500', watchHistoryId: '490', status: 'connected', statusDetail: null, refreshTokenCiphertext: 'token-2' });
+    expect(again).toMatchObject({
+      id: first.id,
+      syncHistoryId: '500',
+      watchHistoryId: '490',
+      status: 'connected',
+      statusDetail: null,
+      refreshTokenCiphertext: 'token-2',
+    });
   });
 
   it('is a new mailbox, with no cursor and no watch, when another address is connected', async () => {
@@ -76,10 +96,13 @@ describe('the connected mailbox', () => {
     expect(second).toMatchObject({ syncHistoryId: null, watchHistoryId: null, watchExpiresAt: null });
   });
 
-  it("refuses an address another business has connected", async () => {
+  it('refuses an address another business has connected', async () => {
     const email = address('shared');
     await connect(tenantA, email);
-    await expect(connect(tenantB, email.toUpperCase())).rejects.toMatchObject({ constructor: UniqueIntegrityConstraintViolationError, constraint: 'google_accounts_email_key' });
+    await expect(connect(tenantB, email.toUpperCase())).rejects.toMatchObject({
+      constructor: UniqueIntegrityConstraintViolationError,
+      constraint: 'google_accounts_email_key',
+    });
     expect(await mailboxOf(tenantB)).toBeNull();
   });
 
@@ -99,8 +122,19 @@ describe('the connected mailbox', () => {
 describe('threads and messages', () => {
   it('stores a message once, however often it is stored, and sums up its thread', async () => {
     const mailboxId = randomUUID();
-    const first = inbound(mailboxId, { receivedAt: new Date('2026-11-20T10:00:00Z'), snippet: 'first', subject: 'Question' });
-    const later = inbound(mailboxId, { gmailThreadId: first.gmailThreadId, receivedAt: new Date('2026-11-20T12:00:00Z'), snippet: 'later', subject: 'Re: Question', fromHeader: 'Bo <bo@x.example>', fromEmail: 'bo@x.example' });
+    const first = inbound(mailboxId, {
+      receivedAt: new Date('2026-11-20T10:00:00Z'),
+      snippet: 'first',
+      subject: 'Question',
+    });
+    const later = inbound(mailboxId, {
+      gmailThreadId: first.gmailThreadId,
+      receivedAt: new Date('2026-11-20T12:00:00Z'),
+      snippet: 'later',
+      subject: 'Re: Question',
+      fromHeader: 'Bo <bo@x.example>',
+      fromEmail: 'bo@x.example',
+    });
     // Stored out of order, the later one twice.
     const results = await withTenant(pool, tenantA, async (db) => [
       await storeInboundMessage(db, tenantA, later),
@@ -109,19 +143,37 @@ describe('threads and messages', () => {
     ]);
     expect(results.map((r) => r.stored)).toEqual([true, false, true]);
     const thread = await withTenant(pool, tenantA, (db) => findThread(db, results[0]!.threadId));
-    expect(thread).toMatchObject({ messageCount: 2, lastSnippet: 'later', lastFrom: 'Bo <bo@x.example>', lastMessageAt: new Date('2026-11-20T12:00:00Z') });
+    expect(thread).toMatchObject({
+      messageCount: 2,
+      lastSnippet: 'later',
+      lastFrom: 'Bo <bo@x.example>',
+      lastMessageAt: new Date('2026-11-20T12:00:00Z'),
+    });
     const messages = await withTenant(pool, tenantA, (db) => listThreadMessages(db, thread!.id));
     expect(messages.map((m) => m.snippet)).toEqual(['first', 'later']);
-    const known = await withTenant(pool, tenantA, (db) => storedGmailMessageIds(db, mailboxId, [first.gmailMessageId, 'm-unknown']));
+    const known = await withTenant(pool, tenantA, (db) =>
+      storedGmailMessageIds(db, mailboxId, [first.gmailMessageId, 'm-unknown']),
+    );
     expect([...known]).toEqual([first.gmailMessageId]);
   });
 
   it('matches the sender to a client by address, and forgets the match when the client is deleted', async () => {
     const client = await withTenant(pool, tenantA, (db) =>
-      insertClient(db, tenantA, { name: 'Cy', email: 'Cy@Client.Example', phone: null, timezone: null, notes: null, smsConsent: null }),
+      insertClient(db, tenantA, {
+        name: 'Cy',
+        email: 'Cy@Client.Example',
+        phone: null,
+        timezone: null,
+        notes: null,
+        smsConsent: null,
+      }),
     );
     const { threadId, clientId } = await withTenant(pool, tenantA, (db) =>
-      storeInboundMessage(db, tenantA, inbound(randomUUID(), { fromEmail: 'cy@client.example', fromHeader: 'cy@client.example' })),
+      storeInboundMessage(
+        db,
+        tenantA,
+        inbound(randomUUID(), { fromEmail: 'cy@client.example', fromHeader: 'cy@client.example' }),
+      ),
     );
     expect(clientId).toBe(client.id);
     expect((await withTenant(pool, tenantA, (db) => findThread(db, threadId)))?.clientId).toBe(client.id);
@@ -132,7 +184,9 @@ describe('threads and messages', () => {
   });
 
   it("keeps each business's mail to itself", async () => {
-    const { threadId } = await withTenant(pool, tenantA, (db) => storeInboundMessage(db, tenantA, inbound(randomUUID())));
+    const { threadId } = await withTenant(pool, tenantA, (db) =>
+      storeInboundMessage(db, tenantA, inbound(randomUUID())),
+    );
     await withTenant(pool, tenantB, async (db) => {
       expect(await findThread(db, threadId)).toBeNull();
       expect(await listThreadMessages(db, threadId)).toEqual([]);
@@ -141,7 +195,9 @@ describe('threads and messages', () => {
       expect(await db.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM messages`)).toBe(0);
     });
     // Writing into another business's rows is refused outright.
-    await expect(withTenant(pool, tenantB, (db) => storeInboundMessage(db, tenantA, inbound(randomUUID())))).rejects.toThrow(/row-level security/);
+    await expect(
+      withTenant(pool, tenantB, (db) => storeInboundMessage(db, tenantA, inbound(randomUUID()))),
+    ).rejects.toThrow(/row-level security/);
   });
 });
 
@@ -151,8 +207,12 @@ describe('connect states', () => {
     const state = { nonce, tenantId: tenantA, userId: randomUUID(), expiresAt: new Date(Date.now() + 600_000) };
     expect(await withTenant(pool, tenantA, (db) => redeemOAuthState(db, state))).toBe(true);
     expect(await withTenant(pool, tenantA, (db) => redeemOAuthState(db, state))).toBe(false);
-    await expect(withTenant(pool, tenantB, (db) => redeemOAuthState(db, { ...state, nonce: randomUUID() }))).rejects.toThrow(/row-level security/);
-    const seen = await withTenant(pool, tenantB, (db) => db.anyFirst(sql.type(z.object({ nonce: z.string() }))`SELECT nonce FROM gmail_oauth_states`));
+    await expect(
+      withTenant(pool, tenantB, (db) => redeemOAuthState(db, { ...state, nonce: randomUUID() })),
+    ).rejects.toThrow(/row-level security/);
+    const seen = await withTenant(pool, tenantB, (db) =>
+      db.anyFirst(sql.type(z.object({ nonce: z.string() }))`SELECT nonce FROM gmail_oauth_states`),
+    );
     expect(seen).toEqual([]);
   });
 });

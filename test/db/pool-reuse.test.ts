@@ -18,7 +18,9 @@ beforeAll(async () => {
   single = await createPool({ url: process.env.DATABASE_URL as string, maximumPoolSize: 1 });
   tenantId = await createTenant(setup, 'Reuse salon');
   await withTenant(setup, tenantId, (tx) =>
-    tx.query(sql.unsafe`INSERT INTO clients (tenant_id, name, timezone) VALUES (${tenantId}, ${`Client ${randomUUID()}`}, 'UTC')`),
+    tx.query(
+      sql.unsafe`INSERT INTO clients (tenant_id, name, timezone) VALUES (${tenantId}, ${`Client ${randomUUID()}`}, 'UTC')`,
+    ),
   );
 });
 
@@ -31,13 +33,19 @@ const setting = z.object({ tenant: z.string().nullable() });
 const count = z.object({ n: z.number() });
 
 test('a tenant transaction leaves no tenant id on the reused connection', async () => {
-  const inside = await withTenant(single, tenantId, (tx) => tx.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM clients`));
+  const inside = await withTenant(single, tenantId, (tx) =>
+    tx.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM clients`),
+  );
   expect(inside).toBe(1);
 
-  const after = await single.oneFirst(sql.type(setting)`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+  const after = await single.oneFirst(
+    sql.type(setting)`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`,
+  );
   expect(after).toBeNull();
   expect(await single.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM clients`)).toBe(0);
-  expect(await single.transaction((tx) => tx.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM clients`))).toBe(0);
+  expect(await single.transaction((tx) => tx.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM clients`))).toBe(
+    0,
+  );
 });
 
 test('a tenant transaction that fails leaves no tenant id either', async () => {
@@ -47,7 +55,9 @@ test('a tenant transaction that fails leaves no tenant id either', async () => {
       throw new Error('handler failed');
     }),
   ).rejects.toThrow('handler failed');
-  const after = await single.oneFirst(sql.type(setting)`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+  const after = await single.oneFirst(
+    sql.type(setting)`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`,
+  );
   expect(after).toBeNull();
   expect(await single.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM clients`)).toBe(0);
 });

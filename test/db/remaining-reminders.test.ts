@@ -19,7 +19,14 @@ afterAll(() => pool.end());
 
 it('leaves out the steps already sent or queued, and times the rest in the client zone', async () => {
   const plan = await withTenant(pool, tenantId, async (db) => {
-    const client = await insertClient(db, tenantId, { name: 'Ada', email: 'ada@example.com', phone: null, timezone: 'America/New_York', notes: null, smsConsent: null });
+    const client = await insertClient(db, tenantId, {
+      name: 'Ada',
+      email: 'ada@example.com',
+      phone: null,
+      timezone: 'America/New_York',
+      notes: null,
+      smsConsent: null,
+    });
     const id = randomUUID();
     const invoice = await insertInvoice(db, {
       id,

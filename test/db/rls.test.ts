@@ -24,7 +24,9 @@ beforeAll(async () => {
       VALUES (${tenantA}, ${`owner-${randomUUID()}@a.example`}, 'x', 'owner') RETURNING id`),
   );
   await withTenant(pool, tenantA, (tx) =>
-    tx.query(sql.unsafe`INSERT INTO audit_log (tenant_id, actor_id, action, target) VALUES (${tenantA}, ${userA}, 'test.created', ${userA})`),
+    tx.query(
+      sql.unsafe`INSERT INTO audit_log (tenant_id, actor_id, action, target) VALUES (${tenantA}, ${userA}, 'test.created', ${userA})`,
+    ),
   );
 });
 
@@ -35,7 +37,7 @@ describe('row-level security as the app role', () => {
     await expect(assertConnectedAsAppRole(pool)).resolves.toBeUndefined();
   });
 
-  it("shows tenant A its own rows", async () => {
+  it('shows tenant A its own rows', async () => {
     const users = await withTenant(pool, tenantA, (tx) => tx.any(sql.type(idRow)`SELECT id FROM users`));
     expect(users.map((u) => u.id)).toEqual([userA]);
   });
@@ -53,16 +55,22 @@ describe('row-level security as the app role', () => {
       tx.query(sql.unsafe`UPDATE users SET role = 'staff' WHERE id = ${userA}`),
     );
     expect(updated.rowCount).toBe(0);
-    const deleted = await withTenant(pool, tenantB, (tx) => tx.query(sql.unsafe`DELETE FROM users WHERE id = ${userA}`));
+    const deleted = await withTenant(pool, tenantB, (tx) =>
+      tx.query(sql.unsafe`DELETE FROM users WHERE id = ${userA}`),
+    );
     expect(deleted.rowCount).toBe(0);
-    const role = await withTenant(pool, tenantA, (tx) => tx.oneFirst(sql.type(z.object({ role: z.string() }))`SELECT role FROM users WHERE id = ${userA}`));
+    const role = await withTenant(pool, tenantA, (tx) =>
+      tx.oneFirst(sql.type(z.object({ role: z.string() }))`SELECT role FROM users WHERE id = ${userA}`),
+    );
     expect(role).toBe('owner');
   });
 
-  it("does not let tenant B insert rows into tenant A", async () => {
+  it('does not let tenant B insert rows into tenant A', async () => {
     await expect(
       withTenant(pool, tenantB, (tx) =>
-        tx.query(sql.unsafe`INSERT INTO users (tenant_id, email, password_hash, role) VALUES (${tenantA}, ${`intruder-${randomUUID()}@b.example`}, 'x', 'owner')`),
+        tx.query(
+          sql.unsafe`INSERT INTO users (tenant_id, email, password_hash, role) VALUES (${tenantA}, ${`intruder-${randomUUID()}@b.example`}, 'x', 'owner')`,
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
   });

@@ -60,7 +60,11 @@ async function message(text: string, gmailThreadId = `t-${randomUUID()}`) {
       historyId: null,
     }),
   );
-  const id = await tx((db) => db.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM messages WHERE gmail_message_id = ${gmailMessageId}`));
+  const id = await tx((db) =>
+    db.oneFirst(
+      sql.type(z.object({ id: z.string() }))`SELECT id FROM messages WHERE gmail_message_id = ${gmailMessageId}`,
+    ),
+  );
   return { id, threadId: stored.threadId };
 }
 
@@ -82,7 +86,10 @@ describe('unsafe threads', () => {
     expect(await tx((db) => findThread(db, m.threadId))).toMatchObject({ unsafe: true, autoReplyPaused: true });
 
     const worse = await tx((db) => flagUnsafeThread(db, verdict(m, { severity: 'high', reason: 'Worse' })));
-    expect(worse).toMatchObject({ opened: false, row: { id: first.row.id, severity: 'high', reason: 'Worse', flaggedAt: first.row.flaggedAt } });
+    expect(worse).toMatchObject({
+      opened: false,
+      row: { id: first.row.id, severity: 'high', reason: 'Worse', flaggedAt: first.row.flaggedAt },
+    });
     const milder = await tx((db) => flagUnsafeThread(db, verdict(m, { severity: 'low', reason: 'Milder' })));
     expect(milder.row).toMatchObject({ severity: 'high', reason: 'Worse' });
     const other = await tx((db) => flagUnsafeThread(db, verdict(m, { category: 'legal' })));
@@ -107,10 +114,16 @@ describe('unsafe threads', () => {
     const legal = await tx((db) => flagUnsafeThread(db, verdict(m, { category: 'legal' })));
     const userId = randomUUID();
 
-    expect(await tx((db) => resolveUnsafeThread(db, threat.row.id, { resolution: 'safe', note: null, userId }))).toMatchObject({ autoRepliesResumed: false });
+    expect(
+      await tx((db) => resolveUnsafeThread(db, threat.row.id, { resolution: 'safe', note: null, userId })),
+    ).toMatchObject({ autoRepliesResumed: false });
     expect(await tx((db) => findThread(db, m.threadId))).toMatchObject({ autoReplyPaused: true });
-    expect(await tx((db) => resolveUnsafeThread(db, threat.row.id, { resolution: 'handled', note: null, userId }))).toBeNull();
-    expect(await tx((db) => resolveUnsafeThread(db, legal.row.id, { resolution: 'safe', note: 'ok', userId }))).toMatchObject({
+    expect(
+      await tx((db) => resolveUnsafeThread(db, threat.row.id, { resolution: 'handled', note: null, userId })),
+    ).toBeNull();
+    expect(
+      await tx((db) => resolveUnsafeThread(db, legal.row.id, { resolution: 'safe', note: 'ok', userId })),
+    ).toMatchObject({
       autoRepliesResumed: true,
       row: { status: 'resolved', resolution: 'safe', resolutionNote: 'ok', resolvedBy: userId },
     });
@@ -120,7 +133,9 @@ describe('unsafe threads', () => {
     const found = await tx((db) => flagUnsafeThread(db, verdict(blocked)));
     await tx((db) => resolveUnsafeThread(db, found.row.id, { resolution: 'blocked', note: null, userId }));
     const another = await tx((db) => flagUnsafeThread(db, verdict(blocked, { category: 'abuse' })));
-    expect(await tx((db) => resolveUnsafeThread(db, another.row.id, { resolution: 'safe', note: null, userId }))).toMatchObject({ autoRepliesResumed: false });
+    expect(
+      await tx((db) => resolveUnsafeThread(db, another.row.id, { resolution: 'safe', note: null, userId })),
+    ).toMatchObject({ autoRepliesResumed: false });
   });
 
   it('reopens a resolved finding as a new opening (new flaggedAt, alert cleared) instead of a second row', async () => {
@@ -132,7 +147,14 @@ describe('unsafe threads', () => {
 
     const again = await tx((db) => flagUnsafeThread(db, verdict(m, { reason: 'Back again' })));
     expect(again.opened).toBe(true);
-    expect(again.row).toMatchObject({ id: first.row.id, status: 'open', resolution: null, reason: 'Back again', alertEmailId: null, alertedAt: null });
+    expect(again.row).toMatchObject({
+      id: first.row.id,
+      status: 'open',
+      resolution: null,
+      reason: 'Back again',
+      alertEmailId: null,
+      alertedAt: null,
+    });
     expect(again.row.flaggedAt > first.row.flaggedAt).toBe(true);
     expect(await tx((db) => findThread(db, m.threadId))).toMatchObject({ unsafe: true, autoReplyPaused: true });
     const rows = await tx((db) => listUnsafeThreads(db, { limit: 100 }));
@@ -157,9 +179,24 @@ describe('screening verdicts', () => {
       const gmailMessageId = `m-${randomUUID()}`;
       const { threadId } = await inTenant((db) =>
         storeInboundMessage(db, screener, {
-          mailboxId: MAILBOX, gmailMessageId, gmailThreadId: `t-${randomUUID()}`, rfcMessageId: rfcMessageId(randomUUID()), inReplyTo: null, references: null,
-          fromHeader: 'a@b.example', fromEmail: 'a@b.example', fromName: null, toHeader: 'x@y.example', ccHeader: null, subject: 's', sentAt: null,
-          receivedAt: new Date(), snippet: text.slice(0, 10), bodyText: text, labelIds: ['INBOX'], historyId: null,
+          mailboxId: MAILBOX,
+          gmailMessageId,
+          gmailThreadId: `t-${randomUUID()}`,
+          rfcMessageId: rfcMessageId(randomUUID()),
+          inReplyTo: null,
+          references: null,
+          fromHeader: 'a@b.example',
+          fromEmail: 'a@b.example',
+          fromName: null,
+          toHeader: 'x@y.example',
+          ccHeader: null,
+          subject: 's',
+          sentAt: null,
+          receivedAt: new Date(),
+          snippet: text.slice(0, 10),
+          bodyText: text,
+          labelIds: ['INBOX'],
+          historyId: null,
         }),
       );
       return threadId;
@@ -171,17 +208,31 @@ describe('screening verdicts', () => {
     expect(batch[0]!.rfcMessageId).toMatch(/@frontdesk\.mail>$/);
     const [first, second] = batch as [(typeof batch)[number], (typeof batch)[number]];
 
-    const screened = (m: typeof first) => ({ tenantId: screener, messageId: m.id, threadId: m.threadId, safe: true, category: null, severity: 'none' as const, reason: 'fine' });
+    const screened = (m: typeof first) => ({
+      tenantId: screener,
+      messageId: m.id,
+      threadId: m.threadId,
+      safe: true,
+      category: null,
+      severity: 'none' as const,
+      reason: 'fine',
+    });
     expect(await inTenant((db) => recordScreening(db, screened(second)))).toBe(true);
     expect(await inTenant((db) => recordScreening(db, screened(second)))).toBe(false);
 
     // The checkpoint is past the second message, yet the first (as if its sync had committed late)
     // is still read: nothing before the checkpoint is skipped, and nothing screened comes back.
     const checkpoint = { storedAt: second.storedAt, messageId: second.id };
-    expect((await inTenant((db) => listUnscreenedMessages(db, { checkpoint, limit: 10, maxTextChars: 100 }))).map((m) => m.id)).toEqual([first.id]);
+    expect(
+      (await inTenant((db) => listUnscreenedMessages(db, { checkpoint, limit: 10, maxTextChars: 100 }))).map(
+        (m) => m.id,
+      ),
+    ).toEqual([first.id]);
     expect(await inTenant((db) => countUnscreenedMessages(db, checkpoint))).toBe(1);
     await inTenant((db) => recordScreening(db, screened(first)));
-    expect(await inTenant((db) => listUnscreenedMessages(db, { checkpoint, limit: 10, maxTextChars: 100 }))).toEqual([]);
+    expect(await inTenant((db) => listUnscreenedMessages(db, { checkpoint, limit: 10, maxTextChars: 100 }))).toEqual(
+      [],
+    );
     // Long texts are cut before they reach Claude.
     await store('x'.repeat(50));
     const [long] = await inTenant((db) => listUnscreenedMessages(db, { checkpoint, limit: 10, maxTextChars: 20 }));
@@ -195,7 +246,16 @@ describe('outbox health', () => {
     const add = (status: string, createdAgoMin: number) =>
       withTenant(pool, salon, async (db) => {
         const id = randomUUID();
-        await insertEmail(db, { id, tenantId: salon, purpose: 'api', to: 'a@b.example', subject: 's', text: 't', messageId: rfcMessageId(id), workflowId: `email:${salon}:${id}` });
+        await insertEmail(db, {
+          id,
+          tenantId: salon,
+          purpose: 'api',
+          to: 'a@b.example',
+          subject: 's',
+          text: 't',
+          messageId: rfcMessageId(id),
+          workflowId: `email:${salon}:${id}`,
+        });
         await db.query(sql.unsafe`
           UPDATE emails SET status = ${status}, created_at = now() - ${`${createdAgoMin} minutes`}::interval,
                             updated_at = now() - ${`${createdAgoMin} minutes`}::interval

@@ -15,7 +15,8 @@ function markdownFiles(dir: string): string[] {
 
 // A repository path inside `code` or a markdown link: src/…, test/…, docs/…, and the like.
 // `dist/x.js` is what the build makes of `x.ts`.
-const PATH = /(?:^|[\s`(])((?:dist\/)?(?:src|test|scripts|docs|bench|http)\/[A-Za-z0-9_./*-]*|\.env\.example|Procfile|railway[a-z.-]*\.json)/g;
+const PATH =
+  /(?:^|[\s`(])((?:dist\/)?(?:src|test|scripts|docs|bench|http)\/[A-Za-z0-9_./*-]*|\.env\.example|Procfile|railway[a-z.-]*\.json)/g;
 
 function pathsNamedIn(markdown: string): string[] {
   const spans = [...markdown.matchAll(/`[^`\n]+`|\]\([^)\s]+\)/g)].map((m) => m[0]);
@@ -31,7 +32,12 @@ function exists(path: string): boolean {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return false;
   const base = full.slice(dir.length + 1);
   const pattern = base.includes('*')
-    ? new RegExp(`^${base.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+    ? new RegExp(
+        `^${base
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      )
     : path.startsWith('test/')
       ? new RegExp(`^${base.replace(/[.+?^${}()|[\]\\]/g, '\\$&')}`)
       : null;

@@ -2,17 +2,23 @@
 import { isAutomatedSender, mayAutoSend } from '../../src/domain/agent';
 
 describe('isAutomatedSender', () => {
-  it.each(['no-reply@shop.example', 'noreply@shop.example', 'do-not-reply@bank.example', 'MAILER-DAEMON@mx.example', 'newsletter@supplies.example', 'notifications+abc@app.example'])(
-    '%s is automated',
-    (from) => expect(isAutomatedSender(from, {})).toBe(true),
-  );
+  it.each([
+    'no-reply@shop.example',
+    'noreply@shop.example',
+    'do-not-reply@bank.example',
+    'MAILER-DAEMON@mx.example',
+    'newsletter@supplies.example',
+    'notifications+abc@app.example',
+  ])('%s is automated', (from) => expect(isAutomatedSender(from, {})).toBe(true));
 
   it.each([
     [{ 'list-id': '<deals.supplies.example>' }],
     [{ 'list-unsubscribe': '<mailto:u@supplies.example>' }],
     [{ precedence: 'bulk' }],
     [{ 'auto-submitted': 'auto-replied' }],
-  ])('a person-looking sender with %j is automated', (headers) => expect(isAutomatedSender('ada@client.example', headers)).toBe(true));
+  ])('a person-looking sender with %j is automated', (headers) =>
+    expect(isAutomatedSender('ada@client.example', headers)).toBe(true),
+  );
 
   it('a client writing is not', () => {
     expect(isAutomatedSender('ada@client.example', { 'auto-submitted': 'no' })).toBe(false);

@@ -1,6 +1,11 @@
 // The booking rules shared by the front desk and the client's link: the cancellation window, the
 // time a booking blocks, and the Calendar event id derived from the booking id.
-import { bookingIdForCalendarEvent, calendarEventIdForBooking, canCancel, cancellationDeadline } from '../../src/domain/bookings';
+import {
+  bookingIdForCalendarEvent,
+  calendarEventIdForBooking,
+  canCancel,
+  cancellationDeadline,
+} from '../../src/domain/bookings';
 import { bookingBlock, isValidTiming } from '../../src/domain/services';
 
 describe('canCancel', () => {

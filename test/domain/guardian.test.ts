@@ -1,4 +1,11 @@
-import { emailCheck, findingKey, isOwnOutboxMessage, nextPassDue, watchNeedsRenewal, worstStatus } from '../../src/domain/guardian';
+import {
+  emailCheck,
+  findingKey,
+  isOwnOutboxMessage,
+  nextPassDue,
+  watchNeedsRenewal,
+  worstStatus,
+} from '../../src/domain/guardian';
 import { unsafeThreadAlertMessage } from '../../src/domain/guardian-alert';
 import { rfcMessageId } from '../../src/domain/email';
 
@@ -33,7 +40,11 @@ describe('emailCheck', () => {
     expect(emailCheck(base)).toEqual({ name: 'emails', status: 'ok', detail: 'No failed or stuck emails' });
   });
   it('warns below the failure threshold and on stuck sends', () => {
-    expect(emailCheck({ ...base, failed: 2 })).toEqual({ name: 'emails', status: 'warn', detail: '2 emails failed in the last 24 h' });
+    expect(emailCheck({ ...base, failed: 2 })).toEqual({
+      name: 'emails',
+      status: 'warn',
+      detail: '2 emails failed in the last 24 h',
+    });
     expect(emailCheck({ ...base, stuck: 1, oldestStuckMinutes: 95 })).toEqual({
       name: 'emails',
       status: 'warn',
@@ -44,7 +55,8 @@ describe('emailCheck', () => {
     expect(emailCheck({ ...base, failed: 3, stuck: 2, oldestStuckMinutes: 40 })).toEqual({
       name: 'emails',
       status: 'fail',
-      detail: '3 emails failed in the last 24 h; 2 queued or sending for more than 30 min (oldest 40 min) (threshold 3)',
+      detail:
+        '3 emails failed in the last 24 h; 2 queued or sending for more than 30 min (oldest 40 min) (threshold 3)',
     });
   });
 });
@@ -64,10 +76,12 @@ it('knows the outbox Message-IDs, and no other', () => {
 
 it('names an opening of a finding by its id and flaggedAt, so a reopening is a new one', () => {
   const id = '5b0c7c1e-3d59-4d7e-9a57-0d5a2a6f1e10';
-  expect(findingKey({ id, flaggedAt: '2026-12-01T10:00:00.123456Z' })).not.toBe(findingKey({ id, flaggedAt: '2026-12-02T10:00:00.000001Z' }));
+  expect(findingKey({ id, flaggedAt: '2026-12-01T10:00:00.123456Z' })).not.toBe(
+    findingKey({ id, flaggedAt: '2026-12-02T10:00:00.000001Z' }),
+  );
 });
 
-it("writes an alert that says what, how serious, why, and how to resolve it, without quoting the message", () => {
+it('writes an alert that says what, how serious, why, and how to resolve it, without quoting the message', () => {
   const alert = unsafeThreadAlertMessage({
     businessName: 'Lantern Nails',
     category: 'threat',

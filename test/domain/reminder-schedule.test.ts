@@ -24,7 +24,12 @@ describe('reminderInstant', () => {
 
 describe('planReminders', () => {
   it('plans every step of the default schedule when all are in the future', () => {
-    const plan = planReminders({ dueDate: '2026-12-10', scheduleDays: DEFAULT_SCHEDULE_DAYS, timeZone: 'UTC', now: new Date('2026-11-26T12:00:00Z') });
+    const plan = planReminders({
+      dueDate: '2026-12-10',
+      scheduleDays: DEFAULT_SCHEDULE_DAYS,
+      timeZone: 'UTC',
+      now: new Date('2026-11-26T12:00:00Z'),
+    });
     expect(plan).toEqual([
       { step: -3, at: '2026-12-07T09:00:00.000Z', status: 'scheduled' },
       { step: 0, at: '2026-12-10T09:00:00.000Z', status: 'scheduled' },
@@ -38,7 +43,13 @@ describe('planReminders', () => {
     const now = new Date('2026-11-26T12:00:00Z');
     // Due 2026-11-20: -3 (11-17) and 0 (11-20) and 3 (11-23) are past; 7 (11-27) and 14 are not.
     const plan = planReminders({ dueDate: '2026-11-20', scheduleDays: [-3, 0, 3, 7, 14], timeZone: 'UTC', now });
-    expect(plan.map((p) => [p.step, p.status])).toEqual([[-3, 'skipped'], [0, 'skipped'], [3, 'scheduled'], [7, 'scheduled'], [14, 'scheduled']]);
+    expect(plan.map((p) => [p.step, p.status])).toEqual([
+      [-3, 'skipped'],
+      [0, 'skipped'],
+      [3, 'scheduled'],
+      [7, 'scheduled'],
+      [14, 'scheduled'],
+    ]);
     expect(plan[2]!.at).toBe(now.toISOString());
   });
 
@@ -50,19 +61,30 @@ describe('planReminders', () => {
   });
 
   it('drops steps already sent and duplicate offsets on a reschedule', () => {
-    const plan = planReminders({ dueDate: '2027-01-10', scheduleDays: [0, -3, 0, 3], timeZone: 'UTC', now: new Date('2026-11-26T00:00:00Z'), alreadySent: [-3] });
+    const plan = planReminders({
+      dueDate: '2027-01-10',
+      scheduleDays: [0, -3, 0, 3],
+      timeZone: 'UTC',
+      now: new Date('2026-11-26T00:00:00Z'),
+      alreadySent: [-3],
+    });
     expect(plan.map((p) => p.step)).toEqual([0, 3]);
   });
-
 });
 
 describe('overdueFrom', () => {
-  const midnightAfter = (dueDate: string, zone: string) => DateTime.fromISO(dueDate, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+  const midnightAfter = (dueDate: string, zone: string) =>
+    DateTime.fromISO(dueDate, { zone }).plus({ days: 1 }).startOf('day').toMillis();
 
   it('is after the due date has ended in the client zone, whatever the last step', () => {
     for (const scheduleDays of [[0], [-3, 0], [-3, 0, 3, 7, 14], [-7, -3]]) {
       for (const zone of ['UTC', 'America/New_York', 'Europe/Paris', 'Pacific/Auckland']) {
-        const plan = planReminders({ dueDate: '2027-03-12', scheduleDays, timeZone: zone, now: new Date('2027-01-01T00:00:00Z') });
+        const plan = planReminders({
+          dueDate: '2027-03-12',
+          scheduleDays,
+          timeZone: zone,
+          now: new Date('2027-01-01T00:00:00Z'),
+        });
         const from = overdueFrom(plan) as number;
         expect(from).toBeGreaterThanOrEqual(midnightAfter('2027-03-12', zone));
         expect(from - midnightAfter('2027-03-12', zone)).toBeLessThanOrEqual(2 * 3_600_000);
@@ -72,7 +94,12 @@ describe('overdueFrom', () => {
 
   it('never falls before the due date has ended when steps were planned late (at `now`)', () => {
     // Created at noon on the due date with only step 0: it goes out at once; overdue still waits for the day's end.
-    const plan = planReminders({ dueDate: '2027-03-12', scheduleDays: [0], timeZone: 'UTC', now: new Date('2027-03-12T12:00:00Z') });
+    const plan = planReminders({
+      dueDate: '2027-03-12',
+      scheduleDays: [0],
+      timeZone: 'UTC',
+      now: new Date('2027-03-12T12:00:00Z'),
+    });
     expect(overdueFrom(plan)).toBeGreaterThanOrEqual(Date.parse('2027-03-13T00:00:00Z'));
   });
 

@@ -20,14 +20,7 @@ it.each([
 });
 
 it("maps Twilio's statuses onto ours", () => {
-  expect(['queued', 'accepted', 'sending', 'sent', 'delivered', 'read', 'undelivered', 'failed'].map(deliveryStatusOf)).toEqual([
-    null,
-    null,
-    null,
-    'sent',
-    'delivered',
-    'delivered',
-    'undelivered',
-    'failed',
-  ]);
+  expect(
+    ['queued', 'accepted', 'sending', 'sent', 'delivered', 'read', 'undelivered', 'failed'].map(deliveryStatusOf),
+  ).toEqual([null, null, null, 'sent', 'delivered', 'delivered', 'undelivered', 'failed']);
 });

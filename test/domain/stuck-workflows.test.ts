@@ -1,7 +1,17 @@
 // When the guardian calls a workflow stuck, and the line its report gives the owner.
-import { stuckOf, workflowsCheck, STUCK_ACTIVITY_ATTEMPTS, STUCK_WORKFLOW_TASK_ATTEMPTS } from '../../src/domain/stuck-workflows';
+import {
+  stuckOf,
+  workflowsCheck,
+  STUCK_ACTIVITY_ATTEMPTS,
+  STUCK_WORKFLOW_TASK_ATTEMPTS,
+} from '../../src/domain/stuck-workflows';
 
-const healthy = { workflowId: 'invoice:t:1', workflowType: 'paymentReminder', workflowTaskAttempt: 1, activities: [{ activityType: 'sendReminderSms', attempt: 2, lastFailure: 'Twilio 503' }] };
+const healthy = {
+  workflowId: 'invoice:t:1',
+  workflowType: 'paymentReminder',
+  workflowTaskAttempt: 1,
+  activities: [{ activityType: 'sendReminderSms', attempt: 2, lastFailure: 'Twilio 503' }],
+};
 
 it('a blip is not stuck: one failed workflow task, a few activity retries', () => {
   expect(stuckOf(healthy)).toEqual([]);
@@ -12,14 +22,31 @@ it('a blip is not stuck: one failed workflow task, a few activity retries', () =
 
 it('a workflow task failing again and again fails the check; an activity retried past the bar warns', () => {
   const wedged = stuckOf({ ...healthy, workflowTaskAttempt: STUCK_WORKFLOW_TASK_ATTEMPTS });
-  expect(wedged).toEqual([{ workflowId: 'invoice:t:1', workflowType: 'paymentReminder', kind: 'workflow_task', attempt: STUCK_WORKFLOW_TASK_ATTEMPTS }]);
-  expect(workflowsCheck(5, wedged)).toEqual({ name: 'workflows', status: 'fail', detail: `1 workflow stuck: invoice:t:1 (paymentReminder): its code fails on every step, attempt ${STUCK_WORKFLOW_TASK_ATTEMPTS}` });
+  expect(wedged).toEqual([
+    {
+      workflowId: 'invoice:t:1',
+      workflowType: 'paymentReminder',
+      kind: 'workflow_task',
+      attempt: STUCK_WORKFLOW_TASK_ATTEMPTS,
+    },
+  ]);
+  expect(workflowsCheck(5, wedged)).toEqual({
+    name: 'workflows',
+    status: 'fail',
+    detail: `1 workflow stuck: invoice:t:1 (paymentReminder): its code fails on every step, attempt ${STUCK_WORKFLOW_TASK_ATTEMPTS}`,
+  });
 
-  const retrying = stuckOf({ ...healthy, activities: [{ activityType: 'sendReminderSms', attempt: STUCK_ACTIVITY_ATTEMPTS, lastFailure: 'Twilio 503' }] });
+  const retrying = stuckOf({
+    ...healthy,
+    activities: [{ activityType: 'sendReminderSms', attempt: STUCK_ACTIVITY_ATTEMPTS, lastFailure: 'Twilio 503' }],
+  });
   expect(workflowsCheck(5, retrying)).toEqual({
     name: 'workflows',
     status: 'warn',
     detail: `1 workflow stuck: invoice:t:1 (paymentReminder): sendReminderSms retried ${STUCK_ACTIVITY_ATTEMPTS} times: Twilio 503`,
   });
-  expect(workflowsCheck(5, [...wedged, ...retrying])).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^1 workflow stuck: /) });
+  expect(workflowsCheck(5, [...wedged, ...retrying])).toMatchObject({
+    status: 'fail',
+    detail: expect.stringMatching(/^1 workflow stuck: /),
+  });
 });

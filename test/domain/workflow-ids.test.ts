@@ -9,13 +9,24 @@ const businessId = randomUUID();
 
 const exported: [string, unknown][] = Object.entries(workflowIds);
 const builders = exported.filter(
-  (entry): entry is [string, (tenantId: string, businessId: string) => string] => entry[0].endsWith('WorkflowId') && typeof entry[1] === 'function' && entry[1] !== workflowIds.tenantOfWorkflowId,
+  (entry): entry is [string, (tenantId: string, businessId: string) => string] =>
+    entry[0].endsWith('WorkflowId') && typeof entry[1] === 'function' && entry[1] !== workflowIds.tenantOfWorkflowId,
 );
-const platformIds = exported.filter((entry): entry is [string, string] => entry[0].endsWith('_WORKFLOW_ID') && typeof entry[1] === 'string');
+const platformIds = exported.filter(
+  (entry): entry is [string, string] => entry[0].endsWith('_WORKFLOW_ID') && typeof entry[1] === 'string',
+);
 
 it('has a builder for every kind of tenant workflow, each of its own kind', () => {
   expect(builders.map(([name]) => name)).toEqual(
-    expect.arrayContaining(['emailWorkflowId', 'invoiceWorkflowId', 'guardianWorkflowId', 'bookingWorkflowId', 'agentWorkflowId', 'calendarSyncWorkflowId', 'stripeEventWorkflowId']),
+    expect.arrayContaining([
+      'emailWorkflowId',
+      'invoiceWorkflowId',
+      'guardianWorkflowId',
+      'bookingWorkflowId',
+      'agentWorkflowId',
+      'calendarSyncWorkflowId',
+      'stripeEventWorkflowId',
+    ]),
   );
   const kinds = builders.map(([, build]) => build(tenant, businessId).split(':')[0]);
   expect(new Set(kinds).size).toBe(builders.length);

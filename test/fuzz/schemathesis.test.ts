@@ -31,44 +31,57 @@ afterAll(async () => {
   await api?.close();
 });
 
-it('finds no 5xx, no undocumented status or body, and no invalid input accepted', async () => {
-  const cli = process.env.SCHEMATHESIS_CLI;
-  if (!cli) throw new Error('SCHEMATHESIS_CLI is not set: run the tests through npm test (scripts/bootstrap.sh test installs schemathesis)');
-  const owner = await registerTenant(api.server);
-  const args = [
-    '--config-file',
-    path.join(ROOT, 'test/fuzz/schemathesis.toml'),
-    'run',
-    `${api.server.url}/api/openapi.json`,
-    '--url',
-    api.server.url,
-    '--checks',
-    'all',
-    // 'Created but not found' is off (test/fuzz/schemathesis.toml says why); `--checks all` on the
-    // command line outranks the config file's switch, so it is excluded here.
-    '--exclude-checks',
-    'ensure_resource_availability',
-    '--header',
-    `Authorization: Bearer ${owner.accessToken}`,
-    '--max-examples',
-    EXAMPLES_PER_OPERATION,
-    '--seed',
-    '20261203',
-    '--request-timeout',
-    '30',
-    '--no-color',
-  ];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(cli, args, { cwd: ROOT, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, output: out }));
-  });
-  // The whole report, for reading after a failure (the test's own message keeps only the end).
-  const report = path.join(ROOT, process.env.DATA_DIR ?? '.data', 'schemathesis-report.txt');
-  fs.writeFileSync(report, output);
-  if (code !== 0) throw new Error(`schemathesis found problems (exit ${code}); the whole report is in ${report}:\n${output.slice(-15_000)}`);
-  expect(output).toMatch(/passed/i);
-}, 15 * 60_000);
+it(
+  'finds no 5xx, no undocumented status or body, and no invalid input accepted',
+  async () => {
+    const cli = process.env.SCHEMATHESIS_CLI;
+    if (!cli)
+      throw new Error(
+        'SCHEMATHESIS_CLI is not set: run the tests through npm test (scripts/bootstrap.sh test installs schemathesis)',
+      );
+    const owner = await registerTenant(api.server);
+    const args = [
+      '--config-file',
+      path.join(ROOT, 'test/fuzz/schemathesis.toml'),
+      'run',
+      `${api.server.url}/api/openapi.json`,
+      '--url',
+      api.server.url,
+      '--checks',
+      'all',
+      // 'Created but not found' is off (test/fuzz/schemathesis.toml says why); `--checks all` on the
+      // command line outranks the config file's switch, so it is excluded here.
+      '--exclude-checks',
+      'ensure_resource_availability',
+      '--header',
+      `Authorization: Bearer ${owner.accessToken}`,
+      '--max-examples',
+      EXAMPLES_PER_OPERATION,
+      '--seed',
+      '20261203',
+      '--request-timeout',
+      '30',
+      '--no-color',
+    ];
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(cli, args, {
+        cwd: ROOT,
+        env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (c) => resolve({ code: c, output: out }));
+    });
+    // The whole report, for reading after a failure (the test's own message keeps only the end).
+    const report = path.join(ROOT, process.env.DATA_DIR ?? '.data', 'schemathesis-report.txt');
+    fs.writeFileSync(report, output);
+    if (code !== 0)
+      throw new Error(
+        `schemathesis found problems (exit ${code}); the whole report is in ${report}:\n${output.slice(-15_000)}`,
+      );
+    expect(output).toMatch(/passed/i);
+  },
+  15 * 60_000,
+);

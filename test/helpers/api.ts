@@ -23,7 +23,12 @@ export async function startApi(overrides: Record<string, string | undefined> = {
   const config = testConfig(overrides);
   const pool = await createAppPool(config.database.url);
   const temporal = await connectClient();
-  const app = createApp({ config, pool, temporal, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) });
+  const app = createApp({
+    config,
+    pool,
+    temporal,
+    logger: createLogger({ name: 'test', level: 'silent', pretty: false }),
+  });
   const server = await listen(app);
   return {
     server,

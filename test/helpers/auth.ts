@@ -51,7 +51,11 @@ export async function registerTenant(
   };
 }
 
-export async function login(server: TestServer, email: string, password = TEST_PASSWORD): Promise<{ accessToken: string; refreshToken: string }> {
+export async function login(
+  server: TestServer,
+  email: string,
+  password = TEST_PASSWORD,
+): Promise<{ accessToken: string; refreshToken: string }> {
   const res = await request(server, 'POST', '/api/auth/login', { json: { email, password } });
   expectStatus(res, 200, 'login');
   return { accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
@@ -60,7 +64,10 @@ export async function login(server: TestServer, email: string, password = TEST_P
 /** An owner adds a user with `role` to their business; the new user is signed in. */
 export async function createUser(server: TestServer, owner: SignedInUser, role: Role): Promise<SignedInUser> {
   const email = uniqueEmail(role);
-  const res = await request(server, 'POST', '/api/users', { token: owner.accessToken, json: { email, password: TEST_PASSWORD, role } });
+  const res = await request(server, 'POST', '/api/users', {
+    token: owner.accessToken,
+    json: { email, password: TEST_PASSWORD, role },
+  });
   expectStatus(res, 201, 'create user');
   const tokens = await login(server, email);
   return { tenantId: owner.tenantId, userId: res.body.id, email, password: TEST_PASSWORD, role, ...tokens };

@@ -39,7 +39,11 @@ export interface ChaosStack {
   sandbox: SandboxHarness;
   /** The API's own Temporal client (it reconnects by itself after a restart of the server). */
   temporal: Client;
-  call(method: string, path: string, options?: { json?: unknown; token?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  call(
+    method: string,
+    path: string,
+    options?: { json?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   server: TestServer;
   startWorker(): ChaosWorker;
   /** The worker's output so far, for failure messages. */
@@ -57,7 +61,11 @@ export interface ChaosStack {
   close(): Promise<void>;
 }
 
-const silent = createLogger({ name: 'chaos-api', level: (process.env.CHAOS_API_LOG_LEVEL ?? 'silent') as 'silent', pretty: false });
+const silent = createLogger({
+  name: 'chaos-api',
+  level: (process.env.CHAOS_API_LOG_LEVEL ?? 'silent') as 'silent',
+  pretty: false,
+});
 const workers = new Set<RunningProcess>();
 // However the test process ends, no worker outlives it (Postgres and Temporal are stopped by
 // scripts/stack's own exit hooks).
@@ -68,7 +76,10 @@ process.on('exit', () => {
 /** SIGKILL, and resolves once the process is gone and its output pipes are closed. */
 async function killed(worker: RunningProcess): Promise<void> {
   const { child } = worker;
-  const pipesClosed = child.stdout?.closed && child.stderr?.closed ? Promise.resolve() : new Promise((resolve) => child.once('close', resolve));
+  const pipesClosed =
+    child.stdout?.closed && child.stderr?.closed
+      ? Promise.resolve()
+      : new Promise((resolve) => child.once('close', resolve));
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await worker.exited;
   await pipesClosed;
@@ -91,7 +102,8 @@ function processState(pid: number): string | null {
  */
 export async function startChaosStack(env: Record<string, string> = {}): Promise<ChaosStack> {
   const tools = readToolsEnv(path.resolve(ROOT, process.env.DATA_DIR ?? '.data'));
-  if (!tools.PG_BIN_DIR || !tools.TEMPORAL_CLI) throw new Error('PostgreSQL or the temporal CLI unknown: run scripts/bootstrap.sh');
+  if (!tools.PG_BIN_DIR || !tools.TEMPORAL_CLI)
+    throw new Error('PostgreSQL or the temporal CLI unknown: run scripts/bootstrap.sh');
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-chaos-'));
   fs.chmodSync(runDir, 0o755); // the postgres user must reach the cluster inside
 
@@ -132,7 +144,13 @@ export async function startChaosStack(env: Record<string, string> = {}): Promise
     const migrate = runEntryPoint('src/db/migrate-cli.ts', { MIGRATION_DATABASE_URL: pg.ownerUrl });
     if ((await migrate.exited) !== 0) throw new Error(`migrations failed:\n${migrate.output()}`);
 
-    const temporalOptions = { cli: tools.TEMPORAL_CLI, port: await freePort(), uiPort: null, dbFile: path.join(runDir, 'temporal.db'), quiet: true };
+    const temporalOptions = {
+      cli: tools.TEMPORAL_CLI,
+      port: await freePort(),
+      uiPort: null,
+      dbFile: path.join(runDir, 'temporal.db'),
+      quiet: true,
+    };
     temporalServer = await startTemporalDevServer(temporalOptions);
 
     const apiPort = await freePort();
@@ -273,13 +291,23 @@ export async function signUpBusiness(stack: ChaosStack): Promise<ChaosBusiness> 
     owner,
     clientId,
     phone,
-    postEmail: (label) => stack.call('POST', '/api/emails', { token, json: { to: 'ada@client.example', subject: unique(label), text: `About ${label}` } }),
+    postEmail: (label) =>
+      stack.call('POST', '/api/emails', {
+        token,
+        json: { to: 'ada@client.example', subject: unique(label), text: `About ${label}` },
+      }),
     postSms: (label) => stack.call('POST', '/api/sms', { token, json: { clientId, body: unique(label) } }),
     postInvoice: (label) =>
       stack.call('POST', '/api/invoices', {
         token,
         // Due in a month: its reminders are weeks away, so the workflow waits for the payment.
-        json: { clientId, amountCents: 4500, currency: 'usd', dueDate: DateTime.now().plus({ days: 30 }).toISODate(), description: unique(label) },
+        json: {
+          clientId,
+          amountCents: 4500,
+          currency: 'usd',
+          dueDate: DateTime.now().plus({ days: 30 }).toISODate(),
+          description: unique(label),
+        },
       }),
     get: (p) => stack.call('GET', p, { token }),
     settledEmail: (id) =>
@@ -305,14 +333,19 @@ export async function accepted(res: Promise<TestResponse>): Promise<{ id: string
 /** The send calls (Gmail messages.send, Twilio Messages create) the sandbox saw, faults included. */
 export async function sendCalls(sandbox: SandboxHarness, provider: 'gmail' | 'twilio'): Promise<number> {
   const calls = await sandbox.requests(provider);
-  return calls.filter((r) => r.method === 'POST' && (r.path.endsWith('/messages/send') || r.path.endsWith('/Messages.json'))).length;
+  return calls.filter(
+    (r) => r.method === 'POST' && (r.path.endsWith('/messages/send') || r.path.endsWith('/Messages.json')),
+  ).length;
 }
 
 /**
  * Stripe's checkout.session.completed for an invoice, with a fixed event id: delivering the same
  * object again through POST /_sandbox/stripe/events is a redelivery, as when Stripe retries.
  */
-export function paidEvent(tenantId: string, invoiceId: string): { type: string; id: string; object: Record<string, unknown> } {
+export function paidEvent(
+  tenantId: string,
+  invoiceId: string,
+): { type: string; id: string; object: Record<string, unknown> } {
   const hex = () => randomUUID().replace(/-/g, '');
   return {
     type: 'checkout.session.completed',

@@ -16,7 +16,11 @@ export async function createTenant(pool: DatabasePool, name = 'Test salon'): Pro
 }
 
 /** A client's mail in the tenant's mailbox, stored as the mailbox sync stores an inbound message. */
-export async function storeClientMail(pool: DatabasePool, tenantId: string, mail: { text: string; gmailThreadId?: string }) {
+export async function storeClientMail(
+  pool: DatabasePool,
+  tenantId: string,
+  mail: { text: string; gmailThreadId?: string },
+) {
   return withTenant(pool, tenantId, (db) =>
     storeInboundMessage(db, tenantId, {
       mailboxId: '00000000-0000-4000-8000-000000000001',

@@ -25,7 +25,11 @@ export interface E2E {
   sandbox: SandboxHarness;
   pool: DatabasePool;
   temporal: Client;
-  call(method: string, path: string, options?: { json?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  call(
+    method: string,
+    path: string,
+    options?: { json?: unknown; raw?: string; token?: string; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +39,10 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
   quietTemporalRuntime();
   const port = await freePort();
   const taskQueue = `e2e-${randomUUID()}`;
-  const sandbox = await startTestSandbox({ PORT: String(port), TEMPORAL_TASK_QUEUE: taskQueue, ...env }, { apiUrl: `http://127.0.0.1:${port}` });
+  const sandbox = await startTestSandbox(
+    { PORT: String(port), TEMPORAL_TASK_QUEUE: taskQueue, ...env },
+    { apiUrl: `http://127.0.0.1:${port}` },
+  );
   const config = sandbox.config;
   const pool = await createAppPool(config.database.url);
   const temporal = await connectClient(config);
@@ -45,7 +52,14 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
   let worker: { worker: FrontdeskWorkers; running: Promise<void>; connection: NativeConnection } | null = null;
   const startWorker = async () => {
     const connection = await createWorkerConnection(config.temporal);
-    const w = await createFrontdeskWorkers({ config, pool, connection, logger: silent, kinds: ['reminders', 'delivery', 'agents'], baseTaskQueue: taskQueue });
+    const w = await createFrontdeskWorkers({
+      config,
+      pool,
+      connection,
+      logger: silent,
+      kinds: ['reminders', 'delivery', 'agents'],
+      baseTaskQueue: taskQueue,
+    });
     worker = { worker: w, running: w.run(), connection };
   };
   const stopWorker = async () => {
@@ -81,7 +95,10 @@ export async function startE2E(env: Record<string, string | undefined> = {}): Pr
  * The worker as a separate process (src/worker.ts) on this stack's task queue and sandbox, so a
  * test can SIGKILL it mid-activity the way a crash or a redeploy would.
  */
-export function startWorkerProcess(e2e: E2E, env: Record<string, string> = {}): { output: () => string; kill: () => Promise<void> } {
+export function startWorkerProcess(
+  e2e: E2E,
+  env: Record<string, string> = {},
+): { output: () => string; kill: () => Promise<void> } {
   const worker = runEntryPoint('src/worker.ts', {
     SANDBOX: '1',
     SANDBOX_URL: e2e.config.sandbox.url,

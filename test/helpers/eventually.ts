@@ -17,9 +17,18 @@ export async function eventually<T>(
 }
 
 /** Calls `probe` until its answer satisfies `done`, and returns that answer. */
-export function pollUntil<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  return eventually(async () => {
-    const value = await probe();
-    return done(value) ? value : undefined;
-  }, timeoutMs, what);
+export function pollUntil<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const value = await probe();
+      return done(value) ? value : undefined;
+    },
+    timeoutMs,
+    what,
+  );
 }

@@ -15,5 +15,8 @@ export async function recordHistory(name: string, handle: WorkflowHandle): Promi
   fs.mkdirSync(HISTORY_FIXTURES_DIR, { recursive: true });
   const history = await handle.fetchHistory();
   // Binary protobuf, exactly as the server sends it.
-  fs.writeFileSync(path.join(HISTORY_FIXTURES_DIR, `${name}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
+  fs.writeFileSync(
+    path.join(HISTORY_FIXTURES_DIR, `${name}.history.pb`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
 }

@@ -59,7 +59,15 @@ export function parseHttpFile(file: string, text: string): HttpFile {
       break;
     }
     if (!requestLine) break;
-    const request: HttpFileRequest = { file, line: i + 1, method: requestLine[1]!, url: requestLine[2]!, headers: [], body: null, expectStatus };
+    const request: HttpFileRequest = {
+      file,
+      line: i + 1,
+      method: requestLine[1]!,
+      url: requestLine[2]!,
+      headers: [],
+      body: null,
+      expectStatus,
+    };
     i++;
     for (; i < lines.length && lines[i]!.trim() !== '' && !SEPARATOR.test(lines[i]!); i++) {
       if (COMMENT.test(lines[i]!)) continue;

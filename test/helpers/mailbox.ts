@@ -13,7 +13,11 @@ import type { E2E } from './e2e';
 import { listen, type TestResponse, type TestServer } from './http';
 import { eventually, type SandboxHarness } from './sandbox';
 
-type Call = (method: string, path: string, options?: { token?: string; json?: unknown; headers?: Record<string, string> }) => Promise<TestResponse>;
+type Call = (
+  method: string,
+  path: string,
+  options?: { token?: string; json?: unknown; headers?: Record<string, string> },
+) => Promise<TestResponse>;
 
 export interface ConnectedMailbox {
   email: string;
@@ -49,7 +53,11 @@ export async function dropMail(
   return res.body;
 }
 
-export async function syncStatus(temporal: Client, mailbox: { mailboxId: string }, tenantId: string): Promise<MailboxSyncStatus> {
+export async function syncStatus(
+  temporal: Client,
+  mailbox: { mailboxId: string },
+  tenantId: string,
+): Promise<MailboxSyncStatus> {
   return temporal.workflow.getHandle(mailboxSyncWorkflowId(tenantId, mailbox.mailboxId)).query(mailboxSyncStatusQuery);
 }
 
@@ -58,10 +66,16 @@ export async function syncStatus(temporal: Client, mailbox: { mailboxId: string 
  * pass, the watch was renewed and waits for its next turn. Faults injected then reach the call
  * the test means, not a renewal or pass still running from an earlier step.
  */
-export async function mailboxIdle(temporal: Client, tenantId: string, mailbox: { mailboxId: string }): Promise<MailboxSyncStatus> {
+export async function mailboxIdle(
+  temporal: Client,
+  tenantId: string,
+  mailbox: { mailboxId: string },
+): Promise<MailboxSyncStatus> {
   return eventually(async () => {
     const sync = await syncStatus(temporal, mailbox, tenantId);
-    const watch = await temporal.workflow.getHandle(mailboxWatchWorkflowId(tenantId, mailbox.mailboxId)).query(mailboxWatchStatusQuery);
+    const watch = await temporal.workflow
+      .getHandle(mailboxWatchWorkflowId(tenantId, mailbox.mailboxId))
+      .query(mailboxWatchStatusQuery);
     return sync.state === 'waiting' && !sync.owed && sync.passes > 0 && watch.nextRenewalAt !== null ? sync : undefined;
   }, 20_000);
 }
@@ -72,7 +86,11 @@ export async function allThreads(call: Call, user: SignedInUser, query = ''): Pr
   let cursor: string | null = null;
   do {
     const sep: string = query ? '&' : '';
-    const res: TestResponse = await call('GET', `/api/threads?limit=100${sep}${query}${cursor ? `&cursor=${cursor}` : ''}`, { token: user.accessToken });
+    const res: TestResponse = await call(
+      'GET',
+      `/api/threads?limit=100${sep}${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      { token: user.accessToken },
+    );
     if (res.status !== 200) throw new Error(`GET /api/threads answered ${res.status}: ${res.text}`);
     items.push(...res.body.items);
     cursor = res.body.nextCursor;
@@ -89,7 +107,15 @@ export async function whileApiIsDown<T>(e2e: E2E, during: () => Promise<T>): Pro
   await e2e.server.close();
   const port = Number(new URL(e2e.server.url).port);
   const relisten = () =>
-    listen(createApp({ config: e2e.config, pool: e2e.pool, temporal: e2e.temporal, logger: createLogger({ name: 'e2e', level: 'silent', pretty: false }) }), port);
+    listen(
+      createApp({
+        config: e2e.config,
+        pool: e2e.pool,
+        temporal: e2e.temporal,
+        logger: createLogger({ name: 'e2e', level: 'silent', pretty: false }),
+      }),
+      port,
+    );
   let result: T;
   try {
     result = await during();

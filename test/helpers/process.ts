@@ -21,7 +21,10 @@ export interface RunningProcess {
 export function runEntryPoint(relativePath: string, env: NodeJS.ProcessEnv = {}, argv: string[] = []): RunningProcess {
   const file = path.join(ROOT, relativePath);
   const [command, args] = file.endsWith('.ts') ? typescriptEntry(file, argv) : [process.execPath, [file, ...argv]];
-  const child = spawn(command, args, { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));

@@ -32,7 +32,12 @@ export async function startReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(status, { 'Content-Type': 'application/json' }).end('{"received":true}');
     });
   });
@@ -59,7 +64,15 @@ export interface SandboxHarness {
   /** Config in sandbox mode pointing at this sandbox, its webhooks at the receiver. */
   config: Config;
   control(method: string, path: string, json?: unknown): Promise<{ status: number; body: any }>;
-  fault(fault: { provider: string; status: number; count?: number; delayMs?: number; body?: unknown; headers?: Record<string, string | null>; after?: boolean }): Promise<void>;
+  fault(fault: {
+    provider: string;
+    status: number;
+    count?: number;
+    delayMs?: number;
+    body?: unknown;
+    headers?: Record<string, string | null>;
+    after?: boolean;
+  }): Promise<void>;
   sent(provider: string): Promise<any[]>;
   /** Ends every fault delay in progress now (POST /_sandbox/faults/release); how many it ended. */
   release(): Promise<number>;
@@ -74,7 +87,10 @@ export interface SandboxHarness {
  * `apiUrl`: deliver webhooks to a real API there (end-to-end tests) instead of to the recording
  * receiver.
  */
-export async function startTestSandbox(env: Record<string, string | undefined> = {}, options: { apiUrl?: string } = {}): Promise<SandboxHarness> {
+export async function startTestSandbox(
+  env: Record<string, string | undefined> = {},
+  options: { apiUrl?: string } = {},
+): Promise<SandboxHarness> {
   const receiver = await startReceiver();
   const apiUrl = options.apiUrl ?? receiver.url;
   const stripeWebhookSecret = `whsec_${randomBytes(24).toString('hex')}`;

@@ -3,7 +3,14 @@ import type { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { Runtime, DefaultLogger, Worker, makeTelemetryFilterString, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import {
+  Runtime,
+  DefaultLogger,
+  Worker,
+  makeTelemetryFilterString,
+  type NativeConnection,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import type { DatabasePool } from 'slonik';
 import { createFrontdeskWorkers, type FrontdeskWorkers } from '../../src/temporal/create-worker';
 import { createWorkerConnection } from '../../src/temporal/worker-connection';
@@ -38,7 +45,11 @@ export async function connectClient(config: Config = testConfig()): Promise<Clie
  * `taskQueue`, and its delivery and agents queues) against the dev server the test command
  * started, so test files do not steal each other's tasks.
  */
-export async function startTestWorker(config: Config, pool: DatabasePool, taskQueue = `test-${randomUUID()}`): Promise<{
+export async function startTestWorker(
+  config: Config,
+  pool: DatabasePool,
+  taskQueue = `test-${randomUUID()}`,
+): Promise<{
   worker: FrontdeskWorkers;
   taskQueue: string;
   connection: NativeConnection;
@@ -84,7 +95,12 @@ export async function createTestWorker(options: WorkerOptions): Promise<Worker> 
 
 async function stopFileWorkers(): Promise<void> {
   for (const worker of fileWorkers) if (worker.getState() === 'RUNNING') worker.shutdown();
-  await eventually(() => ([...fileWorkers].every((w) => ['INITIALIZED', 'STOPPED', 'FAILED'].includes(w.getState())) ? true : undefined), 30_000, 'workers stopped');
+  await eventually(
+    () =>
+      [...fileWorkers].every((w) => ['INITIALIZED', 'STOPPED', 'FAILED'].includes(w.getState())) ? true : undefined,
+    30_000,
+    'workers stopped',
+  );
   fileWorkers.clear();
 }
 
@@ -97,7 +113,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   quietTemporalRuntime();
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests through npm test');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
   const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -120,7 +138,10 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 export async function createTestNamespace(
   connection: Client['connection'],
   searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = Object.fromEntries(
-    CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    CUSTOM_SEARCH_ATTRIBUTES.map(({ key }) => [
+      key.name,
+      temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
   ),
   prefix = 'test',
 ): Promise<string> {
@@ -131,7 +152,9 @@ export async function createTestNamespace(
       try {
         await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
         const listed = await connection.operatorService.listSearchAttributes({ namespace });
-        return Object.keys(searchAttributes).every((name) => name in (listed.customAttributes ?? {})) ? true : undefined;
+        return Object.keys(searchAttributes).every((name) => name in (listed.customAttributes ?? {}))
+          ? true
+          : undefined;
       } catch {
         return undefined;
       }

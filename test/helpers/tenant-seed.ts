@@ -20,7 +20,13 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
   await createUser(server, owner, 'staff');
   const client = await request(server, 'POST', '/api/clients', {
     token: owner.accessToken,
-    json: { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 202 555 0143', timezone: 'America/New_York', smsConsent: true },
+    json: {
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      phone: '+1 202 555 0143',
+      timezone: 'America/New_York',
+      smsConsent: true,
+    },
   });
   await must('a client', Promise.resolve(client));
   const service = await request(server, 'POST', '/api/services', {
@@ -42,20 +48,35 @@ export async function seedTenantRecords(server: TestServer, owner: SignedInUser)
     'an invoice',
     request(server, 'POST', '/api/invoices', {
       token: owner.accessToken,
-      json: { clientId: client.body.id, amountCents: 4200, currency: 'usd', dueDate: '2030-01-15', description: 'Seeded invoice' },
+      json: {
+        clientId: client.body.id,
+        amountCents: 4200,
+        currency: 'usd',
+        dueDate: '2030-01-15',
+        description: 'Seeded invoice',
+      },
     }),
   );
   await must(
     'an email',
-    request(server, 'POST', '/api/emails', { token: owner.accessToken, json: { to: 'grace@example.com', subject: 'Seeded', text: 'Seeded email' } }),
+    request(server, 'POST', '/api/emails', {
+      token: owner.accessToken,
+      json: { to: 'grace@example.com', subject: 'Seeded', text: 'Seeded email' },
+    }),
   );
   await must(
     'an invitation',
-    request(server, 'POST', '/api/users/invite', { token: owner.accessToken, json: { email: `invitee-${owner.tenantId}@test.example`, role: 'staff' } }),
+    request(server, 'POST', '/api/users/invite', {
+      token: owner.accessToken,
+      json: { email: `invitee-${owner.tenantId}@test.example`, role: 'staff' },
+    }),
   );
   await must(
     'an SMS',
-    request(server, 'POST', '/api/sms', { token: owner.accessToken, json: { clientId: client.body.id, body: 'Seeded text' } }),
+    request(server, 'POST', '/api/sms', {
+      token: owner.accessToken,
+      json: { clientId: client.body.id, body: 'Seeded text' },
+    }),
   );
   // Gmail connected through the consent flow; its workflows wait on the default task queue.
   // Threads come only from a sync pass in a worker, so one inbound message is stored the way the

@@ -28,18 +28,53 @@ export function makeTestPki(serverName = 'temporal.frontdesk.test'): TestPki {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-pki-'));
   const p = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const key = (name: string) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p(name));
+  const key = (name: string) =>
+    openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p(name));
   key('ca.key');
-  openssl('req', '-x509', '-new', '-key', p('ca.key'), '-subj', '/CN=Frontdesk test CA', '-days', '2', '-out', p('ca.pem'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    p('ca.key'),
+    '-subj',
+    '/CN=Frontdesk test CA',
+    '-days',
+    '2',
+    '-out',
+    p('ca.pem'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   const leaf = (name: string, subject: string, ext: string) => {
     key(`${name}.key`);
     openssl('req', '-new', '-key', p(`${name}.key`), '-subj', subject, '-out', p(`${name}.csr`));
     fs.writeFileSync(p(`${name}.ext`), ext);
-    openssl('x509', '-req', '-in', p(`${name}.csr`), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-days', '2',
-      '-extfile', p(`${name}.ext`), '-out', p(`${name}.pem`));
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      p(`${name}.csr`),
+      '-CA',
+      p('ca.pem'),
+      '-CAkey',
+      p('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      p(`${name}.ext`),
+      '-out',
+      p(`${name}.pem`),
+    );
   };
-  leaf('server', `/CN=${serverName}`, `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
+  leaf(
+    'server',
+    `/CN=${serverName}`,
+    `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
+  );
   leaf('client', '/CN=frontdesk-worker', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   return {
     dir,

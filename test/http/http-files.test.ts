@@ -64,11 +64,17 @@ async function variablesFor(): Promise<Record<string, string>> {
 }
 
 async function bookingLinkFrom(mailbox: string): Promise<string> {
-  return eventually(async () => {
-    const sent = await e2e.sandbox.sent('gmail');
-    const found = sent.filter((m) => m.from?.includes(mailbox)).map((m) => /\/api\/public\/bookings\/([\w-]+\.[\w-]+\.[\w-]+)/.exec(m.text)?.[1]);
-    return found.find((t) => t !== undefined);
-  }, 30_000, 'the booking confirmation');
+  return eventually(
+    async () => {
+      const sent = await e2e.sandbox.sent('gmail');
+      const found = sent
+        .filter((m) => m.from?.includes(mailbox))
+        .map((m) => /\/api\/public\/bookings\/([\w-]+\.[\w-]+\.[\w-]+)/.exec(m.text)?.[1]);
+      return found.find((t) => t !== undefined);
+    },
+    30_000,
+    'the booking confirmation',
+  );
 }
 
 async function send(file: HttpFile, request: HttpFileRequest, given: Record<string, string>) {
@@ -100,16 +106,26 @@ describe.each(files.map((f) => [f.file, f] as const))('%s', (_name, file) => {
 
   it('has requests, and every placeholder is one the test fills', () => {
     expect(file.requests.length).toBeGreaterThan(0);
-    const unfilled = [...file.variables].filter(([name, value]) => PLACEHOLDER.test(value) && given[name] === undefined).map(([name]) => name);
+    const unfilled = [...file.variables]
+      .filter(([name, value]) => PLACEHOLDER.test(value) && given[name] === undefined)
+      .map(([name]) => name);
     expect(unfilled).toEqual([]);
   });
 
-  it.each(file.requests.map((r) => [`line ${r.line}: ${r.method} ${r.url}`, r] as const))('%s', async (_title, request) => {
-    const answer = await send(file, request, given);
-    const seen = `${request.method} ${answer.url} answered ${answer.status}: ${answer.text.slice(0, 300)}`;
-    expect({ reachedARoute: !unknownRoute(answer), serverError: answer.status >= 500, seen }).toEqual({ reachedARoute: true, serverError: false, seen });
-    if (request.expectStatus !== null) expect({ status: answer.status, seen }).toEqual({ status: request.expectStatus, seen });
-  });
+  it.each(file.requests.map((r) => [`line ${r.line}: ${r.method} ${r.url}`, r] as const))(
+    '%s',
+    async (_title, request) => {
+      const answer = await send(file, request, given);
+      const seen = `${request.method} ${answer.url} answered ${answer.status}: ${answer.text.slice(0, 300)}`;
+      expect({ reachedARoute: !unknownRoute(answer), serverError: answer.status >= 500, seen }).toEqual({
+        reachedARoute: true,
+        serverError: false,
+        seen,
+      });
+      if (request.expectStatus !== null)
+        expect({ status: answer.status, seen }).toEqual({ status: request.expectStatus, seen });
+    },
+  );
 });
 
 it('tells a route that does not exist from an id that does not exist', async () => {
@@ -129,11 +145,21 @@ it('has a request for every operation in the OpenAPI document', () => {
       .filter((r) => r.url.startsWith('{{host}}'))
       .map((r) => ({ method: r.method.toLowerCase(), path: normalise(r.url.slice('{{host}}'.length).split('?')[0]!) })),
   );
-  const operations = Object.entries(openapi.paths).flatMap(([p, ops]) => Object.keys(ops).map((method) => ({ method, path: p })));
+  const operations = Object.entries(openapi.paths).flatMap(([p, ops]) =>
+    Object.keys(ops).map((method) => ({ method, path: p })),
+  );
   // A path parameter takes one segment: a request's {{variable}} or an actual value.
   const matches = (op: { method: string; path: string }, r: { method: string; path: string }) =>
-    op.method === r.method && new RegExp(`^${normalise(op.path).split('/').map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`).test(r.path);
-  const uncovered = operations.filter((op) => !requested.some((r) => matches(op, r))).map((op) => `${op.method.toUpperCase()} ${op.path}`);
+    op.method === r.method &&
+    new RegExp(
+      `^${normalise(op.path)
+        .split('/')
+        .map((s) => (/^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+        .join('/')}$`,
+    ).test(r.path);
+  const uncovered = operations
+    .filter((op) => !requested.some((r) => matches(op, r)))
+    .map((op) => `${op.method.toUpperCase()} ${op.path}`);
   expect(uncovered).toEqual([]);
   expect(operations.length).toBeGreaterThan(50);
 });

@@ -19,8 +19,17 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const system = 'You draft replies.\n\nBusiness: Studio North.\nSignature: Anna';
-const ask: AgentTurn = { role: 'user', text: 'Subject: Bill\nCustomer: Ada\n\n--- message to answer ---\nFrom: ada@client.example\nHow do I pay my invoice?' };
-const request = (turns: AgentTurn[], final = false) => ({ system, context: 'A known client: Ada.', tools: AGENT_TOOL_DEFINITIONS, turns, final });
+const ask: AgentTurn = {
+  role: 'user',
+  text: 'Subject: Bill\nCustomer: Ada\n\n--- message to answer ---\nFrom: ada@client.example\nHow do I pay my invoice?',
+};
+const request = (turns: AgentTurn[], final = false) => ({
+  system,
+  context: 'A known client: Ada.',
+  tools: AGENT_TOOL_DEFINITIONS,
+  turns,
+  final,
+});
 
 describe.each([
   ['anthropic', () => claude],
@@ -31,8 +40,16 @@ describe.each([
     expect(first).toMatchObject({ provider, toolCalls: [{ name: 'list_open_invoices', input: {} }] });
     expect(first.inputTokens).toBeGreaterThan(0);
     const call = first.toolCalls[0]!;
-    const output = JSON.stringify({ items: [{ description: 'Cut', amount: '$40.00', paymentUrl: 'https://pay.example/inv-1' }] });
-    const second = await model().step(request([ask, { role: 'assistant', text: first.text, toolCalls: first.toolCalls }, { role: 'tool', results: [{ id: call.id, name: call.name, output }] }]));
+    const output = JSON.stringify({
+      items: [{ description: 'Cut', amount: '$40.00', paymentUrl: 'https://pay.example/inv-1' }],
+    });
+    const second = await model().step(
+      request([
+        ask,
+        { role: 'assistant', text: first.text, toolCalls: first.toolCalls },
+        { role: 'tool', results: [{ id: call.id, name: call.name, output }] },
+      ]),
+    );
     expect(second.toolCalls).toEqual([]);
     expect(second.text).toContain('https://pay.example/inv-1');
     expect(second.text).toContain('Anna');
@@ -75,5 +92,10 @@ it('marks the instructions, profile and tool definitions for the prompt cache', 
 });
 
 it('OpenAI is not configured without a key outside sandbox mode', () => {
-  expect(createOpenAIAgent({ ...h.config, openai: { apiKey: undefined, model: 'gpt-5-mini', mode: 'unconfigured' } }, { timeoutMs: 1_000 })).toBeNull();
+  expect(
+    createOpenAIAgent(
+      { ...h.config, openai: { apiKey: undefined, model: 'gpt-5-mini', mode: 'unconfigured' } },
+      { timeoutMs: 1_000 },
+    ),
+  ).toBeNull();
 });

@@ -29,7 +29,9 @@ describe('Claude through the sandbox', () => {
   });
 
   it('classifies an ordinary booking question as safe', async () => {
-    await expect(claude.classify(message('Hi! Do you have anything free on Tuesday afternoon for a trim?'))).resolves.toEqual({
+    await expect(
+      claude.classify(message('Hi! Do you have anything free on Tuesday afternoon for a trim?')),
+    ).resolves.toEqual({
       safe: true,
       category: null,
       severity: 'none',
@@ -59,14 +61,24 @@ describe('Claude failures, classified', () => {
     const before = (await h.requests('anthropic')).length;
     await h.fault({ provider: 'anthropic', status: 429, count: 2, headers: { 'retry-after': '12' } });
     const err = await upstreamFailure(claude.classify(message('hi')));
-    expect(err.details).toMatchObject({ provider: 'anthropic', code: 'rate_limited', retryable: true, retryAfterMs: 12_000, httpStatus: 429 });
+    expect(err.details).toMatchObject({
+      provider: 'anthropic',
+      code: 'rate_limited',
+      retryable: true,
+      retryAfterMs: 12_000,
+      httpStatus: 429,
+    });
     expect((await h.requests('anthropic')).length).toBe(before + 1);
     await h.control('DELETE', '/_sandbox/faults');
   });
 
   it('429 without retry-after (a spend cap) is permanent', async () => {
     await h.fault({ provider: 'anthropic', status: 429, headers: { 'retry-after': null } });
-    expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({ code: 'quota_exhausted', retryable: false, httpStatus: 429 });
+    expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({
+      code: 'quota_exhausted',
+      retryable: false,
+      httpStatus: 429,
+    });
   });
 
   it.each([
@@ -80,13 +92,20 @@ describe('Claude failures, classified', () => {
     [413, 'request_too_large', false],
   ])('HTTP %i → %s (retryable %s)', async (status, code, retryable) => {
     await h.fault({ provider: 'anthropic', status });
-    expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({ code, retryable, httpStatus: status });
+    expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({
+      code,
+      retryable,
+      httpStatus: status,
+    });
   });
 
   it('a hang is a retryable timeout; a reset a retryable connection failure', async () => {
     const quick = createClaude(h.config, { timeoutMs: 300 });
     await h.fault({ provider: 'anthropic', status: 0, delayMs: 1500 });
-    expect((await upstreamFailure(quick.classify(message('hi')))).details).toMatchObject({ code: 'timeout', retryable: true });
+    expect((await upstreamFailure(quick.classify(message('hi')))).details).toMatchObject({
+      code: 'timeout',
+      retryable: true,
+    });
     await h.fault({ provider: 'anthropic', status: 0, delayMs: 10 });
     expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({ retryable: true });
   });
@@ -95,8 +114,20 @@ describe('Claude failures, classified', () => {
     await h.fault({
       provider: 'anthropic',
       status: 200,
-      body: { id: 'msg_1', type: 'message', role: 'assistant', model: 'x', content: [{ type: 'text', text: 'I would rather not.' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } },
+      body: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'x',
+        content: [{ type: 'text', text: 'I would rather not.' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
     });
-    expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({ code: 'malformed_response', retryable: true });
+    expect((await upstreamFailure(claude.classify(message('hi')))).details).toMatchObject({
+      code: 'malformed_response',
+      retryable: true,
+    });
   });
 });

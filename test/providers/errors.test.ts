@@ -24,10 +24,16 @@ describe('retryAfterMs', () => {
 describe('networkFailure', () => {
   const withCode = (code: string) => Object.assign(new Error('fetch failed'), { code });
   it('tells refused from timeout from reset, looking through cause and Stripe detail', () => {
-    expect(networkFailure(new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }))).toBe('connection_refused');
+    expect(networkFailure(new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }))).toBe(
+      'connection_refused',
+    );
     expect(networkFailure(withCode('ENOTFOUND'))).toBe('connection_refused');
-    expect(networkFailure(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe('timeout');
-    expect(networkFailure(Object.assign(new Error('Request aborted'), { detail: withCode('ETIMEDOUT') }))).toBe('timeout');
+    expect(networkFailure(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(
+      'timeout',
+    );
+    expect(networkFailure(Object.assign(new Error('Request aborted'), { detail: withCode('ETIMEDOUT') }))).toBe(
+      'timeout',
+    );
     expect(networkFailure(new Error('socket hang up'))).toBe('connection_reset');
     expect(networkFailure(withCode('ECONNRESET'))).toBe('connection_reset');
   });

@@ -56,7 +56,11 @@ describe('Gmail through the sandbox', () => {
       messageId: '<booking-1@frontdesk.test>',
       threadId: first.threadId,
     });
-    expect(sent.at(-1)).toMatchObject({ text: 'Föllow-up: bring your card. ✂', messageId: '<booking-2@frontdesk.test>', threadId: first.threadId });
+    expect(sent.at(-1)).toMatchObject({
+      text: 'Föllow-up: bring your card. ✂',
+      messageId: '<booking-2@frontdesk.test>',
+      threadId: first.threadId,
+    });
 
     const full = await gmail.getMessage(reply.id);
     expect(full.headers['in-reply-to']).toBe('<booking-1@frontdesk.test>');
@@ -68,9 +72,21 @@ describe('Gmail through the sandbox', () => {
   });
 
   it('finds a message by its RFC Message-ID, and answers null for one never sent', async () => {
-    const sent = await gmail.send({ from: OWNER, to: 'a@example.com', subject: 'Receipt', text: 'Thanks', messageId: '<receipt-7@frontdesk.test>' });
-    await expect(gmail.findByMessageId('<receipt-7@frontdesk.test>')).resolves.toEqual({ id: sent.id, threadId: sent.threadId });
-    await expect(gmail.findByMessageId('receipt-7@frontdesk.test')).resolves.toEqual({ id: sent.id, threadId: sent.threadId });
+    const sent = await gmail.send({
+      from: OWNER,
+      to: 'a@example.com',
+      subject: 'Receipt',
+      text: 'Thanks',
+      messageId: '<receipt-7@frontdesk.test>',
+    });
+    await expect(gmail.findByMessageId('<receipt-7@frontdesk.test>')).resolves.toEqual({
+      id: sent.id,
+      threadId: sent.threadId,
+    });
+    await expect(gmail.findByMessageId('receipt-7@frontdesk.test')).resolves.toEqual({
+      id: sent.id,
+      threadId: sent.threadId,
+    });
     await expect(gmail.findByMessageId('<never-sent@frontdesk.test>')).resolves.toBeNull();
   });
 
@@ -79,9 +95,20 @@ describe('Gmail through the sandbox', () => {
     expect(watch.expiration.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     const start = watch.historyId;
 
-    const dropped = await h.control('POST', '/_sandbox/gmail/inbox', { to: OWNER, from: 'Dana <dana@example.com>', subject: 'Can I book Tuesday?', text: 'Hi, is Tuesday at 3pm free?' });
+    const dropped = await h.control('POST', '/_sandbox/gmail/inbox', {
+      to: OWNER,
+      from: 'Dana <dana@example.com>',
+      subject: 'Can I book Tuesday?',
+      text: 'Hi, is Tuesday at 3pm free?',
+    });
     expect(dropped.status).toBe(201);
-    const second = await h.control('POST', '/_sandbox/gmail/inbox', { to: OWNER, from: 'dana@example.com', subject: 'Re: Can I book Tuesday?', text: 'Or Wednesday.', threadId: dropped.body.threadId });
+    const second = await h.control('POST', '/_sandbox/gmail/inbox', {
+      to: OWNER,
+      from: 'dana@example.com',
+      subject: 'Re: Can I book Tuesday?',
+      text: 'Or Wednesday.',
+      threadId: dropped.body.threadId,
+    });
     expect(second.body.threadId).toBe(dropped.body.threadId);
 
     const page = await gmail.listHistory({ startHistoryId: start, labelId: 'INBOX' });
@@ -95,7 +122,11 @@ describe('Gmail through the sandbox', () => {
     expect((await gmail.listHistory({ startHistoryId: page.historyId })).messagesAdded).toEqual([]);
 
     const message = await gmail.getMessage(second.body.id);
-    expect(message).toMatchObject({ threadId: dropped.body.threadId, labelIds: ['INBOX', 'UNREAD'], text: expect.stringContaining('Or Wednesday.') });
+    expect(message).toMatchObject({
+      threadId: dropped.body.threadId,
+      labelIds: ['INBOX', 'UNREAD'],
+      text: expect.stringContaining('Or Wednesday.'),
+    });
     expect(message.headers['in-reply-to']).toBe(dropped.body.messageId);
     expect(message.headers.from).toBe('dana@example.com');
 
@@ -106,7 +137,13 @@ describe('Gmail through the sandbox', () => {
 
   it('pages history with nextPageToken', async () => {
     const { historyId } = await gmail.getProfile();
-    for (const n of [1, 2, 3]) await h.control('POST', '/_sandbox/gmail/inbox', { to: OWNER, from: 'p@example.com', subject: `Page ${n}`, text: 'x' });
+    for (const n of [1, 2, 3])
+      await h.control('POST', '/_sandbox/gmail/inbox', {
+        to: OWNER,
+        from: 'p@example.com',
+        subject: `Page ${n}`,
+        text: 'x',
+      });
     const first = await gmail.listHistory({ startHistoryId: historyId, maxResults: 2 });
     expect(first.messagesAdded).toHaveLength(2);
     expect(first.nextPageToken).not.toBeNull();
@@ -119,7 +156,12 @@ describe('Gmail through the sandbox', () => {
     const { historyId } = await gmail.getProfile();
     await h.control('POST', '/_sandbox/gmail/expire-history', { emailAddress: OWNER });
     const err = await upstreamFailure(gmail.listHistory({ startHistoryId: historyId }));
-    expect(err.details).toMatchObject({ provider: 'gmail', code: 'history_too_old', retryable: false, httpStatus: 404 });
+    expect(err.details).toMatchObject({
+      provider: 'gmail',
+      code: 'history_too_old',
+      retryable: false,
+      httpStatus: 404,
+    });
     const ancient = await upstreamFailure(gmail.listHistory({ startHistoryId: '1' }));
     expect(ancient.code).toBe('history_too_old');
   });
@@ -132,13 +174,26 @@ describe('Gmail through the sandbox', () => {
 });
 
 describe('Gmail failures, classified', () => {
-  const send = () => gmail.send({ from: OWNER, to: 'x@example.com', subject: 's', text: 't', messageId: `<m-${Math.random()}@frontdesk.test>` });
+  const send = () =>
+    gmail.send({
+      from: OWNER,
+      to: 'x@example.com',
+      subject: 's',
+      text: 't',
+      messageId: `<m-${Math.random()}@frontdesk.test>`,
+    });
 
   it('429 is retryable with the Retry-After delay, and the SDK tried once', async () => {
     const before = (await h.requests('gmail')).length;
     await h.fault({ provider: 'gmail', status: 429, headers: { 'retry-after': '7' } });
     const err = await upstreamFailure(gmail.getProfile());
-    expect(err.details).toMatchObject({ provider: 'gmail', code: 'rate_limited', retryable: true, retryAfterMs: 7000, httpStatus: 429 });
+    expect(err.details).toMatchObject({
+      provider: 'gmail',
+      code: 'rate_limited',
+      retryable: true,
+      retryAfterMs: 7000,
+      httpStatus: 429,
+    });
     expect((await h.requests('gmail')).length).toBe(before + 1);
   });
 
@@ -160,7 +215,11 @@ describe('Gmail failures, classified', () => {
     ['dailyLimitExceeded', 'daily_limit_exceeded', false],
     ['insufficientPermissions', 'reauth_required', false],
   ])('403 %s → %s (retryable %s)', async (reason, code, retryable) => {
-    await h.fault({ provider: 'gmail', status: 403, body: { error: { code: 403, message: reason, errors: [{ domain: 'usageLimits', reason, message: reason }] } } });
+    await h.fault({
+      provider: 'gmail',
+      status: 403,
+      body: { error: { code: 403, message: reason, errors: [{ domain: 'usageLimits', reason, message: reason }] } },
+    });
     const err = await upstreamFailure(gmail.getProfile());
     expect(err.details).toMatchObject({ code, retryable, httpStatus: 403 });
   });
@@ -172,16 +231,32 @@ describe('Gmail failures, classified', () => {
 
   it('a revoked grant (invalid_grant at the token endpoint) is permanent reauth_required', async () => {
     const fresh = createGmail(h.config, { refreshToken });
-    await h.fault({ provider: 'google-oauth', status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
+    await h.fault({
+      provider: 'google-oauth',
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+    });
     const err = await upstreamFailure(fresh.getProfile());
-    expect(err.details).toMatchObject({ provider: 'gmail', code: 'reauth_required', retryable: false, httpStatus: 400 });
+    expect(err.details).toMatchObject({
+      provider: 'gmail',
+      code: 'reauth_required',
+      retryable: false,
+      httpStatus: 400,
+    });
     const unknown = createGmail(h.config, { refreshToken: '1//not-a-token-the-sandbox-issued' });
     expect((await upstreamFailure(unknown.getProfile())).code).toBe('reauth_required');
   });
 
   it('invalid_grant in an API answer is reauth_required too', async () => {
-    await h.fault({ provider: 'gmail', status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } });
-    expect((await upstreamFailure(gmail.getProfile())).details).toMatchObject({ code: 'reauth_required', retryable: false });
+    await h.fault({
+      provider: 'gmail',
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Bad Request' },
+    });
+    expect((await upstreamFailure(gmail.getProfile())).details).toMatchObject({
+      code: 'reauth_required',
+      retryable: false,
+    });
   });
 
   it('a token endpoint outage is retryable, and tried once', async () => {
@@ -189,7 +264,9 @@ describe('Gmail failures, classified', () => {
     await h.fault({ provider: 'google-oauth', status: 503, count: 2 });
     const err = await upstreamFailure(fresh.getProfile());
     expect(err.details).toMatchObject({ code: 'server_error', retryable: true, httpStatus: 503 });
-    expect((await h.control('GET', '/_sandbox/faults')).body.queued).toEqual([{ provider: 'google-oauth', status: 503, remaining: 1 }]);
+    expect((await h.control('GET', '/_sandbox/faults')).body.queued).toEqual([
+      { provider: 'google-oauth', status: 503, remaining: 1 },
+    ]);
     await h.control('DELETE', '/_sandbox/faults');
   });
 
@@ -197,10 +274,20 @@ describe('Gmail failures, classified', () => {
     const quick = createGmail(h.config, { refreshToken, timeoutMs: 1_000 });
     // The token fetched before the hang. Not what is tested, so a warm-up that a loaded machine
     // makes slower than the client's timeout is simply tried again.
-    await eventually(() => quick.getProfile().then(() => true, () => undefined), 30_000, 'a first call within the timeout');
+    await eventually(
+      () =>
+        quick.getProfile().then(
+          () => true,
+          () => undefined,
+        ),
+      30_000,
+      'a first call within the timeout',
+    );
     // Each hang lasts three times the client's timeout: the faster or slower the machine, it is a timeout.
     await h.fault({ provider: 'gmail', status: 0, delayMs: 3_000 });
-    const err = await upstreamFailure(quick.send({ from: OWNER, to: 'x@example.com', subject: 's', text: 't', messageId: '<hang@frontdesk.test>' }));
+    const err = await upstreamFailure(
+      quick.send({ from: OWNER, to: 'x@example.com', subject: 's', text: 't', messageId: '<hang@frontdesk.test>' }),
+    );
     expect(err.details).toMatchObject({ code: 'timeout', retryable: true, ambiguous: true });
     await h.fault({ provider: 'gmail', status: 0, delayMs: 3_000 });
     const read = await upstreamFailure(quick.getProfile());
@@ -210,6 +297,9 @@ describe('Gmail failures, classified', () => {
 
   it('a dropped connection is retryable', async () => {
     await h.fault({ provider: 'gmail', status: 0, delayMs: 10 });
-    expect((await upstreamFailure(gmail.getProfile())).details).toMatchObject({ code: 'connection_reset', retryable: true });
+    expect((await upstreamFailure(gmail.getProfile())).details).toMatchObject({
+      code: 'connection_reset',
+      retryable: true,
+    });
   });
 });

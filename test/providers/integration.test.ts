@@ -22,7 +22,11 @@ const NO_KEYS = {
 
 describe('requireIntegration', () => {
   it('answers 503 naming exactly the missing variables, never their values', () => {
-    const config = testConfig({ ...NO_KEYS, GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com', TWILIO_AUTH_TOKEN: 'secret-token-value' });
+    const config = testConfig({
+      ...NO_KEYS,
+      GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+      TWILIO_AUTH_TOKEN: 'secret-token-value',
+    });
     const cases = [
       ['gmail', ['GOOGLE_CLIENT_SECRET']],
       ['calendar', ['GOOGLE_CLIENT_SECRET']],
@@ -63,7 +67,9 @@ describe('requireIntegration', () => {
     expect(() => createTwilioSignatureValidator(config)).toThrow(ServiceUnavailableError);
     const secretsOnly = testConfig({ ...NO_KEYS, STRIPE_WEBHOOK_SECRET: 'whsec_abc', TWILIO_AUTH_TOKEN: 'tok' });
     expect(() => createStripeWebhookVerifier(secretsOnly)).not.toThrow();
-    expect(createTwilioSignatureValidator(secretsOnly).isValid('bogus', 'https://x.example/api/sms/webhook', {})).toBe(false);
+    expect(createTwilioSignatureValidator(secretsOnly).isValid('bogus', 'https://x.example/api/sms/webhook', {})).toBe(
+      false,
+    );
   });
 
   it('returns the mode: live with keys, sandbox with SANDBOX=1 whatever the keys', () => {
@@ -71,11 +77,17 @@ describe('requireIntegration', () => {
     expect(requireIntegration(live, 'stripe')).toBe('live');
     expect(requireIntegration(live, 'anthropic')).toBe('live');
     const sandbox = testConfig({ ...NO_KEYS, SANDBOX: '1' });
-    for (const name of ['gmail', 'calendar', 'stripe', 'twilio', 'anthropic'] as const) expect(requireIntegration(sandbox, name)).toBe('sandbox');
+    for (const name of ['gmail', 'calendar', 'stripe', 'twilio', 'anthropic'] as const)
+      expect(requireIntegration(sandbox, name)).toBe('sandbox');
   });
 
   it('live mode keeps each SDK on its real host (no base URL from the sandbox)', () => {
-    const live = testConfig({ ...NO_KEYS, GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'secret', SANDBOX_URL: 'http://127.0.0.1:1' });
+    const live = testConfig({
+      ...NO_KEYS,
+      GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET: 'secret',
+      SANDBOX_URL: 'http://127.0.0.1:1',
+    });
     const url = new URL(createGoogleOAuth(live).consentUrl({ state: 's', loginHint: 'owner@example.com' }));
     expect(url.origin).toBe('https://accounts.google.com');
     expect(url.searchParams.get('access_type')).toBe('offline');

@@ -30,10 +30,14 @@ describe('Gmail responses', () => {
 
   it('messages.send, messages.get, messages.list, history.list, watch and getProfile', async () => {
     const api = gmail();
-    const raw = Buffer.from('From: shapes@salon.example\r\nTo: a@example.com\r\nSubject: Hi\r\nMessage-ID: <shape-1@t>\r\n\r\nHello\r\n').toString('base64url');
+    const raw = Buffer.from(
+      'From: shapes@salon.example\r\nTo: a@example.com\r\nSubject: Hi\r\nMessage-ID: <shape-1@t>\r\n\r\nHello\r\n',
+    ).toString('base64url');
 
     const sentShape = z.object({ id: nonEmpty, threadId: nonEmpty, labelIds: z.array(z.string()) });
-    const sent: Pick<gmail_v1.Schema$Message, 'id' | 'threadId' | 'labelIds'> = sentShape.parse((await api.users.messages.send({ userId: 'me', requestBody: { raw } })).data);
+    const sent: Pick<gmail_v1.Schema$Message, 'id' | 'threadId' | 'labelIds'> = sentShape.parse(
+      (await api.users.messages.send({ userId: 'me', requestBody: { raw } })).data,
+    );
 
     const partShape = z.object({
       mimeType: nonEmpty,
@@ -51,25 +55,37 @@ describe('Gmail responses', () => {
       payload: partShape,
     });
     const got = await api.users.messages.get({ userId: 'me', id: sent.id!, format: 'full' });
-    const message: Pick<gmail_v1.Schema$Message, 'id' | 'threadId' | 'labelIds' | 'historyId' | 'internalDate' | 'snippet'> & {
+    const message: Pick<
+      gmail_v1.Schema$Message,
+      'id' | 'threadId' | 'labelIds' | 'historyId' | 'internalDate' | 'snippet'
+    > & {
       payload: Pick<gmail_v1.Schema$MessagePart, 'mimeType' | 'filename' | 'headers' | 'body'>;
     } = messageShape.parse(got.data);
     expect(message.payload.headers).toContainEqual({ name: 'Message-ID', value: '<shape-1@t>' });
 
     const rawShape = z.object({ raw: nonEmpty });
-    const rawMessage: Pick<gmail_v1.Schema$Message, 'raw'> = rawShape.parse((await api.users.messages.get({ userId: 'me', id: sent.id!, format: 'raw' })).data);
+    const rawMessage: Pick<gmail_v1.Schema$Message, 'raw'> = rawShape.parse(
+      (await api.users.messages.get({ userId: 'me', id: sent.id!, format: 'raw' })).data,
+    );
     expect(Buffer.from(rawMessage.raw!, 'base64url').toString()).toContain('Hello');
 
-    const listShape = z.object({ messages: z.array(z.object({ id: nonEmpty, threadId: nonEmpty })), resultSizeEstimate: z.number() });
+    const listShape = z.object({
+      messages: z.array(z.object({ id: nonEmpty, threadId: nonEmpty })),
+      resultSizeEstimate: z.number(),
+    });
     const list: Pick<gmail_v1.Schema$ListMessagesResponse, 'messages' | 'resultSizeEstimate'> = listShape.parse(
       (await api.users.messages.list({ userId: 'me', q: 'rfc822msgid:shape-1@t' })).data,
     );
     expect(list.messages).toHaveLength(1);
 
-    const profileShape = z.object({ emailAddress: nonEmpty, historyId: z.string().regex(/^\d+$/), messagesTotal: z.number(), threadsTotal: z.number() });
-    const profile: Pick<gmail_v1.Schema$Profile, 'emailAddress' | 'historyId' | 'messagesTotal' | 'threadsTotal'> = profileShape.parse(
-      (await api.users.getProfile({ userId: 'me' })).data,
-    );
+    const profileShape = z.object({
+      emailAddress: nonEmpty,
+      historyId: z.string().regex(/^\d+$/),
+      messagesTotal: z.number(),
+      threadsTotal: z.number(),
+    });
+    const profile: Pick<gmail_v1.Schema$Profile, 'emailAddress' | 'historyId' | 'messagesTotal' | 'threadsTotal'> =
+      profileShape.parse((await api.users.getProfile({ userId: 'me' })).data);
 
     const watchShape = z.object({ historyId: z.string().regex(/^\d+$/), expiration: z.string().regex(/^\d+$/) });
     const watch: Pick<gmail_v1.Schema$WatchResponse, 'historyId' | 'expiration'> = watchShape.parse(
@@ -77,18 +93,26 @@ describe('Gmail responses', () => {
     );
     expect(watch.historyId).toBe(profile.historyId);
 
-    await h.control('POST', '/_sandbox/gmail/inbox', { to: 'shapes@salon.example', from: 'b@example.com', subject: 's', text: 't' });
+    await h.control('POST', '/_sandbox/gmail/inbox', {
+      to: 'shapes@salon.example',
+      from: 'b@example.com',
+      subject: 's',
+      text: 't',
+    });
     const historyShape = z.object({
       history: z.array(
         z.object({
           id: z.string().regex(/^\d+$/),
-          messagesAdded: z.array(z.object({ message: z.object({ id: nonEmpty, threadId: nonEmpty, labelIds: z.array(z.string()) }) })),
+          messagesAdded: z.array(
+            z.object({ message: z.object({ id: nonEmpty, threadId: nonEmpty, labelIds: z.array(z.string()) }) }),
+          ),
         }),
       ),
       historyId: z.string().regex(/^\d+$/),
     });
     const history: Pick<gmail_v1.Schema$ListHistoryResponse, 'history' | 'historyId'> = historyShape.parse(
-      (await api.users.history.list({ userId: 'me', startHistoryId: watch.historyId!, historyTypes: ['messageAdded'] })).data,
+      (await api.users.history.list({ userId: 'me', startHistoryId: watch.historyId!, historyTypes: ['messageAdded'] }))
+        .data,
     );
     expect(history.history).toHaveLength(1);
   });
@@ -111,20 +135,49 @@ describe('Calendar responses', () => {
       end: Pick<calendar_v3.Schema$EventDateTime, 'dateTime'>;
       attendees: Pick<calendar_v3.Schema$EventAttendee, 'email' | 'responseStatus'>[];
     };
-    const body = { summary: 'Cut', start: { dateTime: '2026-12-01T10:00:00Z' }, end: { dateTime: '2026-12-01T11:00:00Z' }, attendees: [{ email: 'd@example.com' }] };
-    const inserted: EventRead = eventShape.parse((await api.events.insert({ calendarId: 'primary', requestBody: body })).data);
-    const patched: EventRead = eventShape.parse((await api.events.patch({ calendarId: 'primary', eventId: inserted.id!, requestBody: { summary: 'Cut & colour' } })).data);
+    const body = {
+      summary: 'Cut',
+      start: { dateTime: '2026-12-01T10:00:00Z' },
+      end: { dateTime: '2026-12-01T11:00:00Z' },
+      attendees: [{ email: 'd@example.com' }],
+    };
+    const inserted: EventRead = eventShape.parse(
+      (await api.events.insert({ calendarId: 'primary', requestBody: body })).data,
+    );
+    const patched: EventRead = eventShape.parse(
+      (
+        await api.events.patch({
+          calendarId: 'primary',
+          eventId: inserted.id!,
+          requestBody: { summary: 'Cut & colour' },
+        })
+      ).data,
+    );
     expect(patched.summary).toBe('Cut & colour');
 
     const listShape = z.object({ items: z.array(eventShape), kind: z.literal('calendar#events') });
     const list: Pick<calendar_v3.Schema$Events, 'kind'> & { items: EventRead[] } = listShape.parse(
-      (await api.events.list({ calendarId: 'primary', timeMin: '2026-12-01T00:00:00Z', timeMax: '2026-12-02T00:00:00Z', singleEvents: true, orderBy: 'startTime' })).data,
+      (
+        await api.events.list({
+          calendarId: 'primary',
+          timeMin: '2026-12-01T00:00:00Z',
+          timeMax: '2026-12-02T00:00:00Z',
+          singleEvents: true,
+          orderBy: 'startTime',
+        })
+      ).data,
     );
     expect(list.items).toHaveLength(1);
 
-    const busyShape = z.object({ calendars: z.record(z.string(), z.object({ busy: z.array(z.object({ start: nonEmpty, end: nonEmpty })) })) });
+    const busyShape = z.object({
+      calendars: z.record(z.string(), z.object({ busy: z.array(z.object({ start: nonEmpty, end: nonEmpty })) })),
+    });
     const busy: Pick<calendar_v3.Schema$FreeBusyResponse, 'calendars'> = busyShape.parse(
-      (await api.freebusy.query({ requestBody: { timeMin: '2026-12-01T00:00:00Z', timeMax: '2026-12-02T00:00:00Z', items: [{ id: 'primary' }] } })).data,
+      (
+        await api.freebusy.query({
+          requestBody: { timeMin: '2026-12-01T00:00:00Z', timeMax: '2026-12-02T00:00:00Z', items: [{ id: 'primary' }] },
+        })
+      ).data,
     );
     expect(busy.calendars?.primary?.busy).toHaveLength(1);
   });
@@ -133,7 +186,12 @@ describe('Calendar responses', () => {
 describe('Stripe responses', () => {
   it('Checkout Session and Refund', async () => {
     const url = new URL(h.url);
-    const stripe = new Stripe(SANDBOX_CREDENTIALS.stripeSecretKey, { host: url.hostname, port: url.port, protocol: 'http', maxNetworkRetries: 0 });
+    const stripe = new Stripe(SANDBOX_CREDENTIALS.stripeSecretKey, {
+      host: url.hostname,
+      port: url.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
     const sessionShape = z.object({
       id: z.string().startsWith('cs_'),
       object: z.literal('checkout.session'),
@@ -146,7 +204,19 @@ describe('Stripe responses', () => {
       metadata: z.record(z.string(), z.string()),
       expires_at: z.number().int(),
     });
-    type SessionRead = Pick<Stripe.Checkout.Session, 'id' | 'object' | 'url' | 'status' | 'payment_status' | 'payment_intent' | 'amount_total' | 'currency' | 'metadata' | 'expires_at'>;
+    type SessionRead = Pick<
+      Stripe.Checkout.Session,
+      | 'id'
+      | 'object'
+      | 'url'
+      | 'status'
+      | 'payment_status'
+      | 'payment_intent'
+      | 'amount_total'
+      | 'currency'
+      | 'metadata'
+      | 'expires_at'
+    >;
     const created = await stripe.checkout.sessions.create({
       mode: 'payment',
       line_items: [{ quantity: 2, price_data: { currency: 'eur', unit_amount: 1250, product_data: { name: 'Trim' } } }],
@@ -165,9 +235,8 @@ describe('Stripe responses', () => {
       currency: z.string().length(3),
       payment_intent: z.string(),
     });
-    const refund: Pick<Stripe.Refund, 'id' | 'object' | 'status' | 'amount' | 'currency' | 'payment_intent'> = refundShape.parse(
-      await stripe.refunds.create({ payment_intent: paid.body.paymentIntentId }),
-    );
+    const refund: Pick<Stripe.Refund, 'id' | 'object' | 'status' | 'amount' | 'currency' | 'payment_intent'> =
+      refundShape.parse(await stripe.refunds.create({ payment_intent: paid.body.paymentIntentId }));
     expect(refund.amount).toBe(2500);
   });
 });
@@ -177,23 +246,46 @@ describe('Twilio responses', () => {
     const client = twilio(SANDBOX_CREDENTIALS.twilioAccountSid, h.config.twilio.authToken, {
       httpClient: new SandboxRequestClient(h.url, { autoRetry: false }),
     });
-    const shape = z.object({ sid: z.string().regex(/^SM[0-9a-f]{32}$/), status: z.enum(['queued', 'accepted', 'sending', 'sent', 'delivered']), to: nonEmpty, from: nonEmpty, dateCreated: z.date(), numSegments: z.string() });
-    const message: Pick<MessageInstance, 'sid' | 'status' | 'to' | 'from' | 'dateCreated' | 'numSegments'> = shape.parse(
-      await client.messages.create({ to: '+15551230009', from: '+15005550006', body: 'hello' }),
-    );
+    const shape = z.object({
+      sid: z.string().regex(/^SM[0-9a-f]{32}$/),
+      status: z.enum(['queued', 'accepted', 'sending', 'sent', 'delivered']),
+      to: nonEmpty,
+      from: nonEmpty,
+      dateCreated: z.date(),
+      numSegments: z.string(),
+    });
+    const message: Pick<MessageInstance, 'sid' | 'status' | 'to' | 'from' | 'dateCreated' | 'numSegments'> =
+      shape.parse(await client.messages.create({ to: '+15551230009', from: '+15005550006', body: 'hello' }));
     expect(message.status).toBe('queued');
 
     const listed = await client.messages.list({ to: '+15551230009', limit: 20 });
-    const listShape = z.array(shape.extend({ body: z.string(), direction: z.enum(['outbound-api', 'outbound-call', 'outbound-reply', 'inbound']) }));
-    const list: Pick<MessageInstance, 'sid' | 'status' | 'to' | 'from' | 'dateCreated' | 'numSegments' | 'body' | 'direction'>[] = listShape.parse(listed);
+    const listShape = z.array(
+      shape.extend({
+        body: z.string(),
+        direction: z.enum(['outbound-api', 'outbound-call', 'outbound-reply', 'inbound']),
+      }),
+    );
+    const list: Pick<
+      MessageInstance,
+      'sid' | 'status' | 'to' | 'from' | 'dateCreated' | 'numSegments' | 'body' | 'direction'
+    >[] = listShape.parse(listed);
     expect(list.map((m) => m.sid)).toEqual([message.sid]);
   });
 });
 
 describe('Anthropic responses', () => {
   it('a Message with a forced tool_use block', async () => {
-    const client = new Anthropic({ apiKey: SANDBOX_CREDENTIALS.anthropicApiKey, baseURL: `${h.url}/anthropic`, maxRetries: 0 });
-    const toolUse = z.object({ type: z.literal('tool_use'), id: z.string().startsWith('toolu_'), name: nonEmpty, input: z.record(z.string(), z.unknown()) });
+    const client = new Anthropic({
+      apiKey: SANDBOX_CREDENTIALS.anthropicApiKey,
+      baseURL: `${h.url}/anthropic`,
+      maxRetries: 0,
+    });
+    const toolUse = z.object({
+      type: z.literal('tool_use'),
+      id: z.string().startsWith('toolu_'),
+      name: nonEmpty,
+      input: z.record(z.string(), z.unknown()),
+    });
     const shape = z.object({
       id: z.string().startsWith('msg_'),
       type: z.literal('message'),

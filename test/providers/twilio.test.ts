@@ -21,21 +21,35 @@ describe('Twilio through the sandbox', () => {
     const sent = await sms.send({ to: CLIENT, body: 'Your invoice is due Friday.', statusCallback: callback });
     expect(sent).toMatchObject({ to: CLIENT, from: '+15005550006', status: 'queued' });
     expect(sent.sid).toMatch(/^SM[0-9a-f]{32}$/);
-    expect((await h.sent('twilio')).at(-1)).toMatchObject({ to: CLIENT, from: '+15005550006', body: 'Your invoice is due Friday.', sid: sent.sid });
+    expect((await h.sent('twilio')).at(-1)).toMatchObject({
+      to: CLIENT,
+      from: '+15005550006',
+      body: 'Your invoice is due Friday.',
+      sid: sent.sid,
+    });
 
     const validator = createTwilioSignatureValidator(h.config);
     const callbacks = await eventually(() => {
-      const found = h.receiver.received.filter((d) => d.path === '/api/sms/status' && formOf(d.body).MessageSid === sent.sid);
+      const found = h.receiver.received.filter(
+        (d) => d.path === '/api/sms/status' && formOf(d.body).MessageSid === sent.sid,
+      );
       return found.length === 2 ? found : undefined;
     });
     expect(callbacks.map((c) => formOf(c.body).MessageStatus)).toEqual(['sent', 'delivered']);
-    for (const c of callbacks) expect(validator.isValid(c.headers['x-twilio-signature'] as string, callback, formOf(c.body))).toBe(true);
+    for (const c of callbacks)
+      expect(validator.isValid(c.headers['x-twilio-signature'] as string, callback, formOf(c.body))).toBe(true);
   });
 
   it('delivers an inbound SMS signed with the auth token; validateRequest accepts it and rejects tampering', async () => {
-    const res = await h.control('POST', '/_sandbox/twilio/inbound', { from: CLIENT, to: '+15005550006', body: 'Can I move my appointment?' });
+    const res = await h.control('POST', '/_sandbox/twilio/inbound', {
+      from: CLIENT,
+      to: '+15005550006',
+      body: 'Can I move my appointment?',
+    });
     expect(res.body).toMatchObject({ status: 200, messageSid: expect.stringMatching(/^SM/) });
-    const delivery = h.receiver.received.find((d) => d.path === '/api/sms/webhook' && formOf(d.body).MessageSid === res.body.messageSid)!;
+    const delivery = h.receiver.received.find(
+      (d) => d.path === '/api/sms/webhook' && formOf(d.body).MessageSid === res.body.messageSid,
+    )!;
     const params = formOf(delivery.body);
     expect(params).toMatchObject({ From: CLIENT, To: '+15005550006', Body: 'Can I move my appointment?' });
     const validator = createTwilioSignatureValidator(h.config);
@@ -45,7 +59,10 @@ describe('Twilio through the sandbox', () => {
     expect(validator.isValid(signature, url, { ...params, Body: 'Cancel everything' })).toBe(false);
     expect(validator.isValid(signature, 'https://elsewhere.example/api/sms/webhook', params)).toBe(false);
     expect(validator.isValid(undefined, url, params)).toBe(false);
-    const otherToken = createTwilioSignatureValidator({ ...h.config, twilio: { ...h.config.twilio, authToken: 'another-token' } });
+    const otherToken = createTwilioSignatureValidator({
+      ...h.config,
+      twilio: { ...h.config.twilio, authToken: 'another-token' },
+    });
     expect(otherToken.isValid(signature, url, params)).toBe(false);
   });
 
@@ -53,28 +70,45 @@ describe('Twilio through the sandbox', () => {
     const optOut = '+15551230002';
     await h.control('POST', '/_sandbox/twilio/inbound', { from: optOut, to: '+15005550006', body: 'STOP' });
     const err = await upstreamFailure(sms.send({ to: optOut, body: 'Reminder' }));
-    expect(err.details).toMatchObject({ provider: 'twilio', code: 'recipient_opted_out', retryable: false, httpStatus: 400 });
+    expect(err.details).toMatchObject({
+      provider: 'twilio',
+      code: 'recipient_opted_out',
+      retryable: false,
+      httpStatus: 400,
+    });
     await h.control('POST', '/_sandbox/twilio/inbound', { from: optOut, to: '+15005550006', body: 'start' });
     await expect(sms.send({ to: optOut, body: 'Reminder' })).resolves.toMatchObject({ status: 'queued' });
   });
 
   it('a number that is not E.164 is invalid_number (permanent)', async () => {
-    expect((await upstreamFailure(sms.send({ to: '555-1234', body: 'x' }))).details).toMatchObject({ code: 'invalid_number', retryable: false });
+    expect((await upstreamFailure(sms.send({ to: '555-1234', body: 'x' }))).details).toMatchObject({
+      code: 'invalid_number',
+      retryable: false,
+    });
   });
 
   it('findSent finds a message created since a moment, by recipient and exact body, and nothing else', async () => {
     const since = new Date();
     const to = '+15551230003';
     const sent = await sms.send({ to, body: 'Invoice #7 reminder' });
-    await expect(sms.findSent({ to, body: 'Invoice #7 reminder', since })).resolves.toMatchObject({ sid: sent.sid, to });
+    await expect(sms.findSent({ to, body: 'Invoice #7 reminder', since })).resolves.toMatchObject({
+      sid: sent.sid,
+      to,
+    });
     await expect(sms.findSent({ to, body: 'Invoice #8 reminder', since })).resolves.toBeNull();
     await expect(sms.findSent({ to: '+15551230004', body: 'Invoice #7 reminder', since })).resolves.toBeNull();
-    await expect(sms.findSent({ to, body: 'Invoice #7 reminder', since: new Date(Date.now() + 5_000) })).resolves.toBeNull();
+    await expect(
+      sms.findSent({ to, body: 'Invoice #7 reminder', since: new Date(Date.now() + 5_000) }),
+    ).resolves.toBeNull();
   });
 
   it('a wrong auth token is auth_failed', async () => {
     const wrong = createTwilio({ ...h.config, twilio: { ...h.config.twilio, authToken: 'not-the-token' } });
-    expect((await upstreamFailure(wrong.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'auth_failed', retryable: false, httpStatus: 401 });
+    expect((await upstreamFailure(wrong.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({
+      code: 'auth_failed',
+      retryable: false,
+      httpStatus: 401,
+    });
   });
 });
 
@@ -88,14 +122,21 @@ describe('Twilio failures, classified', () => {
     [400, 30006, 'unreachable_number', false],
     [400, 21999, 'rejected', false],
   ])('HTTP %i with Twilio code %i → %s (retryable %s)', async (status, code, expected, retryable) => {
-    await h.fault({ provider: 'twilio', status, body: { code, message: `error ${code}`, more_info: `https://www.twilio.com/docs/errors/${code}`, status } });
+    await h.fault({
+      provider: 'twilio',
+      status,
+      body: { code, message: `error ${code}`, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+    });
     const err = await upstreamFailure(sms.send({ to: CLIENT, body: 'x' }));
     expect(err.details).toMatchObject({ code: expected, retryable, httpStatus: status });
   });
 
   it('a bare 429 is retryable', async () => {
     await h.fault({ provider: 'twilio', status: 429 });
-    expect((await upstreamFailure(sms.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect((await upstreamFailure(sms.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({
+      code: 'rate_limited',
+      retryable: true,
+    });
   });
 
   it('a 5xx on create is maybe_sent: not retryable, ambiguous, and the SDK did not resend', async () => {
@@ -110,9 +151,17 @@ describe('Twilio failures, classified', () => {
   it('a hang or reset mid-request is maybe_sent too', async () => {
     const quick = createTwilio(h.config, { timeoutMs: 300 });
     await h.fault({ provider: 'twilio', status: 0, delayMs: 1500 });
-    expect((await upstreamFailure(quick.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'maybe_sent', retryable: false, ambiguous: true });
+    expect((await upstreamFailure(quick.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({
+      code: 'maybe_sent',
+      retryable: false,
+      ambiguous: true,
+    });
     await h.fault({ provider: 'twilio', status: 0, delayMs: 10 });
-    expect((await upstreamFailure(sms.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({ code: 'maybe_sent', retryable: false, ambiguous: true });
+    expect((await upstreamFailure(sms.send({ to: CLIENT, body: 'x' }))).details).toMatchObject({
+      code: 'maybe_sent',
+      retryable: false,
+      ambiguous: true,
+    });
   });
 
   it('a 5xx after Twilio acted is maybe_sent, and findSent then shows the message went', async () => {
@@ -128,7 +177,10 @@ describe('Twilio failures, classified', () => {
 
   it('a failure while checking is classified like any read: 5xx retryable', async () => {
     await h.fault({ provider: 'twilio', status: 503 });
-    expect((await upstreamFailure(sms.findSent({ to: CLIENT, body: 'x', since: new Date() }))).details).toMatchObject({ code: 'server_error', retryable: true });
+    expect((await upstreamFailure(sms.findSent({ to: CLIENT, body: 'x', since: new Date() }))).details).toMatchObject({
+      code: 'server_error',
+      retryable: true,
+    });
   });
 
   it('a refused connection never reached Twilio: retryable, not ambiguous', async () => {

@@ -15,12 +15,18 @@ describe('sandbox Claude answers', () => {
   });
 
   it('leaves ordinary mail safe, words like "skill" or "password reset worked, thanks" included', () => {
-    for (const text of ['Can I book a skill-share session?', 'The password reset worked, thanks!', 'Running 5 minutes late']) {
+    for (const text of [
+      'Can I book a skill-share session?',
+      'The password reset worked, thanks!',
+      'Running 5 minutes late',
+    ]) {
       expect(classifyText(text)).toMatchObject({ safe: true, category: null, severity: 'none' });
     }
   });
 
   it('drafts a reply that follows the topic', () => {
-    expect(draftText({ conversation: 'Customer: Jo Bloggs\nHow much is a cut?', system: 'Business: Bloom.' })).toMatch(/^Hi Jo,[\s\S]*amount[\s\S]*Bloom$/);
+    expect(draftText({ conversation: 'Customer: Jo Bloggs\nHow much is a cut?', system: 'Business: Bloom.' })).toMatch(
+      /^Hi Jo,[\s\S]*amount[\s\S]*Bloom$/,
+    );
   });
 });

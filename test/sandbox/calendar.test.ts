@@ -30,11 +30,18 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; rea
 }
 
 async function insert(id: string, start: string, end: string, extra: calendar_v3.Schema$Event = {}) {
-  return (await api.events.insert({ calendarId: 'primary', requestBody: { id, summary: id, start: at(start), end: at(end), ...extra } })).data;
+  return (
+    await api.events.insert({
+      calendarId: 'primary',
+      requestBody: { id, summary: id, start: at(start), end: at(end), ...extra },
+    })
+  ).data;
 }
 
 /** Every page of one list pass: the events, and the sync token its last page carried. */
-async function listAll(params: calendar_v3.Params$Resource$Events$List): Promise<{ items: calendar_v3.Schema$Event[]; nextSyncToken: string; pages: number }> {
+async function listAll(
+  params: calendar_v3.Params$Resource$Events$List,
+): Promise<{ items: calendar_v3.Schema$Event[]; nextSyncToken: string; pages: number }> {
   const items: calendar_v3.Schema$Event[] = [];
   let pageToken: string | undefined;
   for (let pages = 1; ; pages++) {
@@ -55,19 +62,46 @@ describe('events', () => {
     const event = await insert('evtinsert01', '2026-12-01T10:00:00Z', '2026-12-01T11:00:00Z', {
       extendedProperties: { private: { bookingId: 'b-1' } },
     });
-    expect(event).toMatchObject({ id: 'evtinsert01', status: 'confirmed', extendedProperties: { private: { bookingId: 'b-1' } } });
-    expect(await failure(insert('evtinsert01', '2026-12-01T12:00:00Z', '2026-12-01T13:00:00Z'))).toMatchObject({ status: 409, reason: 'duplicate' });
+    expect(event).toMatchObject({
+      id: 'evtinsert01',
+      status: 'confirmed',
+      extendedProperties: { private: { bookingId: 'b-1' } },
+    });
+    expect(await failure(insert('evtinsert01', '2026-12-01T12:00:00Z', '2026-12-01T13:00:00Z'))).toMatchObject({
+      status: 409,
+      reason: 'duplicate',
+    });
     await api.events.delete({ calendarId: 'primary', eventId: 'evtinsert01' });
-    expect(await failure(insert('evtinsert01', '2026-12-01T12:00:00Z', '2026-12-01T13:00:00Z'))).toMatchObject({ status: 409, reason: 'duplicate' });
-    expect(await failure(api.events.delete({ calendarId: 'primary', eventId: 'evtinsert01' }))).toMatchObject({ status: 410 });
-    expect(await failure(api.events.delete({ calendarId: 'primary', eventId: 'nosuchevent' }))).toMatchObject({ status: 404, reason: 'notFound' });
-    expect((await h.sent('calendar')).filter((s) => s.eventId === 'evtinsert01').map((s) => s.operation)).toEqual(['insert', 'delete']);
+    expect(await failure(insert('evtinsert01', '2026-12-01T12:00:00Z', '2026-12-01T13:00:00Z'))).toMatchObject({
+      status: 409,
+      reason: 'duplicate',
+    });
+    expect(await failure(api.events.delete({ calendarId: 'primary', eventId: 'evtinsert01' }))).toMatchObject({
+      status: 410,
+    });
+    expect(await failure(api.events.delete({ calendarId: 'primary', eventId: 'nosuchevent' }))).toMatchObject({
+      status: 404,
+      reason: 'notFound',
+    });
+    expect((await h.sent('calendar')).filter((s) => s.eventId === 'evtinsert01').map((s) => s.operation)).toEqual([
+      'insert',
+      'delete',
+    ]);
   });
 
   it('patches only what is given', async () => {
     await insert('evtpatch01', '2026-12-02T09:00:00Z', '2026-12-02T10:00:00Z', { description: 'keep me' });
-    const { data } = await api.events.patch({ calendarId: 'primary', eventId: 'evtpatch01', requestBody: { start: at('2026-12-02T14:00:00Z'), end: at('2026-12-02T15:00:00Z') } });
-    expect(data).toMatchObject({ description: 'keep me', sequence: 1, start: at('2026-12-02T14:00:00Z'), end: at('2026-12-02T15:00:00Z') });
+    const { data } = await api.events.patch({
+      calendarId: 'primary',
+      eventId: 'evtpatch01',
+      requestBody: { start: at('2026-12-02T14:00:00Z'), end: at('2026-12-02T15:00:00Z') },
+    });
+    expect(data).toMatchObject({
+      description: 'keep me',
+      sequence: 1,
+      start: at('2026-12-02T14:00:00Z'),
+      end: at('2026-12-02T15:00:00Z'),
+    });
   });
 });
 
@@ -105,7 +139,14 @@ describe('full and incremental lists', () => {
     expect(first.items!.map((e) => e.id)).toEqual(['evtpage01', 'evtpage02']);
     // Changing an event already read moves it to the end of the log: the rest of the pass is unaffected.
     await api.events.patch({ calendarId: 'primary', eventId: 'evtpage01', requestBody: { summary: 'moved on' } });
-    const second = (await api.events.list({ calendarId: 'primary', syncToken: nextSyncToken, pageToken: first.nextPageToken!, maxResults: 2 })).data;
+    const second = (
+      await api.events.list({
+        calendarId: 'primary',
+        syncToken: nextSyncToken,
+        pageToken: first.nextPageToken!,
+        maxResults: 2,
+      })
+    ).data;
     expect(second.items!.map((e) => e.id)).toEqual(['evtpage03', 'evtpage04']);
     expect(second.nextSyncToken).toEqual(expect.any(String));
     const after = await listAll({ syncToken: second.nextSyncToken! });
@@ -114,7 +155,11 @@ describe('full and incremental lists', () => {
 
   it('refuses a syncToken beside other restrictions, as Google does', async () => {
     const { nextSyncToken } = await listAll({});
-    expect(await failure(api.events.list({ calendarId: 'primary', syncToken: nextSyncToken, timeMin: '2026-12-01T00:00:00Z' }))).toMatchObject({
+    expect(
+      await failure(
+        api.events.list({ calendarId: 'primary', syncToken: nextSyncToken, timeMin: '2026-12-01T00:00:00Z' }),
+      ),
+    ).toMatchObject({
       status: 400,
       reason: 'syncTokenWithRequestRestrictions',
     });
@@ -126,8 +171,15 @@ describe('full and incremental lists', () => {
     expect(expired.status).toBe(200);
     const gone = await failure(api.events.list({ calendarId: 'primary', syncToken: nextSyncToken }));
     expect(gone).toMatchObject({ status: 410, reason: 'fullSyncRequired' });
-    expect(gone.body.error).toMatchObject({ code: 410, message: 'Sync token is no longer valid, a full sync is required.', errors: [{ domain: 'calendar' }] });
-    expect(await failure(api.events.list({ calendarId: 'primary', syncToken: 'bm90LWEtdG9rZW4' }))).toMatchObject({ status: 410, reason: 'fullSyncRequired' });
+    expect(gone.body.error).toMatchObject({
+      code: 410,
+      message: 'Sync token is no longer valid, a full sync is required.',
+      errors: [{ domain: 'calendar' }],
+    });
+    expect(await failure(api.events.list({ calendarId: 'primary', syncToken: 'bm90LWEtdG9rZW4' }))).toMatchObject({
+      status: 410,
+      reason: 'fullSyncRequired',
+    });
 
     const fresh = await listAll({ timeMin: '2026-11-01T00:00:00Z' });
     expect(fresh.items.length).toBeGreaterThan(0);
@@ -147,7 +199,9 @@ describe('freeBusy.query', () => {
     await insert('evtfree04', '2026-12-20T14:00:00Z', '2026-12-20T15:00:00Z');
     await api.events.delete({ calendarId: 'primary', eventId: 'evtfree04' });
     await insert('evtfree05', '2026-12-20T16:00:00Z', '2026-12-20T18:00:00Z', { status: 'tentative' });
-    const { data } = await api.freebusy.query({ requestBody: { timeMin: '2026-12-20T00:00:00Z', timeMax: '2026-12-20T17:00:00Z', items: [{ id: OWNER }] } });
+    const { data } = await api.freebusy.query({
+      requestBody: { timeMin: '2026-12-20T00:00:00Z', timeMax: '2026-12-20T17:00:00Z', items: [{ id: OWNER }] },
+    });
     expect(data.calendars![OWNER]!.busy).toEqual([
       { start: '2026-12-20T09:00:00.000Z', end: '2026-12-20T11:00:00.000Z' },
       { start: '2026-12-20T16:00:00.000Z', end: '2026-12-20T17:00:00.000Z' },
@@ -157,16 +211,30 @@ describe('freeBusy.query', () => {
 
 describe('watch channels and push notifications', () => {
   const pushesOf = (channelId: string): Delivered[] =>
-    h.receiver.received.filter((d) => d.headers['x-goog-channel-id'] === channelId).sort((a, b) => Number(a.headers['x-goog-message-number']) - Number(b.headers['x-goog-message-number']));
+    h.receiver.received
+      .filter((d) => d.headers['x-goog-channel-id'] === channelId)
+      .sort((a, b) => Number(a.headers['x-goog-message-number']) - Number(b.headers['x-goog-message-number']));
 
   it('confirms a new channel with a sync notification, then pushes exists after every change, API or owner', async () => {
     const expiration = Date.now() + 3 * 86_400_000;
     const address = `${h.receiver.url}/api/calendar/webhook`;
     const { data: channel } = await api.events.watch({
       calendarId: 'primary',
-      requestBody: { id: 'chan-0001', type: 'web_hook', address, token: 'tenant=t1&v=secret', expiration: String(expiration) },
+      requestBody: {
+        id: 'chan-0001',
+        type: 'web_hook',
+        address,
+        token: 'tenant=t1&v=secret',
+        expiration: String(expiration),
+      },
     });
-    expect(channel).toMatchObject({ kind: 'api#channel', id: 'chan-0001', resourceId: expect.any(String), token: 'tenant=t1&v=secret', expiration: String(expiration) });
+    expect(channel).toMatchObject({
+      kind: 'api#channel',
+      id: 'chan-0001',
+      resourceId: expect.any(String),
+      token: 'tenant=t1&v=secret',
+      expiration: String(expiration),
+    });
 
     const [sync] = await eventually(() => (pushesOf('chan-0001').length >= 1 ? pushesOf('chan-0001') : undefined));
     expect(sync).toMatchObject({ method: 'POST', path: '/api/calendar/webhook', body: '' });
@@ -180,12 +248,18 @@ describe('watch channels and push notifications', () => {
 
     // The owner blocks an afternoon: an event not ours, pushed; the control route answers the receiver's status.
     h.receiver.respondWith(204);
-    const busy = await h.control('POST', '/_sandbox/calendar/busy', { calendarId: OWNER, start: '2026-12-21T13:00:00Z', end: '2026-12-21T17:00:00Z' });
+    const busy = await h.control('POST', '/_sandbox/calendar/busy', {
+      calendarId: OWNER,
+      start: '2026-12-21T13:00:00Z',
+      end: '2026-12-21T17:00:00Z',
+    });
     h.receiver.respondWith(200);
     expect(busy.status).toBe(201);
     expect(busy.body.event).toMatchObject({ status: 'confirmed', summary: 'Busy', start: at('2026-12-21T13:00:00Z') });
     expect(busy.body.pushes).toEqual([{ channelId: 'chan-0001', messageNumber: 2, status: 204 }]);
-    expect(pushesOf('chan-0001').map((p) => [p.headers['x-goog-resource-state'], p.headers['x-goog-message-number']])).toEqual([
+    expect(
+      pushesOf('chan-0001').map((p) => [p.headers['x-goog-resource-state'], p.headers['x-goog-message-number']]),
+    ).toEqual([
       ['sync', '1'],
       ['exists', '2'],
     ]);
@@ -198,33 +272,60 @@ describe('watch channels and push notifications', () => {
 
   it('plays the owner moving and deleting an event; incremental lists see both', async () => {
     const { nextSyncToken } = await listAll({});
-    const moved = await h.control('POST', '/_sandbox/calendar/owner-edit', { calendarId: OWNER, eventId: 'evtmoved01', start: '2026-12-22T15:00:00Z' });
+    const moved = await h.control('POST', '/_sandbox/calendar/owner-edit', {
+      calendarId: OWNER,
+      eventId: 'evtmoved01',
+      start: '2026-12-22T15:00:00Z',
+    });
     expect(moved.status).toBe(200);
-    expect(moved.body.event).toMatchObject({ start: at('2026-12-22T15:00:00Z'), end: at('2026-12-22T16:00:00Z'), sequence: 1 });
+    expect(moved.body.event).toMatchObject({
+      start: at('2026-12-22T15:00:00Z'),
+      end: at('2026-12-22T16:00:00Z'),
+      sequence: 1,
+    });
     expect(moved.body.pushes).toEqual([expect.objectContaining({ channelId: 'chan-0001', status: 200 })]);
     const afterMove = await listAll({ syncToken: nextSyncToken });
     expect(afterMove.items).toEqual([expect.objectContaining({ id: 'evtmoved01', start: at('2026-12-22T15:00:00Z') })]);
 
-    const deleted = await h.control('POST', '/_sandbox/calendar/owner-edit', { calendarId: OWNER, eventId: 'evtmoved01', deleted: true });
+    const deleted = await h.control('POST', '/_sandbox/calendar/owner-edit', {
+      calendarId: OWNER,
+      eventId: 'evtmoved01',
+      deleted: true,
+    });
     expect(deleted.body.event.status).toBe('cancelled');
-    expect((await listAll({ syncToken: afterMove.nextSyncToken })).items).toEqual([expect.objectContaining({ id: 'evtmoved01', status: 'cancelled' })]);
+    expect((await listAll({ syncToken: afterMove.nextSyncToken })).items).toEqual([
+      expect.objectContaining({ id: 'evtmoved01', status: 'cancelled' }),
+    ]);
 
     const listed = (await h.control('GET', `/_sandbox/calendar/events?calendarId=${OWNER}`)).body.items;
     expect(listed.map((e: { id: string }) => e.id)).not.toContain('evtmoved01');
     expect(listed.find((e: { summary: string }) => e.summary === 'Busy')).toBeDefined();
     // The owner's edits are not something the app sent.
-    expect((await h.sent('calendar')).filter((s) => s.eventId === 'evtmoved01').map((s) => s.operation)).toEqual(['insert']);
+    expect((await h.sent('calendar')).filter((s) => s.eventId === 'evtmoved01').map((s) => s.operation)).toEqual([
+      'insert',
+    ]);
   });
 
   it('refuses a channel id in use; channels.stop ends the pushes, and a second stop is 404', async () => {
     const address = `${h.receiver.url}/api/calendar/webhook`;
-    expect(await failure(api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0001', type: 'web_hook', address } }))).toMatchObject({
+    expect(
+      await failure(
+        api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0001', type: 'web_hook', address } }),
+      ),
+    ).toMatchObject({
       status: 400,
       reason: 'channelIdNotUnique',
     });
-    expect(await failure(api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0002', type: 'carrier_pigeon', address } }))).toMatchObject({ status: 400 });
+    expect(
+      await failure(
+        api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0002', type: 'carrier_pigeon', address } }),
+      ),
+    ).toMatchObject({ status: 400 });
 
-    const { data: channel } = await api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0002', type: 'web_hook', address } });
+    const { data: channel } = await api.events.watch({
+      calendarId: 'primary',
+      requestBody: { id: 'chan-0002', type: 'web_hook', address },
+    });
     // No expiration asked: a week.
     expect(Number(channel.expiration) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     expect(channel.token).toBeUndefined();
@@ -234,12 +335,23 @@ describe('watch channels and push notifications', () => {
     expect(channels.map((c: { id: string }) => c.id).sort()).toEqual(['chan-0001', 'chan-0002']);
 
     await api.channels.stop({ requestBody: { id: 'chan-0001', resourceId: channel.resourceId } });
-    expect(await failure(api.channels.stop({ requestBody: { id: 'chan-0001', resourceId: channel.resourceId } }))).toMatchObject({ status: 404, reason: 'notFound' });
+    expect(
+      await failure(api.channels.stop({ requestBody: { id: 'chan-0001', resourceId: channel.resourceId } })),
+    ).toMatchObject({ status: 404, reason: 'notFound' });
     const before = pushesOf('chan-0001').length;
-    const busy = await h.control('POST', '/_sandbox/calendar/busy', { calendarId: OWNER, start: '2026-12-23T09:00:00Z', end: '2026-12-23T10:00:00Z', summary: 'Dentist' });
+    const busy = await h.control('POST', '/_sandbox/calendar/busy', {
+      calendarId: OWNER,
+      start: '2026-12-23T09:00:00Z',
+      end: '2026-12-23T10:00:00Z',
+      summary: 'Dentist',
+    });
     expect(busy.body.pushes).toEqual([expect.objectContaining({ channelId: 'chan-0002', messageNumber: 2 })]);
     expect(pushesOf('chan-0001')).toHaveLength(before);
-    expect((await h.sent('calendar')).filter((s) => s.operation === 'watch' || s.operation === 'stop').map((s) => [s.operation, s.channelId])).toEqual([
+    expect(
+      (await h.sent('calendar'))
+        .filter((s) => s.operation === 'watch' || s.operation === 'stop')
+        .map((s) => [s.operation, s.channelId]),
+    ).toEqual([
       ['watch', 'chan-0001'],
       ['watch', 'chan-0002'],
       ['stop', 'chan-0001'],
@@ -248,28 +360,60 @@ describe('watch channels and push notifications', () => {
   });
 
   it('reports a receiver it cannot reach as status 0', async () => {
-    await api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0003', type: 'web_hook', address: 'http://127.0.0.1:9/unreachable' } });
-    const busy = await h.control('POST', '/_sandbox/calendar/busy', { calendarId: OWNER, start: '2026-12-24T09:00:00Z', end: '2026-12-24T10:00:00Z' });
-    expect(busy.body.pushes).toEqual([expect.objectContaining({ channelId: 'chan-0003', status: 0, error: expect.any(String) })]);
+    await api.events.watch({
+      calendarId: 'primary',
+      requestBody: { id: 'chan-0003', type: 'web_hook', address: 'http://127.0.0.1:9/unreachable' },
+    });
+    const busy = await h.control('POST', '/_sandbox/calendar/busy', {
+      calendarId: OWNER,
+      start: '2026-12-24T09:00:00Z',
+      end: '2026-12-24T10:00:00Z',
+    });
+    expect(busy.body.pushes).toEqual([
+      expect.objectContaining({ channelId: 'chan-0003', status: 0, error: expect.any(String) }),
+    ]);
   });
 });
 
 describe('control route input and faults', () => {
   it('answers 400 naming the field, 404 for an event the calendar does not have', async () => {
-    const backwards = await h.control('POST', '/_sandbox/calendar/busy', { calendarId: OWNER, start: '2026-12-21T13:00:00Z', end: '2026-12-21T12:00:00Z' });
+    const backwards = await h.control('POST', '/_sandbox/calendar/busy', {
+      calendarId: OWNER,
+      start: '2026-12-21T13:00:00Z',
+      end: '2026-12-21T12:00:00Z',
+    });
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors).toEqual([expect.objectContaining({ path: 'end' })]);
-    expect((await h.control('POST', '/_sandbox/calendar/owner-edit', { calendarId: OWNER, eventId: 'evtpatch01' })).body.errors).toEqual([
-      expect.objectContaining({ path: 'start' }),
-    ]);
-    expect((await h.control('POST', '/_sandbox/calendar/owner-edit', { calendarId: OWNER, eventId: 'nosuchevent', deleted: true })).status).toBe(404);
+    expect(
+      (await h.control('POST', '/_sandbox/calendar/owner-edit', { calendarId: OWNER, eventId: 'evtpatch01' })).body
+        .errors,
+    ).toEqual([expect.objectContaining({ path: 'start' })]);
+    expect(
+      (
+        await h.control('POST', '/_sandbox/calendar/owner-edit', {
+          calendarId: OWNER,
+          eventId: 'nosuchevent',
+          deleted: true,
+        })
+      ).status,
+    ).toBe(404);
     expect((await h.control('GET', '/_sandbox/calendar/events')).status).toBe(400);
   });
 
   it('injected faults hit watch and list like any Calendar call', async () => {
     await h.fault({ provider: 'calendar', status: 503 });
-    expect(await failure(api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-0004', type: 'web_hook', address: h.receiver.url } }))).toMatchObject({ status: 503 });
+    expect(
+      await failure(
+        api.events.watch({
+          calendarId: 'primary',
+          requestBody: { id: 'chan-0004', type: 'web_hook', address: h.receiver.url },
+        }),
+      ),
+    ).toMatchObject({ status: 503 });
     await h.fault({ provider: 'calendar', status: 429 });
-    expect(await failure(api.events.list({ calendarId: 'primary' }))).toMatchObject({ status: 429, reason: 'rateLimitExceeded' });
+    expect(await failure(api.events.list({ calendarId: 'primary' }))).toMatchObject({
+      status: 429,
+      reason: 'rateLimitExceeded',
+    });
   });
 });

@@ -16,7 +16,9 @@ describe('sandbox control routes', () => {
     await sms.send({ to: '+15551110002', body: 'two' });
     const twilioItems = await h.sent('twilio');
     expect(twilioItems.map((i) => i.body)).toEqual(['one', 'two']);
-    expect(twilioItems[0]).toEqual(expect.objectContaining({ to: '+15551110001', from: '+15005550006', sid: expect.stringMatching(/^SM/) }));
+    expect(twilioItems[0]).toEqual(
+      expect.objectContaining({ to: '+15551110001', from: '+15005550006', sid: expect.stringMatching(/^SM/) }),
+    );
     expect(await h.sent('gmail')).toEqual([]);
     const all = (await h.control('GET', '/_sandbox/sent')).body.items;
     expect(all.every((i: { provider: string }) => i.provider === 'twilio')).toBe(true);
@@ -47,7 +49,9 @@ describe('sandbox control routes', () => {
       () => 'answered',
       () => 'failed',
     );
-    await eventually(async () => ((await h.requests('twilio')).some((c) => c.fault && c.status === 503) ? true : undefined));
+    await eventually(async () =>
+      (await h.requests('twilio')).some((c) => c.fault && c.status === 503) ? true : undefined,
+    );
     // after: true: Twilio acted before the answer was held back.
     expect((await h.sent('twilio')).map((m) => m.body)).toContain('held');
     expect((await h.control('POST', '/_sandbox/faults/release')).body).toEqual({ released: 1 });
@@ -69,22 +73,34 @@ describe('sandbox control routes', () => {
   });
 
   it('answers each control route that takes input with 400 naming the field', async () => {
-    expect((await h.control('POST', '/_sandbox/gmail/inbox', { to: 'not-an-address', from: 'a@b.c', subject: 's', text: 't' })).body.errors).toEqual([
-      expect.objectContaining({ path: 'to' }),
+    expect(
+      (
+        await h.control('POST', '/_sandbox/gmail/inbox', {
+          to: 'not-an-address',
+          from: 'a@b.c',
+          subject: 's',
+          text: 't',
+        })
+      ).body.errors,
+    ).toEqual([expect.objectContaining({ path: 'to' })]);
+    expect(
+      (await h.control('POST', '/_sandbox/gmail/push', { emailAddress: 'a@b.example', token: 'forged' })).body.errors,
+    ).toEqual([expect.objectContaining({ path: 'token' })]);
+    expect((await h.control('POST', '/_sandbox/stripe/events', { type: 'nope', object: {} })).body.errors).toEqual([
+      expect.objectContaining({ path: 'type' }),
     ]);
-    expect((await h.control('POST', '/_sandbox/gmail/push', { emailAddress: 'a@b.example', token: 'forged' })).body.errors).toEqual([
-      expect.objectContaining({ path: 'token' }),
-    ]);
-    expect((await h.control('POST', '/_sandbox/stripe/events', { type: 'nope', object: {} })).body.errors).toEqual([expect.objectContaining({ path: 'type' })]);
-    expect((await h.control('POST', '/_sandbox/twilio/inbound', { from: '123', to: '+15005550006', body: 'x' })).body.errors).toEqual([
-      expect.objectContaining({ path: 'from' }),
-    ]);
+    expect(
+      (await h.control('POST', '/_sandbox/twilio/inbound', { from: '123', to: '+15005550006', body: 'x' })).body.errors,
+    ).toEqual([expect.objectContaining({ path: 'from' })]);
   });
 
   it('reports status 0 with the reason when the API cannot be reached, and keeps a delivery log', async () => {
     const unreachable = await startTestSandbox();
     await unreachable.receiver.close();
-    const res = await unreachable.control('POST', '/_sandbox/stripe/events', { type: 'charge.refunded', object: { id: 'ch_1' } });
+    const res = await unreachable.control('POST', '/_sandbox/stripe/events', {
+      type: 'charge.refunded',
+      object: { id: 'ch_1' },
+    });
     expect(res.body).toMatchObject({ eventId: expect.stringMatching(/^evt_/), status: 0, error: expect.any(String) });
     const log = (await unreachable.control('GET', '/_sandbox/deliveries')).body.items;
     expect(log).toEqual([expect.objectContaining({ kind: 'stripe-event', status: 0 })]);
@@ -93,11 +109,24 @@ describe('sandbox control routes', () => {
 
   it('drops inbox mail and pushes it to the API Gmail webhook; /push answers the API status', async () => {
     h.receiver.respondWith(204);
-    const mail = await h.control('POST', '/_sandbox/gmail/inbox', { to: 'front@clinic.example', from: 'pat@example.com', subject: 'Hello', text: 'Hi there' });
+    const mail = await h.control('POST', '/_sandbox/gmail/inbox', {
+      to: 'front@clinic.example',
+      from: 'pat@example.com',
+      subject: 'Hello',
+      text: 'Hi there',
+    });
     expect(mail.status).toBe(201);
-    expect(mail.body).toMatchObject({ id: expect.any(String), threadId: mail.body.id, historyId: expect.stringMatching(/^\d+$/), push: { status: 204 } });
+    expect(mail.body).toMatchObject({
+      id: expect.any(String),
+      threadId: mail.body.id,
+      historyId: expect.stringMatching(/^\d+$/),
+      push: { status: 204 },
+    });
     h.receiver.respondWith(401);
-    const pushed = await h.control('POST', '/_sandbox/gmail/push', { emailAddress: 'front@clinic.example', token: 'expired' });
+    const pushed = await h.control('POST', '/_sandbox/gmail/push', {
+      emailAddress: 'front@clinic.example',
+      token: 'expired',
+    });
     expect(pushed.body.status).toBe(401);
     h.receiver.respondWith(200);
     const delivery = h.receiver.received.find((d) => d.body.includes(pushed.body.messageId))!;
@@ -106,9 +135,12 @@ describe('sandbox control routes', () => {
   });
 
   it('serves the consent stand-in: a redirect with a code and the state, or an error without a redirect URI', async () => {
-    const ok = await fetch(`${h.url}/o/oauth2/v2/auth?client_id=c&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/cb')}&response_type=code&scope=s&state=xyz&login_hint=a%40b.example`, {
-      redirect: 'manual',
-    });
+    const ok = await fetch(
+      `${h.url}/o/oauth2/v2/auth?client_id=c&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/cb')}&response_type=code&scope=s&state=xyz&login_hint=a%40b.example`,
+      {
+        redirect: 'manual',
+      },
+    );
     expect(ok.status).toBe(302);
     const location = new URL(ok.headers.get('location')!);
     expect(location.searchParams.get('state')).toBe('xyz');

@@ -21,7 +21,10 @@ describe('Mailbox history', () => {
   it('advances history ids monotonically and not one by one', () => {
     const box = new Mailbox('owner@example.com');
     const start = box.historyId;
-    const ids = Array.from({ length: 10 }, (_, i) => box.add({ raw: Buffer.from('x'), mail: mail(`<${i}@t>`), labelIds: ['INBOX'] }).historyId);
+    const ids = Array.from(
+      { length: 10 },
+      (_, i) => box.add({ raw: Buffer.from('x'), mail: mail(`<${i}@t>`), labelIds: ['INBOX'] }).historyId,
+    );
     const steps = ids.map((id, i) => id - (i === 0 ? start : ids[i - 1]!));
     expect(steps.every((s) => s >= 1)).toBe(true);
     expect(new Set(steps).size).toBeGreaterThan(1);
@@ -33,7 +36,8 @@ describe('Mailbox history', () => {
     const box = new Mailbox('busy@example.com');
     const start = box.historyId;
     const first = box.add({ raw: Buffer.from('x'), mail: mail('<first@t>'), labelIds: ['INBOX'] });
-    for (let i = 0; i < HISTORY_LIMIT; i++) box.add({ raw: Buffer.from('x'), mail: mail(`<${i}@t>`), labelIds: ['INBOX'] });
+    for (let i = 0; i < HISTORY_LIMIT; i++)
+      box.add({ raw: Buffer.from('x'), mail: mail(`<${i}@t>`), labelIds: ['INBOX'] });
     expect(box.historySince(start)).toBeNull();
     expect(box.historySince(first.historyId)).toHaveLength(HISTORY_LIMIT);
     box.expireHistory();
@@ -44,9 +48,18 @@ describe('Mailbox history', () => {
   it('threads a reply by In-Reply-To when no thread id is given, and by a known thread id', () => {
     const box = new Mailbox('owner@example.com');
     const parent = box.add({ raw: Buffer.from('x'), mail: mail('<p@t>'), labelIds: ['INBOX'] });
-    expect(box.add({ raw: Buffer.from('x'), mail: mail('<r@t>', { inReplyTo: '<p@t>' }), labelIds: ['SENT'] }).threadId).toBe(parent.threadId);
-    expect(box.add({ raw: Buffer.from('x'), mail: mail('<q@t>'), labelIds: ['SENT'], threadId: parent.threadId }).threadId).toBe(parent.threadId);
-    const unrelated = box.add({ raw: Buffer.from('x'), mail: mail('<u@t>'), labelIds: ['SENT'], threadId: 'ffffffffffffffff' });
+    expect(
+      box.add({ raw: Buffer.from('x'), mail: mail('<r@t>', { inReplyTo: '<p@t>' }), labelIds: ['SENT'] }).threadId,
+    ).toBe(parent.threadId);
+    expect(
+      box.add({ raw: Buffer.from('x'), mail: mail('<q@t>'), labelIds: ['SENT'], threadId: parent.threadId }).threadId,
+    ).toBe(parent.threadId);
+    const unrelated = box.add({
+      raw: Buffer.from('x'),
+      mail: mail('<u@t>'),
+      labelIds: ['SENT'],
+      threadId: 'ffffffffffffffff',
+    });
     expect(unrelated.threadId).toBe(unrelated.id);
   });
 });

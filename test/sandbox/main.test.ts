@@ -19,7 +19,12 @@ describe('the sandbox command', () => {
   });
 
   it('defaults to the same webhook audience, service account and Twilio signing URL as the API config', () => {
-    const env = { PORT: '3456', PUBLIC_BASE_URL: undefined, GMAIL_WEBHOOK_URL: undefined, GMAIL_PUBSUB_SERVICE_ACCOUNT: undefined };
+    const env = {
+      PORT: '3456',
+      PUBLIC_BASE_URL: undefined,
+      GMAIL_WEBHOOK_URL: undefined,
+      GMAIL_PUBSUB_SERVICE_ACCOUNT: undefined,
+    };
     const config = testConfig(env);
     const options = sandboxOptionsFromEnv({ ...process.env, ...env, SANDBOX_API_URL: undefined });
     expect(options.gmailWebhookUrl).toBe(config.google.webhookUrl);

@@ -52,28 +52,38 @@ async function token(issuerMeta: any, code: string, verifier: string) {
 it.each([
   ['google', ''],
   ['generic', '/oidc'],
-])('the %s issuer: discovery, consent for login_hint, PKCE-checked single-use code, verifiable id_token', async (_name, suffix) => {
-  const issuer = `${h.url}${suffix}`;
-  const meta: any = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
-  expect(meta).toMatchObject({ issuer, code_challenge_methods_supported: ['S256'], response_types_supported: ['code'] });
+])(
+  'the %s issuer: discovery, consent for login_hint, PKCE-checked single-use code, verifiable id_token',
+  async (_name, suffix) => {
+    const issuer = `${h.url}${suffix}`;
+    const meta: any = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+    expect(meta).toMatchObject({
+      issuer,
+      code_challenge_methods_supported: ['S256'],
+      response_types_supported: ['code'],
+    });
 
-  const verifier = randomBytes(32).toString('base64url');
-  const back = await authorize(meta, verifier);
-  expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
-  expect(back.searchParams.get('state')).toBe('st-1');
-  const code = back.searchParams.get('code') as string;
+    const verifier = randomBytes(32).toString('base64url');
+    const back = await authorize(meta, verifier);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    expect(back.searchParams.get('state')).toBe('st-1');
+    const code = back.searchParams.get('code') as string;
 
-  // A wrong verifier spends the code without a token.
-  const wrong = await token(meta, code, randomBytes(32).toString('base64url'));
-  expect(wrong).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
-  expect((await token(meta, code, verifier)).status).toBe(400);
+    // A wrong verifier spends the code without a token.
+    const wrong = await token(meta, code, randomBytes(32).toString('base64url'));
+    expect(wrong).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
+    expect((await token(meta, code, verifier)).status).toBe(400);
 
-  const fresh = await authorize(meta, verifier);
-  const ok = await token(meta, fresh.searchParams.get('code') as string, verifier);
-  expect(ok.status).toBe(200);
-  const { payload } = await jwtVerify(ok.body.id_token, createRemoteJWKSet(new URL(meta.jwks_uri)), { issuer, audience: 'sandbox-oidc-client' });
-  expect(payload).toMatchObject({ email: 'person@company.example', email_verified: true, nonce: 'n-1' });
-});
+    const fresh = await authorize(meta, verifier);
+    const ok = await token(meta, fresh.searchParams.get('code') as string, verifier);
+    expect(ok.status).toBe(200);
+    const { payload } = await jwtVerify(ok.body.id_token, createRemoteJWKSet(new URL(meta.jwks_uri)), {
+      issuer,
+      audience: 'sandbox-oidc-client',
+    });
+    expect(payload).toMatchObject({ email: 'person@company.example', email_verified: true, nonce: 'n-1' });
+  },
+);
 
 it('refuses a plain PKCE challenge, and a spoil request it does not know', async () => {
   const meta: any = await (await fetch(`${h.url}/oidc/.well-known/openid-configuration`)).json();

@@ -1,7 +1,15 @@
 // `npm run seed` against a running stack (the real API on a real port, the real worker, and a
 // sandbox whose webhooks reach that API): run as its own process the way a newcomer runs it, then
 // checked through the API as the business's owner would look, and run again to add nothing.
-import { DEMO_BOOKINGS, DEMO_CLIENTS, DEMO_INBOUND_MAIL, DEMO_INVOICES, DEMO_OWNER, DEMO_SERVICES, DEMO_UNSAFE_MAIL } from '../../scripts/seed/demo-business';
+import {
+  DEMO_BOOKINGS,
+  DEMO_CLIENTS,
+  DEMO_INBOUND_MAIL,
+  DEMO_INVOICES,
+  DEMO_OWNER,
+  DEMO_SERVICES,
+  DEMO_UNSAFE_MAIL,
+} from '../../scripts/seed/demo-business';
 import { seedOptions } from '../../scripts/seed/options';
 import { seed } from '../../scripts/seed/seed';
 import { uniqueEmail } from '../helpers/auth';
@@ -18,7 +26,8 @@ let token: string;
 
 const env = () => ({ SANDBOX_API_URL: e2e.server.url, SANDBOX_URL: e2e.sandbox.url, TEMPORAL_UI_URL });
 const list = async (path: string) => (await e2e.call('GET', path, { token })).body.items as any[];
-const invoicesByDescription = async () => new Map((await list('/api/invoices?limit=100')).map((i) => [i.description, i]));
+const invoicesByDescription = async () =>
+  new Map((await list('/api/invoices?limit=100')).map((i) => [i.description, i]));
 
 beforeAll(async () => {
   e2e = await startE2E();
@@ -35,7 +44,9 @@ it('prints how to sign in: email, password, the API, the Temporal UI and a worki
   expect(output).toContain(password);
   expect(output).toContain(`API          ${e2e.server.url}`);
   expect(output).toContain(`Temporal UI  ${TEMPORAL_UI_URL}`);
-  expect(output).toContain(`${DEMO_CLIENTS.length} clients, ${DEMO_SERVICES.length} services, ${DEMO_BOOKINGS.length} bookings, 5 invoices: open, paid (cash), void, paid (stripe), overdue`);
+  expect(output).toContain(
+    `${DEMO_CLIENTS.length} clients, ${DEMO_SERVICES.length} services, ${DEMO_BOOKINGS.length} bookings, 5 invoices: open, paid (cash), void, paid (stripe), overdue`,
+  );
   token = /@accessToken = (\S+)/.exec(output)?.[1] ?? '';
   const me = await e2e.call('GET', '/api/auth/me', { token });
   expect(me.status).toBe(200);
@@ -65,7 +76,10 @@ it('has the demo services on the menu', async () => {
 it('has the demo bookings, each confirmed, and prints the self-service link of the first', async () => {
   const bookings = await list('/api/bookings');
   const link = /@bookingLink = (\S+)/.exec(output)?.[1];
-  expect((await e2e.call('GET', `/api/public/bookings/${link}`)).body).toMatchObject({ status: 'confirmed', business: { name: DEMO_OWNER.businessName } });
+  expect((await e2e.call('GET', `/api/public/bookings/${link}`)).body).toMatchObject({
+    status: 'confirmed',
+    business: { name: DEMO_OWNER.businessName },
+  });
   expect(bookings.map((b) => b.notes).sort()).toEqual(DEMO_BOOKINGS.map((b) => b.notes).sort());
   expect(bookings.every((b) => b.status === 'confirmed')).toBe(true);
 });
@@ -95,20 +109,41 @@ it('has the Gmail mailbox connected, an inbound thread and an unsafe thread the 
   const drafts = await list(`/api/agents/drafts?threadId=${thread.id}`);
   expect(drafts).toEqual([expect.objectContaining({ threadId: thread.id, status: 'pending', emailId: null })]);
   const findings = await list('/api/unsafe-threads?status=open');
-  expect(findings).toEqual([expect.objectContaining({ threadId: unsafe.id, category: 'threat', severity: 'high', status: 'open' })]);
+  expect(findings).toEqual([
+    expect.objectContaining({ threadId: unsafe.id, category: 'threat', severity: 'high', status: 'open' }),
+  ]);
 });
 
 it('adds nothing when run again', async () => {
-  const before = { clients: await list('/api/clients?limit=100'), services: await list('/api/services'), bookings: await list('/api/bookings'), invoices: await invoicesByDescription(), threads: await list('/api/threads?limit=100'), drafts: await list('/api/agents/drafts?limit=100') };
+  const before = {
+    clients: await list('/api/clients?limit=100'),
+    services: await list('/api/services'),
+    bookings: await list('/api/bookings'),
+    invoices: await invoicesByDescription(),
+    threads: await list('/api/threads?limit=100'),
+    drafts: await list('/api/agents/drafts?limit=100'),
+  };
   const again = await seed(seedOptions(env(), ['--email', email, '--password', password]));
   expect(again.owner.registered).toBe(false);
-  expect((await list('/api/clients?limit=100')).map((c) => c.id).sort()).toEqual(before.clients.map((c) => c.id).sort());
-  expect((await list('/api/services')).map((s) => s.id).sort()).toEqual(before.services.map((s: { id: string }) => s.id).sort());
-  expect((await list('/api/bookings')).map((b) => b.id).sort()).toEqual(before.bookings.map((b: { id: string }) => b.id).sort());
+  expect((await list('/api/clients?limit=100')).map((c) => c.id).sort()).toEqual(
+    before.clients.map((c) => c.id).sort(),
+  );
+  expect((await list('/api/services')).map((s) => s.id).sort()).toEqual(
+    before.services.map((s: { id: string }) => s.id).sort(),
+  );
+  expect((await list('/api/bookings')).map((b) => b.id).sort()).toEqual(
+    before.bookings.map((b: { id: string }) => b.id).sort(),
+  );
   const invoices = await invoicesByDescription();
-  expect([...invoices.values()].map((i) => [i.id, i.status, i.overdue])).toEqual([...before.invoices.values()].map((i) => [i.id, i.status, i.overdue]));
-  expect((await list('/api/threads?limit=100')).map((t) => t.id).sort()).toEqual(before.threads.map((t) => t.id).sort());
+  expect([...invoices.values()].map((i) => [i.id, i.status, i.overdue])).toEqual(
+    [...before.invoices.values()].map((i) => [i.id, i.status, i.overdue]),
+  );
+  expect((await list('/api/threads?limit=100')).map((t) => t.id).sort()).toEqual(
+    before.threads.map((t) => t.id).sort(),
+  );
   expect(await list('/api/unsafe-threads')).toHaveLength(1);
-  expect((await list('/api/agents/drafts?limit=100')).map((d) => d.id).sort()).toEqual(before.drafts.map((d) => d.id).sort());
+  expect((await list('/api/agents/drafts?limit=100')).map((d) => d.id).sort()).toEqual(
+    before.drafts.map((d) => d.id).sort(),
+  );
   expect(again.finding.threadId).toBe(before.threads.find((t) => t.subject === DEMO_UNSAFE_MAIL.subject).id);
 });

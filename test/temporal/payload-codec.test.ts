@@ -45,7 +45,9 @@ describe('payload encryption on the real server', () => {
     // The same history through a connection with no codec: raw bytes as the server stores them.
     const raw = new Client({ connection: rawConnection, namespace: 'default' });
     const history = await raw.workflow.getHandle(workflowId).fetchHistory();
-    const allBytes = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    const allBytes = JSON.stringify(history, (_k, v) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+    );
     expect(allBytes).not.toContain(EMAIL);
     expect(allBytes).not.toContain(PHONE);
     expect(allBytes).not.toContain('jane.doe');
@@ -56,7 +58,10 @@ describe('payload encryption on the real server', () => {
 });
 
 describe('EncryptionCodec', () => {
-  const payload = { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(EMAIL)) };
+  const payload = {
+    metadata: { encoding: new TextEncoder().encode('json/plain') },
+    data: new TextEncoder().encode(JSON.stringify(EMAIL)),
+  };
 
   it('round-trips and marks the key id', async () => {
     const codec = new EncryptionCodec(Fernet.generateKey());

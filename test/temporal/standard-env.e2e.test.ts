@@ -35,13 +35,18 @@ let pool: DatabasePool;
 /** The machine's environment without any Temporal connection variable the test stack set. */
 function withoutTemporalConnection(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS|PROFILE|CONFIG_FILE|GRPC_META)/.test(k)),
+    Object.entries(process.env).filter(
+      ([k, v]) => v !== undefined && !/^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS|PROFILE|CONFIG_FILE|GRPC_META)/.test(k),
+    ),
   ) as Record<string, string>;
 }
 
 function cli(args: string[], env: Record<string, string>) {
   const path = process.env.TEMPORAL_CLI;
-  if (!path) throw new Error('TEMPORAL_CLI is not set: run the tests through npm test (scripts/bootstrap.sh installs the temporal CLI)');
+  if (!path)
+    throw new Error(
+      'TEMPORAL_CLI is not set: run the tests through npm test (scripts/bootstrap.sh installs the temporal CLI)',
+    );
   // No connection flags: the CLI reads the same variables the app does.
   return run(path, args, { env, timeout: 30_000 });
 }
@@ -60,11 +65,21 @@ beforeAll(async () => {
     TEMPORAL_TLS_CLIENT_CERT_DATA: fs.readFileSync(pki.clientCertPath, 'utf8'),
     TEMPORAL_TLS_CLIENT_KEY_DATA: fs.readFileSync(pki.clientKeyPath, 'utf8'),
   };
-  config = loadConfig({ ...withoutTemporalConnection(), LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `standard-env-${randomUUID()}`, ...operatorEnv });
+  config = loadConfig({
+    ...withoutTemporalConnection(),
+    LOG_LEVEL: 'silent',
+    TEMPORAL_TASK_QUEUE: `standard-env-${randomUUID()}`,
+    ...operatorEnv,
+  });
   client = await createTemporalClient(config);
   pool = await createAppPool();
   connection = await createWorkerConnection(config.temporal);
-  worker = await createFrontdeskWorker({ config, pool, connection, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) });
+  worker = await createFrontdeskWorker({
+    config,
+    pool,
+    connection,
+    logger: createLogger({ name: 'test', level: 'silent', pretty: false }),
+  });
   running = worker.run();
 });
 
@@ -87,15 +102,35 @@ it('the API client starts a workflow that the worker runs, and the CLI reads it,
   });
   expect(result).toMatchObject({ databaseOk: true, note: 'through mTLS' });
 
-  const { stdout } = await cli(['workflow', 'describe', '--workflow-id', workflowId, '--output', 'json'], { ...withoutTemporalConnection(), ...operatorEnv });
-  const described = JSON.parse(stdout) as { workflowExecutionInfo: { type: { name: string }; status: string; taskQueue: string } };
-  expect(described.workflowExecutionInfo).toMatchObject({ type: { name: 'probe' }, status: 'WORKFLOW_EXECUTION_STATUS_COMPLETED', taskQueue: config.temporal.taskQueue });
+  const { stdout } = await cli(['workflow', 'describe', '--workflow-id', workflowId, '--output', 'json'], {
+    ...withoutTemporalConnection(),
+    ...operatorEnv,
+  });
+  const described = JSON.parse(stdout) as {
+    workflowExecutionInfo: { type: { name: string }; status: string; taskQueue: string };
+  };
+  expect(described.workflowExecutionInfo).toMatchObject({
+    type: { name: 'probe' },
+    status: 'WORKFLOW_EXECUTION_STATUS_COMPLETED',
+    taskQueue: config.temporal.taskQueue,
+  });
 });
 
 it('the CLI starts a workflow with the same variables, and the worker and the API client see it through', async () => {
   const workflowId = probeWorkflowId(config.defaultTenantId, randomUUID());
   await cli(
-    ['workflow', 'start', '--type', 'probe', '--task-queue', config.temporal.taskQueue, '--workflow-id', workflowId, '--input', '{"note":"from the CLI"}'],
+    [
+      'workflow',
+      'start',
+      '--type',
+      'probe',
+      '--task-queue',
+      config.temporal.taskQueue,
+      '--workflow-id',
+      workflowId,
+      '--input',
+      '{"note":"from the CLI"}',
+    ],
     { ...withoutTemporalConnection(), ...operatorEnv },
   );
   const result = await client.workflow.getHandle(workflowId).result();
@@ -104,7 +139,12 @@ it('the CLI starts a workflow with the same variables, and the worker and the AP
 
 it('the TLS front really requires the client certificate: without it neither the CLI nor the app gets in', async () => {
   const { TEMPORAL_TLS_CLIENT_CERT_DATA: _cert, TEMPORAL_TLS_CLIENT_KEY_DATA: _key, ...noClientCert } = operatorEnv;
-  await expect(cli(['workflow', 'list', '--limit', '1', '--command-timeout', '5s'], { ...withoutTemporalConnection(), ...noClientCert })).rejects.toThrow();
+  await expect(
+    cli(['workflow', 'list', '--limit', '1', '--command-timeout', '5s'], {
+      ...withoutTemporalConnection(),
+      ...noClientCert,
+    }),
+  ).rejects.toThrow();
   const bare = loadConfig({ ...withoutTemporalConnection(), LOG_LEVEL: 'silent', ...noClientCert });
   await expect(createTemporalClient(bare)).rejects.toThrow();
 });

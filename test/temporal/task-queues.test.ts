@@ -9,9 +9,25 @@ it('gives every registered workflow a queue kind, and no kind to a workflow that
 });
 
 it('keeps reminders and bookings on TEMPORAL_TASK_QUEUE itself and names the others after it', () => {
-  expect(taskQueueNames('frontdesk')).toEqual({ reminders: 'frontdesk', delivery: 'frontdesk-delivery', agents: 'frontdesk-agents' });
+  expect(taskQueueNames('frontdesk')).toEqual({
+    reminders: 'frontdesk',
+    delivery: 'frontdesk-delivery',
+    agents: 'frontdesk-agents',
+  });
   const config = testConfig({ TEMPORAL_TASK_QUEUE: 'acme' });
-  expect([taskQueueFor(config, 'paymentReminder'), taskQueueFor(config, 'booking'), taskQueueFor(config, 'housekeepingPass')]).toEqual(['acme', 'acme', 'acme']);
-  expect([taskQueueFor(config, 'emailDelivery'), taskQueueFor(config, 'smsDelivery')]).toEqual(['acme-delivery', 'acme-delivery']);
-  expect([taskQueueFor(config, 'guardian'), taskQueueFor(config, 'replyAgent'), taskQueueFor(config, 'mailboxSync'), taskQueueFor(config, 'mailboxWatch')]).toEqual(['acme-agents', 'acme-agents', 'acme-agents', 'acme-agents']);
+  expect([
+    taskQueueFor(config, 'paymentReminder'),
+    taskQueueFor(config, 'booking'),
+    taskQueueFor(config, 'housekeepingPass'),
+  ]).toEqual(['acme', 'acme', 'acme']);
+  expect([taskQueueFor(config, 'emailDelivery'), taskQueueFor(config, 'smsDelivery')]).toEqual([
+    'acme-delivery',
+    'acme-delivery',
+  ]);
+  expect([
+    taskQueueFor(config, 'guardian'),
+    taskQueueFor(config, 'replyAgent'),
+    taskQueueFor(config, 'mailboxSync'),
+    taskQueueFor(config, 'mailboxWatch'),
+  ]).toEqual(['acme-agents', 'acme-agents', 'acme-agents', 'acme-agents']);
 });

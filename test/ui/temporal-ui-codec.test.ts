@@ -25,16 +25,32 @@ beforeAll(async () => {
   ({ api, browser, uiUrl } = stack);
   ownerA = await registerTenant(api, { businessName: 'Lantern Nails' });
   ownerB = await registerTenant(api, { businessName: 'Other Nails' });
-  const client = await request(api, 'POST', '/api/clients', { token: ownerA.accessToken, json: { name: 'Juno Client', email: `juno-${randomUUID()}@client.example` } });
+  const client = await request(api, 'POST', '/api/clients', {
+    token: ownerA.accessToken,
+    json: { name: 'Juno Client', email: `juno-${randomUUID()}@client.example` },
+  });
   clientId = client.body.id;
   const res = await request(api, 'POST', '/api/invoices', {
     token: ownerA.accessToken,
-    json: { clientId, amountCents: 3_500, currency: 'usd', description: 'Gel manicure', dueDate: DateTime.utc().plus({ days: 10 }).toISODate(), channels: ['email'] },
+    json: {
+      clientId,
+      amountCents: 3_500,
+      currency: 'usd',
+      description: 'Gel manicure',
+      dueDate: DateTime.utc().plus({ days: 10 }).toISODate(),
+      channels: ['email'],
+    },
   });
   expect(res.status).toBe(201);
   invoice = res.body;
   // The worker has run it (the payment link is made) before the UI looks.
-  await eventually(async () => ((await request(api, 'GET', `/api/invoices/${invoice.id}`, { token: ownerA.accessToken })).body?.paymentUrl ? true : undefined), 30_000);
+  await eventually(
+    async () =>
+      (await request(api, 'GET', `/api/invoices/${invoice.id}`, { token: ownerA.accessToken })).body?.paymentUrl
+        ? true
+        : undefined,
+    30_000,
+  );
 }, 120_000);
 
 afterAll(() => stack?.close());
@@ -56,7 +72,10 @@ async function signedInBrowser(user: SignedInUser): Promise<BrowserContext> {
   await page.getByLabel('Codec Server browser endpoint').fill(`${api.url}/api/temporal/codec`);
   await page.getByText('Include cross-origin credentials').click();
   await page.getByRole('button', { name: 'Apply' }).click();
-  await eventually(async () => ((await page.evaluate("localStorage.getItem('includeCredentials')")) === 'true' ? true : undefined), 5_000);
+  await eventually(
+    async () => ((await page.evaluate("localStorage.getItem('includeCredentials')")) === 'true' ? true : undefined),
+    5_000,
+  );
   await page.close();
   return context;
 }
@@ -70,7 +89,8 @@ async function openWorkflow(context: BrowserContext) {
     if (!['127.0.0.1', 'localhost'].includes(host) && !req.url().startsWith('data:')) foreign.push(req.url());
   });
   page.on('response', (res) => {
-    if (res.url().startsWith(`${api.url}/api/temporal/codec/decode`) && res.request().method() === 'POST') decodeStatuses.push(res.status());
+    if (res.url().startsWith(`${api.url}/api/temporal/codec/decode`) && res.request().method() === 'POST')
+      decodeStatuses.push(res.status());
   });
   await page.goto(`${uiUrl}/namespaces/default/workflows/${encodeURIComponent(invoice.workflowId)}`);
   return { page, decodeStatuses, foreign };

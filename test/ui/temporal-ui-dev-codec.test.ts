@@ -11,10 +11,20 @@ import { startUiStack, type UiStack } from '../helpers/ui-stack';
 
 async function invoiceIn(stack: UiStack) {
   const owner = await registerTenant(stack.api, { businessName: 'Cold Start Studio' });
-  const client = await request(stack.api, 'POST', '/api/clients', { token: owner.accessToken, json: { name: 'Vega Client', email: `vega-${randomUUID()}@client.example` } });
+  const client = await request(stack.api, 'POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Vega Client', email: `vega-${randomUUID()}@client.example` },
+  });
   const res = await request(stack.api, 'POST', '/api/invoices', {
     token: owner.accessToken,
-    json: { clientId: client.body.id, amountCents: 2_500, currency: 'usd', description: 'Trim', dueDate: DateTime.utc().plus({ days: 10 }).toISODate(), channels: ['email'] },
+    json: {
+      clientId: client.body.id,
+      amountCents: 2_500,
+      currency: 'usd',
+      description: 'Trim',
+      dueDate: DateTime.utc().plus({ days: 10 }).toISODate(),
+      channels: ['email'],
+    },
   });
   expect(res.status).toBe(201);
   return { clientId: client.body.id as string, workflowId: res.body.workflowId as string };
@@ -25,7 +35,8 @@ async function openCold(stack: UiStack, workflowId: string) {
   const page = await context.newPage();
   const decodeStatuses: number[] = [];
   page.on('response', (res) => {
-    if (res.url().startsWith(`${stack.api.url}/api/temporal/codec/decode`) && res.request().method() === 'POST') decodeStatuses.push(res.status());
+    if (res.url().startsWith(`${stack.api.url}/api/temporal/codec/decode`) && res.request().method() === 'POST')
+      decodeStatuses.push(res.status());
   });
   await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
   return { context, page, decodeStatuses };

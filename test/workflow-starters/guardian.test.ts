@@ -45,7 +45,11 @@ it('starts one guardian per tenant however many callers ask at once, and a new o
   expect(answers.filter(Boolean).length).toBeGreaterThanOrEqual(1);
   const first = await describeGuardian(tenantId);
   // On the agents queue (src/temporal/task-queues.ts).
-  expect(first).toMatchObject({ type: 'guardian', taskQueue: `${config.temporal.taskQueue}-agents`, status: { name: 'RUNNING' } });
+  expect(first).toMatchObject({
+    type: 'guardian',
+    taskQueue: `${config.temporal.taskQueue}-agents`,
+    status: { name: 'RUNNING' },
+  });
   expect(first.searchAttributes).toMatchObject({ TenantId: [tenantId] });
   expect(await ensureGuardian(client, config, tenantId)).toBe(false);
   expect((await describeGuardian(tenantId)).runId).toBe(first.runId);
@@ -69,7 +73,11 @@ it('sweeps a list of tenants: starts the missing guardians only, and stops early
   expect((await describeGuardian(running)).runId).toBe(runId);
 
   const late = await createTenant(pool, 'After shutdown');
-  expect(await ensureGuardians({ client, config, logger, tenantIds: [late], stopping: () => true })).toEqual({ tenants: 1, started: 0, failed: 0 });
+  expect(await ensureGuardians({ client, config, logger, tenantIds: [late], stopping: () => true })).toEqual({
+    tenants: 1,
+    started: 0,
+    failed: 0,
+  });
   await expect(describeGuardian(late)).rejects.toThrow();
 });
 
@@ -80,7 +88,11 @@ it('the worker process starts a guardian at boot for a tenant lacking one', asyn
   try {
     await worker.waitForOutput(/guardians checked for every tenant/);
     const description = await describeGuardian(tenantId);
-    expect(description).toMatchObject({ type: 'guardian', taskQueue: `${taskQueue}-agents`, status: { name: 'RUNNING' } });
+    expect(description).toMatchObject({
+      type: 'guardian',
+      taskQueue: `${taskQueue}-agents`,
+      status: { name: 'RUNNING' },
+    });
     expect(description.searchAttributes).toMatchObject({ TenantId: [tenantId] });
   } finally {
     worker.child.kill('SIGTERM');

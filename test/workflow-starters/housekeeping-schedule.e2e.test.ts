@@ -44,7 +44,12 @@ afterAll(async () => {
 });
 
 function bootWorker(env: Record<string, string> = {}): RunningProcess {
-  const worker = runEntryPoint('src/worker.ts', { TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue, HOUSEKEEPING_INTERVAL_MINUTES: '30', ...env });
+  const worker = runEntryPoint('src/worker.ts', {
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    HOUSEKEEPING_INTERVAL_MINUTES: '30',
+    ...env,
+  });
   workers.push(worker);
   return worker;
 }
@@ -55,9 +60,14 @@ async function stopWorker(worker: RunningProcess): Promise<void> {
 }
 
 /** The boot log line of the Schedule check, parsed. */
-async function scheduleChecked(worker: RunningProcess): Promise<{ schedule: string; legacyWorkflowCancelled: boolean }> {
+async function scheduleChecked(
+  worker: RunningProcess,
+): Promise<{ schedule: string; legacyWorkflowCancelled: boolean }> {
   await worker.waitForOutput(/housekeeping schedule checked/, 90_000);
-  const line = worker.output().split('\n').find((l) => l.includes('housekeeping schedule checked')) as string;
+  const line = worker
+    .output()
+    .split('\n')
+    .find((l) => l.includes('housekeeping schedule checked')) as string;
   return JSON.parse(line) as { schedule: string; legacyWorkflowCancelled: boolean };
 }
 
@@ -66,12 +76,20 @@ async function expiredCounter(): Promise<string> {
   await owner.query('INSERT INTO rate_limits (key, points, expire) VALUES ($1, 1, $2)', [key, Date.now() - 2 * HOUR]);
   return key;
 }
-const counterGone = async (key: string) => ((await owner.query('SELECT 1 FROM rate_limits WHERE key = $1', [key])).rowCount === 0 ? true : undefined);
+const counterGone = async (key: string) =>
+  (await owner.query('SELECT 1 FROM rate_limits WHERE key = $1', [key])).rowCount === 0 ? true : undefined;
 
 function cli(args: string[]) {
   const path = process.env.TEMPORAL_CLI;
-  if (!path) throw new Error('TEMPORAL_CLI is not set: run the tests through npm test (scripts/bootstrap.sh installs the temporal CLI)');
-  return run(path, [...args, '--address', process.env.TEMPORAL_ADDRESS as string, '--namespace', namespace, '--output', 'json'], { timeout: 30_000 });
+  if (!path)
+    throw new Error(
+      'TEMPORAL_CLI is not set: run the tests through npm test (scripts/bootstrap.sh installs the temporal CLI)',
+    );
+  return run(
+    path,
+    [...args, '--address', process.env.TEMPORAL_ADDRESS as string, '--namespace', namespace, '--output', 'json'],
+    { timeout: 30_000 },
+  );
 }
 
 const schedule = () => client.schedule.getHandle(HOUSEKEEPING_SCHEDULE_ID);
@@ -90,7 +108,12 @@ it('at boot: creates the Schedule with the configured interval, runs a pass at o
 
   const described = await schedule().describe();
   expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 30 * 60_000 })]);
-  expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeepingPass', taskQueue, workflowId: 'housekeeping-pass' });
+  expect(described.action).toMatchObject({
+    type: 'startWorkflow',
+    workflowType: 'housekeepingPass',
+    taskQueue,
+    workflowId: 'housekeeping-pass',
+  });
   expect(described.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 30 * 60_000 });
   expect(described.state.paused).toBe(false);
 
@@ -104,12 +127,19 @@ it('at boot: creates the Schedule with the configured interval, runs a pass at o
     };
   };
   expect(viaCli.schedule.spec.interval).toEqual([expect.objectContaining({ interval: '1800s' })]);
-  expect(viaCli.schedule.action.startWorkflow).toMatchObject({ workflowType: { name: 'housekeepingPass' }, taskQueue: { name: taskQueue } });
+  expect(viaCli.schedule.action.startWorkflow).toMatchObject({
+    workflowType: { name: 'housekeepingPass' },
+    taskQueue: { name: taskQueue },
+  });
   expect(viaCli.schedule.policies.overlapPolicy).toBe('SCHEDULE_OVERLAP_POLICY_SKIP');
 
   // The pass at once, on the real worker: it purged the expired counter.
   await eventually(() => counterGone(key), 60_000, 'the first pass purged the expired counter');
-  const first = await eventually(async () => (await schedule().describe()).info.recentActions[0], 10_000, 'a recent action');
+  const first = await eventually(
+    async () => (await schedule().describe()).info.recentActions[0],
+    10_000,
+    'a recent action',
+  );
   const pass = await client.workflow.getHandle(first.action.workflow.workflowId).result();
   expect(pass).toMatchObject({ purged: { rateLimits: expect.any(Number) } });
   expect(first.action.workflow.workflowId).toMatch(/^housekeeping-pass-/);
@@ -121,7 +151,9 @@ it('at boot: creates the Schedule with the configured interval, runs a pass at o
 it('a second boot changes nothing', async () => {
   const before = await schedule().describe();
   const worker = bootWorker();
-  expect(await scheduleChecked(worker)).toEqual(expect.objectContaining({ schedule: 'unchanged', legacyWorkflowCancelled: false }));
+  expect(await scheduleChecked(worker)).toEqual(
+    expect.objectContaining({ schedule: 'unchanged', legacyWorkflowCancelled: false }),
+  );
   const after = await schedule().describe();
   expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
   expect(after.raw.conflictToken).toEqual(before.raw.conflictToken);
@@ -136,10 +168,14 @@ it('triggering the Schedule runs a housekeeping pass that purges', async () => {
   const key = await expiredCounter();
   await schedule().trigger();
   await eventually(() => counterGone(key), 60_000, 'the triggered pass purged the expired counter');
-  const described = await eventually(async () => {
-    const d = await schedule().describe();
-    return d.info.numActionsTaken > taken ? d : undefined;
-  }, 10_000, 'the trigger counted');
+  const described = await eventually(
+    async () => {
+      const d = await schedule().describe();
+      return d.info.numActionsTaken > taken ? d : undefined;
+    },
+    10_000,
+    'the trigger counted',
+  );
   const latest = described.info.recentActions.at(-1)!;
   const result = await client.workflow.getHandle(latest.action.workflow.workflowId).result();
   expect(result).toMatchObject({ at: expect.any(String), purged: { rateLimits: expect.any(Number) } });
@@ -148,11 +184,21 @@ it('triggering the Schedule runs a housekeeping pass that purges', async () => {
 
 it('a changed interval updates the Schedule at boot, and a pause set by ops is kept', async () => {
   await schedule().pause('paused by ops for the test');
-  const config = testConfig({ TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue, HOUSEKEEPING_INTERVAL_MINUTES: '45' });
-  expect(await ensureHousekeepingSchedule(client, config)).toEqual({ schedule: 'updated', legacyWorkflowCancelled: false });
+  const config = testConfig({
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    HOUSEKEEPING_INTERVAL_MINUTES: '45',
+  });
+  expect(await ensureHousekeepingSchedule(client, config)).toEqual({
+    schedule: 'updated',
+    legacyWorkflowCancelled: false,
+  });
   const described = await schedule().describe();
   expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 45 * 60_000 })]);
   expect(described.policies.catchupWindow).toBe(45 * 60_000);
   expect(described.state.paused).toBe(true);
-  expect(await ensureHousekeepingSchedule(client, config)).toEqual({ schedule: 'unchanged', legacyWorkflowCancelled: false });
+  expect(await ensureHousekeepingSchedule(client, config)).toEqual({
+    schedule: 'unchanged',
+    legacyWorkflowCancelled: false,
+  });
 });

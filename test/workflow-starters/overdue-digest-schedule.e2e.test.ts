@@ -22,7 +22,15 @@ let owner: SignedInUser;
 
 /** A zone where this morning's 08:00 has passed and the day is far from over. */
 function zoneAfterNineToday(): string {
-  for (const zone of ['Pacific/Kiritimati', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/London', 'America/New_York', 'Pacific/Honolulu', 'Pacific/Pago_Pago']) {
+  for (const zone of [
+    'Pacific/Kiritimati',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Europe/London',
+    'America/New_York',
+    'Pacific/Honolulu',
+    'Pacific/Pago_Pago',
+  ]) {
     const hour = DateTime.now().setZone(zone).hour;
     if (hour >= 9 && hour <= 21) return zone;
   }
@@ -51,18 +59,30 @@ const toOwner = async () => (await e2e.sandbox.sent('gmail')).filter((m: { to: s
 async function triggeredPass(): Promise<OverdueDigestPassResult> {
   const taken = (await schedule().describe()).info.numActionsTaken;
   await schedule().trigger();
-  const described = await eventually(async () => {
-    const d = await schedule().describe();
-    return d.info.numActionsTaken > taken ? d : undefined;
-  }, 20_000, 'the trigger counted');
+  const described = await eventually(
+    async () => {
+      const d = await schedule().describe();
+      return d.info.numActionsTaken > taken ? d : undefined;
+    },
+    20_000,
+    'the trigger counted',
+  );
   const latest = described.info.recentActions.at(-1)!;
-  return e2e.temporal.workflow.getHandle<() => Promise<OverdueDigestPassResult>>(latest.action.workflow.workflowId).result();
+  return e2e.temporal.workflow
+    .getHandle<() => Promise<OverdueDigestPassResult>>(latest.action.workflow.workflowId)
+    .result();
 }
 
 async function overdueInvoice(clientId: string, amountCents: number, description: string): Promise<string> {
   const res = await e2e.call('POST', '/api/invoices', {
     token: owner.accessToken,
-    json: { clientId, amountCents, currency: 'usd', description, dueDate: DateTime.now().plus({ days: 30 }).toISODate() },
+    json: {
+      clientId,
+      amountCents,
+      currency: 'usd',
+      description,
+      dueDate: DateTime.now().plus({ days: 30 }).toISODate(),
+    },
   });
   expect(res.status).toBe(201);
   // Flagged overdue yesterday, as its reminder workflow would have after its last step.
@@ -87,19 +107,30 @@ it('is created once with an hourly pass that skips overlaps, then left as it is'
 });
 
 it("a triggered pass emails the owner one digest of the business's overdue invoices, and a second pass that day nothing", async () => {
-  const client = await e2e.call('POST', '/api/clients', { token: owner.accessToken, json: { name: 'Maya Client', email: `maya-${randomUUID()}@client.example` } });
+  const client = await e2e.call('POST', '/api/clients', {
+    token: owner.accessToken,
+    json: { name: 'Maya Client', email: `maya-${randomUUID()}@client.example` },
+  });
   expect(client.status).toBe(201);
-  const ids = [await overdueInvoice(client.body.id, 8_400, 'Deep tissue massage'), await overdueInvoice(client.body.id, 4_200, 'Hot stone add-on')];
+  const ids = [
+    await overdueInvoice(client.body.id, 8_400, 'Deep tissue massage'),
+    await overdueInvoice(client.body.id, 4_200, 'Hot stone add-on'),
+  ];
 
   const first = await triggeredPass();
   expect(first.digests).toBeGreaterThanOrEqual(1);
-  const mails = await eventually(async () => ((await toOwner()).length > 0 ? toOwner() : undefined), 30_000, 'the digest in the sandbox');
+  const mails = await eventually(
+    async () => ((await toOwner()).length > 0 ? toOwner() : undefined),
+    30_000,
+    'the digest in the sandbox',
+  );
   expect(mails).toHaveLength(1);
   expect(mails[0]).toMatchObject({ subject: '2 invoices overdue, $126.00' });
   expect(mails[0].text).toContain('- Maya Client: $84.00');
   expect(mails[0].text).toContain('(Deep tissue massage)');
   expect(mails[0].text).toContain('- Maya Client: $42.00');
-  for (const id of ids) expect((await withTenant(e2e.pool, owner.tenantId, (db) => findInvoice(db, id)))?.overdueAt).not.toBeNull();
+  for (const id of ids)
+    expect((await withTenant(e2e.pool, owner.tenantId, (db) => findInvoice(db, id)))?.overdueAt).not.toBeNull();
 
   // A second pass the same day (a trigger by ops, an overlap): the business has had its digest.
   await overdueInvoice(client.body.id, 1_000, 'Another one');

@@ -25,7 +25,12 @@ import { bookingWorkflowId } from '../../src/domain/workflow-ids';
 import type { CalendarEvent } from '../../src/providers/google/calendar';
 import { createLogger } from '../../src/observability/logger';
 import { booking } from '../../src/workflows/booking';
-import { bookingStatusQuery, cancelSignal, rescheduleSignal, type BookingInput } from '../../src/workflows/booking.contract';
+import {
+  bookingStatusQuery,
+  cancelSignal,
+  rescheduleSignal,
+  type BookingInput,
+} from '../../src/workflows/booking.contract';
 import { createAppPool, createTenant } from '../helpers/db';
 import { recordHistory } from '../helpers/history-fixtures';
 import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
@@ -59,7 +64,9 @@ async function startWorker(options: {
   sent: Sent[];
   calendarCalls: CalendarCall[];
   /** Wraps an activity: runs around the real one (a cancel "landing" mid-activity). */
-  around?: Partial<{ [K in keyof Activities]: (input: Parameters<Activities[K]>[0], real: Activities[K]) => ReturnType<Activities[K]> }>;
+  around?: Partial<{
+    [K in keyof Activities]: (input: Parameters<Activities[K]>[0], real: Activities[K]) => ReturnType<Activities[K]>;
+  }>;
 }) {
   const now = async () => new Date(await env.currentTimeMs()).toISOString();
   const mailbox: OutgoingMailbox = {
@@ -108,17 +115,35 @@ async function startWorker(options: {
       return { deleted: true };
     },
   };
-  const real = createBookingActivities({ tx: tenantTransactions(pool), logger, publicBaseUrl: 'http://localhost:3000', linkSecret: 'a test secret for booking links, long enough', calendarFor: async () => calendar, sms: () => sms });
+  const real = createBookingActivities({
+    tx: tenantTransactions(pool),
+    logger,
+    publicBaseUrl: 'http://localhost:3000',
+    linkSecret: 'a test secret for booking links, long enough',
+    calendarFor: async () => calendar,
+    sms: () => sms,
+  });
   const wrapped: Record<string, unknown> = { ...real };
   for (const [name, wrap] of Object.entries(options.around ?? {})) {
     const activity = real[name as keyof Activities] as (input: unknown) => Promise<unknown>;
     wrapped[name] = (input: unknown) => (wrap as (i: unknown, r: unknown) => Promise<unknown>)(input, activity);
   }
   const activities = {
-    ...createEmailDeliveryActivities({ tx: tenantTransactions(pool), logger, mailboxFor: async () => mailbox, guardHolds: emailGuardHolds, onReauthRequired: async () => undefined }),
+    ...createEmailDeliveryActivities({
+      tx: tenantTransactions(pool),
+      logger,
+      mailboxFor: async () => mailbox,
+      guardHolds: emailGuardHolds,
+      onReauthRequired: async () => undefined,
+    }),
     ...wrapped,
   };
-  return createTestWorker({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  return createTestWorker({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities,
+  });
 }
 
 /** A confirmed booking of the 60-minute service at `startAt`, and the workflow's input. */
@@ -152,7 +177,8 @@ async function createBooking(startAt: string, channels: BookingChannel[] = ['ema
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** The email reminder's instant: the same wall-clock time the calendar day before, in New York. */
-const dayBefore = (ms: number) => new Date(bookingReminderInstant(new Date(ms), 1440, 'America/New_York').toMillis()).toISOString();
+const dayBefore = (ms: number) =>
+  new Date(bookingReminderInstant(new Date(ms), 1440, 'America/New_York').toMillis()).toISOString();
 const kinds = (sent: Sent[]) => sent.map((s) => `${s.channel} ${s.subject.split(':')[0]}`);
 
 beforeAll(async () => {
@@ -163,8 +189,20 @@ beforeAll(async () => {
     await updateTenant(db, tenantId, { timezone: 'America/New_York' });
     // Open every day from 08:00 to 20:00; reminders as by default: email a day before, SMS two hours before.
     const day = [{ open: '08:00', close: '20:00' }];
-    await updateBookingSettings(db, tenantId, { hours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, reminders: null });
-    serviceId = (await insertService(db, tenantId, { name: 'Gel manicure', description: null, durationMinutes: 60, bufferMinutes: 0, priceCents: 3500, currency: 'usd' })).id;
+    await updateBookingSettings(db, tenantId, {
+      hours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day },
+      reminders: null,
+    });
+    serviceId = (
+      await insertService(db, tenantId, {
+        name: 'Gel manicure',
+        description: null,
+        durationMinutes: 60,
+        bufferMinutes: 0,
+        priceCents: 3500,
+        currency: 'usd',
+      })
+    ).id;
   });
 });
 
@@ -183,7 +221,9 @@ it('confirms at once, then reminds a calendar day before and two hours before, a
   const { row, input } = await createBooking('2027-03-14T14:00:00.000Z');
   const bookedAt = await env.currentTimeMs();
 
-  const result = await worker.runUntil(env.client.workflow.execute(booking, { workflowId: row.workflowId, taskQueue, args: [input] }));
+  const result = await worker.runUntil(
+    env.client.workflow.execute(booking, { workflowId: row.workflowId, taskQueue, args: [input] }),
+  );
   await recordHistory('booking--dst-reminders', env.client.workflow.getHandle(row.workflowId));
 
   expect(kinds(sent)).toEqual(['email Booked', 'sms Juniper Nails', 'email Reminder', 'sms Juniper Nails']);
@@ -195,7 +235,11 @@ it('confirms at once, then reminds a calendar day before and two hours before, a
   expect(sent[3]!.subject).toContain('reminder Sun 14 Mar, 10:00');
   expect(calendarCalls).toEqual([{ op: 'insert', eventId: row.calendarEventId, start: '2027-03-14T14:00:00.000Z' }]);
   // The run stays until the appointment is over, then leaves it to the front desk.
-  expect(result).toMatchObject({ state: 'past', calendar: { state: 'created', eventId: row.calendarEventId }, nextReminderAt: null });
+  expect(result).toMatchObject({
+    state: 'past',
+    calendar: { state: 'created', eventId: row.calendarEventId },
+    nextReminderAt: null,
+  });
   const stored = await withTenant(pool, tenantId, (db) => listBookingMessages(db, row.id));
   expect(stored.map((m) => [m.kind, m.channel, m.status])).toEqual([
     ['confirmation', 'email', 'sent'],
@@ -256,7 +300,10 @@ it('cancelled while the reminder email is being prepared: it is not sent', async
 
   expect(kinds(sent)).toEqual(['email Booked']);
   expect(result.state).toBe('cancelled');
-  expect(result.sent.map((s) => [s.kind, s.status])).toEqual([['confirmation', 'sent'], ['reminder', 'cancelled']]);
+  expect(result.sent.map((s) => [s.kind, s.status])).toEqual([
+    ['confirmation', 'sent'],
+    ['reminder', 'cancelled'],
+  ]);
 });
 
 it('cancelled while the reminder text is being sent: the re-check before the send stops it', async () => {
@@ -285,7 +332,10 @@ it('cancelled while the reminder text is being sent: the re-check before the sen
   const result = await worker.runUntil(env.client.workflow.execute(booking, { workflowId, taskQueue, args: [input] }));
 
   expect(sent.map((s) => s.subject)).toEqual([expect.stringContaining('booked')]);
-  expect(result.sent.map((s) => [s.kind, s.status])).toEqual([['confirmation', 'sent'], ['reminder', 'cancelled']]);
+  expect(result.sent.map((s) => [s.kind, s.status])).toEqual([
+    ['confirmation', 'sent'],
+    ['reminder', 'cancelled'],
+  ]);
 });
 
 it('moved: the event follows, the client hears the new time, and reminders go only for it', async () => {
@@ -301,7 +351,9 @@ it('moved: the event follows, the client hears the new time, and reminders go on
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(booking, { workflowId: row.workflowId, taskQueue, args: [input] });
     await env.sleep(HOUR);
-    await withTenant(pool, tenantId, (db) => rescheduleBooking(db, row.id, bookingBlock(new Date(moved), { durationMinutes: 60, bufferMinutes: 0 })));
+    await withTenant(pool, tenantId, (db) =>
+      rescheduleBooking(db, row.id, bookingBlock(new Date(moved), { durationMinutes: 60, bufferMinutes: 0 })),
+    );
     await handle.signal(rescheduleSignal, { startAt: iso(moved) });
     const result = await handle.result();
     expect(result).toMatchObject({ state: 'past', startAt: iso(moved), calendar: { state: 'moved' } });

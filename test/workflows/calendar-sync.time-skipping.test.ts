@@ -12,7 +12,11 @@ import { withTenant, tenantTransactions } from '../../src/db/tenant-transaction'
 import { calendarSyncWorkflowId } from '../../src/domain/workflow-ids';
 import { createLogger } from '../../src/observability/logger';
 import { calendarSync } from '../../src/workflows/calendar-sync';
-import { calendarChangedSignal, calendarSyncStatusQuery, type CalendarSyncInput } from '../../src/workflows/calendar-sync.contract';
+import {
+  calendarChangedSignal,
+  calendarSyncStatusQuery,
+  type CalendarSyncInput,
+} from '../../src/workflows/calendar-sync.contract';
 import { createAppPool, createTenant } from '../helpers/db';
 import { testConfig } from '../helpers/config';
 import { recordHistory } from '../helpers/history-fixtures';
@@ -59,7 +63,11 @@ it('renews the channel a day before it expires, passes on each push and on the f
       return { stopped: true };
     },
     listChanges: async (_calendarId, input) => {
-      seen.lists.push({ ...(input.syncToken ? { syncToken: input.syncToken } : {}), ...(input.timeMin ? { timeMin: input.timeMin.toISOString() } : {}), at: await env.currentTimeMs() });
+      seen.lists.push({
+        ...(input.syncToken ? { syncToken: input.syncToken } : {}),
+        ...(input.timeMin ? { timeMin: input.timeMin.toISOString() } : {}),
+        at: await env.currentTimeMs(),
+      });
       if (input.syncToken && expireTokens) {
         expireTokens = false;
         return { kind: 'full_sync_required' };
@@ -71,10 +79,26 @@ it('renews the channel a day before it expires, passes on each push and on the f
       throw new Error('no booking event changes in this test');
     },
   };
-  const activities = createCalendarSyncActivities({ config: testConfig(), tx: tenantTransactions(pool), logger, webhookUrl: 'http://localhost:3000/api/calendar/webhook', calendarFor: async () => calendar });
+  const activities = createCalendarSyncActivities({
+    config: testConfig(),
+    tx: tenantTransactions(pool),
+    logger,
+    webhookUrl: 'http://localhost:3000/api/calendar/webhook',
+    calendarFor: async () => calendar,
+  });
   const taskQueue = `calendar-sync-${randomUUID()}`;
-  const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
-  const input: CalendarSyncInput = { tenantId, calendarSyncId: row.id, fallbackIntervalMs: 6 * HOUR, renewBeforeMs: DAY };
+  const worker = await createTestWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities,
+  });
+  const input: CalendarSyncInput = {
+    tenantId,
+    calendarSyncId: row.id,
+    fallbackIntervalMs: 6 * HOUR,
+    renewBeforeMs: DAY,
+  };
   const workflowId = calendarSyncWorkflowId(tenantId, row.id);
   const started = await env.currentTimeMs();
 
@@ -108,7 +132,11 @@ it('renews the channel a day before it expires, passes on each push and on the f
     expect(seen.watches[1]!.at - started).toBeLessThan(2 * DAY + HOUR);
     expect(seen.stops).toEqual([seen.watches[0]!.channelId]);
     const stored = await withTenant(pool, tenantId, (db) => findCalendarSync(db, row.id));
-    expect(stored).toMatchObject({ channelId: seen.watches[1]!.channelId, previousChannelId: null, resourceId: 'resource-1' });
+    expect(stored).toMatchObject({
+      channelId: seen.watches[1]!.channelId,
+      previousChannelId: null,
+      resourceId: 'resource-1',
+    });
 
     // No pushes: the fallback timer still passes, every six hours.
     const fallbackPasses = seen.lists.filter((l) => l.at > started + HOUR + 2 * 60_000).length;

@@ -34,12 +34,17 @@ it('retries with exponential backoff for the whole 24 h budget, then marks the e
   const unavailable: OutgoingMailbox = {
     address: 'salon@example.com',
     gmail: {
-    send: async () => {
-      // The test server's (skipped) clock, not the wall clock.
-      sendTimes.push(await env.currentTimeMs());
-      throw new UpstreamError('Gmail answered 503', { provider: 'gmail', code: 'unavailable', retryable: true, httpStatus: 503 });
-    },
-    findByMessageId: async () => null,
+      send: async () => {
+        // The test server's (skipped) clock, not the wall clock.
+        sendTimes.push(await env.currentTimeMs());
+        throw new UpstreamError('Gmail answered 503', {
+          provider: 'gmail',
+          code: 'unavailable',
+          retryable: true,
+          httpStatus: 503,
+        });
+      },
+      findByMessageId: async () => null,
     },
   };
   const worker = await createTestWorker({
@@ -82,5 +87,7 @@ it('retries with exponential backoff for the whole 24 h budget, then marks the e
   // Each pause at least the backoff for that attempt (the server's clock skips, it never shortens).
   gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(backoffAfterAttempt(DEFAULT_EMAIL_RETRY, i + 1) - 1_000));
   expect(sendTimes[sendTimes.length - 1]! - sendTimes[0]!).toBeLessThanOrEqual(DEFAULT_EMAIL_RETRY.budgetMs);
-  expect(sendTimes[sendTimes.length - 1]! - sendTimes[0]!).toBeGreaterThan(DEFAULT_EMAIL_RETRY.budgetMs - 2 * 3_600_000);
+  expect(sendTimes[sendTimes.length - 1]! - sendTimes[0]!).toBeGreaterThan(
+    DEFAULT_EMAIL_RETRY.budgetMs - 2 * 3_600_000,
+  );
 });

@@ -21,7 +21,14 @@ import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
 import type { Classification } from '../../src/providers/claude';
-import { guardianReportQuery, guardianRunNowSignal, pauseSignal, resumeSignal, type GuardianInput, type GuardianStatus } from '../../src/workflows/guardian.contract';
+import {
+  guardianReportQuery,
+  guardianRunNowSignal,
+  pauseSignal,
+  resumeSignal,
+  type GuardianInput,
+  type GuardianStatus,
+} from '../../src/workflows/guardian.contract';
 import { guardian } from '../../src/workflows/guardian';
 import { testConfig } from '../helpers/config';
 import { createAppPool, createTenant, storeClientMail } from '../helpers/db';
@@ -52,7 +59,9 @@ interface World {
 async function newTenant(name: string): Promise<World> {
   const tenantId = await createTenant(pool, name);
   const ownerEmail = `owner-${randomUUID()}@salon.example`;
-  await withTenant(pool, tenantId, (db) => insertUser(db, { tenantId, email: ownerEmail, passwordHash: 'x', role: 'owner' }));
+  await withTenant(pool, tenantId, (db) =>
+    insertUser(db, { tenantId, email: ownerEmail, passwordHash: 'x', role: 'owner' }),
+  );
   return { tenantId, ownerEmail, mail: [], classified: [], watches: [], claudeFailures: 0 };
 }
 
@@ -74,7 +83,11 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
       findByMessageId: async () => null,
     },
   };
-  const probes: ProviderProbes = { stripe: async () => undefined, twilio: async () => undefined, claude: async () => undefined };
+  const probes: ProviderProbes = {
+    stripe: async () => undefined,
+    twilio: async () => undefined,
+    claude: async () => undefined,
+  };
   const activities = {
     ...createGuardianActivities({
       config,
@@ -87,7 +100,12 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
           world.classified.push({ text: message.text, at: await env.currentTimeMs() });
           if (world.claudeFailures > 0) {
             world.claudeFailures -= 1;
-            throw new UpstreamError('anthropic messages.create failed (HTTP 529): overloaded', { provider: 'anthropic', code: 'overloaded', retryable: true, httpStatus: 529 });
+            throw new UpstreamError('anthropic messages.create failed (HTTP 529): overloaded', {
+              provider: 'anthropic',
+              code: 'overloaded',
+              retryable: true,
+              httpStatus: 529,
+            });
           }
           return verdict(message.text);
         },
@@ -113,12 +131,27 @@ async function startWorker(world: World, taskQueue: string): Promise<Worker> {
         },
       }),
     }),
-    ...createEmailDeliveryActivities({ tx: tenantTransactions(pool), logger, mailboxFor: async () => mailbox, guardHolds: async () => true, onReauthRequired: async () => undefined }),
+    ...createEmailDeliveryActivities({
+      tx: tenantTransactions(pool),
+      logger,
+      mailboxFor: async () => mailbox,
+      guardHolds: async () => true,
+      onReauthRequired: async () => undefined,
+    }),
   };
-  return createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  return createTestWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities,
+  });
 }
 
-async function startGuardian(world: World, taskQueue: string, options: { intervalMs?: number; passesPerRun?: number } = {}) {
+async function startGuardian(
+  world: World,
+  taskQueue: string,
+  options: { intervalMs?: number; passesPerRun?: number } = {},
+) {
   const input: GuardianInput = {
     tenantId: world.tenantId,
     intervalMs: options.intervalMs ?? 5 * MINUTE,
@@ -185,14 +218,34 @@ it('runs a pass every interval, on the cadence of the first, and reports every c
     expect(Math.abs(Date.parse(fresh.nextRunAt as string) - (started + 5 * MINUTE))).toBeLessThan(5_000);
     await env.sleep(16 * MINUTE);
     const passes = await storedPasses(world.tenantId);
-    expect(passes.map((p) => [p.pass, p.trigger])).toEqual([[1, 'schedule'], [2, 'schedule'], [3, 'schedule']]);
-    passes.forEach((p, i) => expect(Math.abs(p.startedAt.getTime() - (started + (i + 1) * 5 * MINUTE))).toBeLessThan(5_000));
+    expect(passes.map((p) => [p.pass, p.trigger])).toEqual([
+      [1, 'schedule'],
+      [2, 'schedule'],
+      [3, 'schedule'],
+    ]);
+    passes.forEach((p, i) =>
+      expect(Math.abs(p.startedAt.getTime() - (started + (i + 1) * 5 * MINUTE))).toBeLessThan(5_000),
+    );
 
     const now = await status(handle);
     expect(now.passes).toBe(3);
-    expect(now.lastReport?.checks.map((c) => c.name)).toEqual(['postgres', 'gmail', 'stripe', 'twilio', 'claude', 'emails', 'invoices', 'workflows', 'contentSafety']);
+    expect(now.lastReport?.checks.map((c) => c.name)).toEqual([
+      'postgres',
+      'gmail',
+      'stripe',
+      'twilio',
+      'claude',
+      'emails',
+      'invoices',
+      'workflows',
+      'contentSafety',
+    ]);
     expect(now.lastReport?.checks.find((c) => c.name === 'postgres')).toMatchObject({ status: 'ok' });
-    expect(now.lastReport?.checks.find((c) => c.name === 'gmail')).toEqual({ name: 'gmail', status: 'warn', detail: expect.stringContaining('not connected') });
+    expect(now.lastReport?.checks.find((c) => c.name === 'gmail')).toEqual({
+      name: 'gmail',
+      status: 'warn',
+      detail: expect.stringContaining('not connected'),
+    });
     expect(now.lastReport?.checks.find((c) => c.name === 'claude')).toMatchObject({ status: 'ok' });
     expect(Date.parse(now.nextRunAt as string) - Date.parse(fresh.nextRunAt as string)).toBe(15 * MINUTE);
   });
@@ -242,7 +295,9 @@ it('flags a threatening thread once, pauses its auto-replies, and alerts the own
     const afterFirst = await status(handle);
     expect(afterFirst.passes).toBe(1);
     expect(afterFirst.checkpoint).not.toBeNull();
-    expect(afterFirst.lastReport?.flaggedThreads).toEqual([expect.objectContaining({ threadId: threat.threadId, category: 'threat', severity: 'medium' })]);
+    expect(afterFirst.lastReport?.flaggedThreads).toEqual([
+      expect.objectContaining({ threadId: threat.threadId, category: 'threat', severity: 'medium' }),
+    ]);
     expect(world.classified).toHaveLength(2);
 
     // The second pass ends the run: the next run carries the checkpoint and the alerted finding.
@@ -261,10 +316,20 @@ it('flags a threatening thread once, pauses its auto-replies, and alerts the own
       'Do you sell gift vouchers?',
     ]);
     await eventually(() => (world.mail.length > 0 ? true : undefined), 10_000);
-    expect(world.mail).toEqual([{ to: world.ownerEmail, subject: 'Guardian: a threat in "About my appointment"', at: expect.any(Number) }]);
+    expect(world.mail).toEqual([
+      { to: world.ownerEmail, subject: 'Guardian: a threat in "About my appointment"', at: expect.any(Number) },
+    ]);
 
     const findings = await withTenant(pool, world.tenantId, (db) => listUnsafeThreads(db, { limit: 10 }));
-    expect(findings).toEqual([expect.objectContaining({ threadId: threat.threadId, category: 'threat', status: 'open', alertEmailId: expect.any(String), alertedAt: expect.any(Date) })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        threadId: threat.threadId,
+        category: 'threat',
+        status: 'open',
+        alertEmailId: expect.any(String),
+        alertedAt: expect.any(Date),
+      }),
+    ]);
     const thread = await withTenant(pool, world.tenantId, (db) => findThread(db, threat.threadId));
     expect(thread).toMatchObject({ unsafe: true, autoReplyPaused: true });
   });
@@ -285,13 +350,18 @@ it('leaves messages for the next pass while Claude fails, and classifies them wh
       status: 'fail',
       detail: expect.stringContaining('2 messages wait for the next pass'),
     });
-    expect(failing.lastReport?.checks.find((c) => c.name === 'claude')).toMatchObject({ status: 'fail', detail: expect.stringContaining('overloaded') });
+    expect(failing.lastReport?.checks.find((c) => c.name === 'claude')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('overloaded'),
+    });
 
     await env.sleep(5 * MINUTE);
     const answered = await status(handle);
     expect(answered.passes).toBe(3);
     expect(answered.lastReport?.flaggedThreads).toEqual([expect.objectContaining({ category: 'threat' })]);
-    expect(answered.lastReport?.checks.find((c) => c.name === 'contentSafety')?.detail).toBe('Screened 2 new messages, 1 unsafe');
+    expect(answered.lastReport?.checks.find((c) => c.name === 'contentSafety')?.detail).toBe(
+      'Screened 2 new messages, 1 unsafe',
+    );
     // Two failed calls on the first message, then each message once.
     expect(world.classified.map((c) => c.text)).toEqual([
       'Watch your back, I will hurt you.',
@@ -307,7 +377,12 @@ it('renews a Gmail watch that would lapse within 24 hours, before it lapses', as
   const now = await env.currentTimeMs();
   const lapsesAt = now + 30 * HOUR;
   const mailboxId = await withTenant(pool, world.tenantId, async (db) => {
-    const mailbox = await connectMailbox(db, { tenantId: world.tenantId, email: `watch-${randomUUID()}@salon.example`, refreshTokenCiphertext: 'sealed', scopes: [] });
+    const mailbox = await connectMailbox(db, {
+      tenantId: world.tenantId,
+      email: `watch-${randomUUID()}@salon.example`,
+      refreshTokenCiphertext: 'sealed',
+      scopes: [],
+    });
     await recordWatch(db, mailbox.id, { historyId: '900', expiresAt: new Date(lapsesAt) });
     return mailbox.id;
   });

@@ -36,7 +36,11 @@ afterAll(async () => {
 
 it('purges at start and every interval, runs at once on runNow, and continues as new with its last pass', async () => {
   const purgeTimes: number[] = [];
-  const real = createHousekeepingActivities({ config: testConfig(), pool, logger: createLogger({ name: 'test', level: 'silent', pretty: false }) });
+  const real = createHousekeepingActivities({
+    config: testConfig(),
+    pool,
+    logger: createLogger({ name: 'test', level: 'silent', pretty: false }),
+  });
   const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue: 'housekeeping',
@@ -53,7 +57,11 @@ it('purges at start and every interval, runs at once on runNow, and continues as
   await owner.query('INSERT INTO rate_limits (key, points, expire) VALUES ($1, 1, $2)', [key, Date.now() - 2 * HOUR]);
 
   const workflowId = `housekeeping-${randomUUID()}`;
-  const handle = await env.client.workflow.start(housekeeping, { workflowId, taskQueue: 'housekeeping', args: [{ intervalMs: HOUR, passesPerRun: 3 }] });
+  const handle = await env.client.workflow.start(housekeeping, {
+    workflowId,
+    taskQueue: 'housekeeping',
+    args: [{ intervalMs: HOUR, passesPerRun: 3 }],
+  });
   await worker.runUntil(async () => {
     const first = await eventually(async () => {
       const status = await handle.query(housekeepingStatusQuery);
@@ -63,7 +71,10 @@ it('purges at start and every interval, runs at once on runNow, and continues as
     expect((await owner.query('SELECT 1 FROM rate_limits WHERE key = $1', [key])).rowCount).toBe(0);
 
     await handle.signal(housekeepingRunNowSignal);
-    await eventually(async () => ((await handle.query(housekeepingStatusQuery)).passes >= 2 ? true : undefined), 10_000);
+    await eventually(
+      async () => ((await handle.query(housekeepingStatusQuery)).passes >= 2 ? true : undefined),
+      10_000,
+    );
     // The third pass comes an interval after the second; an interval later the run continues
     // as new, whose first pass keeps the cadence.
     await env.sleep(HOUR + 1000);

@@ -5,8 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PASSES_PER_RUN } from '../../src/workflows/mailbox-sync';
-import { mailboxChangedSignal, mailboxSyncStatusQuery, type MailboxPassResult, type MailboxSyncStatus } from '../../src/workflows/mailbox-sync.contract';
-import { mailboxWatchStatusQuery, renewWatchSignal, type MailboxWatchRenewal } from '../../src/workflows/mailbox-watch.contract';
+import {
+  mailboxChangedSignal,
+  mailboxSyncStatusQuery,
+  type MailboxPassResult,
+  type MailboxSyncStatus,
+} from '../../src/workflows/mailbox-sync.contract';
+import {
+  mailboxWatchStatusQuery,
+  renewWatchSignal,
+  type MailboxWatchRenewal,
+} from '../../src/workflows/mailbox-watch.contract';
 import { eventually } from '../helpers/sandbox';
 import { createTimeSkippingEnv, createTestWorker } from '../helpers/temporal';
 
@@ -43,7 +52,9 @@ function fakeMailbox() {
       async syncMailbox(): Promise<MailboxPassResult> {
         const base: MailboxPassResult = { outcome, mode: 'history', stored: 0, skipped: 0, historyId: autoCursor };
         if (outcome !== 'synced' || autoCursor !== null) return base;
-        return new Promise((resolve) => passes.push({ startedAt: Date.now(), finish: (r) => resolve({ ...base, ...r }) }));
+        return new Promise((resolve) =>
+          passes.push({ startedAt: Date.now(), finish: (r) => resolve({ ...base, ...r }) }),
+        );
       },
     },
   };
@@ -51,7 +62,12 @@ function fakeMailbox() {
 
 async function startSync(activities: object, fallbackIntervalMs = 60 * MINUTE) {
   const taskQueue = `mailbox-${randomUUID()}`;
-  const worker = await createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  const worker = await createTestWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities,
+  });
   const running = worker.run();
   const handle = await env.client.workflow.start('mailboxSync', {
     workflowId: `mailbox:${randomUUID()}:${randomUUID()}`,
@@ -59,7 +75,8 @@ async function startSync(activities: object, fallbackIntervalMs = 60 * MINUTE) {
     args: [{ tenantId: randomUUID(), mailboxId: randomUUID(), fallbackIntervalMs }],
   });
   const status = () => handle.query(mailboxSyncStatusQuery);
-  const until = (check: (s: MailboxSyncStatus) => boolean) => eventually(async () => ((s) => (check(s) ? s : undefined))(await status()), 10_000);
+  const until = (check: (s: MailboxSyncStatus) => boolean) =>
+    eventually(async () => ((s) => (check(s) ? s : undefined))(await status()), 10_000);
   const stop = async () => {
     await handle.terminate().catch(() => undefined);
     worker.shutdown();
@@ -83,7 +100,11 @@ describe('mailboxSync', () => {
       await eventually(() => (mailbox.passes.length === 2 ? true : undefined));
       mailbox.passes[1]!.finish({ historyId: '110' });
       const done = await wf.until((s) => s.state === 'waiting' && s.passes === 2);
-      expect(done).toMatchObject({ owed: false, syncedHistoryId: '110', lastPass: { trigger: 'notification', historyId: '110' } });
+      expect(done).toMatchObject({
+        owed: false,
+        syncedHistoryId: '110',
+        lastPass: { trigger: 'notification', historyId: '110' },
+      });
 
       // A pass that reads past everything pushed meanwhile is the last one.
       await wf.handle.signal(mailboxChangedSignal, { historyId: '111' });
@@ -140,13 +161,20 @@ describe('mailboxSync', () => {
     const wf = await startSync({
       async syncMailbox(): Promise<MailboxPassResult> {
         calls += 1;
-        if (calls === 1) throw ApplicationFailure.create({ message: 'forbidden: Gmail said no', type: 'forbidden', nonRetryable: true });
+        if (calls === 1)
+          throw ApplicationFailure.create({
+            message: 'forbidden: Gmail said no',
+            type: 'forbidden',
+            nonRetryable: true,
+          });
         return { outcome: 'synced', mode: 'history', stored: 1, skipped: 0, historyId: '7' };
       },
     });
     try {
       await wf.handle.signal(mailboxChangedSignal, { historyId: '5' });
-      expect(await wf.until((s) => s.passes === 1 && s.state === 'waiting')).toMatchObject({ lastPass: { error: expect.stringMatching(/Gmail said no/) } });
+      expect(await wf.until((s) => s.passes === 1 && s.state === 'waiting')).toMatchObject({
+        lastPass: { error: expect.stringMatching(/Gmail said no/) },
+      });
       await wf.handle.signal(mailboxChangedSignal, { historyId: '6' });
       expect(await wf.until((s) => s.passes === 2)).toMatchObject({ syncedHistoryId: '7', lastPass: { stored: 1 } });
     } finally {
@@ -217,7 +245,11 @@ describe('mailboxWatch', () => {
     return { handle, times, stop };
   }
 
-  const watching = async (): Promise<MailboxWatchRenewal> => ({ outcome: 'watching', historyId: '9', expiresAt: new Date(Date.now() + 7 * DAY).toISOString() });
+  const watching = async (): Promise<MailboxWatchRenewal> => ({
+    outcome: 'watching',
+    historyId: '9',
+    expiresAt: new Date(Date.now() + 7 * DAY).toISOString(),
+  });
 
   it('renews at once, then daily, and at once again when asked', async () => {
     const wf = await startWatch(watching);
@@ -230,7 +262,12 @@ describe('mailboxWatch', () => {
       await wf.handle.signal(renewWatchSignal);
       await eventually(() => (wf.times.length === 5 ? true : undefined));
       const status = await wf.handle.query(mailboxWatchStatusQuery);
-      expect(status).toMatchObject({ renewals: 5, lastError: null, lastRenewal: { outcome: 'watching', historyId: '9' }, nextRenewalAt: expect.any(String) });
+      expect(status).toMatchObject({
+        renewals: 5,
+        lastError: null,
+        lastRenewal: { outcome: 'watching', historyId: '9' },
+        nextRenewalAt: expect.any(String),
+      });
     } finally {
       await wf.stop();
     }
@@ -240,7 +277,12 @@ describe('mailboxWatch', () => {
     let calls = 0;
     const wf = await startWatch(async () => {
       calls += 1;
-      if (calls === 1) throw ApplicationFailure.create({ message: 'forbidden: topic not allowed', type: 'forbidden', nonRetryable: true });
+      if (calls === 1)
+        throw ApplicationFailure.create({
+          message: 'forbidden: topic not allowed',
+          type: 'forbidden',
+          nonRetryable: true,
+        });
       if (calls === 2) return watching();
       return { outcome: 'reauth_required', historyId: null, expiresAt: null };
     });

@@ -13,7 +13,11 @@ import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { emailGuardHolds } from '../../src/activities/email-guards';
 import { createOverdueDigestActivities } from '../../src/activities/overdue-digests';
-import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
+import {
+  createPaymentReminderActivities,
+  type PaymentLinks,
+  type ReminderSms,
+} from '../../src/activities/payment-reminders';
 import { insertClient } from '../../src/db/clients';
 import { findInvoice, insertInvoice, markInvoiceOverdue } from '../../src/db/invoices';
 import { tenantTransactions, withTenant } from '../../src/db/tenant-transaction';
@@ -61,7 +65,12 @@ async function startWorker(taskQueue: string, sent: Sent[], tenantIds: string[],
     address: 'frontdesk@studio.example',
     gmail: {
       send: async (email) => {
-        sent.push({ to: String(email.to), at: await env.currentTimeMs(), subject: String(email.subject), text: email.text });
+        sent.push({
+          to: String(email.to),
+          at: await env.currentTimeMs(),
+          subject: String(email.subject),
+          text: email.text,
+        });
         return { id: `gm-${randomUUID()}`, threadId: `th-${randomUUID()}`, labelIds: ['SENT'] };
       },
       findByMessageId: async () => null,
@@ -89,8 +98,20 @@ async function startWorker(taskQueue: string, sent: Sent[], tenantIds: string[],
   const tx = tenantTransactions(pool);
   const digests = createOverdueDigestActivities({ pool, tx, logger });
   const activities = {
-    ...createEmailDeliveryActivities({ tx, logger, mailboxFor: async () => mailbox, guardHolds: emailGuardHolds, onReauthRequired: async () => undefined }),
-    ...createPaymentReminderActivities({ tx, logger, publicBaseUrl: 'http://localhost:3000', payments: () => payments, sms: () => sms }),
+    ...createEmailDeliveryActivities({
+      tx,
+      logger,
+      mailboxFor: async () => mailbox,
+      guardHolds: emailGuardHolds,
+      onReauthRequired: async () => undefined,
+    }),
+    ...createPaymentReminderActivities({
+      tx,
+      logger,
+      publicBaseUrl: 'http://localhost:3000',
+      payments: () => payments,
+      sms: () => sms,
+    }),
     ...digests,
     // The database is shared by the test files running in parallel: this file's passes look at
     // this file's businesses only, as if they were the only ones.
@@ -99,11 +120,17 @@ async function startWorker(taskQueue: string, sent: Sent[], tenantIds: string[],
       return { ...page, due: page.due.filter((d) => tenantIds.includes(d.tenantId)) };
     },
     prepareOverdueDigest: async (input: Parameters<typeof digests.prepareOverdueDigest>[0]) => {
-      if (input.tenantId === options.failFor) throw ApplicationFailure.nonRetryable('the database refused this business', 'test_failure');
+      if (input.tenantId === options.failFor)
+        throw ApplicationFailure.nonRetryable('the database refused this business', 'test_failure');
       return digests.prepareOverdueDigest(input);
     },
   };
-  return createTestWorker({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  return createTestWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities,
+  });
 }
 
 it('several invoices becoming overdue give the owner one digest the next morning, none before, and nothing twice', async () => {
@@ -123,7 +150,14 @@ it('several invoices becoming overdue give the owner one digest the next morning
   const invoices = await withTenant(pool, tenantId, async (db) => {
     const made = [];
     for (const [n, name] of ['Ada', 'Bo', 'Cy'].entries()) {
-      const client = await insertClient(db, tenantId, { name, email: `${name.toLowerCase()}-${randomUUID()}@client.example`, phone: null, timezone: CLIENT_ZONE, notes: null, smsConsent: null });
+      const client = await insertClient(db, tenantId, {
+        name,
+        email: `${name.toLowerCase()}-${randomUUID()}@client.example`,
+        phone: null,
+        timezone: CLIENT_ZONE,
+        notes: null,
+        smsConsent: null,
+      });
       const id = randomUUID();
       const invoice = await insertInvoice(db, {
         id,
@@ -137,18 +171,29 @@ it('several invoices becoming overdue give the owner one digest the next morning
         scheduleDays: [0],
         workflowId: `invoice:${tenantId}:${id}`,
       });
-      made.push({ invoice, plan: planReminders({ dueDate, scheduleDays: [0], timeZone: CLIENT_ZONE, now: new Date(start) }), clientId: client.id });
+      made.push({
+        invoice,
+        plan: planReminders({ dueDate, scheduleDays: [0], timeZone: CLIENT_ZONE, now: new Date(start) }),
+        clientId: client.id,
+      });
     }
     return made;
   });
   // The due date ends at midnight in Paris; the business's next 08:00 (New York) comes after that.
   const dueDateEnds = DateTime.fromISO(dueDate, { zone: CLIENT_ZONE }).plus({ days: 1 }).toMillis();
-  const digestTime = DateTime.fromMillis(dueDateEnds, { zone: BUSINESS_ZONE }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
+  const digestTime = DateTime.fromMillis(dueDateEnds, { zone: BUSINESS_ZONE }).set({
+    hour: 8,
+    minute: 0,
+    second: 0,
+    millisecond: 0,
+  });
   const expectedDigestAt = (digestTime.toMillis() < dueDateEnds ? digestTime.plus({ days: 1 }) : digestTime).toMillis();
 
   const toOwner = () => sent.filter((s) => s.to === ownerEmail);
   const overdueFlags = async () =>
-    withTenant(pool, tenantId, async (db) => Promise.all(invoices.map(async ({ invoice }) => (await findInvoice(db, invoice.id))?.overdueAt ?? null)));
+    withTenant(pool, tenantId, async (db) =>
+      Promise.all(invoices.map(async ({ invoice }) => (await findInvoice(db, invoice.id))?.overdueAt ?? null)),
+    );
   const passes: { workflowId: string; result: OverdueDigestPassResult }[] = [];
 
   await worker.runUntil(async () => {
@@ -157,7 +202,9 @@ it('several invoices becoming overdue give the owner one digest the next morning
         env.client.workflow.start<typeof paymentReminder>('paymentReminder', {
           workflowId: invoice.workflowId,
           taskQueue,
-          args: [{ tenantId, invoiceId: invoice.id, clientId, channels: ['email'], plan, emailRetry: DEFAULT_EMAIL_RETRY }],
+          args: [
+            { tenantId, invoiceId: invoice.id, clientId, channels: ['email'], plan, emailRetry: DEFAULT_EMAIL_RETRY },
+          ],
         }),
       ),
     );
@@ -211,9 +258,15 @@ it('several invoices becoming overdue give the owner one digest the next morning
   expect(sent.filter((s) => s.to !== ownerEmail)).toHaveLength(3);
   const owner = toOwner();
   expect(owner).toHaveLength(1);
-  expect(DateTime.fromMillis(owner[0]!.at, { zone: BUSINESS_ZONE }).toFormat('yyyy-MM-dd HH')).toBe(DateTime.fromMillis(expectedDigestAt, { zone: BUSINESS_ZONE }).toFormat('yyyy-MM-dd HH'));
+  expect(DateTime.fromMillis(owner[0]!.at, { zone: BUSINESS_ZONE }).toFormat('yyyy-MM-dd HH')).toBe(
+    DateTime.fromMillis(expectedDigestAt, { zone: BUSINESS_ZONE }).toFormat('yyyy-MM-dd HH'),
+  );
   expect(owner[0]!.subject).toBe('3 invoices overdue, $375.00');
-  for (const line of [`- Ada: $100.00, due ${dueDate} (Session 1)`, `- Bo: $125.00, due ${dueDate} (Session 2)`, `- Cy: $150.00, due ${dueDate} (Session 3)`]) {
+  for (const line of [
+    `- Ada: $100.00, due ${dueDate} (Session 1)`,
+    `- Bo: $125.00, due ${dueDate} (Session 2)`,
+    `- Cy: $150.00, due ${dueDate} (Session 3)`,
+  ]) {
     expect(owner[0]!.text).toContain(line);
   }
   expect(passes.filter((p) => p.result.digests > 0)).toHaveLength(1);
@@ -227,9 +280,27 @@ it("one business's digest failing does not hold up another's, and the next pass 
     await withTenant(pool, tenantId, async (db) => {
       await insertTenant(db, { id: tenantId, name, timezone: 'UTC' });
       await insertUser(db, { tenantId, email: ownerEmail, passwordHash: null, role: 'owner' });
-      const client = await insertClient(db, tenantId, { name: 'Ada', email: null, phone: null, timezone: null, notes: null, smsConsent: null });
+      const client = await insertClient(db, tenantId, {
+        name: 'Ada',
+        email: null,
+        phone: null,
+        timezone: null,
+        notes: null,
+        smsConsent: null,
+      });
       const id = randomUUID();
-      await insertInvoice(db, { id, tenantId, clientId: client.id, amountCents: 5_000, currency: 'usd', dueDate: '2026-01-05', description: 'Trim', channels: ['email'], scheduleDays: [0], workflowId: `invoice:${tenantId}:${id}` });
+      await insertInvoice(db, {
+        id,
+        tenantId,
+        clientId: client.id,
+        amountCents: 5_000,
+        currency: 'usd',
+        dueDate: '2026-01-05',
+        description: 'Trim',
+        channels: ['email'],
+        scheduleDays: [0],
+        workflowId: `invoice:${tenantId}:${id}`,
+      });
       // Flagged overdue an hour ago by the server's clock, as its reminder workflow would have.
       await markInvoiceOverdue(db, id, new Date((await env.currentTimeMs()) - HOUR));
     });
@@ -242,10 +313,16 @@ it("one business's digest failing does not hold up another's, and the next pass 
     const taskQueue = `digest-${randomUUID()}`;
     const worker = await startWorker(taskQueue, sent, [failing.tenantId, working.tenantId], { failFor });
     // The next 09:00 UTC: both businesses' 08:00 has come, and the invoices were flagged before it.
-    const nine = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'UTC' }).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+    const nine = DateTime.fromMillis(await env.currentTimeMs(), { zone: 'UTC' })
+      .plus({ days: 1 })
+      .set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
     await env.sleep(nine.toMillis() - (await env.currentTimeMs()));
     return worker.runUntil(
-      plain.workflow.execute<typeof overdueDigestPass>('overdueDigestPass', { workflowId: `overdue-digest-pass-${randomUUID()}`, taskQueue, args: [{ emailRetry: DEFAULT_EMAIL_RETRY }] }),
+      plain.workflow.execute<typeof overdueDigestPass>('overdueDigestPass', {
+        workflowId: `overdue-digest-pass-${randomUUID()}`,
+        taskQueue,
+        args: [{ emailRetry: DEFAULT_EMAIL_RETRY }],
+      }),
     );
   };
   expect(await run(failing.tenantId)).toMatchObject({ digests: 1, invoices: 1, failed: 1 });

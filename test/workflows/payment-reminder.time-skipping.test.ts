@@ -7,7 +7,11 @@ import { DateTime } from 'luxon';
 import type { DatabasePool } from 'slonik';
 import { createEmailDeliveryActivities, type OutgoingMailbox } from '../../src/activities/email-delivery';
 import { emailGuardHolds } from '../../src/activities/email-guards';
-import { createPaymentReminderActivities, type PaymentLinks, type ReminderSms } from '../../src/activities/payment-reminders';
+import {
+  createPaymentReminderActivities,
+  type PaymentLinks,
+  type ReminderSms,
+} from '../../src/activities/payment-reminders';
 import { listAuditEntries } from '../../src/db/audit';
 import { findClient, insertClient } from '../../src/db/clients';
 import { listReminders } from '../../src/db/invoice-reminders';
@@ -17,7 +21,16 @@ import { DEFAULT_EMAIL_RETRY } from '../../src/domain/email';
 import { planReminders } from '../../src/domain/reminder-schedule';
 import { UpstreamError } from '../../src/errors';
 import { createLogger } from '../../src/observability/logger';
-import { markPaidUpdate, paidSignal, pauseSignal, pauseUpdate, paymentReminderStatusQuery, rescheduleSignal, resumeSignal, type PaymentReminderInput } from '../../src/workflows/payment-reminder.contract';
+import {
+  markPaidUpdate,
+  paidSignal,
+  pauseSignal,
+  pauseUpdate,
+  paymentReminderStatusQuery,
+  rescheduleSignal,
+  resumeSignal,
+  type PaymentReminderInput,
+} from '../../src/workflows/payment-reminder.contract';
 import { paymentReminder } from '../../src/workflows/payment-reminder';
 import { createAppPool, createTenant } from '../helpers/db';
 import { eventually } from '../helpers/eventually';
@@ -78,7 +91,13 @@ async function startWorker(options: {
     },
     findSent: async () => null,
   };
-  const reminders = createPaymentReminderActivities({ tx: tenantTransactions(pool), logger, publicBaseUrl: 'http://localhost:3000', payments: () => payments, sms: () => sms });
+  const reminders = createPaymentReminderActivities({
+    tx: tenantTransactions(pool),
+    logger,
+    publicBaseUrl: 'http://localhost:3000',
+    payments: () => payments,
+    sms: () => sms,
+  });
   const activities = {
     ...createEmailDeliveryActivities({
       tx: tenantTransactions(pool),
@@ -94,10 +113,21 @@ async function startWorker(options: {
       return result;
     },
   };
-  return createTestWorker({ connection: env.nativeConnection, taskQueue: options.taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
+  return createTestWorker({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue,
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities,
+  });
 }
 
-async function createInvoice(options: { dueDate: string; scheduleDays: number[]; timeZone: string; channels?: ('email' | 'sms')[]; phone?: string }) {
+async function createInvoice(options: {
+  dueDate: string;
+  scheduleDays: number[];
+  timeZone: string;
+  channels?: ('email' | 'sms')[];
+  phone?: string;
+}) {
   const now = new Date(await env.currentTimeMs());
   return withTenant(pool, tenantId, async (db) => {
     const client = await insertClient(db, tenantId, {
@@ -126,7 +156,12 @@ async function createInvoice(options: { dueDate: string; scheduleDays: number[];
       invoiceId: id,
       clientId: client.id,
       channels: options.channels ?? ['email'],
-      plan: planReminders({ dueDate: options.dueDate, scheduleDays: options.scheduleDays, timeZone: options.timeZone, now }),
+      plan: planReminders({
+        dueDate: options.dueDate,
+        scheduleDays: options.scheduleDays,
+        timeZone: options.timeZone,
+        now,
+      }),
       emailRetry: DEFAULT_EMAIL_RETRY,
     };
     return { invoice, client, input };
@@ -153,12 +188,19 @@ it('sends every step at 09:00 client time, across a DST change, then flags the i
   const taskQueue = `reminders-${randomUUID()}`;
   const worker = await startWorker({ taskQueue, sent });
   // New York springs forward on 2027-03-14: 09:00 is 14:00Z before and 13:00Z after.
-  const { input, invoice, client } = await createInvoice({ dueDate: '2027-03-12', scheduleDays: [-3, 0, 3, 7, 14], timeZone: 'America/New_York' });
+  const { input, invoice, client } = await createInvoice({
+    dueDate: '2027-03-12',
+    scheduleDays: [-3, 0, 3, 7, 14],
+    timeZone: 'America/New_York',
+  });
 
-  const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }));
+  const result = await worker.runUntil(
+    env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }),
+  );
   await recordHistory('paymentReminder--full-schedule-overdue', env.client.workflow.getHandle(invoice.workflowId));
   const firstEmail = (await withTenant(pool, tenantId, (db) => listReminders(db, invoice.id)))[0]?.emailId;
-  if (firstEmail) await recordHistory('emailDelivery--sent', env.client.workflow.getHandle(`email:${tenantId}:${firstEmail}`));
+  if (firstEmail)
+    await recordHistory('emailDelivery--sent', env.client.workflow.getHandle(`email:${tenantId}:${firstEmail}`));
 
   const reminderEmails = sent.filter((s) => s.to === client.email);
   expect(reminderEmails.map((s) => new Date(s.at).toISOString().slice(0, 16))).toEqual([
@@ -172,7 +214,13 @@ it('sends every step at 09:00 client time, across a DST change, then flags the i
   expect(reminderEmails[0]!.text).toContain('$125.00');
   expect(reminderEmails[0]!.text).toContain(`https://checkout.example/pay/${invoice.id}`);
   expect(result).toMatchObject({ state: 'done', outcome: 'overdue', nextReminderAt: null });
-  expect(result.sent.map((s) => [s.step, s.status])).toEqual([[-3, 'sent'], [0, 'sent'], [3, 'sent'], [7, 'sent'], [14, 'sent']]);
+  expect(result.sent.map((s) => [s.step, s.status])).toEqual([
+    [-3, 'sent'],
+    [0, 'sent'],
+    [3, 'sent'],
+    [7, 'sent'],
+    [14, 'sent'],
+  ]);
 
   const stored = await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id));
   expect(stored?.overdueAt).not.toBeNull();
@@ -188,7 +236,11 @@ it('stops every later reminder once paid', async () => {
   const { input, invoice } = await createInvoice({ dueDate, scheduleDays: [-3, 0, 3, 7], timeZone: 'UTC' });
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start(paymentReminder, {
+      workflowId: invoice.workflowId,
+      taskQueue,
+      args: [input],
+    });
     await env.sleep(10 * DAY + DAY / 2); // past the -3 and 0 steps
     expect((await handle.query(paymentReminderStatusQuery)).sent).toHaveLength(2);
     await payInvoice(invoice.id);
@@ -217,7 +269,9 @@ it('sends nothing when the payment lands while the reminder is being prepared', 
   const { input, invoice } = await createInvoice({ dueDate, scheduleDays: [0, 3], timeZone: 'UTC' });
   workflowId = invoice.workflowId;
 
-  const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId, taskQueue, args: [input] }));
+  const result = await worker.runUntil(
+    env.client.workflow.execute(paymentReminder, { workflowId, taskQueue, args: [input] }),
+  );
 
   expect(sent).toEqual([]);
   expect(result.outcome).toBe('paid');
@@ -233,7 +287,11 @@ it('pauses, then on resume sends only the latest missed step at once and the res
   const { input, invoice } = await createInvoice({ dueDate, scheduleDays: [0, 1, 2, 10], timeZone: 'UTC' });
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start(paymentReminder, {
+      workflowId: invoice.workflowId,
+      taskQueue,
+      args: [input],
+    });
     await handle.signal(pauseSignal);
     expect((await handle.query(paymentReminderStatusQuery)).state).toBe('paused');
     await env.sleep(8 * DAY); // steps 0, 1 and 2 all pass while paused
@@ -261,8 +319,17 @@ it('follows a reschedule to a later due date', async () => {
   const { input, invoice } = await createInvoice({ dueDate: day(3), scheduleDays: [0, 2], timeZone: 'UTC' });
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
-    const plan = planReminders({ dueDate: day(20), scheduleDays: [0, 2], timeZone: 'UTC', now: new Date(await env.currentTimeMs()) });
+    const handle = await env.client.workflow.start(paymentReminder, {
+      workflowId: invoice.workflowId,
+      taskQueue,
+      args: [input],
+    });
+    const plan = planReminders({
+      dueDate: day(20),
+      scheduleDays: [0, 2],
+      timeZone: 'UTC',
+      now: new Date(await env.currentTimeMs()),
+    });
     await handle.signal(rescheduleSignal, { dueDate: day(20), plan });
     expect((await handle.query(paymentReminderStatusQuery)).nextReminderAt).toBe(`${day(20)}T09:00:00.000Z`);
     await handle.result();
@@ -277,7 +344,13 @@ it('falls back to email when the client has opted out of SMS (Twilio 21610)', as
   const worker = await startWorker({
     taskQueue,
     sent,
-    smsError: () => new UpstreamError('Attempt to send to unsubscribed recipient', { provider: 'twilio', code: 'recipient_opted_out', retryable: false, httpStatus: 400 }),
+    smsError: () =>
+      new UpstreamError('Attempt to send to unsubscribed recipient', {
+        provider: 'twilio',
+        code: 'recipient_opted_out',
+        retryable: false,
+        httpStatus: 400,
+      }),
   });
   const start = await env.currentTimeMs();
   const { input, invoice, client } = await createInvoice({
@@ -287,8 +360,13 @@ it('falls back to email when the client has opted out of SMS (Twilio 21610)', as
     channels: ['sms'],
     phone: '+15555550123',
   });
-  const result = await worker.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }));
-  expect(result.sent.map((s) => [s.channel, s.status])).toEqual([['sms', 'opted_out'], ['email', 'sent']]);
+  const result = await worker.runUntil(
+    env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] }),
+  );
+  expect(result.sent.map((s) => [s.channel, s.status])).toEqual([
+    ['sms', 'opted_out'],
+    ['email', 'sent'],
+  ]);
   expect(sent.map((s) => s.channel)).toEqual(['email']);
   const stored = await withTenant(pool, tenantId, (db) => findClient(db, client.id));
   expect(stored?.smsConsent).toBe(false);
@@ -300,10 +378,18 @@ it('stops on cancel and records who cancelled', async () => {
   const taskQueue = `reminders-${randomUUID()}`;
   const worker = await startWorker({ taskQueue, sent });
   const start = await env.currentTimeMs();
-  const { input, invoice } = await createInvoice({ dueDate: new Date(start + 4 * DAY).toISOString().slice(0, 10), scheduleDays: [0, 3], timeZone: 'UTC' });
+  const { input, invoice } = await createInvoice({
+    dueDate: new Date(start + 4 * DAY).toISOString().slice(0, 10),
+    scheduleDays: [0, 3],
+    timeZone: 'UTC',
+  });
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start(paymentReminder, {
+      workflowId: invoice.workflowId,
+      taskQueue,
+      args: [input],
+    });
     await env.sleep(DAY);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
@@ -311,7 +397,9 @@ it('stops on cancel and records who cancelled', async () => {
     await env.sleep(10 * DAY);
   });
   expect(sent).toEqual([]);
-  const audit = await withTenant(pool, tenantId, (db) => listAuditEntries(db, { target: `invoice:${invoice.id}`, action: 'invoice.reminders_cancelled', limit: 5 }));
+  const audit = await withTenant(pool, tenantId, (db) =>
+    listAuditEntries(db, { target: `invoice:${invoice.id}`, action: 'invoice.reminders_cancelled', limit: 5 }),
+  );
   expect(audit).toHaveLength(1);
   expect(audit[0]!.detail.identity).toEqual(expect.any(String));
 });
@@ -321,21 +409,36 @@ it('as Updates: pause is refused once every reminder went out, a late payment by
   const taskQueue = `reminders-${randomUUID()}`;
   const worker = await startWorker({ taskQueue, sent });
   const start = await env.currentTimeMs();
-  const { input, invoice } = await createInvoice({ dueDate: new Date(start + 2 * DAY).toISOString().slice(0, 10), scheduleDays: [0], timeZone: 'UTC' });
+  const { input, invoice } = await createInvoice({
+    dueDate: new Date(start + 2 * DAY).toISOString().slice(0, 10),
+    scheduleDays: [0],
+    timeZone: 'UTC',
+  });
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start(paymentReminder, {
+      workflowId: invoice.workflowId,
+      taskQueue,
+      args: [input],
+    });
     await env.sleep(5 * DAY); // the only step goes out; the workflow now waits for a late payment
     expect(sent).toHaveLength(1);
     // The validator's reason reaches the caller as the update's failure cause.
-    await expect(handle.executeUpdate(pauseUpdate)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/already finished/) } });
-    await expect(handle.executeUpdate(markPaidUpdate, { args: [{ method: 'barter' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/method must be one of/) } });
+    await expect(handle.executeUpdate(pauseUpdate)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/already finished/) },
+    });
+    await expect(handle.executeUpdate(markPaidUpdate, { args: [{ method: 'barter' }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/method must be one of/) },
+    });
     const status = await handle.executeUpdate(markPaidUpdate, { args: [{ method: 'cash' }] });
     expect(status).toMatchObject({ state: 'done', outcome: 'paid' });
     expect(await handle.result()).toMatchObject({ outcome: 'paid' });
   });
   // Paid through Temporal (no recorded flag): the workflow wrote the invoice row itself.
-  expect(await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id))).toMatchObject({ status: 'paid', paidMethod: 'cash' });
+  expect(await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id))).toMatchObject({
+    status: 'paid',
+    paidMethod: 'cash',
+  });
 });
 
 it('does not flag an invoice overdue on its due date, only once that day has ended in the client zone', async () => {
@@ -349,20 +452,26 @@ it('does not flag an invoice overdue on its due date, only once that day has end
   const endOfDueDate = DateTime.fromISO(dueDate, { zone: 'Europe/Paris' }).plus({ days: 1 }).startOf('day').toMillis();
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start(paymentReminder, {
+      workflowId: invoice.workflowId,
+      taskQueue,
+      args: [input],
+    });
     // 23:30 Paris time on the due date: the reminder went out at 09:00, the invoice is not overdue yet.
     await env.sleep(endOfDueDate - 30 * 60 * 1000 - (await env.currentTimeMs()));
     expect(sent.filter((s) => s.to === client.email)).toHaveLength(1);
     expect((await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id)))?.overdueAt).toBeNull();
     // Past midnight it is, and the workflow ends overdue once its wait for a late payment is over.
     await env.sleep(2 * 60 * 60 * 1000);
-    await eventually(async () => ((await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id)))?.overdueAt ? true : undefined));
+    await eventually(async () =>
+      (await withTenant(pool, tenantId, (db) => findInvoice(db, invoice.id)))?.overdueAt ? true : undefined,
+    );
     expect((await handle.result()).outcome).toBe('overdue');
     await recordHistory('paymentReminder--overdue-after-due-date', handle);
   });
 });
 
-it('starts its email child on the delivery queue named in its input, which only that queue\'s worker runs', async () => {
+it("starts its email child on the delivery queue named in its input, which only that queue's worker runs", async () => {
   const sent: Sent[] = [];
   const taskQueue = `reminders-${randomUUID()}`;
   const deliveryTaskQueue = `${taskQueue}-delivery`;
@@ -373,7 +482,13 @@ it('starts its email child on the delivery queue named in its input, which only 
   const { input, invoice, client } = await createInvoice({ dueDate, scheduleDays: [0], timeZone: 'UTC' });
 
   const result = await reminders.runUntil(
-    delivery.runUntil(env.client.workflow.execute(paymentReminder, { workflowId: invoice.workflowId, taskQueue, args: [{ ...input, deliveryTaskQueue }] })),
+    delivery.runUntil(
+      env.client.workflow.execute(paymentReminder, {
+        workflowId: invoice.workflowId,
+        taskQueue,
+        args: [{ ...input, deliveryTaskQueue }],
+      }),
+    ),
   );
   await recordHistory('paymentReminder--email-on-delivery-queue', env.client.workflow.getHandle(invoice.workflowId));
   expect(result.sent).toEqual([expect.objectContaining({ step: 0, channel: 'email', status: 'sent' })]);

@@ -27,7 +27,11 @@ it('sleeps 30 days of workflow time and then runs its activity', async () => {
   });
   const startedWall = Date.now();
   const result = await worker.runUntil(
-    env.client.workflow.execute(probe, { workflowId: 'probe-30-days', taskQueue: 'time-skipping', args: [{ sleepMs: THIRTY_DAYS }] }),
+    env.client.workflow.execute(probe, {
+      workflowId: 'probe-30-days',
+      taskQueue: 'time-skipping',
+      args: [{ sleepMs: THIRTY_DAYS }],
+    }),
   );
   const workflowElapsed = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
   expect(workflowElapsed).toBeGreaterThanOrEqual(THIRTY_DAYS);

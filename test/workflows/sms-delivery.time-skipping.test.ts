@@ -35,30 +35,56 @@ afterAll(async () => {
 async function queuedText(clientId: string | null = null, to = '+14155550100') {
   const id = randomUUID();
   const workflowId = `sms:${tenantId}:${id}`;
-  await withTenant(pool, tenantId, (db) => insertOutboundSms(db, { id, tenantId, clientId, to, body: `text ${id}`, workflowId }));
+  await withTenant(pool, tenantId, (db) =>
+    insertOutboundSms(db, { id, tenantId, clientId, to, body: `text ${id}`, workflowId }),
+  );
   return { id, workflowId };
 }
 
 async function consentingClient() {
   const phone = `+1415555${String(1000 + Math.floor(Math.random() * 8999))}`;
   const client = await withTenant(pool, tenantId, (db) =>
-    insertClient(db, tenantId, { name: 'Sam', email: null, phone, timezone: null, notes: null, smsConsent: { granted: true, source: 'test' } }),
+    insertClient(db, tenantId, {
+      name: 'Sam',
+      email: null,
+      phone,
+      timezone: null,
+      notes: null,
+      smsConsent: { granted: true, source: 'test' },
+    }),
   );
   return client;
 }
 
-const withdraw = (clientId: string) => withTenant(pool, tenantId, (db) => updateClient(db, clientId, { smsConsent: { granted: false, source: 'sms:STOP' } }));
+const withdraw = (clientId: string) =>
+  withTenant(pool, tenantId, (db) =>
+    updateClient(db, clientId, { smsConsent: { granted: false, source: 'sms:STOP' } }),
+  );
 
-async function run(taskQueue: string, sms: Pick<Sms, 'send' | 'findSent'>, fixture: string | null, text?: { id: string; workflowId: string }) {
+async function run(
+  taskQueue: string,
+  sms: Pick<Sms, 'send' | 'findSent'>,
+  fixture: string | null,
+  text?: { id: string; workflowId: string },
+) {
   const worker = await createTestWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
-    activities: createSmsDeliveryActivities({ tx: tenantTransactions(pool), logger: createLogger({ name: 'test', level: 'silent', pretty: false }), sms: () => sms, publicBaseUrl: 'https://api.example.com' }),
+    activities: createSmsDeliveryActivities({
+      tx: tenantTransactions(pool),
+      logger: createLogger({ name: 'test', level: 'silent', pretty: false }),
+      sms: () => sms,
+      publicBaseUrl: 'https://api.example.com',
+    }),
   });
   const queued = text ?? (await queuedText());
   const result = await worker.runUntil(
-    env.client.workflow.execute(smsDelivery, { workflowId: queued.workflowId, taskQueue, args: [{ tenantId, smsId: queued.id, retry: DEFAULT_EMAIL_RETRY }] }),
+    env.client.workflow.execute(smsDelivery, {
+      workflowId: queued.workflowId,
+      taskQueue,
+      args: [{ tenantId, smsId: queued.id, retry: DEFAULT_EMAIL_RETRY }],
+    }),
   );
   if (fixture) await recordHistory(fixture, env.client.workflow.getHandle(queued.workflowId));
   const row = await withTenant(pool, tenantId, (db) => findSms(db, queued.id));
@@ -70,14 +96,23 @@ it('retries a Twilio that keeps failing for the whole budget, then marks the tex
   const down: Pick<Sms, 'send' | 'findSent'> = {
     send: async () => {
       sends += 1;
-      throw new UpstreamError('Twilio answered 429', { provider: 'twilio', code: 'rate_limited', retryable: true, httpStatus: 429 });
+      throw new UpstreamError('Twilio answered 429', {
+        provider: 'twilio',
+        code: 'rate_limited',
+        retryable: true,
+        httpStatus: 429,
+      });
     },
     findSent: async () => null,
   };
   const startedAt = await env.currentTimeMs();
   const { result, row } = await run('sms-budget', down, 'smsDelivery--budget-spent');
   expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/retry budget/) });
-  expect(row).toMatchObject({ status: 'failed', attempts: sends, lastError: expect.stringMatching(/retry budget.*Twilio answered 429/) });
+  expect(row).toMatchObject({
+    status: 'failed',
+    attempts: sends,
+    lastError: expect.stringMatching(/retry budget.*Twilio answered 429/),
+  });
   // Backoff from 30 s doubling to 1 h between tries: far fewer tries than minutes in 24 h.
   expect(sends).toBeGreaterThan(20);
   expect(sends).toBeLessThan(40);
@@ -91,7 +126,13 @@ it('a lost answer is retried, and the retry finds the text in Twilio instead of 
       const sms = { sid: `SM${created.length + 1}`, status: 'queued', to, from: '+15005550006' };
       created.push(sms);
       // Twilio took it; the answer never came back.
-      throw new UpstreamError('Twilio answered 502', { provider: 'twilio', code: 'maybe_sent', retryable: false, ambiguous: true, httpStatus: 502 });
+      throw new UpstreamError('Twilio answered 502', {
+        provider: 'twilio',
+        code: 'maybe_sent',
+        retryable: false,
+        ambiguous: true,
+        httpStatus: 502,
+      });
     },
     findSent: async () => created[0] ?? null,
   };
@@ -106,7 +147,12 @@ it('a permanent error fails the text after one attempt', async () => {
   const landline: Pick<Sms, 'send' | 'findSent'> = {
     send: async () => {
       sends += 1;
-      throw new UpstreamError('21614 not a mobile number', { provider: 'twilio', code: 'not_mobile_number', retryable: false, httpStatus: 400 });
+      throw new UpstreamError('21614 not a mobile number', {
+        provider: 'twilio',
+        code: 'not_mobile_number',
+        retryable: false,
+        httpStatus: 400,
+      });
     },
     findSent: async () => null,
   };
@@ -123,14 +169,28 @@ it('consent withdrawn while the text waits for a retry: not sent, the text cance
     send: async () => {
       sends += 1;
       await withdraw(client.id); // the client texts STOP between the two tries
-      throw new UpstreamError('Twilio answered 429', { provider: 'twilio', code: 'rate_limited', retryable: true, httpStatus: 429 });
+      throw new UpstreamError('Twilio answered 429', {
+        provider: 'twilio',
+        code: 'rate_limited',
+        retryable: true,
+        httpStatus: 429,
+      });
     },
     findSent: async () => null,
   };
-  const { result, row } = await run('sms-consent-withdrawn', flaky, null, await queuedText(client.id, client.phone as string));
+  const { result, row } = await run(
+    'sms-consent-withdrawn',
+    flaky,
+    null,
+    await queuedText(client.id, client.phone as string),
+  );
   expect(sends).toBe(1);
   expect(result).toMatchObject({ status: 'cancelled' });
-  expect(row).toMatchObject({ status: 'cancelled', attempts: 2, lastError: expect.stringContaining('no longer consents') });
+  expect(row).toMatchObject({
+    status: 'cancelled',
+    attempts: 2,
+    lastError: expect.stringContaining('no longer consents'),
+  });
 });
 
 it('consent withdrawn after a lost answer: the text that did go out is recorded sent, not cancelled', async () => {
@@ -140,11 +200,22 @@ it('consent withdrawn after a lost answer: the text that did go out is recorded 
     send: async ({ to }) => {
       created.push({ sid: 'SMlost', status: 'queued', to, from: '+15005550006' });
       await withdraw(client.id);
-      throw new UpstreamError('Twilio answered 502', { provider: 'twilio', code: 'maybe_sent', retryable: false, ambiguous: true, httpStatus: 502 });
+      throw new UpstreamError('Twilio answered 502', {
+        provider: 'twilio',
+        code: 'maybe_sent',
+        retryable: false,
+        ambiguous: true,
+        httpStatus: 502,
+      });
     },
     findSent: async () => created[0] ?? null,
   };
-  const { result, row } = await run('sms-consent-after-lost', lost, null, await queuedText(client.id, client.phone as string));
+  const { result, row } = await run(
+    'sms-consent-after-lost',
+    lost,
+    null,
+    await queuedText(client.id, client.phone as string),
+  );
   expect(created).toHaveLength(1);
   expect(result).toMatchObject({ status: 'sent', twilioSid: 'SMlost', recovered: true });
   expect(row).toMatchObject({ status: 'sent', twilioSid: 'SMlost', from: '+15005550006' });

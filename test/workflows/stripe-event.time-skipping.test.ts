@@ -40,7 +40,11 @@ afterAll(async () => {
 async function openInvoice(reminderWorkflowId: string): Promise<string> {
   const id = randomUUID();
   await withTenant(pool, tenantId, async (db) => {
-    const clientId = await db.oneFirst(sql.type(z.object({ id: z.guid() }))`INSERT INTO clients (tenant_id, name) VALUES (${tenantId}, 'Ola Client') RETURNING id`);
+    const clientId = await db.oneFirst(
+      sql.type(
+        z.object({ id: z.guid() }),
+      )`INSERT INTO clients (tenant_id, name) VALUES (${tenantId}, 'Ola Client') RETURNING id`,
+    );
     await db.query(sql.typeAlias('void')`
       INSERT INTO invoices (id, tenant_id, client_id, amount_cents, currency, due_date, description, channels, schedule_days, workflow_id)
       VALUES (${id}, ${tenantId}, ${clientId}, 12000, 'usd', '2030-03-01', 'Check-up', ${sql.array(['email'], 'text')}, ${sql.array([0], 'int4')}, ${reminderWorkflowId})`);
@@ -53,7 +57,10 @@ async function run(taskQueue: string, event: StripeEventFacts, fixture: string, 
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../src/workflows'),
-    activities: { ...createStripeEventActivities({ tx: tenantTransactions(pool) }), ...createProbeActivities({ pool }) },
+    activities: {
+      ...createStripeEventActivities({ tx: tenantTransactions(pool) }),
+      ...createProbeActivities({ pool }),
+    },
   });
   const workflowId = stripeEventWorkflowId(tenantId, event.eventId);
   // A plain client, which never asks the server to skip time: the stand-in reminders' timer must
@@ -61,7 +68,11 @@ async function run(taskQueue: string, event: StripeEventFacts, fixture: string, 
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   return worker.runUntil(async () => {
     await during?.();
-    const result = await client.workflow.execute(stripeEvent, { workflowId, taskQueue, args: [{ tenantId, event, emailRetry: DEFAULT_EMAIL_RETRY }] });
+    const result = await client.workflow.execute(stripeEvent, {
+      workflowId,
+      taskQueue,
+      args: [{ tenantId, event, emailRetry: DEFAULT_EMAIL_RETRY }],
+    });
     await recordHistory(fixture, env.client.workflow.getHandle(workflowId));
     return result;
   });
@@ -75,20 +86,45 @@ it('marks the invoice paid, then signals its running reminders', async () => {
   const reminders = `invoice:${tenantId}:${randomUUID()}`;
   const invoiceId = await openInvoice(reminders);
   const id = eventId();
-  const event: StripeEventFacts = { eventId: id, type: 'payment_intent.succeeded', tenantId, invoiceId, paymentIntentId: 'pi_ts1', effect: { kind: 'paid', paymentIntentId: 'pi_ts1' } };
+  const event: StripeEventFacts = {
+    eventId: id,
+    type: 'payment_intent.succeeded',
+    tenantId,
+    invoiceId,
+    paymentIntentId: 'pi_ts1',
+    effect: { kind: 'paid', paymentIntentId: 'pi_ts1' },
+  };
   const result = await run('stripe-event-paid', event, 'stripeEvent--paid-signalled', async () => {
-    await env.client.workflow.start(probe, { workflowId: reminders, taskQueue: 'stripe-event-paid', args: [{ sleepMs: 3_600_000 }] });
+    await env.client.workflow.start(probe, {
+      workflowId: reminders,
+      taskQueue: 'stripe-event-paid',
+      args: [{ sleepMs: 3_600_000 }],
+    });
   });
   expect(result).toEqual({ outcome: 'paid', invoiceId, signalled: 'paid', alertEmailId: null });
   const history = await env.client.workflow.getHandle(reminders).fetchHistory();
-  expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid')).toHaveLength(1);
+  expect(
+    (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paid'),
+  ).toHaveLength(1);
   await env.client.workflow.getHandle(reminders).terminate('test over');
 });
 
 it('records a dispute on an invoice whose reminders have ended, and has nothing to pause', async () => {
   const invoiceId = await openInvoice(`invoice:${tenantId}:${randomUUID()}`);
   const id = eventId();
-  const event: StripeEventFacts = { eventId: id, type: 'charge.dispute.created', tenantId, invoiceId, paymentIntentId: null, effect: { kind: 'dispute', paymentIntentId: null } };
+  const event: StripeEventFacts = {
+    eventId: id,
+    type: 'charge.dispute.created',
+    tenantId,
+    invoiceId,
+    paymentIntentId: null,
+    effect: { kind: 'dispute', paymentIntentId: null },
+  };
   // The business has no owner address in this test: no alert is queued.
-  expect(await run('stripe-event-dispute', event, 'stripeEvent--dispute-reminders-ended')).toEqual({ outcome: 'dispute_recorded', invoiceId, signalled: null, alertEmailId: null });
+  expect(await run('stripe-event-dispute', event, 'stripeEvent--dispute-reminders-ended')).toEqual({
+    outcome: 'dispute_recorded',
+    invoiceId,
+    signalled: null,
+    alertEmailId: null,
+  });
 });

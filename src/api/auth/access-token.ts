@@ -89,6 +89,8 @@ async function verifyWithJose(auth: AuthConfig, token: string): Promise<Principa
     return principal;
   } catch (err) {
     const expired = err instanceof joseErrors.JWTExpired;
-    throw new UnauthorizedError(expired ? 'The access token has expired' : 'The access token is not valid', { cause: err });
+    throw new UnauthorizedError(expired ? 'The access token has expired' : 'The access token is not valid', {
+      cause: err,
+    });
   }
 }

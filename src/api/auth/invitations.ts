@@ -59,7 +59,12 @@ export async function inviteToTenant(
 
 /** The invitee becomes a user with the invited role; the invitation is spent. */
 export async function joinByInvitation(db: Db, invitation: Invitation, passwordHash: string | null): Promise<User> {
-  const user = await insertUser(db, { tenantId: invitation.tenantId, email: invitation.email, passwordHash, role: invitation.role });
+  const user = await insertUser(db, {
+    tenantId: invitation.tenantId,
+    email: invitation.email,
+    passwordHash,
+    role: invitation.role,
+  });
   await markInvitationAccepted(db, invitation.id, user.id);
   return user;
 }

@@ -33,7 +33,8 @@ export class LoginThrottle {
       (await spent(this.limits.loginAccountIp, this.accountIpKey)) ??
       (await spent(this.limits.loginIp, this.ip)) ??
       (await spent(this.limits.loginAccount, this.accountKey));
-    if (blocked) throw new RateLimitedError('Too many failed sign-in attempts; try again later', retryAfterSeconds(blocked));
+    if (blocked)
+      throw new RateLimitedError('Too many failed sign-in attempts; try again later', retryAfterSeconds(blocked));
   }
 
   /** Counts a failure; true exactly when it is the one that brings the account to its ceiling. */

@@ -48,7 +48,12 @@ export type RefreshOutcome = { kind: 'rotated'; tokens: TokenPair } | { kind: 'r
  * means two parties hold the family (one of them a thief): every token of it is revoked, which
  * the caller must commit before answering 401.
  */
-export async function rotateSession(tx: TenantTx, config: Config, refreshToken: string, requestId: string): Promise<RefreshOutcome> {
+export async function rotateSession(
+  tx: TenantTx,
+  config: Config,
+  refreshToken: string,
+  requestId: string,
+): Promise<RefreshOutcome> {
   const record = await findRefreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
   if (!record || record.revokedAt) return { kind: 'invalid' };
   if (record.spentAt) {

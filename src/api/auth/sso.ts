@@ -68,7 +68,9 @@ export class SsoClients {
         })
         .catch((err: unknown) => {
           this.discovered.delete(provider);
-          throw new SsoIssuerUnavailable(`OIDC discovery at ${issuer.issuerUrl} failed: ${err instanceof Error ? err.message : String(err)}`);
+          throw new SsoIssuerUnavailable(
+            `OIDC discovery at ${issuer.issuerUrl} failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
         });
       this.discovered.set(provider, found);
     }
@@ -76,7 +78,11 @@ export class SsoClients {
   }
 
   /** The issuer's authorization URL for a new sign-in. */
-  async authorizationUrl(provider: SsoProvider, issuer: SsoIssuerConfig, loginHint: string | undefined): Promise<string> {
+  async authorizationUrl(
+    provider: SsoProvider,
+    issuer: SsoIssuerConfig,
+    loginHint: string | undefined,
+  ): Promise<string> {
     const configuration = await this.configuration(provider, issuer);
     const verifier = oidc.randomPKCECodeVerifier();
     const nonce = oidc.randomNonce();

@@ -6,4 +6,8 @@ export const scheduleDaysField = z
   .min(1)
   .max(10)
   .refine((days) => new Set(days).size === days.length, 'must not repeat a day')
-  .openapi({ description: 'Offsets in days from the due date, each once; each reminder goes at 09:00 client time', uniqueItems: true, example: [-3, 0, 3, 7, 14] });
+  .openapi({
+    description: 'Offsets in days from the due date, each once; each reminder goes at 09:00 client time',
+    uniqueItems: true,
+    example: [-3, 0, 3, 7, 14],
+  });

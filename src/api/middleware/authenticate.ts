@@ -14,7 +14,11 @@ export function authenticate(auth: Config['auth']) {
     const token = BEARER.exec(header)?.[1];
     if (!token) {
       ctx.set('WWW-Authenticate', 'Bearer');
-      throw new UnauthorizedError(header ? 'The Authorization header must be "Bearer <access token>"' : 'Send an access token: Authorization: Bearer <token>');
+      throw new UnauthorizedError(
+        header
+          ? 'The Authorization header must be "Bearer <access token>"'
+          : 'Send an access token: Authorization: Bearer <token>',
+      );
     }
     try {
       ctx.state.auth = await verifyAccessToken(auth, token);

@@ -26,19 +26,37 @@ export function errorHandler() {
       await next();
     } catch (err) {
       if (err instanceof ValidationError) {
-        sendProblem(ctx, { type: err.type, title: err.title, status: err.status, detail: err.message, errors: err.errors });
+        sendProblem(ctx, {
+          type: err.type,
+          title: err.title,
+          status: err.status,
+          detail: err.message,
+          errors: err.errors,
+        });
         return;
       }
       if (err instanceof ZodError) {
         const errors = zodIssuesToProblems(err.issues);
-        sendProblem(ctx, { type: 'validation', title: 'Validation failed', status: 422, detail: 'The request does not match the schema', errors });
+        sendProblem(ctx, {
+          type: 'validation',
+          title: 'Validation failed',
+          status: 422,
+          detail: 'The request does not match the schema',
+          errors,
+        });
         return;
       }
       if (err instanceof AppError && (err.status < 500 || err.status === 503)) {
         if (err instanceof RateLimitedError) ctx.set('Retry-After', String(err.retryAfterSeconds));
         // Some 4xx name the field at fault too (e.g. a 409 on an email already registered).
         const errors = 'errors' in err && Array.isArray(err.errors) ? (err.errors as FieldProblem[]) : undefined;
-        sendProblem(ctx, { type: err.type, title: err.title, status: err.status, detail: err.message, ...(errors ? { errors } : {}) });
+        sendProblem(ctx, {
+          type: err.type,
+          title: err.title,
+          status: err.status,
+          detail: err.message,
+          ...(errors ? { errors } : {}),
+        });
         return;
       }
       const httpErr = err as HttpLikeError;
@@ -61,17 +79,32 @@ export function errorHandler() {
       // connection Postgres dropped mid-request: the database is down, not the request wrong.
       if (isDatabaseUnavailable(err)) {
         ctx.state.log.warn({ err: { message: (err as Error).message } }, 'database unavailable');
-        sendProblem(ctx, { type: 'service-unavailable', title: 'Service unavailable', status: 503, detail: 'The database is unavailable' });
+        sendProblem(ctx, {
+          type: 'service-unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'The database is unavailable',
+        });
         return;
       }
       if (isTemporalUnreachable(err)) {
         ctx.state.log.warn({ err: { message: (err as Error).message } }, 'Temporal unreachable');
         ctx.set('Retry-After', String(TEMPORAL_RETRY_AFTER_S));
-        sendProblem(ctx, { type: 'service-unavailable', title: 'Service unavailable', status: 503, detail: 'Temporal is not reachable; try again shortly' });
+        sendProblem(ctx, {
+          type: 'service-unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'Temporal is not reachable; try again shortly',
+        });
         return;
       }
       ctx.state.log.error({ err }, 'unhandled error');
-      sendProblem(ctx, { type: 'internal', title: 'Internal server error', status: 500, detail: 'Something went wrong; quote the request id when reporting it' });
+      sendProblem(ctx, {
+        type: 'internal',
+        title: 'Internal server error',
+        status: 500,
+        detail: 'Something went wrong; quote the request id when reporting it',
+      });
     }
   };
 }

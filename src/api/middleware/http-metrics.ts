@@ -16,10 +16,15 @@ export function httpMetrics() {
     } finally {
       // The error handler runs inside this middleware, so ctx.status is the final status here.
       const matched = (ctx as AppContext & { _matchedRoute?: string | RegExp })._matchedRoute;
-      stop({ method: ctx.method, route: typeof matched === 'string' ? matched : 'unmatched', status: String(ctx.status) });
+      stop({
+        method: ctx.method,
+        route: typeof matched === 'string' ? matched : 'unmatched',
+        status: String(ctx.status),
+      });
       const provider = ctx.method === 'POST' ? WEBHOOKS[ctx.path] : undefined;
       if (provider) {
-        const outcome = ctx.state.webhookOutcome ?? (ctx.status < 300 ? 'accepted' : ctx.status < 500 ? 'rejected' : 'error');
+        const outcome =
+          ctx.state.webhookOutcome ?? (ctx.status < 300 ? 'accepted' : ctx.status < 500 ? 'rejected' : 'error');
         metrics().webhookOutcomes.inc({ provider, outcome });
       }
     }

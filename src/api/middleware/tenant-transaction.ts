@@ -21,7 +21,8 @@ export function tenantTransaction(pool: DatabasePool) {
         }
       });
     } catch (err) {
-      if (err instanceof ConnectionError) throw new ServiceUnavailableError('The database is unavailable', { cause: err });
+      if (err instanceof ConnectionError)
+        throw new ServiceUnavailableError('The database is unavailable', { cause: err });
       throw err;
     }
   };

@@ -14,7 +14,11 @@ export interface RequestSchemas {
 }
 
 /** Unknown keys are reported one by one, under their own names, rather than as one issue. */
-function problemsOf(issues: readonly z.core.$ZodIssue[], part: 'params' | 'query' | 'body', raw: unknown): FieldProblem[] {
+function problemsOf(
+  issues: readonly z.core.$ZodIssue[],
+  part: 'params' | 'query' | 'body',
+  raw: unknown,
+): FieldProblem[] {
   return issues.flatMap((issue) => {
     const base = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {

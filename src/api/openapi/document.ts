@@ -13,14 +13,16 @@ import { z } from './zod';
 
 type Method = RouteConfig['method'];
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
 
 const idempotencyKeyHeader = z.object({
-  'Idempotency-Key': z
-    .string()
-    .max(255)
-    .optional()
-    .openapi({ description: 'Repeat a create safely: the same key and body replay the first response; the same key with another body is 409.' }),
+  'Idempotency-Key': z.string().max(255).optional().openapi({
+    description:
+      'Repeat a create safely: the same key and body replay the first response; the same key with another body is 409.',
+  }),
 });
 
 const SECURITY: Record<RouteSecurity, RouteConfig['security']> = {
@@ -67,7 +69,11 @@ function documentedRoute(route: RouteInfo, doc: RouteDoc): RouteConfig {
   if (doc.body) request.body = { required: !doc.bodyOptional, content: { 'application/json': { schema: doc.body } } };
   if (doc.rawBody) {
     const { contentType, description, example } = doc.rawBody;
-    request.body = { required: true, description, content: { [contentType]: { schema: { type: 'object', description, example } } } };
+    request.body = {
+      required: true,
+      description,
+      content: { [contentType]: { schema: { type: 'object', description, example } } },
+    };
   }
   if (doc.idempotent) request.headers = idempotencyKeyHeader;
 

@@ -37,7 +37,11 @@ export class BatchedRateLimiter {
   ) {
     this.points = store.points;
     this.margin = exactMargin(store.points);
-    this.view = new RateLimiterMemory({ keyPrefix: `${store.keyPrefix}-view`, points: store.points, duration: store.duration });
+    this.view = new RateLimiterMemory({
+      keyPrefix: `${store.keyPrefix}-view`,
+      points: store.points,
+      duration: store.duration,
+    });
   }
 
   /** Takes one point for `key`; rejects with a RateLimiterRes once the limit is spent, like `consume`. */
@@ -65,7 +69,10 @@ export class BatchedRateLimiter {
         } catch (err) {
           // The store's own insurance limiter answers while Postgres is down, so this is a bug
           // or a closed pool: the points are lost to the shared count, never to this instance.
-          this.logger.warn({ err: { message: (err as Error).message }, key: this.store.keyPrefix }, 'rate limit report failed');
+          this.logger.warn(
+            { err: { message: (err as Error).message }, key: this.store.keyPrefix },
+            'rate limit report failed',
+          );
         } finally {
           add(this.sending, key, -points);
         }

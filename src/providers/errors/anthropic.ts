@@ -17,7 +17,10 @@ const PERMANENT_BY_STATUS: Record<number, string> = {
 
 export function classifyAnthropicError(ctx: CallContext, err: unknown): UpstreamError {
   if (err instanceof Anthropic.APIConnectionError) {
-    return fromNetworkFailure('anthropic', ctx, err) ?? upstream('anthropic', ctx, { code: 'connection_error', retryable: true }, err.message, err);
+    return (
+      fromNetworkFailure('anthropic', ctx, err) ??
+      upstream('anthropic', ctx, { code: 'connection_error', retryable: true }, err.message, err)
+    );
   }
   if (!(err instanceof Anthropic.APIError) || err.status === undefined) {
     return fromNetworkFailure('anthropic', ctx, err) ?? unknownFailure('anthropic', ctx, err);
@@ -28,9 +31,23 @@ export function classifyAnthropicError(ctx: CallContext, err: unknown): Upstream
     const wait = retryAfterMs(err.headers);
     return wait === undefined
       ? upstream('anthropic', ctx, { code: 'quota_exhausted', retryable: false, httpStatus }, message, err)
-      : upstream('anthropic', ctx, { code: 'rate_limited', retryable: true, retryAfterMs: wait, httpStatus }, message, err);
+      : upstream(
+          'anthropic',
+          ctx,
+          { code: 'rate_limited', retryable: true, retryAfterMs: wait, httpStatus },
+          message,
+          err,
+        );
   }
-  if (httpStatus === 529) return upstream('anthropic', ctx, { code: 'overloaded', retryable: true, httpStatus }, message, err);
-  if (httpStatus >= 500) return upstream('anthropic', ctx, { code: 'server_error', retryable: true, httpStatus }, message, err);
-  return upstream('anthropic', ctx, { code: PERMANENT_BY_STATUS[httpStatus] ?? `http_${httpStatus}`, retryable: false, httpStatus }, message, err);
+  if (httpStatus === 529)
+    return upstream('anthropic', ctx, { code: 'overloaded', retryable: true, httpStatus }, message, err);
+  if (httpStatus >= 500)
+    return upstream('anthropic', ctx, { code: 'server_error', retryable: true, httpStatus }, message, err);
+  return upstream(
+    'anthropic',
+    ctx,
+    { code: PERMANENT_BY_STATUS[httpStatus] ?? `http_${httpStatus}`, retryable: false, httpStatus },
+    message,
+    err,
+  );
 }

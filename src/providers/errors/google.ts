@@ -4,9 +4,21 @@
 // missing scopes need a person (reauth), not another attempt.
 import type { UpstreamError } from '../../errors';
 import { retryAfterMs } from './network';
-import { type CallContext, describe, fromNetworkFailure, type ProviderName, unknownFailure, upstream } from './upstream';
+import {
+  type CallContext,
+  describe,
+  fromNetworkFailure,
+  type ProviderName,
+  unknownFailure,
+  upstream,
+} from './upstream';
 
-const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'backendError', 'concurrentLimitExceeded']);
+const RATE_LIMIT_REASONS = new Set([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'backendError',
+  'concurrentLimitExceeded',
+]);
 const REAUTH_REASONS = new Set(['insufficientPermissions', 'authError']);
 
 interface GoogleErrorBody {
@@ -29,7 +41,11 @@ export interface GoogleCallContext extends CallContext {
   syncToken?: boolean;
 }
 
-export function classifyGoogleError(provider: Extract<ProviderName, 'gmail' | 'calendar' | 'google-oauth'>, ctx: GoogleCallContext, err: unknown): UpstreamError {
+export function classifyGoogleError(
+  provider: Extract<ProviderName, 'gmail' | 'calendar' | 'google-oauth'>,
+  ctx: GoogleCallContext,
+  err: unknown,
+): UpstreamError {
   const response = isGaxios(err) ? err.response : undefined;
   if (!response) return fromNetworkFailure(provider, ctx, err) ?? unknownFailure(provider, ctx, err);
 
@@ -38,9 +54,10 @@ export function classifyGoogleError(provider: Extract<ProviderName, 'gmail' | 'c
   // The token endpoint answers in OAuth's format ({error: "invalid_grant"}), the APIs in Google's.
   const oauthError = typeof body.error === 'string' ? body.error : undefined;
   const apiError = typeof body.error === 'object' ? body.error : undefined;
-  const reasons = [...(apiError?.errors ?? []).map((e) => e.reason), ...(apiError?.details ?? []).map((d) => d.reason)].filter(
-    (r): r is string => typeof r === 'string',
-  );
+  const reasons = [
+    ...(apiError?.errors ?? []).map((e) => e.reason),
+    ...(apiError?.details ?? []).map((d) => d.reason),
+  ].filter((r): r is string => typeof r === 'string');
   const message = apiError?.message ?? body.error_description ?? oauthError ?? describe(err);
   const base = { httpStatus: status };
   const permanent = (code: string) => upstream(provider, ctx, { ...base, code, retryable: false }, message, err);
@@ -50,17 +67,31 @@ export function classifyGoogleError(provider: Extract<ProviderName, 'gmail' | 'c
   }
   if (status === 429 || (status === 403 && reasons.some((r) => RATE_LIMIT_REASONS.has(r)))) {
     const wait = retryAfterMs(response.headers);
-    return upstream(provider, ctx, { ...base, code: 'rate_limited', retryable: true, ...(wait !== undefined ? { retryAfterMs: wait } : {}) }, message, err);
+    return upstream(
+      provider,
+      ctx,
+      { ...base, code: 'rate_limited', retryable: true, ...(wait !== undefined ? { retryAfterMs: wait } : {}) },
+      message,
+      err,
+    );
   }
   if (status >= 500) {
-    return upstream(provider, ctx, { ...base, code: 'server_error', retryable: true, ...(ctx.creates ? { ambiguous: true } : {}) }, message, err);
+    return upstream(
+      provider,
+      ctx,
+      { ...base, code: 'server_error', retryable: true, ...(ctx.creates ? { ambiguous: true } : {}) },
+      message,
+      err,
+    );
   }
-  if (status === 401 || (status === 403 && reasons.some((r) => REAUTH_REASONS.has(r)))) return permanent('reauth_required');
+  if (status === 401 || (status === 403 && reasons.some((r) => REAUTH_REASONS.has(r))))
+    return permanent('reauth_required');
   if (status === 403 && reasons.includes('dailyLimitExceeded')) return permanent('daily_limit_exceeded');
   if (status === 403) return permanent('forbidden');
   if (status === 404) return permanent(ctx.history ? 'history_too_old' : 'not_found');
   if (status === 409) return permanent('already_exists');
-  if (status === 410) return permanent(ctx.syncToken || reasons.includes('fullSyncRequired') ? 'full_sync_required' : 'gone');
+  if (status === 410)
+    return permanent(ctx.syncToken || reasons.includes('fullSyncRequired') ? 'full_sync_required' : 'gone');
   // events.watch with a channel id that is live: an earlier attempt made the channel.
   if (status === 400 && reasons.includes('channelIdNotUnique')) return permanent('already_exists');
   if (status === 400 && reasons.includes('failedPrecondition')) return permanent('failed_precondition');
@@ -71,7 +102,11 @@ export function classifyGoogleError(provider: Extract<ProviderName, 'gmail' | 'c
 const GAXIOS_ERROR = Symbol.for('gaxios-gaxios-error');
 
 interface GaxiosLike {
-  response?: { status: number; data?: unknown; headers?: { get(name: string): string | null } | Record<string, unknown> };
+  response?: {
+    status: number;
+    data?: unknown;
+    headers?: { get(name: string): string | null } | Record<string, unknown>;
+  };
 }
 
 function isGaxios(err: unknown): err is GaxiosLike {

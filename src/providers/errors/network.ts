@@ -4,7 +4,15 @@
 export type NetworkFailure = 'connection_refused' | 'timeout' | 'connection_reset';
 
 const REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TIMEOUT = new Set(['TimeoutError', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT = new Set([
+  'TimeoutError',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** Walks an error and the errors it wraps (cause, Stripe's detail) for a transport failure. */
@@ -13,12 +21,24 @@ export function networkFailure(err: unknown): NetworkFailure | null {
   let current: unknown = err;
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
-    const e = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; detail?: unknown; type?: unknown };
+    const e = current as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      detail?: unknown;
+      type?: unknown;
+    };
     const code = typeof e.code === 'string' ? e.code : '';
     const name = typeof e.name === 'string' ? e.name : '';
     const message = typeof e.message === 'string' ? e.message.toLowerCase() : '';
     if (REFUSED.has(code)) return 'connection_refused';
-    if (TIMEOUT.has(code) || name === 'TimeoutError' || name === 'APIConnectionTimeoutError' || /timed? ?out|timeout/.test(message)) {
+    if (
+      TIMEOUT.has(code) ||
+      name === 'TimeoutError' ||
+      name === 'APIConnectionTimeoutError' ||
+      /timed? ?out|timeout/.test(message)
+    ) {
       return 'timeout';
     }
     if (RESET.has(code) || /socket hang up|other side closed|premature close|connection reset/.test(message)) {
@@ -30,7 +50,9 @@ export function networkFailure(err: unknown): NetworkFailure | null {
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110), or Anthropic's retry-after-ms; in ms. */
-export function retryAfterMs(header: { get(name: string): string | null | undefined } | Record<string, unknown> | undefined | null): number | undefined {
+export function retryAfterMs(
+  header: { get(name: string): string | null | undefined } | Record<string, unknown> | undefined | null,
+): number | undefined {
   if (!header) return undefined;
   const read = (name: string): string | undefined => {
     if (typeof (header as { get?: unknown }).get === 'function') {

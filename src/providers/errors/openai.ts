@@ -17,7 +17,10 @@ const PERMANENT_BY_STATUS: Record<number, string> = {
 
 export function classifyOpenAIError(ctx: CallContext, err: unknown): UpstreamError {
   if (err instanceof OpenAI.APIConnectionError) {
-    return fromNetworkFailure('openai', ctx, err) ?? upstream('openai', ctx, { code: 'connection_error', retryable: true }, err.message, err);
+    return (
+      fromNetworkFailure('openai', ctx, err) ??
+      upstream('openai', ctx, { code: 'connection_error', retryable: true }, err.message, err)
+    );
   }
   if (!(err instanceof OpenAI.APIError) || err.status === undefined) {
     return fromNetworkFailure('openai', ctx, err) ?? unknownFailure('openai', ctx, err);
@@ -28,8 +31,21 @@ export function classifyOpenAIError(ctx: CallContext, err: unknown): UpstreamErr
     const wait = retryAfterMs(err.headers);
     return wait === undefined
       ? upstream('openai', ctx, { code: 'quota_exhausted', retryable: false, httpStatus }, message, err)
-      : upstream('openai', ctx, { code: 'rate_limited', retryable: true, retryAfterMs: wait, httpStatus }, message, err);
+      : upstream(
+          'openai',
+          ctx,
+          { code: 'rate_limited', retryable: true, retryAfterMs: wait, httpStatus },
+          message,
+          err,
+        );
   }
-  if (httpStatus >= 500) return upstream('openai', ctx, { code: 'server_error', retryable: true, httpStatus }, message, err);
-  return upstream('openai', ctx, { code: PERMANENT_BY_STATUS[httpStatus] ?? `http_${httpStatus}`, retryable: false, httpStatus }, message, err);
+  if (httpStatus >= 500)
+    return upstream('openai', ctx, { code: 'server_error', retryable: true, httpStatus }, message, err);
+  return upstream(
+    'openai',
+    ctx,
+    { code: PERMANENT_BY_STATUS[httpStatus] ?? `http_${httpStatus}`, retryable: false, httpStatus },
+    message,
+    err,
+  );
 }

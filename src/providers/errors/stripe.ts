@@ -7,7 +7,8 @@ import { retryAfterMs } from './network';
 import { type CallContext, fromNetworkFailure, unknownFailure, upstream } from './upstream';
 
 export function classifyStripeError(ctx: CallContext, err: unknown): UpstreamError {
-  if (!(err instanceof Stripe.errors.StripeError)) return fromNetworkFailure('stripe', ctx, err) ?? unknownFailure('stripe', ctx, err);
+  if (!(err instanceof Stripe.errors.StripeError))
+    return fromNetworkFailure('stripe', ctx, err) ?? unknownFailure('stripe', ctx, err);
   const httpStatus = err.statusCode;
   const base = { ...(httpStatus ? { httpStatus } : {}) };
   const message = err.message;
@@ -17,7 +18,13 @@ export function classifyStripeError(ctx: CallContext, err: unknown): UpstreamErr
     return upstream(
       'stripe',
       ctx,
-      { ...base, code, retryable: true, ...(wait !== undefined ? { retryAfterMs: wait } : {}), ...(ambiguous && ctx.creates ? { ambiguous: true } : {}) },
+      {
+        ...base,
+        code,
+        retryable: true,
+        ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+        ...(ambiguous && ctx.creates ? { ambiguous: true } : {}),
+      },
       message,
       err,
     );

@@ -33,7 +33,9 @@ export function classifyTwilioError(ctx: CallContext, err: unknown): UpstreamErr
       ? upstream('twilio', ctx, { code: 'maybe_sent', retryable: false, ambiguous: true, httpStatus }, message, err)
       : upstream('twilio', ctx, { code: 'server_error', retryable: true, httpStatus }, message, err);
   }
-  const code = (twilioCode !== undefined ? TWILIO_PERMANENT_CODES[twilioCode] : undefined) ?? (httpStatus === 401 ? 'auth_failed' : 'rejected');
+  const code =
+    (twilioCode !== undefined ? TWILIO_PERMANENT_CODES[twilioCode] : undefined) ??
+    (httpStatus === 401 ? 'auth_failed' : 'rejected');
   return upstream('twilio', ctx, { code, retryable: false, httpStatus }, message, err);
 }
 

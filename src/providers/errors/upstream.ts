@@ -21,7 +21,11 @@ export function upstream(
   cause: unknown,
 ): UpstreamError {
   const status = details.httpStatus ? ` (HTTP ${details.httpStatus})` : '';
-  return new UpstreamError(`${provider} ${ctx.operation} failed${status}: ${details.code}: ${detail}`, { provider, ...details }, { cause });
+  return new UpstreamError(
+    `${provider} ${ctx.operation} failed${status}: ${details.code}: ${detail}`,
+    { provider, ...details },
+    { cause },
+  );
 }
 
 /**
@@ -32,7 +36,13 @@ export function fromNetworkFailure(provider: ProviderName, ctx: CallContext, err
   const kind = networkFailure(err);
   if (!kind) return null;
   const ambiguous = Boolean(ctx.creates) && kind !== 'connection_refused';
-  return upstream(provider, ctx, { code: kind, retryable: true, ...(ambiguous ? { ambiguous } : {}) }, describe(err), err);
+  return upstream(
+    provider,
+    ctx,
+    { code: kind, retryable: true, ...(ambiguous ? { ambiguous } : {}) },
+    describe(err),
+    err,
+  );
 }
 
 export function describe(err: unknown): string {

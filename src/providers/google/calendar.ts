@@ -82,11 +82,18 @@ export interface Calendar {
    * the event is fetched and returned with `created: false`. It may since have been deleted in
    * Calendar (`status: "cancelled"`): ids stay taken after a delete.
    */
-  insertEvent(calendarId: string, event: CalendarEventInput & { id: string }): Promise<{ event: CalendarEvent; created: boolean }>;
+  insertEvent(
+    calendarId: string,
+    event: CalendarEventInput & { id: string },
+  ): Promise<{ event: CalendarEvent; created: boolean }>;
   /** The event, deleted ones included (status `cancelled`); null when Calendar has no such event. */
   getEvent(calendarId: string, eventId: string): Promise<CalendarEvent | null>;
   /** events.patch: only the fields given change (a move gives start and end). */
-  updateEvent(calendarId: string, eventId: string, changes: Partial<Omit<CalendarEventInput, 'id'>>): Promise<CalendarEvent>;
+  updateEvent(
+    calendarId: string,
+    eventId: string,
+    changes: Partial<Omit<CalendarEventInput, 'id'>>,
+  ): Promise<CalendarEvent>;
   /** `deleted: false` when it was already gone (404 or 410): deleting twice is the same as once. */
   deleteEvent(calendarId: string, eventId: string): Promise<{ deleted: boolean }>;
   listEvents(
@@ -98,13 +105,19 @@ export interface Calendar {
    * Without: a full list (from `timeMin`, which only a full list may give), whose last page
    * carries the first sync token.
    */
-  listChanges(calendarId: string, input: { syncToken?: string; timeMin?: Date; pageToken?: string; maxResults?: number }): Promise<EventChangesPage>;
+  listChanges(
+    calendarId: string,
+    input: { syncToken?: string; timeMin?: Date; pageToken?: string; maxResults?: number },
+  ): Promise<EventChangesPage>;
   freeBusy(input: { timeMin: Date; timeMax: Date; calendarIds: string[] }): Promise<Record<string, BusyInterval[]>>;
   /**
    * events.watch: Google posts to `address` after each change, with `token` echoed in
    * X-Goog-Channel-Token. A channel id that is live already is UpstreamError `already_exists`.
    */
-  watchEvents(calendarId: string, input: { channelId: string; token: string; address: string; expiresAt?: Date }): Promise<WatchChannel>;
+  watchEvents(
+    calendarId: string,
+    input: { channelId: string; token: string; address: string; expiresAt?: Date },
+  ): Promise<WatchChannel>;
   /** channels.stop; `stopped: false` when Google no longer knows the channel (stopped or expired). */
   stopChannel(input: { channelId: string; resourceId: string }): Promise<{ stopped: boolean }>;
 }
@@ -148,7 +161,9 @@ export function createCalendar(config: Config, options: GoogleServiceOptions): C
 
     async deleteEvent(calendarId, eventId) {
       try {
-        await call({ operation: 'events.delete' }, () => api.events.delete({ calendarId, eventId, sendUpdates: 'none' }));
+        await call({ operation: 'events.delete' }, () =>
+          api.events.delete({ calendarId, eventId, sendUpdates: 'none' }),
+        );
         return { deleted: true };
       } catch (err) {
         if (isCode(err, 'not_found') || isCode(err, 'gone')) return { deleted: false };
@@ -172,7 +187,8 @@ export function createCalendar(config: Config, options: GoogleServiceOptions): C
     },
 
     async listChanges(calendarId, { syncToken, timeMin, pageToken, maxResults }) {
-      if (syncToken !== undefined && timeMin !== undefined) throw new Error('listChanges: timeMin belongs to a full list, not to one with a syncToken');
+      if (syncToken !== undefined && timeMin !== undefined)
+        throw new Error('listChanges: timeMin belongs to a full list, not to one with a syncToken');
       try {
         const data = await call({ operation: 'events.list', syncToken: syncToken !== undefined }, () =>
           api.events.list({
@@ -199,7 +215,11 @@ export function createCalendar(config: Config, options: GoogleServiceOptions): C
     async freeBusy({ timeMin, timeMax, calendarIds }) {
       const data = await call({ operation: 'freebusy.query' }, () =>
         api.freebusy.query({
-          requestBody: { timeMin: timeMin.toISOString(), timeMax: timeMax.toISOString(), items: calendarIds.map((id) => ({ id })) },
+          requestBody: {
+            timeMin: timeMin.toISOString(),
+            timeMax: timeMax.toISOString(),
+            items: calendarIds.map((id) => ({ id })),
+          },
         }),
       );
       const result: Record<string, BusyInterval[]> = {};
@@ -208,9 +228,17 @@ export function createCalendar(config: Config, options: GoogleServiceOptions): C
         if (entry?.errors?.length) {
           // freeBusy reports an unknown or hidden calendar inside a 200 answer.
           const reason = entry.errors[0]?.reason ?? 'notFound';
-          throw upstream('calendar', { operation: 'freebusy.query' }, { code: reason === 'notFound' ? 'not_found' : 'forbidden', retryable: false }, `calendar ${id}: ${reason}`, entry.errors);
+          throw upstream(
+            'calendar',
+            { operation: 'freebusy.query' },
+            { code: reason === 'notFound' ? 'not_found' : 'forbidden', retryable: false },
+            `calendar ${id}: ${reason}`,
+            entry.errors,
+          );
         }
-        result[id] = (entry?.busy ?? []).flatMap((b) => (b.start && b.end ? [{ start: new Date(b.start), end: new Date(b.end) }] : []));
+        result[id] = (entry?.busy ?? []).flatMap((b) =>
+          b.start && b.end ? [{ start: new Date(b.start), end: new Date(b.end) }] : [],
+        );
       }
       return result;
     },
@@ -219,7 +247,13 @@ export function createCalendar(config: Config, options: GoogleServiceOptions): C
       const data = await call({ operation: 'events.watch', creates: true }, () =>
         api.events.watch({
           calendarId,
-          requestBody: { id: channelId, type: 'web_hook', address, token, ...(expiresAt ? { expiration: String(expiresAt.getTime()) } : {}) },
+          requestBody: {
+            id: channelId,
+            type: 'web_hook',
+            address,
+            token,
+            ...(expiresAt ? { expiration: String(expiresAt.getTime()) } : {}),
+          },
         }),
       );
       return {
@@ -231,7 +265,9 @@ export function createCalendar(config: Config, options: GoogleServiceOptions): C
 
     async stopChannel({ channelId, resourceId }) {
       try {
-        await call({ operation: 'channels.stop' }, () => api.channels.stop({ requestBody: { id: channelId, resourceId } }));
+        await call({ operation: 'channels.stop' }, () =>
+          api.channels.stop({ requestBody: { id: channelId, resourceId } }),
+        );
         return { stopped: true };
       } catch (err) {
         if (isCode(err, 'not_found')) return { stopped: false };
@@ -254,13 +290,21 @@ function toResource(event: Partial<CalendarEventInput>): calendar_v3.Schema$Even
     ...(event.location !== undefined ? { location: event.location } : {}),
     ...(event.start ? { start: time(event.start) } : {}),
     ...(event.end ? { end: time(event.end) } : {}),
-    ...(event.attendees ? { attendees: event.attendees.map((a) => ({ email: a.email, ...(a.displayName ? { displayName: a.displayName } : {}) })) } : {}),
+    ...(event.attendees
+      ? {
+          attendees: event.attendees.map((a) => ({
+            email: a.email,
+            ...(a.displayName ? { displayName: a.displayName } : {}),
+          })),
+        }
+      : {}),
     ...(event.privateProperties ? { extendedProperties: { private: event.privateProperties } } : {}),
   };
 }
 
 function toChange(data: calendar_v3.Schema$Event): EventChange {
-  if (data.status === 'cancelled') return { id: data.id ?? raise('Calendar listed a deleted event without id'), status: 'cancelled' };
+  if (data.status === 'cancelled')
+    return { id: data.id ?? raise('Calendar listed a deleted event without id'), status: 'cancelled' };
   return toEvent(data) as EventChange;
 }
 
@@ -270,7 +314,8 @@ function toEvent(data: calendar_v3.Schema$Event): CalendarEvent {
     if (!value) throw new Error(`Calendar answered without ${field}`);
     return new Date(value);
   };
-  const status: CalendarEventStatus = data.status === 'cancelled' || data.status === 'tentative' ? data.status : 'confirmed';
+  const status: CalendarEventStatus =
+    data.status === 'cancelled' || data.status === 'tentative' ? data.status : 'confirmed';
   return {
     id: data.id ?? raise('Calendar answered without id'),
     status,
@@ -282,7 +327,9 @@ function toEvent(data: calendar_v3.Schema$Event): CalendarEvent {
     allDay: !data.start?.dateTime && Boolean(data.start?.date),
     transparent: data.transparency === 'transparent',
     htmlLink: data.htmlLink ?? null,
-    attendees: (data.attendees ?? []).flatMap((a) => (a.email ? [{ email: a.email, responseStatus: a.responseStatus ?? null }] : [])),
+    attendees: (data.attendees ?? []).flatMap((a) =>
+      a.email ? [{ email: a.email, responseStatus: a.responseStatus ?? null }] : [],
+    ),
     privateProperties: { ...(data.extendedProperties?.private ?? {}) },
     updated: data.updated ? new Date(data.updated) : null,
   };

@@ -42,7 +42,12 @@ export interface Gmail {
   watch(input: { topicName: string; labelIds?: string[] }): Promise<{ historyId: string; expiration: Date }>;
   stopWatch(): Promise<void>;
   /** Throws UpstreamError `history_too_old` when Gmail no longer has the start id: do a full sync. */
-  listHistory(input: { startHistoryId: string; pageToken?: string; labelId?: string; maxResults?: number }): Promise<GmailHistoryPage>;
+  listHistory(input: {
+    startHistoryId: string;
+    pageToken?: string;
+    labelId?: string;
+    maxResults?: number;
+  }): Promise<GmailHistoryPage>;
   getMessage(id: string, format?: 'full' | 'metadata' | 'minimal' | 'raw'): Promise<GmailMessage>;
   listMessages(input?: { q?: string; labelIds?: string[]; pageToken?: string; maxResults?: number }): Promise<{
     messages: GmailMessageRef[];
@@ -77,22 +82,35 @@ export function createGmail(config: Config, options: GoogleServiceOptions): Gmai
   return {
     async getProfile() {
       const data = await call({ operation: 'users.getProfile' }, () => api.users.getProfile({ userId }));
-      return { emailAddress: required(data.emailAddress, 'emailAddress'), historyId: required(data.historyId, 'historyId') };
+      return {
+        emailAddress: required(data.emailAddress, 'emailAddress'),
+        historyId: required(data.historyId, 'historyId'),
+      };
     },
 
     async send(email) {
       const raw = (await composeMime(email)).toString('base64url');
       const data = await call({ operation: 'messages.send', creates: true }, () =>
-        api.users.messages.send({ userId, requestBody: { raw, ...(email.threadId ? { threadId: email.threadId } : {}) } }),
+        api.users.messages.send({
+          userId,
+          requestBody: { raw, ...(email.threadId ? { threadId: email.threadId } : {}) },
+        }),
       );
-      return { id: required(data.id, 'id'), threadId: required(data.threadId, 'threadId'), labelIds: data.labelIds ?? [] };
+      return {
+        id: required(data.id, 'id'),
+        threadId: required(data.threadId, 'threadId'),
+        labelIds: data.labelIds ?? [],
+      };
     },
 
     async watch({ topicName, labelIds = ['INBOX'] }) {
       const data = await call({ operation: 'users.watch' }, () =>
         api.users.watch({ userId, requestBody: { topicName, labelIds, labelFilterBehavior: 'include' } }),
       );
-      return { historyId: required(data.historyId, 'historyId'), expiration: new Date(Number(required(data.expiration, 'expiration'))) };
+      return {
+        historyId: required(data.historyId, 'historyId'),
+        expiration: new Date(Number(required(data.expiration, 'expiration'))),
+      };
     },
 
     async stopWatch() {
@@ -113,11 +131,22 @@ export function createGmail(config: Config, options: GoogleServiceOptions): Gmai
       const messagesAdded = (data.history ?? []).flatMap((record) =>
         (record.messagesAdded ?? []).flatMap(({ message }) =>
           message?.id && message.threadId
-            ? [{ id: message.id, threadId: message.threadId, labelIds: message.labelIds ?? [], historyId: record.id ?? '' }]
+            ? [
+                {
+                  id: message.id,
+                  threadId: message.threadId,
+                  labelIds: message.labelIds ?? [],
+                  historyId: record.id ?? '',
+                },
+              ]
             : [],
         ),
       );
-      return { messagesAdded, historyId: required(data.historyId, 'historyId'), nextPageToken: data.nextPageToken ?? null };
+      return {
+        messagesAdded,
+        historyId: required(data.historyId, 'historyId'),
+        nextPageToken: data.nextPageToken ?? null,
+      };
     },
 
     async getMessage(id, format = 'full') {
@@ -164,7 +193,8 @@ function toMessage(data: gmail_v1.Schema$Message): GmailMessage {
 /** The first body part of a MIME type, depth first, skipping attachments. */
 function findBody(part: gmail_v1.Schema$MessagePart | undefined, mimeType: string): string | null {
   if (!part) return null;
-  if (part.mimeType === mimeType && !part.filename && part.body?.data) return Buffer.from(part.body.data, 'base64url').toString('utf8');
+  if (part.mimeType === mimeType && !part.filename && part.body?.data)
+    return Buffer.from(part.body.data, 'base64url').toString('utf8');
   for (const child of part.parts ?? []) {
     const found = findBody(child, mimeType);
     if (found !== null) return found;

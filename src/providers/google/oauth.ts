@@ -51,7 +51,12 @@ export function createGoogleOAuth(config: Config, options: GoogleClientOptions =
       // Node's own fetch: gaxios would otherwise load node-fetch through a dynamic import.
       transporterOptions: { timeout, fetchImplementation: fetch },
       ...(sandbox
-        ? { endpoints: { oauth2AuthBaseUrl: `${config.sandbox.url}/o/oauth2/v2/auth`, oauth2TokenUrl: `${config.sandbox.url}/token` } }
+        ? {
+            endpoints: {
+              oauth2AuthBaseUrl: `${config.sandbox.url}/o/oauth2/v2/auth`,
+              oauth2TokenUrl: `${config.sandbox.url}/token`,
+            },
+          }
         : {}),
     });
     // google-auth-library retries token requests itself (RETRY_CONFIG); Temporal owns retries,

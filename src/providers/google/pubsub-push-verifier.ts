@@ -36,11 +36,17 @@ export function createPubsubPushVerifier(config: Config): PubsubPushVerifier {
       if (!match?.[1]) throw new UnauthorizedError('Missing bearer token');
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(match[1], jwks, { issuer: GOOGLE_ISSUERS, audience, algorithms: ['RS256'], clockTolerance: 30 }));
+        ({ payload } = await jwtVerify(match[1], jwks, {
+          issuer: GOOGLE_ISSUERS,
+          audience,
+          algorithms: ['RS256'],
+          clockTolerance: 30,
+        }));
       } catch (err) {
         throw new UnauthorizedError(`Push token rejected: ${reason(err)}`, { cause: err });
       }
-      if (payload.email !== serviceAccount) throw new UnauthorizedError('Push token rejected: not the push service account');
+      if (payload.email !== serviceAccount)
+        throw new UnauthorizedError('Push token rejected: not the push service account');
       if (payload.email_verified !== true) throw new UnauthorizedError('Push token rejected: email not verified');
       return payload as PubsubPushClaims;
     },
@@ -50,7 +56,8 @@ export function createPubsubPushVerifier(config: Config): PubsubPushVerifier {
 function reason(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed) return `claim ${err.claim} invalid`;
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) return 'bad signature';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey)
+    return 'bad signature';
   if (err instanceof joseErrors.JOSEError) return err.code;
   return 'unverifiable';
 }

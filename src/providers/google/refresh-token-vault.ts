@@ -19,7 +19,8 @@ export function openRefreshToken(config: Keys, ciphertext: string): string {
       return new Fernet(key).decrypt(ciphertext).toString('utf8');
     } catch (err) {
       // Only a signature mismatch means "try the next key"; a malformed token fails at once.
-      if (!(err instanceof InvalidFernetToken) || err.reason !== 'signature mismatch' || i === keys.length - 1) throw err;
+      if (!(err instanceof InvalidFernetToken) || err.reason !== 'signature mismatch' || i === keys.length - 1)
+        throw err;
     }
   }
   throw new InvalidFernetToken('no key');

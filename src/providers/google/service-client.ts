@@ -17,7 +17,8 @@ type GoogleService = 'gmail' | 'calendar';
 
 export function googleServiceClient(config: Config, service: GoogleService, options: GoogleServiceOptions) {
   const mode = requireIntegration(config, service);
-  const auth = options.auth ?? createGoogleOAuth(config, options).clientFor(requireToken(service, options.refreshToken));
+  const auth =
+    options.auth ?? createGoogleOAuth(config, options).clientFor(requireToken(service, options.refreshToken));
   const apiOptions = {
     auth,
     retry: false,

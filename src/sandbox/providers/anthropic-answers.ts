@@ -5,28 +5,63 @@ export type Category = 'threat' | 'harassment' | 'self-harm' | 'fraud' | 'phishi
 
 // Checked in order: self-harm before threat, since "kill myself" also contains "kill".
 const RULES: { category: Category; severity: 'low' | 'medium' | 'high'; patterns: RegExp[] }[] = [
-  { category: 'self-harm', severity: 'high', patterns: [/\bkill(ing)? myself\b/, /\bend (it all|my life)\b/, /\bsuicid/, /\bhurt(ing)? myself\b/] },
+  {
+    category: 'self-harm',
+    severity: 'high',
+    patterns: [/\bkill(ing)? myself\b/, /\bend (it all|my life)\b/, /\bsuicid/, /\bhurt(ing)? myself\b/],
+  },
   {
     category: 'threat',
     severity: 'high',
-    patterns: [/\bkill (you|u)\b/, /\bhurt you\b/, /\bburn (down )?your\b/, /\bshoot\b/, /\bi know where you live\b/, /\byou('ll| will) regret\b/, /\bwatch your back\b/, /\bcoming for you\b/],
+    patterns: [
+      /\bkill (you|u)\b/,
+      /\bhurt you\b/,
+      /\bburn (down )?your\b/,
+      /\bshoot\b/,
+      /\bi know where you live\b/,
+      /\byou('ll| will) regret\b/,
+      /\bwatch your back\b/,
+      /\bcoming for you\b/,
+    ],
   },
   {
     category: 'phishing',
     severity: 'medium',
-    patterns: [/\bverify your (account|identity|password)\b/, /\baccount (has been |will be )?suspended\b/, /\bconfirm your (password|login|credentials)\b/, /\bclick (this|the) link\b.*\b(login|log in|sign in|verify)\b/, /\bre-?enter your (password|card)\b/],
+    patterns: [
+      /\bverify your (account|identity|password)\b/,
+      /\baccount (has been |will be )?suspended\b/,
+      /\bconfirm your (password|login|credentials)\b/,
+      /\bclick (this|the) link\b.*\b(login|log in|sign in|verify)\b/,
+      /\bre-?enter your (password|card)\b/,
+    ],
   },
   {
     category: 'fraud',
     severity: 'medium',
-    patterns: [/\bgift cards?\b/, /\bwire (the )?(money|transfer|funds)\b/, /\bnew bank (details|account)\b/, /\bchange(d)? (our|my) bank\b/, /\bcrypto(currency)? (payment|wallet)\b/, /\boverpa(id|yment)\b.*\brefund\b/],
+    patterns: [
+      /\bgift cards?\b/,
+      /\bwire (the )?(money|transfer|funds)\b/,
+      /\bnew bank (details|account)\b/,
+      /\bchange(d)? (our|my) bank\b/,
+      /\bcrypto(currency)? (payment|wallet)\b/,
+      /\boverpa(id|yment)\b.*\brefund\b/,
+    ],
   },
   {
     category: 'harassment',
     severity: 'medium',
-    patterns: [/\b(you('re| are)|you) (an? )?(idiot|stupid|worthless|pathetic|moron|useless)\b/, /\bshut up\b/, /\bnobody likes you\b/, /\bugly\b/],
+    patterns: [
+      /\b(you('re| are)|you) (an? )?(idiot|stupid|worthless|pathetic|moron|useless)\b/,
+      /\bshut up\b/,
+      /\bnobody likes you\b/,
+      /\bugly\b/,
+    ],
   },
-  { category: 'legal', severity: 'low', patterns: [/\blawyers?\b/, /\battorneys?\b/, /\bsue\b/, /\blawsuit\b/, /\blegal action\b/, /\bsmall claims\b/] },
+  {
+    category: 'legal',
+    severity: 'low',
+    patterns: [/\blawyers?\b/, /\battorneys?\b/, /\bsue\b/, /\blawsuit\b/, /\blegal action\b/, /\bsmall claims\b/],
+  },
   { category: 'abuse', severity: 'medium', patterns: [/\bf+u+c+k+/, /\bsh[i1]t\b/, /\bbitch\b/, /\bbastard\b/] },
 ];
 
@@ -43,11 +78,21 @@ export function classifyText(text: string): ClassificationAnswer {
     for (const pattern of rule.patterns) {
       const match = pattern.exec(lower);
       if (match) {
-        return { safe: false, category: rule.category, severity: rule.severity, reason: `The message contains "${match[0]}", which reads as ${rule.category}.` };
+        return {
+          safe: false,
+          category: rule.category,
+          severity: rule.severity,
+          reason: `The message contains "${match[0]}", which reads as ${rule.category}.`,
+        };
       }
     }
   }
-  return { safe: true, category: null, severity: 'none', reason: 'An ordinary customer message with nothing threatening, abusive, fraudulent or legal in it.' };
+  return {
+    safe: true,
+    category: null,
+    severity: 'none',
+    reason: 'An ordinary customer message with nothing threatening, abusive, fraudulent or legal in it.',
+  };
 }
 
 /** A short reply that thanks, answers in general terms, and signs with the business name. */

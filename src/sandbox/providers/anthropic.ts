@@ -20,7 +20,8 @@ export function anthropicRoutes(sb: Sandbox): Router {
 
   router.post('/messages', async (ctx) => {
     // API keys arrive as x-api-key; this SDK generation sends them as a bearer token.
-    if (!ctx.get('x-api-key') && !/^Bearer \S+/.test(ctx.get('Authorization'))) return fail(ctx, 401, 'x-api-key header is required');
+    if (!ctx.get('x-api-key') && !/^Bearer \S+/.test(ctx.get('Authorization')))
+      return fail(ctx, 401, 'x-api-key header is required');
     if (!ctx.get('anthropic-version')) return fail(ctx, 400, 'anthropic-version: header is required');
     const body = await jsonBody(ctx);
     const model = str(body.model);
@@ -32,28 +33,58 @@ export function anthropicRoutes(sb: Sandbox): Router {
     if (body.stream === true) return fail(ctx, 400, 'stream: the sandbox does not stream');
 
     const system = typeof body.system === 'string' ? body.system : textOf(body.system);
-    const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n\n');
+    const userText = messages
+      .filter((m) => m.role === 'user')
+      .map((m) => textOf(m.content))
+      .join('\n\n');
     const tools = Array.isArray(body.tools) ? (body.tools as ToolDef[]) : [];
     const choice = body.tool_choice as { type?: string; name?: string } | undefined;
     const tool =
-      choice?.type === 'tool' ? tools.find((t) => t.name === choice.name) : choice?.type === 'any' && tools.length === 1 ? tools[0] : undefined;
-    if (choice?.type === 'tool' && !tool) return fail(ctx, 400, `tool_choice: tool '${choice.name}' not found in tools`);
+      choice?.type === 'tool'
+        ? tools.find((t) => t.name === choice.name)
+        : choice?.type === 'any' && tools.length === 1
+          ? tools[0]
+          : undefined;
+    if (choice?.type === 'tool' && !tool)
+      return fail(ctx, 400, `tool_choice: tool '${choice.name}' not found in tools`);
 
     let content: Record<string, unknown>[];
     let stopReason: string;
     const agentTools = tools.map((t) => t.name).filter((n) => SANDBOX_AGENT_TOOLS.includes(n));
     if (!tool && agentTools.length > 0) {
       // The reply agent's loop: a tool call first when the message asks for one, then text.
-      const answer = agentAnswer({ system, userText, tools: agentTools, results: toolResults(messages), final: choice?.type === 'none' });
+      const answer = agentAnswer({
+        system,
+        userText,
+        tools: agentTools,
+        results: toolResults(messages),
+        final: choice?.type === 'none',
+      });
       if (answer.kind === 'tool') {
-        content = [{ type: 'tool_use', id: `toolu_${randomBytes(12).toString('hex')}`, name: answer.name, input: answer.input, caller: { type: 'direct' } }];
+        content = [
+          {
+            type: 'tool_use',
+            id: `toolu_${randomBytes(12).toString('hex')}`,
+            name: answer.name,
+            input: answer.input,
+            caller: { type: 'direct' },
+          },
+        ];
         stopReason = 'tool_use';
       } else {
         content = [{ type: 'text', text: answer.text, citations: null }];
         stopReason = 'end_turn';
       }
     } else if (tool) {
-      content = [{ type: 'tool_use', id: `toolu_${randomBytes(12).toString('hex')}`, name: tool.name, input: toolInput(tool.name, userText, system), caller: { type: 'direct' } }];
+      content = [
+        {
+          type: 'tool_use',
+          id: `toolu_${randomBytes(12).toString('hex')}`,
+          name: tool.name,
+          input: toolInput(tool.name, userText, system),
+          caller: { type: 'direct' },
+        },
+      ];
       stopReason = 'tool_use';
     } else {
       content = [{ type: 'text', text: draftText({ conversation: userText, system }), citations: null }];
@@ -93,8 +124,11 @@ export function anthropicRoutes(sb: Sandbox): Router {
       content,
       // Where the caller ended its cached prefix (prompt caching), so tests can see it.
       cacheControl: {
-        system: Array.isArray(body.system) ? (body.system as { cache_control?: { type?: string } }[]).map((b) => b.cache_control?.type ?? null) : null,
-        lastTool: (tools[tools.length - 1] as { cache_control?: { type?: string } } | undefined)?.cache_control?.type ?? null,
+        system: Array.isArray(body.system)
+          ? (body.system as { cache_control?: { type?: string } }[]).map((b) => b.cache_control?.type ?? null)
+          : null,
+        lastTool:
+          (tools[tools.length - 1] as { cache_control?: { type?: string } } | undefined)?.cache_control?.type ?? null,
       },
     });
     ctx.set('request-id', `req_${randomBytes(12).toString('hex')}`);
@@ -117,10 +151,20 @@ function toolResults(messages: { role?: unknown; content?: unknown }[]): { name:
   const results: { name: string; output: string }[] = [];
   for (const m of messages) {
     if (!Array.isArray(m.content)) continue;
-    for (const block of m.content as { type?: unknown; id?: unknown; name?: unknown; tool_use_id?: unknown; content?: unknown }[]) {
-      if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') names.set(block.id, block.name);
+    for (const block of m.content as {
+      type?: unknown;
+      id?: unknown;
+      name?: unknown;
+      tool_use_id?: unknown;
+      content?: unknown;
+    }[]) {
+      if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string')
+        names.set(block.id, block.name);
       if (block.type === 'tool_result' && typeof block.tool_use_id === 'string') {
-        results.push({ name: names.get(block.tool_use_id) ?? '', output: typeof block.content === 'string' ? block.content : textOf(block.content) });
+        results.push({
+          name: names.get(block.tool_use_id) ?? '',
+          output: typeof block.content === 'string' ? block.content : textOf(block.content),
+        });
       }
     }
   }
@@ -131,7 +175,9 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((block: { type?: unknown; text?: unknown }) => (block.type === 'text' && typeof block.text === 'string' ? block.text : ''))
+    .map((block: { type?: unknown; text?: unknown }) =>
+      block.type === 'text' && typeof block.text === 'string' ? block.text : '',
+    )
     .filter(Boolean)
     .join('\n');
 }

@@ -21,7 +21,16 @@ const DAY_MS = 86_400_000;
 const CHANNEL_DEFAULT_MS = 7 * DAY_MS;
 const CHANNEL_MAX_MS = 30 * DAY_MS;
 /** Parameters Google refuses beside a syncToken: the token already carries the original query. */
-const SYNC_RESTRICTIONS = ['timeMin', 'timeMax', 'orderBy', 'q', 'updatedMin', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty'];
+const SYNC_RESTRICTIONS = [
+  'timeMin',
+  'timeMax',
+  'orderBy',
+  'q',
+  'updatedMin',
+  'iCalUID',
+  'privateExtendedProperty',
+  'sharedExtendedProperty',
+];
 
 export function calendarRoutes(sb: Sandbox): Router {
   const router = new Router({ prefix: '/calendar/v3' });
@@ -49,17 +58,24 @@ export function calendarRoutes(sb: Sandbox): Router {
     if (!calendar) return;
     const body = await jsonBody(ctx);
     const id = str(body.id);
-    if (!id || !CHANNEL_ID.test(id)) return googleFail(ctx, 400, 'Invalid channel id: it must match [A-Za-z0-9\\-_\\+/=]{1,64}.', 'invalid');
-    if (body.type !== 'web_hook' && body.type !== 'webhook') return googleFail(ctx, 400, `Unknown channel type: ${String(body.type)}`, 'invalid');
+    if (!id || !CHANNEL_ID.test(id))
+      return googleFail(ctx, 400, 'Invalid channel id: it must match [A-Za-z0-9\\-_\\+/=]{1,64}.', 'invalid');
+    if (body.type !== 'web_hook' && body.type !== 'webhook')
+      return googleFail(ctx, 400, `Unknown channel type: ${String(body.type)}`, 'invalid');
     const address = str(body.address);
-    if (!address || !/^https?:\/\/[^\s/]+/.test(address)) return googleFail(ctx, 400, 'Invalid channel address.', 'invalid');
+    if (!address || !/^https?:\/\/[^\s/]+/.test(address))
+      return googleFail(ctx, 400, 'Invalid channel address.', 'invalid');
     const token = body.token === undefined || body.token === null ? null : str(body.token);
-    if (token === undefined || (token !== null && token.length > 256)) return googleFail(ctx, 400, 'Invalid channel token.', 'invalid');
+    if (token === undefined || (token !== null && token.length > 256))
+      return googleFail(ctx, 400, 'Invalid channel token.', 'invalid');
     const existing = sb.calendar.channels.get(id);
-    if (existing && existing.expiration > Date.now()) return googleFail(ctx, 400, `Channel id ${id} not unique`, 'channelIdNotUnique');
+    if (existing && existing.expiration > Date.now())
+      return googleFail(ctx, 400, `Channel id ${id} not unique`, 'channelIdNotUnique');
     const now = Date.now();
-    const requested = body.expiration === undefined || body.expiration === null ? now + CHANNEL_DEFAULT_MS : Number(body.expiration);
-    if (!Number.isFinite(requested) || requested <= now) return googleFail(ctx, 400, 'Invalid expiration: it must be a future time in ms.', 'invalid');
+    const requested =
+      body.expiration === undefined || body.expiration === null ? now + CHANNEL_DEFAULT_MS : Number(body.expiration);
+    if (!Number.isFinite(requested) || requested <= now)
+      return googleFail(ctx, 400, 'Invalid expiration: it must be a future time in ms.', 'invalid');
     const owner = calendar.owner;
     const channel: WatchChannel = {
       id,
@@ -73,7 +89,13 @@ export function calendarRoutes(sb: Sandbox): Router {
       queue: Promise.resolve(),
     };
     sb.calendar.channels.set(id, channel);
-    sb.records.sent('calendar', { operation: 'watch', calendarId: owner, channelId: id, address, expiration: new Date(channel.expiration).toISOString() });
+    sb.records.sent('calendar', {
+      operation: 'watch',
+      calendarId: owner,
+      channelId: id,
+      address,
+      expiration: new Date(channel.expiration).toISOString(),
+    });
     // Google confirms a new channel with a `sync` notification, sent once the watch has answered.
     ctx.res.once('finish', () => void pushNotification(sb, channel, 'sync'));
     ctx.body = {
@@ -93,7 +115,12 @@ export function calendarRoutes(sb: Sandbox): Router {
     const resourceId = str(body.resourceId);
     if (!id || !resourceId) return googleFail(ctx, 400, 'Required: id and resourceId.', 'required');
     const channel = sb.calendar.channels.get(id);
-    if (!channel || channel.resourceId !== resourceId || channel.calendar !== box.email || channel.expiration <= Date.now()) {
+    if (
+      !channel ||
+      channel.resourceId !== resourceId ||
+      channel.calendar !== box.email ||
+      channel.expiration <= Date.now()
+    ) {
       return googleFail(ctx, 404, `Channel '${id}' not found for project 'frontdesk-sandbox'`, 'notFound');
     }
     sb.calendar.channels.delete(id);
@@ -179,7 +206,12 @@ export function calendarRoutes(sb: Sandbox): Router {
     let next: PageCursor | null = null;
     if (syncToken !== undefined) {
       if (SYNC_RESTRICTIONS.some((p) => q[p] !== undefined)) {
-        return googleFail(ctx, 400, 'Sync token cannot be used with other request restrictions.', 'syncTokenWithRequestRestrictions');
+        return googleFail(
+          ctx,
+          400,
+          'Sync token cannot be used with other request restrictions.',
+          'syncTokenWithRequestRestrictions',
+        );
       }
       const after = calendar.tokenPosition(syncToken);
       if (after === null) return fullSyncRequired(ctx);
@@ -197,7 +229,9 @@ export function calendarRoutes(sb: Sandbox): Router {
       // the pass; the move itself is a change the next incremental list reports.
       const matching = [...calendar.events.values()]
         .filter((e) => showDeleted || e.status !== 'cancelled')
-        .filter((e) => (!timeMin || toMs(e.end) > Date.parse(timeMin)) && (!timeMax || toMs(e.start) < Date.parse(timeMax)))
+        .filter(
+          (e) => (!timeMin || toMs(e.end) > Date.parse(timeMin)) && (!timeMax || toMs(e.start) < Date.parse(timeMax)),
+        )
         .sort(byStartThenId)
         .filter((e) => !page?.startAfter || isAfter(e, page.startAfter));
       items = matching.slice(0, size);
@@ -252,8 +286,17 @@ const busySchema = z
   .refine((b) => Date.parse(b.end) > Date.parse(b.start), { path: ['end'], message: 'must be after start' });
 
 const ownerEditSchema = z
-  .object({ calendarId: calendarIdField, eventId: z.string().min(1), start: instant.optional(), end: instant.optional(), deleted: z.boolean().optional() })
-  .refine((e) => e.start !== undefined || e.end !== undefined || e.deleted === true, { path: ['start'], message: 'give start, end or deleted: true' });
+  .object({
+    calendarId: calendarIdField,
+    eventId: z.string().min(1),
+    start: instant.optional(),
+    end: instant.optional(),
+    deleted: z.boolean().optional(),
+  })
+  .refine((e) => e.start !== undefined || e.end !== undefined || e.deleted === true, {
+    path: ['start'],
+    message: 'give start, end or deleted: true',
+  });
 
 export function calendarControlRoutes(sb: Sandbox): Router {
   const router = new Router({ prefix: '/_sandbox/calendar' });
@@ -262,7 +305,9 @@ export function calendarControlRoutes(sb: Sandbox): Router {
   router.get('/events', (ctx) => {
     const calendarId = calendarIdField.parse(ctx.query.calendarId);
     const showDeleted = ctx.query.showDeleted === 'true';
-    const events = [...sb.calendar.calendar(calendarId).events.values()].filter((e) => showDeleted || e.status !== 'cancelled');
+    const events = [...sb.calendar.calendar(calendarId).events.values()].filter(
+      (e) => showDeleted || e.status !== 'cancelled',
+    );
     ctx.body = { items: events.sort(byStartThenId) };
   });
 
@@ -285,7 +330,13 @@ export function calendarControlRoutes(sb: Sandbox): Router {
   router.post('/busy', async (ctx) => {
     const input = busySchema.parse(await jsonBody(ctx));
     const calendar = sb.calendar.calendar(input.calendarId);
-    const event = newEvent(sb, calendar.owner, randomEventId(), { dateTime: new Date(input.start).toISOString() }, { dateTime: new Date(input.end).toISOString() });
+    const event = newEvent(
+      sb,
+      calendar.owner,
+      randomEventId(),
+      { dateTime: new Date(input.start).toISOString() },
+      { dateTime: new Date(input.end).toISOString() },
+    );
     event.summary = input.summary ?? 'Busy';
     calendar.events.set(event.id, event);
     ctx.status = 201;
@@ -314,8 +365,14 @@ export function calendarControlRoutes(sb: Sandbox): Router {
         return;
       }
       // The owner's Calendar writes the new times in the event's own zone; the instant is what counts.
-      event.start = { dateTime: new Date(start).toISOString(), ...(event.start.timeZone ? { timeZone: event.start.timeZone } : {}) };
-      event.end = { dateTime: new Date(end).toISOString(), ...(event.end.timeZone ? { timeZone: event.end.timeZone } : {}) };
+      event.start = {
+        dateTime: new Date(start).toISOString(),
+        ...(event.start.timeZone ? { timeZone: event.start.timeZone } : {}),
+      };
+      event.end = {
+        dateTime: new Date(end).toISOString(),
+        ...(event.end.timeZone ? { timeZone: event.end.timeZone } : {}),
+      };
       event.sequence += 1;
     }
     ctx.body = { event, pushes: await ownerChanged(sb, calendar, event) };
@@ -451,8 +508,13 @@ function applyFields(event: StoredEvent, body: Record<string, unknown>): void {
     for (const scope of ['private', 'shared'] as const) {
       const given = extended[scope];
       if (!given || typeof given !== 'object') continue;
-      const strings = Object.fromEntries(Object.entries(given as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      event.extendedProperties = { ...event.extendedProperties, [scope]: { ...event.extendedProperties?.[scope], ...strings } };
+      const strings = Object.fromEntries(
+        Object.entries(given as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+      event.extendedProperties = {
+        ...event.extendedProperties,
+        [scope]: { ...event.extendedProperties?.[scope], ...strings },
+      };
     }
   }
 }

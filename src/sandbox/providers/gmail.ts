@@ -38,7 +38,13 @@ export function gmailRoutes(sb: Sandbox): Router {
     const box = mailboxOf(ctx);
     const body = await jsonBody(ctx);
     const raw = str(body.raw);
-    if (!raw) return googleFail(ctx, 400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", 'invalidArgument');
+    if (!raw)
+      return googleFail(
+        ctx,
+        400,
+        "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+        'invalidArgument',
+      );
     const bytes = Buffer.from(raw.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
     const mail = await parseMail(bytes);
     if (!mail.to && !mail.cc && !mail.headers.some((h) => h.name.toLowerCase() === 'bcc')) {
@@ -80,7 +86,8 @@ export function gmailRoutes(sb: Sandbox): Router {
     const message = mailboxOf(ctx).messages.get(ctx.params.id ?? '');
     if (!message) return googleFail(ctx, 404, 'Requested entity was not found.');
     const format = str(ctx.query.format) ?? 'full';
-    if (!['full', 'metadata', 'minimal', 'raw'].includes(format)) return googleFail(ctx, 400, `Invalid value at 'format' (${format})`, 'invalidArgument');
+    if (!['full', 'metadata', 'minimal', 'raw'].includes(format))
+      return googleFail(ctx, 400, `Invalid value at 'format' (${format})`, 'invalidArgument');
     const metadataHeaders = ([] as string[]).concat(ctx.query.metadataHeaders ?? []).map((h) => h.toLowerCase());
     ctx.body = messageResource(message, format as 'full', metadataHeaders);
   });
@@ -93,7 +100,9 @@ export function gmailRoutes(sb: Sandbox): Router {
     if (records === null) return googleFail(ctx, 404, 'Requested entity was not found.');
     const types = ([] as string[]).concat(ctx.query.historyTypes ?? []);
     const labelId = str(ctx.query.labelId);
-    const relevant = records.filter((m) => (types.length === 0 || types.includes('messageAdded')) && (!labelId || m.labelIds.includes(labelId)));
+    const relevant = records.filter(
+      (m) => (types.length === 0 || types.includes('messageAdded')) && (!labelId || m.labelIds.includes(labelId)),
+    );
     const page = paginate(relevant, str(ctx.query.pageToken), Number(str(ctx.query.maxResults) ?? 100), 500);
     ctx.body = {
       ...(page.items.length
@@ -115,9 +124,16 @@ export function gmailRoutes(sb: Sandbox): Router {
     const body = await jsonBody(ctx);
     const topicName = str(body.topicName);
     if (!topicName || !/^projects\/[^/]+\/topics\/[^/]+$/.test(topicName)) {
-      return googleFail(ctx, 400, 'Invalid topicName does not match projects/SOME_PROJECT/topics/SOME_TOPIC', 'invalidArgument');
+      return googleFail(
+        ctx,
+        400,
+        'Invalid topicName does not match projects/SOME_PROJECT/topics/SOME_TOPIC',
+        'invalidArgument',
+      );
     }
-    const labelIds = Array.isArray(body.labelIds) ? body.labelIds.filter((l): l is string => typeof l === 'string') : [];
+    const labelIds = Array.isArray(body.labelIds)
+      ? body.labelIds.filter((l): l is string => typeof l === 'string')
+      : [];
     box.watch = { topicName, labelIds, expiration: Date.now() + WATCH_DAYS * 86_400_000 };
     ctx.body = { historyId: String(box.historyId), expiration: String(box.watch.expiration) };
   });
@@ -156,16 +172,31 @@ export function gmailControlRoutes(sb: Sandbox): Router {
       inReplyTo: parent?.mail.messageId,
       references: parent ? [...parent.mail.references, parent.mail.messageId] : undefined,
     });
-    const message = box.add({ raw, mail: await parseMail(raw), labelIds: ['INBOX', 'UNREAD'], threadId: input.threadId });
+    const message = box.add({
+      raw,
+      mail: await parseMail(raw),
+      labelIds: ['INBOX', 'UNREAD'],
+      threadId: input.threadId,
+    });
     const push = await pushNotification(sb, { emailAddress: box.email, historyId: message.historyId, token: 'valid' });
     ctx.status = 201;
-    ctx.body = { id: message.id, threadId: message.threadId, messageId: message.mail.messageId, historyId: String(message.historyId), push };
+    ctx.body = {
+      id: message.id,
+      threadId: message.threadId,
+      messageId: message.mail.messageId,
+      historyId: String(message.historyId),
+      push,
+    };
   });
 
   router.post('/push', async (ctx) => {
     const input = pushSchema.parse(await jsonBody(ctx));
     const historyId = input.historyId ?? sb.google.mailbox(input.emailAddress).historyId;
-    ctx.body = await pushNotification(sb, { emailAddress: input.emailAddress, historyId: Number(historyId), token: input.token });
+    ctx.body = await pushNotification(sb, {
+      emailAddress: input.emailAddress,
+      historyId: Number(historyId),
+      token: input.token,
+    });
   });
 
   /** Forgets the mailbox's history, so any earlier start id gets Gmail's 404 (full sync needed). */
@@ -186,13 +217,18 @@ async function pushNotification(
 ): Promise<{ status: number; messageId: string; error?: string }> {
   const messageId = String(10_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000_000));
   const publishTime = new Date().toISOString();
-  const data = Buffer.from(JSON.stringify({ emailAddress: input.emailAddress, historyId: input.historyId })).toString('base64');
+  const data = Buffer.from(JSON.stringify({ emailAddress: input.emailAddress, historyId: input.historyId })).toString(
+    'base64',
+  );
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'User-Agent': 'APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)',
   };
   if (input.token !== 'none') {
-    const jwt = await sb.oidc.pushToken(input.token, { audience: sb.options.gmailWebhookUrl, email: sb.options.pubsubServiceAccount });
+    const jwt = await sb.oidc.pushToken(input.token, {
+      audience: sb.options.gmailWebhookUrl,
+      email: sb.options.pubsubServiceAccount,
+    });
     headers.Authorization = `Bearer ${jwt}`;
   }
   const body = JSON.stringify({
@@ -208,7 +244,12 @@ export function authorizedMailbox(sb: Sandbox, ctx: Context): Mailbox | null {
   const token = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1];
   const grant = token ? sb.google.grantForAccessToken(token) : null;
   if (!grant) {
-    googleFail(ctx, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'authError');
+    googleFail(
+      ctx,
+      401,
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+      'authError',
+    );
     return null;
   }
   const userId = ctx.params.userId;
@@ -228,7 +269,12 @@ export function googleFail(ctx: Context, status: number, message: string, reason
   ctx.body = googleError(status, message, reason);
 }
 
-function paginate<T>(items: T[], pageToken: string | undefined, requested: number, max: number): { items: T[]; nextPageToken: string | null } {
+function paginate<T>(
+  items: T[],
+  pageToken: string | undefined,
+  requested: number,
+  max: number,
+): { items: T[]; nextPageToken: string | null } {
   const size = Math.min(Number.isFinite(requested) && requested > 0 ? requested : 100, max);
   const offset = pageToken && /^\d+$/.test(pageToken) ? Number(pageToken) : 0;
   const slice = items.slice(offset, offset + size);
@@ -259,7 +305,11 @@ function matchesQuery(m: StoredMessage, q: string): boolean {
   });
 }
 
-function messageResource(m: StoredMessage, format: 'full' | 'metadata' | 'minimal' | 'raw', metadataHeaders: string[]): Record<string, unknown> {
+function messageResource(
+  m: StoredMessage,
+  format: 'full' | 'metadata' | 'minimal' | 'raw',
+  metadataHeaders: string[],
+): Record<string, unknown> {
   const base = {
     id: m.id,
     threadId: m.threadId,
@@ -271,11 +321,20 @@ function messageResource(m: StoredMessage, format: 'full' | 'metadata' | 'minima
   };
   if (format === 'minimal') return base;
   if (format === 'raw') return { ...base, raw: m.raw.toString('base64url') };
-  const headers = m.mail.headers.filter((h) => format === 'full' || metadataHeaders.length === 0 || metadataHeaders.includes(h.name.toLowerCase()));
-  if (format === 'metadata') return { ...base, payload: { mimeType: m.mail.html ? 'multipart/alternative' : 'text/plain', headers } };
+  const headers = m.mail.headers.filter(
+    (h) => format === 'full' || metadataHeaders.length === 0 || metadataHeaders.includes(h.name.toLowerCase()),
+  );
+  if (format === 'metadata')
+    return { ...base, payload: { mimeType: m.mail.html ? 'multipart/alternative' : 'text/plain', headers } };
   const part = (partId: string, mimeType: string, content: string, partHeaders: { name: string; value: string }[]) => {
     const data = Buffer.from(content, 'utf8');
-    return { partId, mimeType, filename: '', headers: partHeaders, body: { size: data.length, data: data.toString('base64url') } };
+    return {
+      partId,
+      mimeType,
+      filename: '',
+      headers: partHeaders,
+      body: { size: data.length, data: data.toString('base64url') },
+    };
   };
   const payload = m.mail.html
     ? {

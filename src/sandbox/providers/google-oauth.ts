@@ -20,7 +20,8 @@ export function googleOAuthRoutes(sb: Sandbox): Router {
     if (!str(q.client_id) || !redirectUri || !/^https?:\/\//.test(redirectUri)) {
       ctx.status = 400;
       ctx.type = 'text/html';
-      ctx.body = '<h1>400. That’s an error.</h1><p>Error: invalid_request (client_id and redirect_uri are required)</p>';
+      ctx.body =
+        '<h1>400. That’s an error.</h1><p>Error: invalid_request (client_id and redirect_uri are required)</p>';
       return;
     }
     const target = new URL(redirectUri);
@@ -43,7 +44,8 @@ export function googleOAuthRoutes(sb: Sandbox): Router {
       ctx.status = status;
       ctx.body = { error, error_description: description };
     };
-    if (!str(form.client_id) || !str(form.client_secret)) return fail(401, 'invalid_client', 'The OAuth client was not found.');
+    if (!str(form.client_id) || !str(form.client_secret))
+      return fail(401, 'invalid_client', 'The OAuth client was not found.');
     const grantType = str(form.grant_type);
     if (grantType === 'authorization_code') {
       const grant = sb.google.redeemCode(str(form.code) ?? '', str(form.redirect_uri));
@@ -60,7 +62,12 @@ export function googleOAuthRoutes(sb: Sandbox): Router {
     if (grantType === 'refresh_token') {
       const grant = sb.google.grantForRefreshToken(str(form.refresh_token) ?? '');
       if (!grant) return fail(400, 'invalid_grant', 'Token has been expired or revoked.');
-      ctx.body = { access_token: sb.google.issueAccessToken(grant), expires_in: ACCESS_TOKEN_SECONDS, scope: grant.scope, token_type: 'Bearer' };
+      ctx.body = {
+        access_token: sb.google.issueAccessToken(grant),
+        expires_in: ACCESS_TOKEN_SECONDS,
+        scope: grant.scope,
+        token_type: 'Bearer',
+      };
       return;
     }
     fail(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);

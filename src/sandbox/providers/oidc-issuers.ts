@@ -93,9 +93,11 @@ export async function exchangeSignInCode(sb: Sandbox, ctx: Context, form: Record
   };
   const client = clientOf(ctx, form);
   if (!client) return fail(401, 'invalid_client', 'The OAuth client was not found.');
-  if (str(form.grant_type) !== 'authorization_code') return fail(400, 'unsupported_grant_type', `Invalid grant_type: ${str(form.grant_type) ?? ''}`);
+  if (str(form.grant_type) !== 'authorization_code')
+    return fail(400, 'unsupported_grant_type', `Invalid grant_type: ${str(form.grant_type) ?? ''}`);
   const grant = sb.signIns.redeemCode(str(form.code) ?? '', str(form.redirect_uri), str(form.code_verifier));
-  if (!grant || grant.clientId !== client.id) return fail(400, 'invalid_grant', 'Malformed auth code, or the code verifier does not match.');
+  if (!grant || grant.clientId !== client.id)
+    return fail(400, 'invalid_grant', 'Malformed auth code, or the code verifier does not match.');
   ctx.set('Cache-Control', 'no-store');
   ctx.body = {
     access_token: `ya29.sandbox-sso-${Date.now()}`,
@@ -125,7 +127,10 @@ export function oidcIssuerRoutes(sb: Sandbox): Router {
 
   // Control: the next id_token (of either issuer) comes out spoiled this way.
   router.post('/_sandbox/oidc/next-token', async (ctx) => {
-    const { quirk } = z.object({ quirk: z.enum(ID_TOKEN_QUIRKS) }).strict().parse(await jsonBody(ctx));
+    const { quirk } = z
+      .object({ quirk: z.enum(ID_TOKEN_QUIRKS) })
+      .strict()
+      .parse(await jsonBody(ctx));
     sb.signIns.spoilNext(quirk);
     ctx.status = 201;
     ctx.body = { quirk };

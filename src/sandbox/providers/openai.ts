@@ -29,28 +29,46 @@ export function openaiRoutes(sb: Sandbox): Router {
     if (messages.length === 0) return fail(ctx, 400, "Missing required parameter: 'messages'.");
     if (body.stream === true) return fail(ctx, 400, 'stream: the sandbox does not stream');
 
-    const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => textOf(m.content)).join('\n');
-    const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n\n');
-    const tools = Array.isArray(body.tools) ? (body.tools as { function?: { name?: unknown } }[]).map((t) => str(t.function?.name) ?? '') : [];
+    const system = messages
+      .filter((m) => m.role === 'system' || m.role === 'developer')
+      .map((m) => textOf(m.content))
+      .join('\n');
+    const userText = messages
+      .filter((m) => m.role === 'user')
+      .map((m) => textOf(m.content))
+      .join('\n\n');
+    const tools = Array.isArray(body.tools)
+      ? (body.tools as { function?: { name?: unknown } }[]).map((t) => str(t.function?.name) ?? '')
+      : [];
     const agentTools = tools.filter((n) => SANDBOX_AGENT_TOOLS.includes(n));
 
     const names = new Map<string, string>();
     const results: { name: string; output: string }[] = [];
     for (const m of messages) {
-      for (const call of m.tool_calls ?? []) if (typeof call.id === 'string') names.set(call.id, str(call.function?.name) ?? '');
-      if (m.role === 'tool' && typeof m.tool_call_id === 'string') results.push({ name: names.get(m.tool_call_id) ?? '', output: textOf(m.content) });
+      for (const call of m.tool_calls ?? [])
+        if (typeof call.id === 'string') names.set(call.id, str(call.function?.name) ?? '');
+      if (m.role === 'tool' && typeof m.tool_call_id === 'string')
+        results.push({ name: names.get(m.tool_call_id) ?? '', output: textOf(m.content) });
     }
 
     let message: Record<string, unknown>;
     let finishReason: string;
     const answer =
-      agentTools.length > 0 ? agentAnswer({ system, userText, tools: agentTools, results, final: body.tool_choice === 'none' }) : { kind: 'text' as const, text: draftText({ conversation: userText, system }) };
+      agentTools.length > 0
+        ? agentAnswer({ system, userText, tools: agentTools, results, final: body.tool_choice === 'none' })
+        : { kind: 'text' as const, text: draftText({ conversation: userText, system }) };
     if (answer.kind === 'tool') {
       message = {
         role: 'assistant',
         content: null,
         refusal: null,
-        tool_calls: [{ id: `call_${randomBytes(12).toString('hex')}`, type: 'function', function: { name: answer.name, arguments: JSON.stringify(answer.input) } }],
+        tool_calls: [
+          {
+            id: `call_${randomBytes(12).toString('hex')}`,
+            type: 'function',
+            function: { name: answer.name, arguments: JSON.stringify(answer.input) },
+          },
+        ],
       };
       finishReason = 'tool_calls';
     } else {
@@ -58,7 +76,14 @@ export function openaiRoutes(sb: Sandbox): Router {
       finishReason = 'stop';
     }
     const outputText = JSON.stringify(message);
-    sb.records.sent('openai', { model, system, prompt: userText, tools, toolChoice: body.tool_choice ?? null, message });
+    sb.records.sent('openai', {
+      model,
+      system,
+      prompt: userText,
+      tools,
+      toolChoice: body.tool_choice ?? null,
+      message,
+    });
     ctx.set('x-request-id', `req_${randomBytes(12).toString('hex')}`);
     ctx.body = {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
@@ -81,7 +106,9 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part: { type?: unknown; text?: unknown }) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .map((part: { type?: unknown; text?: unknown }) =>
+      part.type === 'text' && typeof part.text === 'string' ? part.text : '',
+    )
     .filter(Boolean)
     .join('\n');
 }

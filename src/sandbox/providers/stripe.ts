@@ -21,7 +21,10 @@ interface PaymentIntent {
 }
 
 export class StripeStore {
-  readonly sessions = new Map<string, Record<string, unknown> & { id: string; status: string; payment_intent_metadata: Record<string, string> }>();
+  readonly sessions = new Map<
+    string,
+    Record<string, unknown> & { id: string; status: string; payment_intent_metadata: Record<string, string> }
+  >();
   readonly paymentIntents = new Map<string, PaymentIntent>();
   readonly idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
 }
@@ -48,15 +51,23 @@ export function stripeRoutes(sb: Sandbox): Router {
       const quantity = Number(item.quantity ?? 1);
       const unitAmount = Number(priceData.unit_amount);
       const itemCurrency = str(priceData.currency)?.toLowerCase();
-      if (!itemCurrency || !/^[a-z]{3}$/.test(itemCurrency)) return invalid('Invalid currency.', `line_items[${i}][price_data][currency]`);
-      if (!Number.isInteger(unitAmount) || unitAmount < 0) return invalid('Invalid integer.', `line_items[${i}][price_data][unit_amount]`);
+      if (!itemCurrency || !/^[a-z]{3}$/.test(itemCurrency))
+        return invalid('Invalid currency.', `line_items[${i}][price_data][currency]`);
+      if (!Number.isInteger(unitAmount) || unitAmount < 0)
+        return invalid('Invalid integer.', `line_items[${i}][price_data][unit_amount]`);
       if (!Number.isInteger(quantity) || quantity < 1) return invalid('Invalid integer.', `line_items[${i}][quantity]`);
-      if (!str(productData.name)) return invalid('Missing required param: line_items[0][price_data][product_data][name].', `line_items[${i}][price_data][product_data][name]`);
-      if (currency && currency !== itemCurrency) return invalid('All line items must use the same currency.', `line_items[${i}][price_data][currency]`);
+      if (!str(productData.name))
+        return invalid(
+          'Missing required param: line_items[0][price_data][product_data][name].',
+          `line_items[${i}][price_data][product_data][name]`,
+        );
+      if (currency && currency !== itemCurrency)
+        return invalid('All line items must use the same currency.', `line_items[${i}][price_data][currency]`);
       currency = itemCurrency;
       amount += unitAmount * quantity;
     }
-    if (currency === 'usd' && amount < 50) return invalid('The Checkout Session\'s total amount due must add up to at least $0.50 usd', 'line_items');
+    if (currency === 'usd' && amount < 50)
+      return invalid("The Checkout Session's total amount due must add up to at least $0.50 usd", 'line_items');
     const metadata = metadataOf(params.metadata);
     if (typeof metadata === 'string') return invalid(metadata, 'metadata');
     const piMetadata = metadataOf((params.payment_intent_data as Params | undefined)?.metadata);
@@ -81,7 +92,9 @@ export function stripeRoutes(sb: Sandbox): Router {
       custom_fields: [],
       customer: null,
       customer_creation: 'if_required',
-      customer_details: customerEmail ? { email: customerEmail, name: null, phone: null, address: null, tax_exempt: 'none', tax_ids: [] } : null,
+      customer_details: customerEmail
+        ? { email: customerEmail, name: null, phone: null, address: null, tax_exempt: 'none', tax_ids: [] }
+        : null,
       customer_email: customerEmail,
       expires_at: created + 24 * 3600,
       invoice: null,
@@ -107,14 +120,17 @@ export function stripeRoutes(sb: Sandbox): Router {
 
   router.get('/checkout/sessions/:id', (ctx) => {
     const session = sb.stripe.sessions.get(ctx.params.id ?? '');
-    if (!session) return fail(ctx, 404, `No such checkout.session: '${ctx.params.id}'`, { code: 'resource_missing', param: 'id' });
+    if (!session)
+      return fail(ctx, 404, `No such checkout.session: '${ctx.params.id}'`, { code: 'resource_missing', param: 'id' });
     ctx.body = publicSession(session);
   });
 
   router.post('/checkout/sessions/:id/expire', (ctx) => {
     const session = sb.stripe.sessions.get(ctx.params.id ?? '');
-    if (!session) return fail(ctx, 404, `No such checkout.session: '${ctx.params.id}'`, { code: 'resource_missing', param: 'id' });
-    if (session.status !== 'open') return fail(ctx, 400, 'Only Checkout Sessions with a status in ["open"] can be expired.');
+    if (!session)
+      return fail(ctx, 404, `No such checkout.session: '${ctx.params.id}'`, { code: 'resource_missing', param: 'id' });
+    if (session.status !== 'open')
+      return fail(ctx, 400, 'Only Checkout Sessions with a status in ["open"] can be expired.');
     session.status = 'expired';
     session.url = null;
     ctx.body = publicSession(session);
@@ -125,13 +141,20 @@ export function stripeRoutes(sb: Sandbox): Router {
     const piId = str(params.payment_intent);
     if (!piId) return fail(ctx, 400, 'You must pass either `payment_intent` or `charge`.', {});
     const pi = sb.stripe.paymentIntents.get(piId);
-    if (!pi) return fail(ctx, 400, `No such payment_intent: '${piId}'`, { code: 'resource_missing', param: 'payment_intent' });
+    if (!pi)
+      return fail(ctx, 400, `No such payment_intent: '${piId}'`, { code: 'resource_missing', param: 'payment_intent' });
     const remaining = pi.amount - pi.refunded;
     const amount = params.amount === undefined ? remaining : Number(params.amount);
     if (!Number.isInteger(amount) || amount < 1) return fail(ctx, 400, 'Invalid positive integer', { param: 'amount' });
-    if (remaining === 0) return fail(ctx, 400, `Charge for payment intent ${piId} has already been refunded.`, { code: 'charge_already_refunded' });
+    if (remaining === 0)
+      return fail(ctx, 400, `Charge for payment intent ${piId} has already been refunded.`, {
+        code: 'charge_already_refunded',
+      });
     if (amount > remaining) {
-      return fail(ctx, 400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, { code: 'amount_too_large', param: 'amount' });
+      return fail(ctx, 400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, {
+        code: 'amount_too_large',
+        param: 'amount',
+      });
     }
     const metadata = metadataOf(params.metadata);
     if (typeof metadata === 'string') return fail(ctx, 400, metadata, { param: 'metadata' });
@@ -162,7 +185,10 @@ const eventSchema = z.object({
   type: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/),
   object: z.record(z.string(), z.unknown()),
   /** Redeliver an event under the id it had, as Stripe does when it retries. */
-  id: z.string().regex(/^evt_[A-Za-z0-9]+$/).optional(),
+  id: z
+    .string()
+    .regex(/^evt_[A-Za-z0-9]+$/)
+    .optional(),
 });
 
 export function stripeControlRoutes(sb: Sandbox): Router {
@@ -218,7 +244,12 @@ async function completeCheckout(sb: Sandbox, ctx: Context, redirect: boolean): P
 }
 
 /** A Stripe event signed like Stripe signs them (t=…,v1=HMAC-SHA256 of "t.payload"). */
-async function sendEvent(sb: Sandbox, type: string, object: Record<string, unknown>, id?: string): Promise<{ eventId: string; status: number; error?: string }> {
+async function sendEvent(
+  sb: Sandbox,
+  type: string,
+  object: Record<string, unknown>,
+  id?: string,
+): Promise<{ eventId: string; status: number; error?: string }> {
   const secret = sb.options.stripeWebhookSecret;
   const eventId = id ?? stripeId('evt');
   if (!secret) return { eventId, status: 0, error: 'the sandbox has no STRIPE_WEBHOOK_SECRET to sign with' };
@@ -240,7 +271,11 @@ async function sendEvent(sb: Sandbox, type: string, object: Record<string, unkno
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
   const result = await deliver(sb.records, 'stripe-event', `${sb.options.apiUrl}/api/stripe/webhook`, {
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': `t=${timestamp},v1=${signature}`, 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Stripe-Signature': `t=${timestamp},v1=${signature}`,
+      'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    },
     body: payload,
   });
   return { eventId, status: result.status, ...(result.error ? { error: result.error } : {}) };
@@ -259,7 +294,8 @@ function metadataOf(value: unknown): Record<string, string> | string {
   if (entries.length > 50) return 'Invalid metadata: at most 50 keys';
   for (const [k, v] of entries) {
     if (k.length > 40) return `Invalid metadata: key ${k.slice(0, 40)}… is longer than 40 characters`;
-    if (typeof v !== 'string' || v.length > 500) return `Invalid metadata: the value of ${k} must be a string of at most 500 characters`;
+    if (typeof v !== 'string' || v.length > 500)
+      return `Invalid metadata: the value of ${k} must be a string of at most 500 characters`;
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
@@ -282,7 +318,13 @@ async function idempotent(sb: Sandbox, ctx: Context, next: Next): Promise<void> 
   const path = ctx.path;
   const fingerprint = JSON.stringify([ctx.method, path, params]);
   const cached = key ? sb.stripe.idempotency.get(key) : undefined;
-  sb.records.sent('stripe', { method: ctx.method, path, params, idempotencyKey: key, ...(cached ? { replayed: true } : {}) });
+  sb.records.sent('stripe', {
+    method: ctx.method,
+    path,
+    params,
+    idempotencyKey: key,
+    ...(cached ? { replayed: true } : {}),
+  });
   ctx.set('Request-Id', `req_${randomBytes(7).toString('hex')}`);
   if (cached) {
     if (cached.fingerprint !== fingerprint) {
@@ -301,7 +343,8 @@ async function idempotent(sb: Sandbox, ctx: Context, next: Next): Promise<void> 
     return;
   }
   await next();
-  if (key && ctx.method === 'POST' && ctx.status < 300) sb.stripe.idempotency.set(key, { fingerprint, status: ctx.status, body: ctx.body });
+  if (key && ctx.method === 'POST' && ctx.status < 300)
+    sb.stripe.idempotency.set(key, { fingerprint, status: ctx.status, body: ctx.body });
 }
 
 function fail(ctx: Context, status: number, message: string, extra: Record<string, unknown> = {}): void {

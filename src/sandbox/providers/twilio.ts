@@ -35,10 +35,18 @@ export function twilioRoutes(sb: Sandbox): Router {
     const statusCallback = str(form.StatusCallback);
     if (!to) return fail(ctx, 400, 21604, "A 'To' phone number is required.");
     if (!E164.test(to)) return fail(ctx, 400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-    if (!from && !messagingServiceSid) return fail(ctx, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.");
-    if (from && !E164.test(from)) return fail(ctx, 400, 21212, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`);
+    if (!from && !messagingServiceSid)
+      return fail(ctx, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.");
+    if (from && !E164.test(from))
+      return fail(
+        ctx,
+        400,
+        21212,
+        `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`,
+      );
     if (!body.trim()) return fail(ctx, 400, 21602, 'Message body is required.');
-    if (body.length > 1600) return fail(ctx, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    if (body.length > 1600)
+      return fail(ctx, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (sb.twilio.optedOut.has(`${to} ${from ?? messagingServiceSid}`)) {
       return fail(ctx, 400, 21610, 'Attempt to send to unsubscribed recipient');
     }
@@ -68,12 +76,26 @@ export function twilioRoutes(sb: Sandbox): Router {
     };
     sb.twilio.messages.push(message);
     if (sb.twilio.messages.length > 5000) sb.twilio.messages.splice(0, 1000);
-    sb.records.sent('twilio', { sid, to, from: from ?? messagingServiceSid, body, statusCallback: statusCallback ?? null });
+    sb.records.sent('twilio', {
+      sid,
+      to,
+      from: from ?? messagingServiceSid,
+      body,
+      statusCallback: statusCallback ?? null,
+    });
     ctx.status = 201;
     ctx.body = message;
     if (statusCallback) {
       // Twilio reports progress after answering; the order is what a real handset gives.
-      setImmediate(() => void sendStatusCallbacks(sb, statusCallback, { sid, accountSid, to, from: from ?? messagingServiceSid ?? '' }));
+      setImmediate(
+        () =>
+          void sendStatusCallbacks(sb, statusCallback, {
+            sid,
+            accountSid,
+            to,
+            from: from ?? messagingServiceSid ?? '',
+          }),
+      );
     }
   });
 
@@ -141,7 +163,13 @@ export function twilioControlRoutes(sb: Sandbox): Router {
       ApiVersion: '2010-04-01',
     };
     const path = '/api/sms/webhook';
-    const result = await postSigned(sb, 'twilio-inbound', `${sb.options.apiUrl}${path}`, `${sb.options.publicBaseUrl}${path}`, params);
+    const result = await postSigned(
+      sb,
+      'twilio-inbound',
+      `${sb.options.apiUrl}${path}`,
+      `${sb.options.publicBaseUrl}${path}`,
+      params,
+    );
     ctx.body = { status: result.status, messageSid: sid, ...(result.error ? { error: result.error } : {}) };
   });
   return router;
@@ -175,11 +203,26 @@ async function postSigned(
   });
 }
 
-async function sendStatusCallbacks(sb: Sandbox, url: string, m: { sid: string; accountSid: string; to: string; from: string }): Promise<void> {
+async function sendStatusCallbacks(
+  sb: Sandbox,
+  url: string,
+  m: { sid: string; accountSid: string; to: string; from: string },
+): Promise<void> {
   for (const status of ['sent', 'delivered']) {
-    const params = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: m.accountSid, From: m.from, To: m.to, MessageStatus: status, SmsStatus: status, ApiVersion: '2010-04-01' };
+    const params = {
+      MessageSid: m.sid,
+      SmsSid: m.sid,
+      AccountSid: m.accountSid,
+      From: m.from,
+      To: m.to,
+      MessageStatus: status,
+      SmsStatus: status,
+      ApiVersion: '2010-04-01',
+    };
     // The callback URL is the API's public one; deliver it to the API the sandbox knows when they differ.
-    const target = url.startsWith(sb.options.publicBaseUrl) ? sb.options.apiUrl + url.slice(sb.options.publicBaseUrl.length) : url;
+    const target = url.startsWith(sb.options.publicBaseUrl)
+      ? sb.options.apiUrl + url.slice(sb.options.publicBaseUrl.length)
+      : url;
     await postSigned(sb, 'twilio-status', target, url, params);
   }
 }

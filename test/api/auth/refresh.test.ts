@@ -17,7 +17,12 @@ it('exchanges a refresh token for a new pair, once', async () => {
   const session = await login(api.server, owner.email);
   const first = await refresh(session.refreshToken);
   expect(first.status).toBe(200);
-  expect(first.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' });
+  expect(first.body).toEqual({
+    accessToken: expect.any(String),
+    refreshToken: expect.any(String),
+    expiresIn: 900,
+    tokenType: 'Bearer',
+  });
   expect(first.body.refreshToken).not.toBe(session.refreshToken);
   expect((await request(api.server, 'GET', '/api/auth/me', { token: first.body.accessToken })).status).toBe(200);
   const second = await refresh(first.body.refreshToken);
@@ -38,9 +43,15 @@ it('revokes the whole family when a spent token comes back, and leaves other ses
   // A session started by another login is another family.
   expect((await refresh(otherDevice.refreshToken)).status).toBe(200);
 
-  const audit = await request(api.server, 'GET', '/api/audit?action=auth.refresh_token_reused', { token: owner.accessToken });
+  const audit = await request(api.server, 'GET', '/api/audit?action=auth.refresh_token_reused', {
+    token: owner.accessToken,
+  });
   expect(audit.body.items).toHaveLength(1);
-  expect(audit.body.items[0]).toMatchObject({ actorId: owner.userId, target: `user:${owner.userId}`, detail: { revokedTokens: 2 } });
+  expect(audit.body.items[0]).toMatchObject({
+    actorId: owner.userId,
+    target: `user:${owner.userId}`,
+    detail: { revokedTokens: 2 },
+  });
 });
 
 it('serialises two refreshes racing with one token: one wins, the family is revoked', async () => {
@@ -57,8 +68,12 @@ it('signs out: 204, and the refresh token no longer works', async () => {
   expect(out.status).toBe(204);
   expect((await refresh(session.refreshToken)).status).toBe(401);
   // Signing out twice, or with a token we never issued, is still 204.
-  expect((await request(api.server, 'POST', '/api/auth/logout', { json: { refreshToken: session.refreshToken } })).status).toBe(204);
-  expect((await request(api.server, 'POST', '/api/auth/logout', { json: { refreshToken: 'made-up' } })).status).toBe(204);
+  expect(
+    (await request(api.server, 'POST', '/api/auth/logout', { json: { refreshToken: session.refreshToken } })).status,
+  ).toBe(204);
+  expect((await request(api.server, 'POST', '/api/auth/logout', { json: { refreshToken: 'made-up' } })).status).toBe(
+    204,
+  );
 });
 
 it('answers 401 to tokens that were never issued and 422 without one', async () => {

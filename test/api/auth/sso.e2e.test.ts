@@ -20,7 +20,10 @@ afterAll(() => e2e?.close());
 
 /** The browser's part: open the issuer's consent (auto-approved), follow it back to the callback. */
 async function ssoRedirect(provider: 'google' | 'oidc', email?: string): Promise<URL> {
-  const start = await e2e.call('GET', `/api/auth/sso/${provider}/start${email ? `?email=${encodeURIComponent(email)}` : ''}`);
+  const start = await e2e.call(
+    'GET',
+    `/api/auth/sso/${provider}/start${email ? `?email=${encodeURIComponent(email)}` : ''}`,
+  );
   expect(start.status).toBe(200);
   const consent = await fetch(start.body.authUrl, { redirect: 'manual' });
   expect(consent.status).toBe(302);
@@ -75,7 +78,12 @@ it('invite → the invitee signs in with Google → a user with the invited role
 
   const res = await signInBySso('google', email);
   expect(res.status).toBe(200);
-  expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' });
+  expect(res.body).toEqual({
+    accessToken: expect.any(String),
+    refreshToken: expect.any(String),
+    expiresIn: 900,
+    tokenType: 'Bearer',
+  });
   const who = await me(res.body.accessToken);
   expect(who.body.user).toMatchObject({ email, role: 'staff' });
   expect(who.body.tenant.id).toBe(owner.tenantId);
@@ -85,7 +93,9 @@ it('invite → the invitee signs in with Google → a user with the invited role
   expect(list.body.items.find((i: { id: string }) => i.id === invited.body.id)).toMatchObject({ status: 'accepted' });
   const again = await signInBySso('google', email);
   expect(again.status).toBe(200);
-  const audit = await e2e.call('GET', `/api/audit?target=user:${who.body.user.id}&action=auth.sso_login`, { token: owner.accessToken });
+  const audit = await e2e.call('GET', `/api/audit?target=user:${who.body.user.id}&action=auth.sso_login`, {
+    token: owner.accessToken,
+  });
   expect(audit.body.items).toHaveLength(2);
   expect(audit.body.items[0].detail).toMatchObject({ provider: 'google' });
 
@@ -106,7 +116,9 @@ it('accepts an invitation by password once; a spent, revoked or forged link is 4
   const email = uniqueEmail('reception');
   expect((await invite(email, 'staff')).status).toBe(201);
   const token = await invitationLinkFor(email);
-  const accepted = await e2e.call('POST', '/api/auth/accept-invite', { json: { token, password: 'a brand new passphrase' } });
+  const accepted = await e2e.call('POST', '/api/auth/accept-invite', {
+    json: { token, password: 'a brand new passphrase' },
+  });
   expect(accepted.status).toBe(201);
   expect(accepted.body.user).toMatchObject({ email, role: 'staff' });
   expect((await me(accepted.body.accessToken)).body.tenant.id).toBe(owner.tenantId);
@@ -119,15 +131,27 @@ it('accepts an invitation by password once; a spent, revoked or forged link is 4
   const other = uniqueEmail('revoked');
   const invited = await invite(other, 'staff');
   const otherToken = await invitationLinkFor(other);
-  expect((await e2e.call('DELETE', `/api/users/invites/${invited.body.id}`, { token: owner.accessToken })).status).toBe(204);
-  expect((await e2e.call('DELETE', `/api/users/invites/${invited.body.id}`, { token: owner.accessToken })).status).toBe(409);
-  expect((await e2e.call('POST', '/api/auth/accept-invite', { json: { token: otherToken, password: 'a brand new passphrase' } })).status).toBe(404);
+  expect((await e2e.call('DELETE', `/api/users/invites/${invited.body.id}`, { token: owner.accessToken })).status).toBe(
+    204,
+  );
+  expect((await e2e.call('DELETE', `/api/users/invites/${invited.body.id}`, { token: owner.accessToken })).status).toBe(
+    409,
+  );
+  expect(
+    (
+      await e2e.call('POST', '/api/auth/accept-invite', {
+        json: { token: otherToken, password: 'a brand new passphrase' },
+      })
+    ).status,
+  ).toBe(404);
   // Revoked also for SSO: the email has no account and no pending invitation.
   const sso = await signInBySso('google', other);
   expect(sso.status).toBe(401);
   expect(sso.body.detail).toBe(LOGIN_MESSAGE);
 
-  const forged = await e2e.call('POST', '/api/auth/accept-invite', { json: { token: `${owner.tenantId}.${'x'.repeat(43)}`, password: 'a brand new passphrase' } });
+  const forged = await e2e.call('POST', '/api/auth/accept-invite', {
+    json: { token: `${owner.tenantId}.${'x'.repeat(43)}`, password: 'a brand new passphrase' },
+  });
   expect(forged.status).toBe(404);
 });
 
@@ -139,9 +163,15 @@ it('refuses an invitation for an email that already has an account, and an owner
   const adminEmail = uniqueEmail('admin');
   await invite(adminEmail, 'admin');
   const admin = await signInBySso('google', adminEmail);
-  const byAdmin = await e2e.call('POST', '/api/users/invite', { token: admin.body.accessToken, json: { email: uniqueEmail('o'), role: 'owner' } });
+  const byAdmin = await e2e.call('POST', '/api/users/invite', {
+    token: admin.body.accessToken,
+    json: { email: uniqueEmail('o'), role: 'owner' },
+  });
   expect(byAdmin.status).toBe(403);
-  const staffByAdmin = await e2e.call('POST', '/api/users/invite', { token: admin.body.accessToken, json: { email: uniqueEmail('s'), role: 'staff' } });
+  const staffByAdmin = await e2e.call('POST', '/api/users/invite', {
+    token: admin.body.accessToken,
+    json: { email: uniqueEmail('s'), role: 'staff' },
+  });
   expect(staffByAdmin.status).toBe(201);
 });
 
@@ -198,9 +228,14 @@ describe('every bad sign-in is the one login 401', () => {
 it('a tenant that requires SSO refuses a staff password (the one 401) but not the owner; SSO still works', async () => {
   const team = await registerTenant(e2e.server, { businessName: 'SSO Only Studio' });
   const staffEmail = uniqueEmail('staff');
-  const created = await e2e.call('POST', '/api/users', { token: team.accessToken, json: { email: staffEmail, password: TEST_PASSWORD, role: 'staff' } });
+  const created = await e2e.call('POST', '/api/users', {
+    token: team.accessToken,
+    json: { email: staffEmail, password: TEST_PASSWORD, role: 'staff' },
+  });
   expect(created.status).toBe(201);
-  expect((await e2e.call('POST', '/api/auth/login', { json: { email: staffEmail, password: TEST_PASSWORD } })).status).toBe(200);
+  expect(
+    (await e2e.call('POST', '/api/auth/login', { json: { email: staffEmail, password: TEST_PASSWORD } })).status,
+  ).toBe(200);
 
   const patched = await e2e.call('PATCH', '/api/tenant', { token: team.accessToken, json: { ssoRequired: true } });
   expect(patched.status).toBe(200);
@@ -209,13 +244,19 @@ it('a tenant that requires SSO refuses a staff password (the one 401) but not th
   const refused = await e2e.call('POST', '/api/auth/login', { json: { email: staffEmail, password: TEST_PASSWORD } });
   expect(refused.status).toBe(401);
   expect(refused.body.detail).toBe(LOGIN_MESSAGE);
-  expect((await e2e.call('POST', '/api/auth/login', { json: { email: team.email, password: TEST_PASSWORD } })).status).toBe(200);
+  expect(
+    (await e2e.call('POST', '/api/auth/login', { json: { email: team.email, password: TEST_PASSWORD } })).status,
+  ).toBe(200);
   expect((await signInBySso('oidc', staffEmail)).status).toBe(200);
-  const audit = await e2e.call('GET', `/api/audit?target=user:${created.body.id}&action=auth.login_refused_sso_required`, { token: team.accessToken });
+  const audit = await e2e.call(
+    'GET',
+    `/api/audit?target=user:${created.body.id}&action=auth.login_refused_sso_required`,
+    { token: team.accessToken },
+  );
   expect(audit.body.items).toHaveLength(1);
 });
 
-it("removing a user stops their refresh token at once; an owner cannot remove themselves", async () => {
+it('removing a user stops their refresh token at once; an owner cannot remove themselves', async () => {
   const email = uniqueEmail('leaver');
   await invite(email, 'staff');
   const signedIn = await signInBySso('google', email);

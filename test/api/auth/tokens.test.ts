@@ -14,7 +14,17 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-function token(overrides: { subject?: string; secret?: string; issuer?: string; audience?: string; expiresAt?: number; alg?: string; claims?: Record<string, unknown> } = {}) {
+function token(
+  overrides: {
+    subject?: string;
+    secret?: string;
+    issuer?: string;
+    audience?: string;
+    expiresAt?: number;
+    alg?: string;
+    claims?: Record<string, unknown>;
+  } = {},
+) {
   const auth = api.config.auth;
   return new SignJWT({ tid: owner.tenantId, role: 'owner', ...overrides.claims })
     .setProtectedHeader({ alg: overrides.alg ?? 'HS256' })
@@ -35,7 +45,13 @@ async function me(bearer: string | undefined, rawHeader?: string) {
 it('accepts a token it signed, with the contract claims', async () => {
   const [, payload] = owner.accessToken.split('.');
   const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-  expect(claims).toMatchObject({ sub: owner.userId, tid: owner.tenantId, role: 'owner', iss: 'frontdesk', aud: 'frontdesk-api' });
+  expect(claims).toMatchObject({
+    sub: owner.userId,
+    tid: owner.tenantId,
+    role: 'owner',
+    iss: 'frontdesk',
+    aud: 'frontdesk-api',
+  });
   expect(claims.exp - claims.iat).toBe(900);
   expect((await me(owner.accessToken)).status).toBe(200);
   expect((await me(await token())).status).toBe(200);
@@ -44,14 +60,17 @@ it('accepts a token it signed, with the contract claims', async () => {
 const rejected: [string, () => Promise<string>][] = [
   ['an expired token', () => token({ expiresAt: Math.floor(Date.now() / 1000) - 5 })],
   ['a token signed with another key', () => token({ secret: 'another-secret-that-is-at-least-32-characters' })],
-  ['an unsigned token (alg: none)', async () =>
-    new UnsecuredJWT({ tid: owner.tenantId, role: 'owner' })
-      .setSubject(owner.userId)
-      .setIssuer(api.config.auth.jwtIssuer)
-      .setAudience(api.config.auth.jwtAudience)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .encode()],
+  [
+    'an unsigned token (alg: none)',
+    async () =>
+      new UnsecuredJWT({ tid: owner.tenantId, role: 'owner' })
+        .setSubject(owner.userId)
+        .setIssuer(api.config.auth.jwtIssuer)
+        .setAudience(api.config.auth.jwtAudience)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .encode(),
+  ],
   ['a token for another audience', () => token({ audience: 'someone-else' })],
   ['a token from another issuer', () => token({ issuer: 'evil' })],
   ['an HS512 token (algorithm not pinned)', () => token({ alg: 'HS512' })],
@@ -82,7 +101,11 @@ it('refuses a token once it has expired, also after it was accepted (verified to
   const shortLived = await token({ expiresAt });
   expect((await me(shortLived)).status).toBe(200);
   expect((await me(shortLived)).status).toBe(200);
-  const refused = await pollUntil('the token to expire', () => me(shortLived), (r) => r.status !== 200);
+  const refused = await pollUntil(
+    'the token to expire',
+    () => me(shortLived),
+    (r) => r.status !== 200,
+  );
   expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
   expect(refused.status).toBe(401);
   expect(refused.body.detail).toBe('The access token has expired');

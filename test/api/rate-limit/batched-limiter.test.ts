@@ -15,7 +15,11 @@ import { pollUntil } from '../../helpers/eventually';
 
 const POINTS = 100;
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
-const instance = () => createRateLimits(testConfig({ RATE_LIMIT_TENANT_POINTS: String(POINTS), RATE_LIMIT_TENANT_WINDOW_SECONDS: '600' }), logger).tenant;
+const instance = () =>
+  createRateLimits(
+    testConfig({ RATE_LIMIT_TENANT_POINTS: String(POINTS), RATE_LIMIT_TENANT_WINDOW_SECONDS: '600' }),
+    logger,
+  ).tenant;
 
 let pool: DatabasePool;
 beforeAll(async () => {
@@ -24,11 +28,17 @@ beforeAll(async () => {
 afterAll(() => pool.end());
 
 async function sharedCount(key: string): Promise<number> {
-  const row = await pool.maybeOne(sql.type(z.object({ points: z.number() }))`SELECT points FROM rate_limits WHERE key = ${`api-tenant:${key}`}`);
+  const row = await pool.maybeOne(
+    sql.type(z.object({ points: z.number() }))`SELECT points FROM rate_limits WHERE key = ${`api-tenant:${key}`}`,
+  );
   return row?.points ?? 0;
 }
 
-async function outcomes(limiter: BatchedRateLimiter, key: string, n: number): Promise<{ passed: number; refused: number }> {
+async function outcomes(
+  limiter: BatchedRateLimiter,
+  key: string,
+  n: number,
+): Promise<{ passed: number; refused: number }> {
   const results = await Promise.allSettled(Array.from({ length: n }, () => limiter.consume(key)));
   for (const r of results) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw r.reason;
   const passed = results.filter((r) => r.status === 'fulfilled').length;
@@ -62,7 +72,11 @@ it('what a view let through reaches Postgres within a report, and the other inst
   await web1.consume(key);
   for (let i = 0; i < 80; i++) await web1.consume(key);
   // Not yet flushed by hand: the timer reports on its own.
-  await pollUntil('the view to report', () => sharedCount(key), (n) => n === 81);
+  await pollUntil(
+    'the view to report',
+    () => sharedCount(key),
+    (n) => n === 81,
+  );
   // web2 has not seen the key this window: its first request asks Postgres and adopts the 81.
   const res = await web2.consume(key);
   expect(res.consumedPoints).toBe(82);

@@ -12,15 +12,23 @@ it('seals under the current key and opens it', () => {
   expect(sealed).not.toContain(token);
   expect(openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [] }, sealed)).toBe(token);
   // Sealed under the current key: the retired key alone cannot open it.
-  expect(() => openRefreshToken({ encryptionKey: oldKey, previousEncryptionKeys: [] }, sealed)).toThrow(InvalidFernetToken);
+  expect(() => openRefreshToken({ encryptionKey: oldKey, previousEncryptionKeys: [] }, sealed)).toThrow(
+    InvalidFernetToken,
+  );
 });
 
 it('opens a token sealed under a retired key listed in ENCRYPTION_KEYS_PREVIOUS, and only then', () => {
   const sealedBefore = sealRefreshToken({ encryptionKey: oldKey, previousEncryptionKeys: [] }, token);
-  expect(openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [Fernet.generateKey(), oldKey] }, sealedBefore)).toBe(token);
-  expect(() => openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [] }, sealedBefore)).toThrow(/signature mismatch/);
+  expect(
+    openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [Fernet.generateKey(), oldKey] }, sealedBefore),
+  ).toBe(token);
+  expect(() => openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [] }, sealedBefore)).toThrow(
+    /signature mismatch/,
+  );
 });
 
 it('fails at once on a malformed token', () => {
-  expect(() => openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [oldKey] }, 'not-a-token')).toThrow(InvalidFernetToken);
+  expect(() => openRefreshToken({ encryptionKey: newKey, previousEncryptionKeys: [oldKey] }, 'not-a-token')).toThrow(
+    InvalidFernetToken,
+  );
 });

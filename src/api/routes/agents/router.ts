@@ -51,10 +51,15 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === DRAFT_NOT_PENDING) {
+      if (
+        err instanceof WorkflowUpdateFailedError &&
+        err.cause instanceof ApplicationFailure &&
+        err.cause.type === DRAFT_NOT_PENDING
+      ) {
         throw new ConflictError('This draft is no longer pending');
       }
-      if (err instanceof WorkflowNotFoundError) throw new ConflictError('This draft is no longer pending: its thread has no agent running');
+      if (err instanceof WorkflowNotFoundError)
+        throw new ConflictError('This draft is no longer pending: its thread has no agent running');
       throw err;
     }
   }
@@ -76,13 +81,18 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     path: '/settings',
     operationId: 'putAgentSettings',
     summary: "Replace the reply agent's settings",
-    description: 'The business profile is what the model knows of the business besides the tools; it is the cached part of every prompt.',
+    description:
+      'The business profile is what the model knows of the business besides the tools; it is the cached part of every prompt.',
     access: 'owner',
     request: { body: putAgentSettingsBody },
     responses: { 200: { description: 'The saved settings', schema: agentSettingsSchema } },
     async handler({ db, auth, body, audit }) {
       const saved = await saveAgentSettings(db, auth.tenantId, body);
-      await audit({ action: 'agent_settings.updated', target: 'agent_settings', detail: { enabled: body.enabled, autoSend: body.autoSend, draftTtlHours: body.draftTtlHours } });
+      await audit({
+        action: 'agent_settings.updated',
+        target: 'agent_settings',
+        detail: { enabled: body.enabled, autoSend: body.autoSend, draftTtlHours: body.draftTtlHours },
+      });
       return { status: 200, body: presentSettings(saved) };
     },
   });
@@ -92,7 +102,8 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     path: '/drafts',
     operationId: 'listAgentDrafts',
     summary: 'Reply drafts',
-    description: 'Newest first; `status=pending` lists the ones waiting for a person, `expired` the ones nobody decided on in time.',
+    description:
+      'Newest first; `status=pending` lists the ones waiting for a person, `expired` the ones nobody decided on in time.',
     access: 'staff',
     request: { query: listDraftsQuery },
     responses: { 200: { description: 'A page of drafts', schema: draftPage } },
@@ -144,15 +155,24 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     path: '/drafts/:id/approve',
     operationId: 'approveAgentDraft',
     summary: 'Approve and send a reply draft',
-    description: "Sends the draft (or the edited `text`) as a reply in the client's thread (In-Reply-To and References of the message answered) through the email workflow. 409 when the draft is no longer pending.",
+    description:
+      "Sends the draft (or the edited `text`) as a reply in the client's thread (In-Reply-To and References of the message answered) through the email workflow. 409 when the draft is no longer pending.",
     errors: { 409: 'The draft is no longer pending (sent, rejected, superseded or expired)' },
     access: 'staff',
     request: { params: idParams, body: approveBody },
     responses: { 200: { description: 'What was sent', schema: approvedSchema } },
     async handler({ params, body, db, auth, audit }) {
       const { draft, handle } = await pendingDraft(db, auth.tenantId, params.id);
-      const sent = await decide(() => handle.executeUpdate(approveDraftUpdate, { args: [{ draftId: draft.id, text: body.text ?? null, userId: auth.userId }] }));
-      await audit({ action: 'agent_draft.approved', target: `agent_draft:${draft.id}`, detail: { emailId: sent.emailId, edited: body.text !== undefined } });
+      const sent = await decide(() =>
+        handle.executeUpdate(approveDraftUpdate, {
+          args: [{ draftId: draft.id, text: body.text ?? null, userId: auth.userId }],
+        }),
+      );
+      await audit({
+        action: 'agent_draft.approved',
+        target: `agent_draft:${draft.id}`,
+        detail: { emailId: sent.emailId, edited: body.text !== undefined },
+      });
       return { status: 200, body: sent };
     },
   });
@@ -168,8 +188,16 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'The draft, rejected', schema: rejectedSchema } },
     async handler({ params, body, db, auth, audit }) {
       const { draft, handle } = await pendingDraft(db, auth.tenantId, params.id);
-      const rejected = await decide(() => handle.executeUpdate(rejectDraftUpdate, { args: [{ draftId: draft.id, reason: body.reason ?? null, userId: auth.userId }] }));
-      await audit({ action: 'agent_draft.rejected', target: `agent_draft:${draft.id}`, detail: { reason: body.reason ?? null } });
+      const rejected = await decide(() =>
+        handle.executeUpdate(rejectDraftUpdate, {
+          args: [{ draftId: draft.id, reason: body.reason ?? null, userId: auth.userId }],
+        }),
+      );
+      await audit({
+        action: 'agent_draft.rejected',
+        target: `agent_draft:${draft.id}`,
+        detail: { reason: body.reason ?? null },
+      });
       return { status: 200, body: rejected };
     },
   });
@@ -206,7 +234,8 @@ export function agentsRouter(deps: AppDeps): Router<AppState> {
     path: '/usage',
     operationId: 'getAgentUsage',
     summary: "The reply agent's model usage",
-    description: 'Drafts made in [from, to) per provider and model, with tokens and how many OpenAI made because Claude was down.',
+    description:
+      'Drafts made in [from, to) per provider and model, with tokens and how many OpenAI made because Claude was down.',
     access: 'admin',
     request: { query: usageQuery },
     responses: { 200: { description: 'Usage per provider and model', schema: usageSchema } },

@@ -14,7 +14,9 @@ export const businessProfileSchema = z
   .object({
     description: text(4000).default('').openapi({ description: 'What the business is and does' }),
     services: text(4000).default('').openapi({ description: 'Services and prices, as the business words them' }),
-    hours: text(2000).default('').openapi({ description: 'Opening hours in words (the bookable hours are PUT /api/business-hours)' }),
+    hours: text(2000)
+      .default('')
+      .openapi({ description: 'Opening hours in words (the bookable hours are PUT /api/business-hours)' }),
     policies: text(4000).default('').openapi({ description: 'Cancellation, payment and other policies' }),
     faq: z
       .array(z.object({ q: text(1000).min(1), a: text(4000).min(1) }).strict())
@@ -29,9 +31,15 @@ export const agentSettingsSchema = z
   .object({
     enabled: z.boolean().openapi({ description: 'Whether new client mail gets a reply draft' }),
     autoSend: z.enum(['off', 'safe_only']).openapi({
-      description: 'safe_only: a draft goes out without a person when the guardian screened the message safe and no tool answered with a time or an amount',
+      description:
+        'safe_only: a draft goes out without a person when the guardian screened the message safe and no tool answered with a time or an amount',
     }),
-    draftTtlHours: z.number().int().min(1).max(720).openapi({ description: 'A pending draft expires after this many hours' }),
+    draftTtlHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .openapi({ description: 'A pending draft expires after this many hours' }),
     businessProfile: businessProfileSchema,
   })
   .openapi('AgentSettings');
@@ -49,7 +57,14 @@ export const putAgentSettingsBody = z
       enabled: true,
       autoSend: 'off',
       draftTtlHours: 48,
-      businessProfile: { description: 'A hair salon in Leeds', services: 'Cut 45 min £40', hours: 'Mon-Fri 9-17', policies: '24 h cancellation', faq: [{ q: 'Parking?', a: 'Free at the back' }], signature: 'Anna at Studio North' },
+      businessProfile: {
+        description: 'A hair salon in Leeds',
+        services: 'Cut 45 min £40',
+        hours: 'Mon-Fri 9-17',
+        policies: '24 h cancellation',
+        faq: [{ q: 'Parking?', a: 'Free at the back' }],
+        signature: 'Anna at Studio North',
+      },
     },
   });
 
@@ -70,7 +85,9 @@ export const draftSchema = z
     createdAt: instant,
     expiresAt: instant,
     emailId: z.guid().nullable().openapi({ description: 'The reply sent (GET /api/emails/{id}) once approved' }),
-    llm: llmSchema.openapi({ description: 'The model that wrote the draft (the last step; openai when Claude was down)' }),
+    llm: llmSchema.openapi({
+      description: 'The model that wrote the draft (the last step; openai when Claude was down)',
+    }),
   })
   .openapi('AgentDraft');
 
@@ -92,20 +109,38 @@ export const listDraftsQuery = pageQuery.extend({
 });
 
 export const approveBody = z
-  .object({ text: z.string().trim().min(1).max(20_000).optional().openapi({ description: 'The edited reply; the draft as written when absent' }) })
+  .object({
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .openapi({ description: 'The edited reply; the draft as written when absent' }),
+  })
   .strict()
-  .openapi('ApproveDraft', { example: { text: 'Hi Ada,\n\nTuesday at 10:00 is free; shall we hold it for you?\n\nAnna' } });
+  .openapi('ApproveDraft', {
+    example: { text: 'Hi Ada,\n\nTuesday at 10:00 is free; shall we hold it for you?\n\nAnna' },
+  });
 
-export const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict().openapi('RejectDraft', { example: { reason: 'I will call her instead' } });
+export const rejectBody = z
+  .object({ reason: z.string().trim().min(1).max(2000).optional() })
+  .strict()
+  .openapi('RejectDraft', { example: { reason: 'I will call her instead' } });
 
-export const approvedSchema = z.object({ id: z.guid(), status: z.literal('sent'), emailId: z.guid() }).openapi('ApprovedDraft');
+export const approvedSchema = z
+  .object({ id: z.guid(), status: z.literal('sent'), emailId: z.guid() })
+  .openapi('ApprovedDraft');
 export const rejectedSchema = z.object({ id: z.guid(), status: z.literal('rejected') }).openapi('RejectedDraft');
 
 export const threadParams = z.object({ threadId: z.guid().openapi({ param: { description: 'The thread (a UUID)' } }) });
 export const draftStartedSchema = z.object({ workflowId: z.string() }).openapi('AgentDraftStarted');
 
 export const usageQuery = z.object({
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Start (inclusive); 30 days ago by default' }),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Start (inclusive); 30 days ago by default' }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'End (exclusive); now by default' }),
 });
 export const usageSchema = z
@@ -124,7 +159,12 @@ export const usageSchema = z
   .openapi('AgentUsage');
 
 export function presentSettings(s: AgentSettings): z.infer<typeof agentSettingsSchema> {
-  return { enabled: s.enabled, autoSend: s.autoSend, draftTtlHours: s.draftTtlHours, businessProfile: s.businessProfile };
+  return {
+    enabled: s.enabled,
+    autoSend: s.autoSend,
+    draftTtlHours: s.draftTtlHours,
+    businessProfile: s.businessProfile,
+  };
 }
 
 export function presentDraft(d: Draft): z.infer<typeof draftSchema> {
@@ -145,6 +185,14 @@ export function presentDraftDetail(d: Draft, message: StoredMessage | null): z.i
   return {
     ...presentDraft(d),
     toolCalls: d.toolCalls,
-    message: message ? { id: message.id, from: message.fromHeader, subject: message.subject, text: message.bodyText ?? message.snippet, receivedAt: message.receivedAt.toISOString() } : null,
+    message: message
+      ? {
+          id: message.id,
+          from: message.fromHeader,
+          subject: message.subject,
+          text: message.bodyText ?? message.snippet,
+          receivedAt: message.receivedAt.toISOString(),
+        }
+      : null,
   };
 }

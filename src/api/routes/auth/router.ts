@@ -8,7 +8,13 @@ import { insertAuditEntry } from '../../../db/audit';
 import { withTenant } from '../../../db/tenant-transaction';
 import { findTenant, insertTenant } from '../../../db/tenants';
 import { findPendingInvitationByEmailForUpdate, findPendingInvitationByTokenForUpdate } from '../../../db/invitations';
-import { findCredentialsByEmail, findUser, insertUser, tenantIdForEmail, tenantIdForInvitedEmail } from '../../../db/users';
+import {
+  findCredentialsByEmail,
+  findUser,
+  insertUser,
+  tenantIdForEmail,
+  tenantIdForInvitedEmail,
+} from '../../../db/users';
 import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from '../../../errors';
 import { ensureGuardian } from '../../../workflow-starters/guardian';
 import type { AppDeps } from '../../deps';
@@ -55,9 +61,14 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   async function startTenantGuardian(tenantId: string): Promise<void> {
     try {
       // Bounded: an unreachable Temporal must not hold the sign-up answer.
-      await deps.temporal.connection.withDeadline(Date.now() + 5_000, () => ensureGuardian(deps.temporal, config, tenantId));
+      await deps.temporal.connection.withDeadline(Date.now() + 5_000, () =>
+        ensureGuardian(deps.temporal, config, tenantId),
+      );
     } catch (err) {
-      deps.logger.warn({ tenantId, err: err instanceof Error ? err.message : String(err) }, 'could not start the guardian of a new tenant');
+      deps.logger.warn(
+        { tenantId, err: err instanceof Error ? err.message : String(err) },
+        'could not start the guardian of a new tenant',
+      );
     }
   }
 
@@ -67,7 +78,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     operationId: 'registerBusiness',
     errors: { 403: 'Self-registration is turned off on this server', 409: 'The email is already registered' },
     summary: 'Register a business and its owner',
-    description: 'Creates the tenant and its owner user in one transaction and signs the owner in. 403 when ALLOW_SIGNUP=false.',
+    description:
+      'Creates the tenant and its owner user in one transaction and signs the owner in. 403 when ALLOW_SIGNUP=false.',
     access: 'public',
     request: { body: registerBody },
     responses: { 201: { description: 'The new tenant, its owner and a token pair', schema: registerResponse } },
@@ -120,7 +132,9 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       await throttle.assertAllowed();
       const tenantId = await tenantIdForEmail(pool, body.email);
       const user = tenantId ? await withTenant(pool, tenantId, (tx) => findCredentialsByEmail(tx, body.email)) : null;
-      const passwordOk = user?.passwordHash ? await verifyPassword(user.passwordHash, body.password) : await verifyAgainstDummy(body.password);
+      const passwordOk = user?.passwordHash
+        ? await verifyPassword(user.passwordHash, body.password)
+        : await verifyAgainstDummy(body.password);
       if (user && passwordOk && user.ssoRequired && user.role !== 'owner') {
         // The tenant signs in by SSO: a right password changes nothing, and the answer says no more
         // than any other refusal. Not a failure for the throttle: the password was right.
@@ -185,7 +199,9 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       if (!tenantId) throw new UnauthorizedError(BAD_REFRESH_TOKEN);
       // The revocation of a reused token's family must commit, so the outcome is returned from
       // the transaction and the 401 thrown after it.
-      const outcome = await withTenant(pool, tenantId, (tx) => rotateSession(tx, config, body.refreshToken, ctx.state.requestId));
+      const outcome = await withTenant(pool, tenantId, (tx) =>
+        rotateSession(tx, config, body.refreshToken, ctx.state.requestId),
+      );
       if (outcome.kind !== 'rotated') throw new UnauthorizedError(BAD_REFRESH_TOKEN);
       return { status: 200, body: outcome.tokens };
     },
@@ -196,7 +212,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     path: '/logout',
     operationId: 'logOut',
     summary: 'Sign out',
-    description: 'Revokes the session the refresh token belongs to. 204 also for a token that is unknown or already revoked.',
+    description:
+      'Revokes the session the refresh token belongs to. 204 also for a token that is unknown or already revoked.',
     access: 'public',
     request: { body: refreshTokenBody },
     responses: { 204: { description: 'Signed out' } },
@@ -256,7 +273,13 @@ export function authRouter(deps: AppDeps): Router<AppState> {
         action: 'auth.sso_login',
         target: `user:${user.id}`,
         requestId,
-        detail: { provider, issuer: identity.issuer, subject: identity.subject, ip, ...(invitationId ? { invitationId } : {}) },
+        detail: {
+          provider,
+          issuer: identity.issuer,
+          subject: identity.subject,
+          ip,
+          ...(invitationId ? { invitationId } : {}),
+        },
       });
       return tokens;
     });
@@ -273,7 +296,8 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     try {
       return await call();
     } catch (err) {
-      if (err instanceof SsoIssuerUnavailable) throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
+      if (err instanceof SsoIssuerUnavailable)
+        throw new ServiceUnavailableError('The sign-in issuer could not be reached; try again shortly');
       throw err;
     }
   }
@@ -291,13 +315,16 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     errors: { 404: 'That SSO provider is not configured on this server', 503: 'The issuer could not be reached' },
     summary: 'Begin a sign-in with Google or the configured OpenID Connect issuer',
     description:
-      'Answers the issuer\'s authorization URL for the browser to open: the code flow with PKCE, a sealed `state` (10 minutes) and a `nonce`; `login_hint` when `email` is given. The issuer redirects to /api/auth/sso/{provider}/callback.',
+      "Answers the issuer's authorization URL for the browser to open: the code flow with PKCE, a sealed `state` (10 minutes) and a `nonce`; `login_hint` when `email` is given. The issuer redirects to /api/auth/sso/{provider}/callback.",
     access: 'public',
     request: { params: ssoProviderParams, query: ssoStartQuery },
     responses: { 200: { description: 'Where to send the browser', schema: ssoAuthUrlSchema } },
     async handler({ params, query }) {
       const issuer = configuredIssuer(params.provider);
-      return { status: 200, body: { authUrl: await askIssuer(() => sso.authorizationUrl(params.provider, issuer, query.email)) } };
+      return {
+        status: 200,
+        body: { authUrl: await askIssuer(() => sso.authorizationUrl(params.provider, issuer, query.email)) },
+      };
     },
   });
 
@@ -318,7 +345,9 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'A new token pair', schema: tokenPairSchema } },
     async handler({ params, ctx }) {
       const issuer = configuredIssuer(params.provider);
-      const identity: SsoIdentity = await askIssuer(() => sso.complete(params.provider, issuer, new URLSearchParams(ctx.querystring))).catch((err: unknown) => {
+      const identity: SsoIdentity = await askIssuer(() =>
+        sso.complete(params.provider, issuer, new URLSearchParams(ctx.querystring)),
+      ).catch((err: unknown) => {
         if (err instanceof SsoRefused) refuseSso(params.provider, err.reason, ctx.state.requestId);
         throw err;
       });
@@ -333,9 +362,13 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/accept-invite',
     operationId: 'acceptInvitation',
-    errors: { 404: 'The invitation link is unknown, spent, revoked or expired', 409: 'The email already has an account' },
+    errors: {
+      404: 'The invitation link is unknown, spent, revoked or expired',
+      409: 'The email already has an account',
+    },
     summary: 'Accept an invitation by setting a password',
-    description: 'Spends the emailed link and creates the user with the invited role, signed in. An invitation can also be accepted by signing in through SSO with its email.',
+    description:
+      'Spends the emailed link and creates the user with the invited role, signed in. An invitation can also be accepted by signing in through SSO with its email.',
     access: 'public',
     request: { body: acceptInviteBody },
     responses: { 201: { description: 'The new user and a token pair', schema: acceptInviteResponse } },

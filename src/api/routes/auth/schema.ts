@@ -18,7 +18,12 @@ export const registerBody = z
   })
   .strict()
   .openapi('Register', {
-    example: { businessName: 'Lumen Hair Studio', email: 'owner@lumen.example', password: 'a long passphrase here', timezone: 'Europe/London' },
+    example: {
+      businessName: 'Lumen Hair Studio',
+      email: 'owner@lumen.example',
+      password: 'a long passphrase here',
+      timezone: 'Europe/London',
+    },
   });
 
 // Deliberately loose: a login that is wrong in any way gets the same 401, not a 422 that would
@@ -52,7 +57,9 @@ export const registerResponse = tokenPairSchema
 export const meResponse = z.object({ user: userSchema, tenant: tenantSchema }).openapi('Me');
 
 export const ssoProviderParams = z.object({
-  provider: z.enum(SSO_PROVIDERS).openapi({ param: { description: 'google, or oidc (the issuer of OIDC_ISSUER_URL)' } }),
+  provider: z
+    .enum(SSO_PROVIDERS)
+    .openapi({ param: { description: 'google, or oidc (the issuer of OIDC_ISSUER_URL)' } }),
 });
 
 export const ssoStartQuery = z

@@ -29,28 +29,61 @@ export interface BookingTx {
 export async function confirmedBooking(db: TenantTx, id: string): Promise<Booking> {
   const booking = await findBooking(db, id);
   if (!booking) throw new NotFoundError('No such booking');
-  if (booking.status !== 'confirmed') throw new ConflictError(`The booking is ${booking.status.replace('_', '-')}: it no longer changes`);
+  if (booking.status !== 'confirmed')
+    throw new ConflictError(`The booking is ${booking.status.replace('_', '-')}: it no longer changes`);
   return booking;
 }
 
-export async function moveBooking(deps: BookingDeps, tx: BookingTx, booking: Booking, startAt: Date, by: CancelledBy): Promise<Booking> {
+export async function moveBooking(
+  deps: BookingDeps,
+  tx: BookingTx,
+  booking: Booking,
+  startAt: Date,
+  by: CancelledBy,
+): Promise<Booking> {
   const service = await findService(tx.db, booking.serviceId);
   if (!service) throw new NotFoundError('No such service');
   const block = await bookableTime(tx.db, tx.tenantId, service, startAt);
   const moved = await rescheduleBooking(tx.db, booking.id, block);
   if (!moved) throw new ConflictError('The booking is no longer confirmed: it no longer changes');
-  await tx.audit({ action: 'booking.rescheduled', target: `booking:${booking.id}`, detail: { by, from: booking.startAt.toISOString(), to: moved.startAt.toISOString() } });
-  await signalBooking(deps.temporal, deps.config, { tenantId: tx.tenantId, bookingId: booking.id, clientId: booking.clientId }, rescheduleSignal, {
-    startAt: moved.startAt.toISOString(),
+  await tx.audit({
+    action: 'booking.rescheduled',
+    target: `booking:${booking.id}`,
+    detail: { by, from: booking.startAt.toISOString(), to: moved.startAt.toISOString() },
   });
+  await signalBooking(
+    deps.temporal,
+    deps.config,
+    { tenantId: tx.tenantId, bookingId: booking.id, clientId: booking.clientId },
+    rescheduleSignal,
+    {
+      startAt: moved.startAt.toISOString(),
+    },
+  );
   return moved;
 }
 
-export async function cancelBookingFor(deps: BookingDeps, tx: BookingTx, booking: Booking, by: CancelledBy, reason: string | null): Promise<Booking> {
+export async function cancelBookingFor(
+  deps: BookingDeps,
+  tx: BookingTx,
+  booking: Booking,
+  by: CancelledBy,
+  reason: string | null,
+): Promise<Booking> {
   const cancelled = await cancelBooking(tx.db, booking.id, { by, reason });
   if (!cancelled) throw new ConflictError('The booking is no longer confirmed: it no longer changes');
-  await tx.audit({ action: 'booking.cancelled', target: `booking:${booking.id}`, detail: { by, ...(reason ? { reason } : {}) } });
+  await tx.audit({
+    action: 'booking.cancelled',
+    target: `booking:${booking.id}`,
+    detail: { by, ...(reason ? { reason } : {}) },
+  });
   // A run that already ended is started again to delete the event.
-  await signalBooking(deps.temporal, deps.config, { tenantId: tx.tenantId, bookingId: booking.id, clientId: booking.clientId }, cancelSignal, { by, reason });
+  await signalBooking(
+    deps.temporal,
+    deps.config,
+    { tenantId: tx.tenantId, bookingId: booking.id, clientId: booking.clientId },
+    cancelSignal,
+    { by, reason },
+  );
   return cancelled;
 }

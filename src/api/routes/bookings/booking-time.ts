@@ -9,13 +9,25 @@ import { withinOpeningHours } from '../../../domain/business-hours';
 import { bookingBlock } from '../../../domain/services';
 import { NotFoundError, ValidationError } from '../../../errors';
 
-export async function bookableTime(db: TenantTx, tenantId: string, service: Service, startAt: Date, now = new Date()): Promise<TimeBlock> {
-  if (startAt.getTime() <= now.getTime()) throw new ValidationError([{ path: 'startAt', message: 'must be in the future' }]);
+export async function bookableTime(
+  db: TenantTx,
+  tenantId: string,
+  service: Service,
+  startAt: Date,
+  now = new Date(),
+): Promise<TimeBlock> {
+  if (startAt.getTime() <= now.getTime())
+    throw new ValidationError([{ path: 'startAt', message: 'must be in the future' }]);
   const settings = await findBookingSettings(db, tenantId);
   if (!settings) throw new NotFoundError('No such business');
   const block = bookingBlock(startAt, service);
   if (!withinOpeningHours(settings.hours, settings.timeZone, block.startAt, block.blockedUntil)) {
-    throw new ValidationError([{ path: 'startAt', message: `is outside business hours: the ${service.durationMinutes} minutes and the ${service.bufferMinutes} after must fit in one opening (${settings.timeZone})` }]);
+    throw new ValidationError([
+      {
+        path: 'startAt',
+        message: `is outside business hours: the ${service.durationMinutes} minutes and the ${service.bufferMinutes} after must fit in one opening (${settings.timeZone})`,
+      },
+    ]);
   }
   return block;
 }

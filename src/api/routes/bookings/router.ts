@@ -9,7 +9,15 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findBookingSettings } from '../../../db/booking-settings';
 import { listBookingMessages } from '../../../db/booking-reminders';
-import { BOOKING_CALENDAR_ID, completeBooking, findBooking, insertBooking, listBookings, markNoShow, type Booking } from '../../../db/bookings';
+import {
+  BOOKING_CALENDAR_ID,
+  completeBooking,
+  findBooking,
+  insertBooking,
+  listBookings,
+  markNoShow,
+  type Booking,
+} from '../../../db/bookings';
 import { ensureCalendarSync } from '../../../db/calendar-sync';
 import { findClient, type Client } from '../../../db/clients';
 import { findService } from '../../../db/services';
@@ -46,7 +54,10 @@ const bookingCursor = z.object({ startAt: z.coerce.date(), id: z.guid() });
 
 /** How a client hears about a booking unless told otherwise: the ways they can be reached. */
 function defaultChannels(client: Client): BookingChannel[] {
-  return [...(client.email ? (['email'] as const) : []), ...(client.phone && client.smsConsent ? (['sms'] as const) : [])];
+  return [
+    ...(client.email ? (['email'] as const) : []),
+    ...(client.phone && client.smsConsent ? (['sms'] as const) : []),
+  ];
 }
 
 /** A transition answers null when another request changed the booking first. */
@@ -63,7 +74,9 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/',
     operationId: 'createBooking',
-    errors: { 409: 'The slot overlaps a confirmed booking (the database refuses it), or the Idempotency-Key was used for another request' },
+    errors: {
+      409: 'The slot overlaps a confirmed booking (the database refuses it), or the Idempotency-Key was used for another request',
+    },
     summary: 'Book an appointment',
     description:
       "Answers at once; the booking workflow then puts it in Google Calendar and sends the confirmation. 409 naming startAt when it overlaps a confirmed booking (the service's buffer included); 422 naming startAt when it is past or outside business hours.",
@@ -76,11 +89,14 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
       if (!client) throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
       const service = await findService(db, body.serviceId);
       if (!service) throw new ValidationError([{ path: 'serviceId', message: 'is not a service of this business' }]);
-      if (service.archivedAt) throw new ValidationError([{ path: 'serviceId', message: 'is archived: it can no longer be booked' }]);
+      if (service.archivedAt)
+        throw new ValidationError([{ path: 'serviceId', message: 'is archived: it can no longer be booked' }]);
       const block = await bookableTime(db, auth.tenantId, service, new Date(body.startAt));
       const channels = body.channels ?? defaultChannels(client);
-      if (channels.includes('sms') && !client.phone) throw new ValidationError([{ path: 'channels', message: 'sms needs a client with a phone number' }]);
-      if (channels.includes('email') && !client.email) throw new ValidationError([{ path: 'channels', message: 'email needs a client with an email address' }]);
+      if (channels.includes('sms') && !client.phone)
+        throw new ValidationError([{ path: 'channels', message: 'sms needs a client with a phone number' }]);
+      if (channels.includes('email') && !client.email)
+        throw new ValidationError([{ path: 'channels', message: 'email needs a client with an email address' }]);
       const id = randomUUID();
       const booking = await insertBooking(db, {
         id,
@@ -94,7 +110,11 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
         calendarEventId: calendarEventIdForBooking(id),
         workflowId: bookingWorkflowId(auth.tenantId, id),
       });
-      await audit({ action: 'booking.created', target: `booking:${id}`, detail: { serviceId: service.id, clientId: client.id, startAt: booking.startAt.toISOString() } });
+      await audit({
+        action: 'booking.created',
+        target: `booking:${id}`,
+        detail: { serviceId: service.id, clientId: client.id, startAt: booking.startAt.toISOString() },
+      });
       // Started inside the transaction: if Temporal refuses, the booking is not stored either.
       await startBooking(deps.temporal, deps.config, { tenantId: auth.tenantId, bookingId: id, clientId: client.id });
       // The calendar it went into is kept in step both ways from the first booking on.
@@ -162,7 +182,13 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'The moved booking', schema: bookingSchema } },
     async handler({ params, body, db, auth, audit }) {
       const booking = await confirmedBooking(db, params.id);
-      const moved = await moveBooking(deps, { db, tenantId: auth.tenantId, audit }, booking, new Date(body.startAt), 'staff');
+      const moved = await moveBooking(
+        deps,
+        { db, tenantId: auth.tenantId, audit },
+        booking,
+        new Date(body.startAt),
+        'staff',
+      );
       return { status: 200, body: presentBooking(moved) };
     },
   });
@@ -173,13 +199,20 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
     operationId: 'cancelBooking',
     errors: { 409: 'The booking is no longer confirmed' },
     summary: 'Cancel a booking',
-    description: 'Its time is free at once; the Calendar event is deleted and no reminder is sent for it afterwards, ever. 409 when it is no longer confirmed.',
+    description:
+      'Its time is free at once; the Calendar event is deleted and no reminder is sent for it afterwards, ever. 409 when it is no longer confirmed.',
     access: 'staff',
     request: { params: idParams, body: cancelBookingBody },
     responses: { 200: { description: 'The cancelled booking', schema: bookingSchema } },
     async handler({ params, body, db, auth, audit }) {
       const booking = await confirmedBooking(db, params.id);
-      const cancelled = await cancelBookingFor(deps, { db, tenantId: auth.tenantId, audit }, booking, 'staff', body.reason ?? null);
+      const cancelled = await cancelBookingFor(
+        deps,
+        { db, tenantId: auth.tenantId, audit },
+        booking,
+        'staff',
+        body.reason ?? null,
+      );
       return { status: 200, body: presentBooking(cancelled) };
     },
   });
@@ -194,7 +227,9 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
       "With `invoice`, an invoice is created for the client (the service's price unless amountCents is given, due today in the business time zone unless dueDate is) and its payment reminders start. 422 naming invoice.amountCents when the service has no price and none is given; 409 when the booking is no longer confirmed.",
     access: 'staff',
     request: { params: idParams, body: completeBookingBody },
-    responses: { 200: { description: 'The completed booking and its invoice, if one was made', schema: completedBookingSchema } },
+    responses: {
+      200: { description: 'The completed booking and its invoice, if one was made', schema: completedBookingSchema },
+    },
     async handler({ params, body, db, auth, audit }) {
       const booking = await confirmedBooking(db, params.id);
       let invoiceId: string | null = null;
@@ -223,7 +258,11 @@ export function bookingsRouter(deps: AppDeps): Router<AppState> {
         invoiceId = invoice.id;
       }
       const completed = stillConfirmed(await completeBooking(db, booking.id, { invoiceId }));
-      await audit({ action: 'booking.completed', target: `booking:${booking.id}`, detail: invoiceId ? { invoiceId } : {} });
+      await audit({
+        action: 'booking.completed',
+        target: `booking:${booking.id}`,
+        detail: invoiceId ? { invoiceId } : {},
+      });
       await signalIfRunning(deps.temporal, booking.workflowId, completeSignal, { invoiceId });
       return { status: 200, body: { booking: presentBooking(completed), invoiceId } };
     },

@@ -8,9 +8,10 @@ import { pageOf, pageQuery } from '../../pagination';
 
 export { idParams };
 
-const startAtField = z.iso
-  .datetime({ offset: true })
-  .openapi({ example: '2030-01-16T10:00:00.000Z', description: 'When the appointment starts (ISO 8601); it must fit, with its buffer, in one opening range' });
+const startAtField = z.iso.datetime({ offset: true }).openapi({
+  example: '2030-01-16T10:00:00.000Z',
+  description: 'When the appointment starts (ISO 8601); it must fit, with its buffer, in one opening range',
+});
 
 const channelsField = z
   .array(z.enum(BOOKING_CHANNELS))
@@ -18,7 +19,8 @@ const channelsField = z
   .refine((c) => new Set(c).size === c.length, 'must not repeat a channel')
   .openapi({
     example: ['email', 'sms'],
-    description: 'How the client hears about it (confirmation and reminders); default: email when the client has an address, sms when they have a phone and consent. [] for neither.',
+    description:
+      'How the client hears about it (confirmation and reminders); default: email when the client has an address, sms when they have a phone and consent. [] for neither.',
   });
 
 export const createBookingBody = z
@@ -31,10 +33,19 @@ export const createBookingBody = z
   })
   .strict()
   .openapi('CreateBooking', {
-    example: { clientId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', serviceId: '0b7e5a1c-2d3f-4e5a-9b8c-7d6e5f4a3b2c', startAt: '2030-01-17T10:00:00.000Z', notes: 'First visit', channels: ['email'] },
+    example: {
+      clientId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+      serviceId: '0b7e5a1c-2d3f-4e5a-9b8c-7d6e5f4a3b2c',
+      startAt: '2030-01-17T10:00:00.000Z',
+      notes: 'First visit',
+      channels: ['email'],
+    },
   });
 
-export const rescheduleBookingBody = z.object({ startAt: startAtField }).strict().openapi('RescheduleBooking', { example: { startAt: '2030-01-16T10:00:00.000Z' } });
+export const rescheduleBookingBody = z
+  .object({ startAt: startAtField })
+  .strict()
+  .openapi('RescheduleBooking', { example: { startAt: '2030-01-16T10:00:00.000Z' } });
 
 export const cancelBookingBody = z
   .object({ reason: z.string().trim().min(1).max(500).optional().openapi({ example: 'Client is unwell' }) })
@@ -45,7 +56,13 @@ export const completeBookingBody = z
   .object({
     invoice: z
       .object({
-        amountCents: z.number().int().min(1).max(100_000_000).optional().openapi({ description: "Default: the service's price" }),
+        amountCents: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000_000)
+          .optional()
+          .openapi({ description: "Default: the service's price" }),
         dueDate: calendarDate.optional().openapi({ description: 'Default: today in the business time zone' }),
       })
       .strict()
@@ -70,7 +87,9 @@ export const bookingSchema = z
     serviceId: z.guid(),
     startAt: instant,
     endAt: instant,
-    blockedUntil: instant.openapi({ description: 'The end plus the service buffer: the calendar is free again from then' }),
+    blockedUntil: instant.openapi({
+      description: 'The end plus the service buffer: the calendar is free again from then',
+    }),
     notes: z.string().nullable(),
     channels: z.array(z.enum(BOOKING_CHANNELS)),
     workflowId: z.string(),
@@ -89,17 +108,24 @@ export const bookingSchema = z
 const sentMessage = z.object({
   kind: z.enum(['confirmation', 'reminder', 'rescheduled', 'cancelled']),
   channel: z.enum(BOOKING_CHANNELS),
-  minutesBefore: z.number().int().openapi({ description: "A reminder's offset before the start; 0 for the other kinds" }),
+  minutesBefore: z
+    .number()
+    .int()
+    .openapi({ description: "A reminder's offset before the start; 0 for the other kinds" }),
   forStartAt: instant.openapi({ description: 'The start time the message was about' }),
   at: instant,
-  status: z.string().openapi({ description: 'queued, sent, failed, skipped, cancelled (the booking changed before it went) or opted_out' }),
+  status: z.string().openapi({
+    description: 'queued, sent, failed, skipped, cancelled (the booking changed before it went) or opted_out',
+  }),
   deliveryStatus: z.enum(['sent', 'delivered', 'undelivered', 'failed']).nullable(),
 });
 
 export const bookingDetailSchema = bookingSchema
   .extend({
     reminders: z.object({
-      nextReminderAt: instant.nullable().openapi({ description: 'From the booking workflow; null when none is due (or the workflow cannot answer right now)' }),
+      nextReminderAt: instant.nullable().openapi({
+        description: 'From the booking workflow; null when none is due (or the workflow cannot answer right now)',
+      }),
       sent: z.array(sentMessage),
     }),
   })
@@ -107,7 +133,9 @@ export const bookingDetailSchema = bookingSchema
 
 export const bookingPage = pageOf(bookingSchema).openapi('BookingPage');
 
-export const completedBookingSchema = z.object({ booking: bookingSchema, invoiceId: z.guid().nullable() }).openapi('CompletedBooking');
+export const completedBookingSchema = z
+  .object({ booking: bookingSchema, invoiceId: z.guid().nullable() })
+  .openapi('CompletedBooking');
 
 export function presentBooking(b: Booking): z.infer<typeof bookingSchema> {
   const iso = (d: Date | null) => d?.toISOString() ?? null;

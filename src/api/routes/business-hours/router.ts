@@ -18,7 +18,8 @@ export function businessHoursRouter(deps: AppDeps): Router<AppState> {
     path: '/',
     operationId: 'getBookingSettings',
     summary: 'Opening hours, cancellation window and reminder offsets',
-    description: 'The values in effect; hoursAreDefault and remindersAreDefault say whether the business chose its own.',
+    description:
+      'The values in effect; hoursAreDefault and remindersAreDefault say whether the business chose its own.',
     access: 'staff',
     responses: { 200: { description: 'The booking settings', schema: businessHoursSchema } },
     async handler({ db, auth }) {
@@ -41,11 +42,17 @@ export function businessHoursRouter(deps: AppDeps): Router<AppState> {
     async handler({ db, auth, body, audit }) {
       const settings = await updateBookingSettings(db, auth.tenantId, {
         hours: body.hours,
-        ...(body.cancellationWindowHours !== undefined ? { cancellationWindowHours: body.cancellationWindowHours } : {}),
+        ...(body.cancellationWindowHours !== undefined
+          ? { cancellationWindowHours: body.cancellationWindowHours }
+          : {}),
         ...(body.reminders !== undefined ? { reminders: body.reminders } : {}),
       });
       if (!settings) throw new NotFoundError('No such business');
-      await audit({ action: 'tenant.hours_updated', target: `tenant:${auth.tenantId}`, detail: { fields: Object.keys(body) } });
+      await audit({
+        action: 'tenant.hours_updated',
+        target: `tenant:${auth.tenantId}`,
+        detail: { fields: Object.keys(body) },
+      });
       return { status: 200, body: presentSettings(settings) };
     },
   });

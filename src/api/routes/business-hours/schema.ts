@@ -1,7 +1,12 @@
 import type { BookingSettings } from '../../../db/booking-settings';
 import { REMINDER_LIMITS, validateReminderOffsets } from '../../../domain/booking-reminders';
 import { BOOKING_CHANNELS, MAX_CANCELLATION_WINDOW_HOURS } from '../../../domain/bookings';
-import { MAX_RANGES_PER_DAY, validateBusinessHours, WEEKDAYS, type BusinessHours } from '../../../domain/business-hours';
+import {
+  MAX_RANGES_PER_DAY,
+  validateBusinessHours,
+  WEEKDAYS,
+  type BusinessHours,
+} from '../../../domain/business-hours';
 import { z } from '../../openapi/zod';
 
 /**
@@ -11,7 +16,10 @@ import { z } from '../../openapi/zod';
  */
 function addProblems(ctx: z.RefinementCtx, problems: { path: string; message: string }[]): void {
   for (const p of problems) {
-    const path = p.path.split('.').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const path = p.path
+      .split('.')
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     ctx.addIssue({ code: 'custom', path, message: p.message });
   }
 }
@@ -36,16 +44,17 @@ const reminderOffset = z
       .int()
       .min(REMINDER_LIMITS.minutesBefore.min)
       .max(REMINDER_LIMITS.minutesBefore.max)
-      .openapi({ description: 'Whole days are calendar days in the business zone (1440 = the same time the day before), the rest real minutes' }),
+      .openapi({
+        description:
+          'Whole days are calendar days in the business zone (1440 = the same time the day before), the rest real minutes',
+      }),
   })
   .strict();
 
-const cancellationWindowHours = z
-  .number()
-  .int()
-  .min(0)
-  .max(MAX_CANCELLATION_WINDOW_HOURS)
-  .openapi({ description: 'Up to how many hours before the start a client may still cancel or move a booking through their link', example: 24 });
+const cancellationWindowHours = z.number().int().min(0).max(MAX_CANCELLATION_WINDOW_HOURS).openapi({
+  description: 'Up to how many hours before the start a client may still cancel or move a booking through their link',
+  example: 24,
+});
 
 export const putHoursBody = z
   .object({
@@ -57,14 +66,21 @@ export const putHoursBody = z
       .superRefine((offsets, ctx) => addProblems(ctx, validateReminderOffsets(offsets, '')))
       .nullable()
       .optional()
-      .openapi({ uniqueItems: true, description: 'The reminders of bookings made or moved from now on, each once; null goes back to the default (email 1440, sms 120 minutes before)' }),
+      .openapi({
+        uniqueItems: true,
+        description:
+          'The reminders of bookings made or moved from now on, each once; null goes back to the default (email 1440, sms 120 minutes before)',
+      }),
   })
   .strict()
   .openapi('PutBusinessHours', {
     example: {
       hours: {
         mon: [{ open: '09:00', close: '17:00' }],
-        tue: [{ open: '09:00', close: '12:30' }, { open: '13:30', close: '19:00' }],
+        tue: [
+          { open: '09:00', close: '12:30' },
+          { open: '13:30', close: '19:00' },
+        ],
         wed: [{ open: '09:00', close: '17:00' }],
         thu: [{ open: '09:00', close: '17:00' }],
         fri: [{ open: '09:00', close: '17:00' }],
@@ -81,7 +97,9 @@ export const putHoursBody = z
 
 export const businessHoursSchema = z
   .object({
-    timeZone: z.string().openapi({ description: "The business's time zone (PATCH /api/tenant changes it): the hours are its wall-clock times" }),
+    timeZone: z.string().openapi({
+      description: "The business's time zone (PATCH /api/tenant changes it): the hours are its wall-clock times",
+    }),
     hours: hoursField,
     hoursAreDefault: z.boolean(),
     cancellationWindowHours: z.number().int(),

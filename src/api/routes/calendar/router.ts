@@ -17,7 +17,13 @@ import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { availableSlots } from './availability';
-import { availabilityQuery, availabilitySchema, calendarStatusSchema, MAX_AVAILABILITY_DAYS, pingResult } from './schema';
+import {
+  availabilityQuery,
+  availabilitySchema,
+  calendarStatusSchema,
+  MAX_AVAILABILITY_DAYS,
+  pingResult,
+} from './schema';
 import { viaCalendarWorker } from './worker-call';
 
 const PING_TIMEOUT_S = 20;
@@ -34,7 +40,10 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
     access: 'staff',
     responses: { 200: { description: 'The calendar and its sync', schema: calendarStatusSchema } },
     async handler({ db, auth }) {
-      const [account, sync] = await Promise.all([findMailbox(db, auth.tenantId), findCalendarSyncByCalendar(db, BOOKING_CALENDAR_ID)]);
+      const [account, sync] = await Promise.all([
+        findMailbox(db, auth.tenantId),
+        findCalendarSyncByCalendar(db, BOOKING_CALENDAR_ID),
+      ]);
       return {
         status: 200,
         body: {
@@ -73,7 +82,10 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
         return { status: 204 };
       }
       await notifyCalendarSync(deps.temporal, deps.config, { tenantId, calendarSyncId: sync.id });
-      ctx.state.log.info({ tenantId, calendarSyncId: sync.id, state, messageNumber: ctx.get('X-Goog-Message-Number') }, 'calendar push');
+      ctx.state.log.info(
+        { tenantId, calendarSyncId: sync.id, state, messageNumber: ctx.get('X-Goog-Message-Number') },
+        'calendar push',
+      );
       ctx.state.webhookOutcome = 'applied';
       return { status: 204 };
     },
@@ -91,7 +103,9 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'Calendar answered', schema: pingResult } },
     async handler({ auth }) {
       requireIntegration(deps.config, 'calendar');
-      const result = await viaCalendarWorker(deps.temporal, 'ping', PING_TIMEOUT_S, () => pingCalendar(deps.temporal, deps.config, auth.tenantId, PING_TIMEOUT_S));
+      const result = await viaCalendarWorker(deps.temporal, 'ping', PING_TIMEOUT_S, () =>
+        pingCalendar(deps.temporal, deps.config, auth.tenantId, PING_TIMEOUT_S),
+      );
       return { status: 200, body: result };
     },
   });
@@ -108,8 +122,13 @@ export function calendarRouter(deps: AppDeps): Router<AppState> {
     async handler({ query, db, auth }) {
       const service = await findService(db, query.serviceId);
       if (!service) throw new ValidationError([{ path: 'serviceId', message: 'is not a service of this business' }]);
-      if (service.archivedAt) throw new ValidationError([{ path: 'serviceId', message: 'is archived: it can no longer be booked' }]);
-      const availability = await availableSlots(deps, db, auth.tenantId, { service, from: new Date(query.from), to: new Date(query.to) });
+      if (service.archivedAt)
+        throw new ValidationError([{ path: 'serviceId', message: 'is archived: it can no longer be booked' }]);
+      const availability = await availableSlots(deps, db, auth.tenantId, {
+        service,
+        from: new Date(query.from),
+        to: new Date(query.to),
+      });
       return { status: 200, body: availability };
     },
   });

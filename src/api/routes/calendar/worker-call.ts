@@ -6,14 +6,21 @@ import { TimeoutFailure } from '@temporalio/common';
 import { ServiceUnavailableError } from '../../../errors';
 
 /** Runs `call` (which executes a workflow of at most `timeoutSeconds`) under a deadline that outlasts it. */
-export async function viaCalendarWorker<T>(temporal: Client, what: string, timeoutSeconds: number, call: () => Promise<T>): Promise<T> {
+export async function viaCalendarWorker<T>(
+  temporal: Client,
+  what: string,
+  timeoutSeconds: number,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     // Waits for the worker's answer: longer than the request-wide Temporal deadline.
     return await temporal.connection.withDeadline(Date.now() + (timeoutSeconds + 5) * 1000, call);
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     if (err.cause instanceof TimeoutFailure) {
-      throw new ServiceUnavailableError(`Google Calendar did not answer: no worker ran the ${what} within ${timeoutSeconds} s`);
+      throw new ServiceUnavailableError(
+        `Google Calendar did not answer: no worker ran the ${what} within ${timeoutSeconds} s`,
+      );
     }
     throw new ServiceUnavailableError(`Google Calendar did not answer: ${innermostMessage(err).slice(0, 300)}`);
   }

@@ -8,7 +8,15 @@ import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { listPage } from '../../pagination';
-import { clientPage, clientSchema, createClientBody, idParams, listClientsQuery, presentClient, updateClientBody } from './schema';
+import {
+  clientPage,
+  clientSchema,
+  createClientBody,
+  idParams,
+  listClientsQuery,
+  presentClient,
+  updateClientBody,
+} from './schema';
 
 const clientCursor = z.object({ name: z.string(), id: z.guid() });
 const DEFAULT_CONSENT_SOURCE = 'api';
@@ -34,9 +42,15 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
         timezone: body.timezone ?? null,
         notes: body.notes ?? null,
         smsConsent:
-          body.smsConsent === undefined ? null : { granted: body.smsConsent, source: body.smsConsentSource ?? DEFAULT_CONSENT_SOURCE },
+          body.smsConsent === undefined
+            ? null
+            : { granted: body.smsConsent, source: body.smsConsentSource ?? DEFAULT_CONSENT_SOURCE },
       });
-      await audit({ action: 'client.created', target: `client:${client.id}`, detail: { fields: Object.keys(body).sort() } });
+      await audit({
+        action: 'client.created',
+        target: `client:${client.id}`,
+        detail: { fields: Object.keys(body).sort() },
+      });
       return { status: 201, body: presentClient(client), headers: { Location: `/api/clients/${client.id}` } };
     },
   });
@@ -54,7 +68,8 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
       const page = await listPage(
         query,
         clientCursor,
-        (limit, after) => listClients(db, { limit, ...(query.search ? { search: query.search } : {}), ...(after ? { after } : {}) }),
+        (limit, after) =>
+          listClients(db, { limit, ...(query.search ? { search: query.search } : {}), ...(after ? { after } : {}) }),
         presentClient,
         (r) => ({ name: r.cursorKey, id: r.id }),
       );
@@ -82,7 +97,8 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
     path: '/:id',
     operationId: 'updateClient',
     summary: 'Change a client',
-    description: 'Only the fields sent change; null clears email, phone, timezone or notes. A change of smsConsent is stamped with the time and source.',
+    description:
+      'Only the fields sent change; null clears email, phone, timezone or notes. A change of smsConsent is stamped with the time and source.',
     access: 'staff',
     request: { params: idParams, body: updateClientBody },
     responses: { 200: { description: 'The client after the change', schema: clientSchema } },
@@ -90,10 +106,16 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
       const { smsConsent, smsConsentSource, ...fields } = body;
       const client = await updateClient(db, params.id, {
         ...fields,
-        ...(smsConsent === undefined ? {} : { smsConsent: { granted: smsConsent, source: smsConsentSource ?? DEFAULT_CONSENT_SOURCE } }),
+        ...(smsConsent === undefined
+          ? {}
+          : { smsConsent: { granted: smsConsent, source: smsConsentSource ?? DEFAULT_CONSENT_SOURCE } }),
       });
       if (!client) throw new NotFoundError('No such client');
-      await audit({ action: 'client.updated', target: `client:${client.id}`, detail: { fields: Object.keys(body).sort() } });
+      await audit({
+        action: 'client.updated',
+        target: `client:${client.id}`,
+        detail: { fields: Object.keys(body).sort() },
+      });
       return { status: 200, body: presentClient(client) };
     },
   });
@@ -109,12 +131,14 @@ export function clientsRouter(deps: AppDeps): Router<AppState> {
     request: { params: idParams },
     responses: { 204: { description: 'Deleted' } },
     async handler({ params, db, audit }) {
-      const deleted = await db.transaction((sp) => deleteClient(sp, params.id)).catch((err: unknown) => {
-        if (err instanceof ForeignKeyIntegrityConstraintViolationError) {
-          throw new ConflictError('The client still has records that refer to it (e.g. invoices)', { cause: err });
-        }
-        throw err;
-      });
+      const deleted = await db
+        .transaction((sp) => deleteClient(sp, params.id))
+        .catch((err: unknown) => {
+          if (err instanceof ForeignKeyIntegrityConstraintViolationError) {
+            throw new ConflictError('The client still has records that refer to it (e.g. invoices)', { cause: err });
+          }
+          throw err;
+        });
       if (!deleted) throw new NotFoundError('No such client');
       await audit({ action: 'client.deleted', target: `client:${params.id}` });
       return { status: 204 };

@@ -15,7 +15,9 @@ const fields = {
   phone: phoneField.nullable().openapi({ type: ['string', 'null'] }),
   timezone: timeZoneField.nullable(),
   notes: z.string().max(10_000).nullable().openapi({ example: 'Prefers morning appointments' }),
-  smsConsent: z.boolean().openapi({ description: 'Whether the client agreed to receive SMS; stored with when and how' }),
+  smsConsent: z
+    .boolean()
+    .openapi({ description: 'Whether the client agreed to receive SMS; stored with when and how' }),
   smsConsentSource: z
     .string()
     .trim()
@@ -24,7 +26,10 @@ const fields = {
     .openapi({ description: 'How consent was given or withdrawn (default "api")', example: 'paper form at reception' }),
 };
 
-function consentSourceNeedsConsent(body: { smsConsent?: boolean; smsConsentSource?: string }, ctx: z.RefinementCtx): void {
+function consentSourceNeedsConsent(
+  body: { smsConsent?: boolean; smsConsentSource?: string },
+  ctx: z.RefinementCtx,
+): void {
   if (body.smsConsentSource !== undefined && body.smsConsent === undefined) {
     ctx.addIssue({ code: 'custom', path: ['smsConsentSource'], message: 'is only accepted together with smsConsent' });
   }

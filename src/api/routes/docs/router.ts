@@ -62,7 +62,16 @@ export function docsRouter(): Router<AppState> {
 
   const hide = () => {
     const layer = router.stack.at(-1);
-    if (layer) documentLayer(layer, { operationId: '', summary: '', tags: [], access: 'public', responses: {}, idempotent: false, hidden: true });
+    if (layer)
+      documentLayer(layer, {
+        operationId: '',
+        summary: '',
+        tags: [],
+        access: 'public',
+        responses: {},
+        idempotent: false,
+        hidden: true,
+      });
   };
   const send = (ctx: AppContext, type: string, body: string | Buffer, cacheControl: string) => {
     ctx.set('Content-Security-Policy', DOCS_CSP);

@@ -10,9 +10,13 @@ export async function assertMailboxReady(config: Config, db: Db, tenantId: strin
   if (requireIntegration(config, 'gmail') === 'sandbox') return;
   const account = await findMailbox(db, tenantId);
   if (!account) {
-    throw new ServiceUnavailableError('Gmail is not connected for this business: connect it through GET /api/gmail/connect');
+    throw new ServiceUnavailableError(
+      'Gmail is not connected for this business: connect it through GET /api/gmail/connect',
+    );
   }
   if (account.status === 'reauth_required') {
-    throw new ServiceUnavailableError('Gmail needs to be connected again (Google revoked access): use GET /api/gmail/connect');
+    throw new ServiceUnavailableError(
+      'Gmail needs to be connected again (Google revoked access): use GET /api/gmail/connect',
+    );
   }
 }

@@ -38,7 +38,8 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
     path: '/emails',
     operationId: 'sendEmail',
     summary: 'Send an email',
-    description: 'Stored, then sent by its own workflow with retries and backoff; 202 at once. Poll GET /api/emails/{id} for the outcome.',
+    description:
+      'Stored, then sent by its own workflow with retries and backoff; 202 at once. Poll GET /api/emails/{id} for the outcome.',
     access: 'staff',
     request: { body: sendEmailBody },
     responses: { 202: { description: 'Queued', schema: emailAccepted } },
@@ -62,10 +63,18 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
         inReplyTo: body.inReplyTo ?? null,
         references: body.inReplyTo ?? null,
       });
-      await audit({ action: 'email.queued', target: `email:${id}`, detail: { clientId: body.clientId ?? null, reply: Boolean(body.inReplyTo) } });
+      await audit({
+        action: 'email.queued',
+        target: `email:${id}`,
+        detail: { clientId: body.clientId ?? null, reply: Boolean(body.inReplyTo) },
+      });
       // Started inside the transaction: if Temporal refuses, the email is not stored either.
       await startEmailDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, emailId: id });
-      return { status: 202, body: { id, status: 'queued' as const, workflowId }, headers: { Location: `/api/emails/${id}` } };
+      return {
+        status: 202,
+        body: { id, status: 'queued' as const, workflowId },
+        headers: { Location: `/api/emails/${id}` },
+      };
     },
   });
 
@@ -82,7 +91,8 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
       const page = await listPage(
         query,
         emailCursor,
-        (limit, after) => listEmails(db, { limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) }),
+        (limit, after) =>
+          listEmails(db, { limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) }),
         presentEmail,
         (e) => ({ createdAt: e.createdAt.toISOString(), id: e.id }),
       );
@@ -131,7 +141,12 @@ export function emailsRouter(deps: AppDeps): Router<AppState> {
         return emails;
       });
       for (const email of requeued) {
-        await startEmailDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, emailId: email.id }, { restart: true });
+        await startEmailDelivery(
+          deps.temporal,
+          deps.config,
+          { tenantId: auth.tenantId, emailId: email.id },
+          { restart: true },
+        );
       }
       return { status: 200, body: { restarted: requeued.length } };
     },

@@ -25,7 +25,9 @@ export const sendEmailBody = z
     inReplyTo: messageIdField.optional().openapi({ description: 'Message-ID of the message replied to' }),
   })
   .strict()
-  .openapi('SendEmail', { example: { to: 'ada@example.com', subject: 'Your appointment on Tuesday', text: 'See you on Tuesday at 10:00.' } });
+  .openapi('SendEmail', {
+    example: { to: 'ada@example.com', subject: 'Your appointment on Tuesday', text: 'See you on Tuesday at 10:00.' },
+  });
 
 export const emailAccepted = z
   .object({ id: z.guid(), status: z.literal('queued'), workflowId: z.string() })

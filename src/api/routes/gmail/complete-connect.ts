@@ -47,12 +47,17 @@ export async function completeGmailConnect(
       throw new ValidationError([{ path: 'state', message: 'was issued to a user who may no longer connect Gmail' }]);
     }
     if (!(await redeemOAuthState(db, { nonce, tenantId, userId, expiresAt }))) {
-      throw new ValidationError([{ path: 'state', message: 'was already used: start again from GET /api/gmail/connect' }]);
+      throw new ValidationError([
+        { path: 'state', message: 'was already used: start again from GET /api/gmail/connect' },
+      ]);
     }
   });
 
   const oauth = createGoogleOAuth(config);
-  const grant = await google(() => oauth.exchangeCode(input.code), 'The authorization code is invalid, expired or already used: connect again');
+  const grant = await google(
+    () => oauth.exchangeCode(input.code),
+    'The authorization code is invalid, expired or already used: connect again',
+  );
   if (!grant.scopes.includes(GMAIL_SCOPE)) {
     throw new BadRequestError('Gmail access was not granted on the consent screen: connect again and allow it');
   }
@@ -65,7 +70,14 @@ export async function completeGmailConnect(
     const previous = await findMailbox(db, tenantId);
     // A savepoint, so a mailbox another business connected is a clean 409.
     const mailbox = await db
-      .transaction((sp) => connectMailbox(sp, { tenantId, email: emailAddress, refreshTokenCiphertext: sealRefreshToken(config, grant.refreshToken), scopes: grant.scopes }))
+      .transaction((sp) =>
+        connectMailbox(sp, {
+          tenantId,
+          email: emailAddress,
+          refreshTokenCiphertext: sealRefreshToken(config, grant.refreshToken),
+          scopes: grant.scopes,
+        }),
+      )
       .catch((err: unknown) => {
         if (err instanceof UniqueIntegrityConstraintViolationError && err.constraint === 'google_accounts_email_key') {
           throw new FieldConflictError('email', 'this mailbox is connected to another business');
@@ -99,7 +111,8 @@ async function google<T>(call: () => Promise<T>, refused: string): Promise<T> {
     return await call();
   } catch (err) {
     if (!(err instanceof UpstreamError)) throw err;
-    if (err.retryable) throw new ServiceUnavailableError('Google did not answer: try connecting again in a moment', { cause: err });
+    if (err.retryable)
+      throw new ServiceUnavailableError('Google did not answer: try connecting again in a moment', { cause: err });
     throw new BadRequestError(refused, { cause: err });
   }
 }

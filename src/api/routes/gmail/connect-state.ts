@@ -24,7 +24,10 @@ const claims = z.object({ sub: z.guid(), tid: z.guid(), jti: z.string().min(16),
 
 const keyOf = (auth: Config['auth']) => new TextEncoder().encode(auth.jwtSecret);
 
-export async function signConnectState(auth: Config['auth'], who: { tenantId: string; userId: string }): Promise<string> {
+export async function signConnectState(
+  auth: Config['auth'],
+  who: { tenantId: string; userId: string },
+): Promise<string> {
   return new SignJWT({ tid: who.tenantId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(who.userId)
@@ -39,11 +42,18 @@ export async function signConnectState(auth: Config['auth'], who: { tenantId: st
 /** The state's tenant, user and nonce; a 422 naming `state` when it is not one of ours or expired. */
 export async function verifyConnectState(auth: Config['auth'], state: string): Promise<ConnectState> {
   try {
-    const { payload } = await jwtVerify(state, keyOf(auth), { algorithms: [ALGORITHM], issuer: auth.jwtIssuer, audience: CONNECT_STATE_AUDIENCE });
+    const { payload } = await jwtVerify(state, keyOf(auth), {
+      algorithms: [ALGORITHM],
+      issuer: auth.jwtIssuer,
+      audience: CONNECT_STATE_AUDIENCE,
+    });
     const parsed = claims.parse(payload);
     return { tenantId: parsed.tid, userId: parsed.sub, nonce: parsed.jti, expiresAt: new Date(parsed.exp * 1000) };
   } catch (err) {
-    const message = err instanceof joseErrors.JWTExpired ? 'has expired: start again from GET /api/gmail/connect' : 'is not a connect state this API issued';
+    const message =
+      err instanceof joseErrors.JWTExpired
+        ? 'has expired: start again from GET /api/gmail/connect'
+        : 'is not a connect state this API issued';
     throw new ValidationError([{ path: 'state', message }], 'The connect link is not valid');
   }
 }

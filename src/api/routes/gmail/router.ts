@@ -18,7 +18,15 @@ import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { completeGmailConnect } from './complete-connect';
 import { signConnectState, verifyConnectState } from './connect-state';
-import { callbackQuery, callbackResult, connectResult, gmailNotification, gmailStatus, presentGmailStatus, pushEnvelope } from './schema';
+import {
+  callbackQuery,
+  callbackResult,
+  connectResult,
+  gmailNotification,
+  gmailStatus,
+  presentGmailStatus,
+  pushEnvelope,
+} from './schema';
 
 export function gmailRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/gmail' });
@@ -32,7 +40,8 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
     path: '/',
     operationId: 'getGmailConnection',
     summary: "The business's Gmail connection",
-    description: 'connected, reauth_required (Google refused the grant: connect again) or not_connected, with the watch and sync state.',
+    description:
+      'connected, reauth_required (Google refused the grant: connect again) or not_connected, with the watch and sync state.',
     access: 'staff',
     responses: { 200: { description: 'The connection', schema: gmailStatus } },
     async handler({ db, auth }) {
@@ -71,7 +80,8 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'Connected', schema: callbackResult } },
     async handler({ query, ctx }) {
       const state = await verifyConnectState(deps.config.auth, query.state);
-      if (query.error !== undefined) throw new BadRequestError(`Google did not grant access (${query.error}): connect again to allow it`);
+      if (query.error !== undefined)
+        throw new BadRequestError(`Google did not grant access (${query.error}): connect again to allow it`);
       if (query.code === undefined) throw new ValidationError([{ path: 'code', message: 'is required' }]);
       const connected = await completeGmailConnect(deps, { state, code: query.code, requestId: ctx.state.requestId });
       ctx.state.log.info({ tenantId: state.tenantId, mailboxId: connected.mailbox.id }, 'gmail connected');
@@ -95,7 +105,13 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
     rawBody: {
       contentType: 'application/json',
       description: 'The Pub/Sub push envelope; message.data is base64 JSON { emailAddress, historyId }',
-      example: { message: { data: 'eyJlbWFpbEFkZHJlc3MiOiJvd25lckBleGFtcGxlLmNvbSIsImhpc3RvcnlJZCI6IjEyMzQifQ==', messageId: '1' }, subscription: 'projects/p/subscriptions/gmail' },
+      example: {
+        message: {
+          data: 'eyJlbWFpbEFkZHJlc3MiOiJvd25lckBleGFtcGxlLmNvbSIsImhpc3RvcnlJZCI6IjEyMzQifQ==',
+          messageId: '1',
+        },
+        subscription: 'projects/p/subscriptions/gmail',
+      },
     },
     errors: { 400: 'Body is not JSON', 401: 'The Pub/Sub OIDC token is missing or not the one configured' },
     summary: 'Gmail push (Pub/Sub)',
@@ -107,7 +123,9 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
       requireIntegration(deps.config, 'gmail');
       await pushVerifier().verify(ctx.get('Authorization') || undefined);
       // Read only after the token passed: an unauthenticated caller gets no further than that.
-      const envelope = pushEnvelope.parse(await coBody.json(ctx.req, { limit: deps.config.http.bodyLimitBytes, strict: true }));
+      const envelope = pushEnvelope.parse(
+        await coBody.json(ctx.req, { limit: deps.config.http.bodyLimitBytes, strict: true }),
+      );
       const notification = decodeNotification(envelope.message.data);
       const pushId = envelope.message.messageId ?? envelope.message.message_id ?? null;
       const log = ctx.state.log.child({ pubsubMessageId: pushId });
@@ -115,17 +133,28 @@ export function gmailRouter(deps: AppDeps): Router<AppState> {
       const tenantId = await tenantForGoogleMailbox(deps.pool, notification.emailAddress);
       if (!tenantId) {
         // The address stays out of the logs; its hash tells ops whether pushes repeat for one mailbox.
-        log.info({ mailboxHash: hashOf(notification.emailAddress) }, 'gmail push for a mailbox no business has connected; ignored');
+        log.info(
+          { mailboxHash: hashOf(notification.emailAddress) },
+          'gmail push for a mailbox no business has connected; ignored',
+        );
         ctx.state.webhookOutcome = 'ignored';
         return { status: 204 };
       }
       const mailbox = await withTenant(deps.pool, tenantId, (db) => findMailbox(db, tenantId));
       if (!mailbox || mailbox.status !== 'connected') {
-        log.info({ tenantId, status: mailbox?.status ?? 'gone' }, 'gmail push for a mailbox that needs connecting again; ignored');
+        log.info(
+          { tenantId, status: mailbox?.status ?? 'gone' },
+          'gmail push for a mailbox that needs connecting again; ignored',
+        );
         ctx.state.webhookOutcome = 'ignored';
         return { status: 204 };
       }
-      const workflowId = await notifyMailboxSync(deps.temporal, deps.config, { tenantId, mailboxId: mailbox.id }, { historyId: notification.historyId });
+      const workflowId = await notifyMailboxSync(
+        deps.temporal,
+        deps.config,
+        { tenantId, mailboxId: mailbox.id },
+        { historyId: notification.historyId },
+      );
       log.info({ tenantId, mailboxId: mailbox.id, historyId: notification.historyId, workflowId }, 'gmail push');
       ctx.state.webhookOutcome = 'applied';
       return { status: 204 };
@@ -144,7 +173,9 @@ function decodeNotification(data: string): { emailAddress: string; historyId: st
   }
   const parsed = gmailNotification.safeParse(decoded);
   if (!parsed.success) {
-    throw new ValidationError(parsed.error.issues.map((i) => ({ path: ['message', 'data', ...i.path].join('.'), message: i.message })));
+    throw new ValidationError(
+      parsed.error.issues.map((i) => ({ path: ['message', 'data', ...i.path].join('.'), message: i.message })),
+    );
   }
   return parsed.data;
 }

@@ -3,14 +3,20 @@ import { instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 
 export const connectResult = z
-  .object({ authUrl: z.url().openapi({ description: "Google's consent screen; it redirects to GET /api/gmail/oauth/callback" }) })
+  .object({
+    authUrl: z.url().openapi({ description: "Google's consent screen; it redirects to GET /api/gmail/oauth/callback" }),
+  })
   .openapi('GmailConnect');
 
 // Google adds its own parameters to the redirect (scope, authuser, prompt, hd…): unknown ones are ignored.
 export const callbackQuery = z.object({
   state: z.string().min(1).max(4096).openapi({ description: 'The signed state from GET /api/gmail/connect' }),
   code: z.string().min(1).max(2048).optional().openapi({ description: "Google's authorization code" }),
-  error: z.string().max(200).optional().openapi({ description: 'Set by Google instead of code when consent was not given' }),
+  error: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Set by Google instead of code when consent was not given' }),
 });
 
 export const callbackResult = z
@@ -31,13 +37,26 @@ export const gmailStatus = z
     connectedAt: instant.nullable(),
     /** Why reauth_required, in Google's words. */
     detail: z.string().nullable(),
-    watch: z.object({ historyId: z.string().nullable(), expiresAt: instant.nullable(), renewedAt: instant.nullable() }).nullable(),
-    sync: z.object({ historyId: z.string().nullable(), lastSyncedAt: instant.nullable(), lastError: z.string().nullable() }).nullable(),
+    watch: z
+      .object({ historyId: z.string().nullable(), expiresAt: instant.nullable(), renewedAt: instant.nullable() })
+      .nullable(),
+    sync: z
+      .object({ historyId: z.string().nullable(), lastSyncedAt: instant.nullable(), lastError: z.string().nullable() })
+      .nullable(),
   })
   .openapi('GmailStatus');
 
 export function presentGmailStatus(mailbox: Mailbox | null): z.infer<typeof gmailStatus> {
-  if (!mailbox) return { status: 'not_connected', email: null, mailboxId: null, connectedAt: null, detail: null, watch: null, sync: null };
+  if (!mailbox)
+    return {
+      status: 'not_connected',
+      email: null,
+      mailboxId: null,
+      connectedAt: null,
+      detail: null,
+      watch: null,
+      sync: null,
+    };
   return {
     status: mailbox.status,
     email: mailbox.email,
@@ -49,7 +68,11 @@ export function presentGmailStatus(mailbox: Mailbox | null): z.infer<typeof gmai
       expiresAt: mailbox.watchExpiresAt?.toISOString() ?? null,
       renewedAt: mailbox.watchRenewedAt?.toISOString() ?? null,
     },
-    sync: { historyId: mailbox.syncHistoryId, lastSyncedAt: mailbox.lastSyncedAt?.toISOString() ?? null, lastError: mailbox.lastSyncError },
+    sync: {
+      historyId: mailbox.syncHistoryId,
+      lastSyncedAt: mailbox.lastSyncedAt?.toISOString() ?? null,
+      lastError: mailbox.lastSyncError,
+    },
   };
 }
 

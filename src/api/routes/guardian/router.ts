@@ -35,7 +35,8 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
     path: '/run-now',
     operationId: 'runGuardianNow',
     summary: 'Run a pass now',
-    description: 'Answers at once; the pass runs in the guardian workflow (also while paused). Poll GET /api/guardian for its report.',
+    description:
+      'Answers at once; the pass runs in the guardian workflow (also while paused). Poll GET /api/guardian for its report.',
     access: 'admin',
     responses: { 202: { description: 'Asked', schema: runNowAccepted } },
     async handler({ auth, audit }) {
@@ -47,7 +48,13 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
 
   for (const [verb, signal, paused, operationId, summary] of [
     ['pause', pauseSignal, true, 'pauseGuardian', 'Stop the scheduled passes'],
-    ['resume', resumeSignal, false, 'resumeGuardian', 'Start the scheduled passes again (a pass that fell due while paused runs at once)'],
+    [
+      'resume',
+      resumeSignal,
+      false,
+      'resumeGuardian',
+      'Start the scheduled passes again (a pass that fell due while paused runs at once)',
+    ],
   ] as const) {
     endpoint({
       method: 'post',
@@ -92,7 +99,11 @@ export function guardianRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'The settings', schema: guardianSettingsSchema } },
     async handler({ body, db, auth, audit }) {
       const settings = await saveGuardianSettings(db, auth.tenantId, { alertPhone: body.alertPhone });
-      await audit({ action: 'guardian.settings_changed', target: 'guardian', detail: { alertPhone: settings.alertPhone ? 'set' : 'cleared' } });
+      await audit({
+        action: 'guardian.settings_changed',
+        target: 'guardian',
+        detail: { alertPhone: settings.alertPhone ? 'set' : 'cleared' },
+      });
       return { status: 200, body: { alertPhone: settings.alertPhone } };
     },
   });

@@ -28,7 +28,9 @@ export const guardianReportSchema = z
     trigger: z.enum(['schedule', 'runNow']),
     startedAt: instant,
     finishedAt: instant,
-    status: z.enum(CHECK_STATUSES).openapi({ description: 'The worst status of its checks: what needs attention first' }),
+    status: z
+      .enum(CHECK_STATUSES)
+      .openapi({ description: 'The worst status of its checks: what needs attention first' }),
     checks: z.array(guardianCheckSchema),
     flaggedThreads: z.array(flaggedThreadSchema).openapi({ description: 'Threads this pass found unsafe' }),
   })
@@ -38,13 +40,15 @@ export const guardianViewSchema = z
   .object({
     workflowId: z.string(),
     state: z.enum(['running', 'paused', 'stopped']).openapi({
-      description: 'stopped: no guardian workflow runs (the worker starts one at boot; run-now and resume start it too)',
+      description:
+        'stopped: no guardian workflow runs (the worker starts one at boot; run-now and resume start it too)',
     }),
     lastRunAt: instant.nullable(),
     nextRunAt: instant.nullable().openapi({ description: 'The next scheduled pass; null while paused or stopped' }),
     lastReport: guardianReportSchema.nullable(),
     answering: z.boolean().openapi({
-      description: 'Whether the workflow answered just now; false: no worker is polling, and the state and report are the last ones stored',
+      description:
+        'Whether the workflow answered just now; false: no worker is polling, and the state and report are the last ones stored',
     }),
   })
   .openapi('Guardian');
@@ -62,7 +66,9 @@ export const guardianSettingsSchema = z
 export const guardianSettingsBody = z
   .object({
     // Any international way of writing it in, E.164 stored (what Twilio takes).
-    alertPhone: textablePhoneField.nullable().openapi({ type: ['string', 'null'], example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
+    alertPhone: textablePhoneField
+      .nullable()
+      .openapi({ type: ['string', 'null'], example: '+1 415 555 2671', description: 'null turns SMS alerts off' }),
   })
   .strict()
   .openapi('GuardianSettingsUpdate', { example: { alertPhone: '+15551234567' } });

@@ -22,7 +22,14 @@ export async function guardianView(temporal: Client, db: Db, tenantId: string): 
     return fromDatabase(db, workflowId, 'running');
   }
   if (!live) return fromDatabase(db, workflowId, 'stopped');
-  return { workflowId, state: live.state, lastRunAt: live.lastRunAt, nextRunAt: live.nextRunAt, lastReport: presentReport(live.lastReport), answering: true };
+  return {
+    workflowId,
+    state: live.state,
+    lastRunAt: live.lastRunAt,
+    nextRunAt: live.nextRunAt,
+    lastReport: presentReport(live.lastReport),
+    answering: true,
+  };
 }
 
 /**

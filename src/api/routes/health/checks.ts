@@ -12,7 +12,10 @@ export type CheckStatus = 'ok' | 'fail';
 async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -33,9 +36,7 @@ export async function checkDatabase(pool: DatabasePool): Promise<{ status: Check
 
 export async function checkTemporal(client: Client): Promise<CheckStatus> {
   try {
-    await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-      client.workflowService.getSystemInfo({}),
-    );
+    await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => client.workflowService.getSystemInfo({}));
     return 'ok';
   } catch {
     return 'fail';

@@ -42,7 +42,11 @@ export function healthRouter(deps: AppDeps): Router<AppState> {
       const [db, temporal] = await Promise.all([checkDatabase(deps.pool), checkTemporal(deps.temporal)]);
       const checks = { db: db.status, temporal, encryption: checkEncryption(deps.config.encryptionKey) };
       const ok = Object.values(checks).every((c) => c === 'ok');
-      return { status: ok ? 200 : 503, headers: noStore, body: { status: ok ? 'ok' : 'fail', checks, version: deps.config.version } };
+      return {
+        status: ok ? 200 : 503,
+        headers: noStore,
+        body: { status: ok ? 'ok' : 'fail', checks, version: deps.config.version },
+      };
     },
   });
 
@@ -72,7 +76,11 @@ export function healthRouter(deps: AppDeps): Router<AppState> {
     standalone: true,
     async handler() {
       const db = await checkDatabase(deps.pool);
-      return { status: db.status === 'ok' ? 200 : 503, headers: noStore, body: { status: db.status, latencyMs: db.latencyMs } };
+      return {
+        status: db.status === 'ok' ? 200 : 503,
+        headers: noStore,
+        body: { status: db.status, latencyMs: db.latencyMs },
+      };
     },
   });
 

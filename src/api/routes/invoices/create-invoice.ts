@@ -32,12 +32,14 @@ export async function createInvoice(
 ): Promise<Invoice> {
   const { db, tenantId } = tx;
   const client = await findClient(db, request.clientId);
-  if (!client) throw new ValidationError([{ path: `${fieldPrefix}clientId`, message: 'is not a client of this business' }]);
+  if (!client)
+    throw new ValidationError([{ path: `${fieldPrefix}clientId`, message: 'is not a client of this business' }]);
   const channels = request.channels ?? ['email'];
   if (channels.length === 1 && channels[0] === 'sms' && !client.phone) {
     throw new ValidationError([{ path: `${fieldPrefix}channels`, message: 'sms needs a client with a phone number' }]);
   }
-  const scheduleDays = request.scheduleDays ?? (await tenantReminderSchedule(db, tenantId)) ?? [...DEFAULT_SCHEDULE_DAYS];
+  const scheduleDays = request.scheduleDays ??
+    (await tenantReminderSchedule(db, tenantId)) ?? [...DEFAULT_SCHEDULE_DAYS];
   const id = randomUUID();
   const invoice = await insertInvoice(db, {
     id,
@@ -51,10 +53,20 @@ export async function createInvoice(
     scheduleDays,
     workflowId: invoiceWorkflowId(tenantId, id),
   });
-  await tx.audit({ action: 'invoice.created', target: `invoice:${id}`, detail: { amountCents: request.amountCents, currency: request.currency, dueDate: request.dueDate } });
+  await tx.audit({
+    action: 'invoice.created',
+    target: `invoice:${id}`,
+    detail: { amountCents: request.amountCents, currency: request.currency, dueDate: request.dueDate },
+  });
   // Reminders go at 09:00 in the client's zone, else the business's.
   const timeZone = client.timezone ?? (await findTenant(db, tenantId))?.timezone ?? 'UTC';
   const plan = planReminders({ dueDate: request.dueDate, scheduleDays, timeZone, now: new Date() });
-  await startPaymentReminder(deps.temporal, deps.config, { tenantId, invoiceId: id, clientId: client.id, channels, plan });
+  await startPaymentReminder(deps.temporal, deps.config, {
+    tenantId,
+    invoiceId: id,
+    clientId: client.id,
+    channels,
+    plan,
+  });
   return invoice;
 }

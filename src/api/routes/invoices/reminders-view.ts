@@ -11,7 +11,10 @@ export async function remindersView(temporal: Client, invoice: Invoice, sent: In
   let status: Pick<PaymentReminderStatus, 'state' | 'nextReminderAt'> | null = null;
   if (invoice.status === 'open') {
     // When the workflow cannot answer right now, say what is known rather than fail the read.
-    status = await queryIfRunning(temporal, invoice.workflowId, paymentReminderStatusQuery).catch(() => ({ state: 'scheduled' as const, nextReminderAt: null }));
+    status = await queryIfRunning(temporal, invoice.workflowId, paymentReminderStatusQuery).catch(() => ({
+      state: 'scheduled' as const,
+      nextReminderAt: null,
+    }));
   }
   return {
     state: status?.state ?? 'done',

@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { findClient } from '../../../db/clients';
 import { listReminders } from '../../../db/invoice-reminders';
 import { remainingReminderPlan } from '../../../db/remaining-reminders';
-import { findInvoice, listInvoices, markInvoicePaid, rescheduleInvoice, voidInvoice, type Invoice } from '../../../db/invoices';
+import {
+  findInvoice,
+  listInvoices,
+  markInvoicePaid,
+  rescheduleInvoice,
+  voidInvoice,
+  type Invoice,
+} from '../../../db/invoices';
 import type { TenantTx } from '../../../db/sql';
 import { findTenant } from '../../../db/tenants';
 import { planReminders } from '../../../domain/reminder-schedule';
@@ -82,7 +89,8 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
       const page = await listPage(
         query,
         invoiceCursor,
-        (limit, after) => listInvoices(db, { limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) }),
+        (limit, after) =>
+          listInvoices(db, { limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) }),
         presentInvoice,
         (i) => ({ createdAt: i.createdAt.toISOString(), id: i.id }),
       );
@@ -146,7 +154,12 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
 
   for (const [verb, signal, operationId, summary] of [
     ['pause', pauseSignal, 'pauseInvoiceReminders', 'Pause reminders'],
-    ['resume', resumeSignal, 'resumeInvoiceReminders', 'Resume reminders (a step missed while paused goes out at once)'],
+    [
+      'resume',
+      resumeSignal,
+      'resumeInvoiceReminders',
+      'Resume reminders (a step missed while paused goes out at once)',
+    ],
   ] as const) {
     endpoint({
       method: 'post',
@@ -187,14 +200,25 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
         await startPaymentReminder(
           deps.temporal,
           deps.config,
-          { tenantId: auth.tenantId, invoiceId: invoice.id, clientId: invoice.clientId, channels: invoice.channels, plan },
+          {
+            tenantId: auth.tenantId,
+            invoiceId: invoice.id,
+            clientId: invoice.clientId,
+            channels: invoice.channels,
+            plan,
+          },
           { restart: 'any-closed' },
         );
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ConflictError('The reminders for this invoice are still running', { cause: err });
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new ConflictError('The reminders for this invoice are still running', { cause: err });
         throw err;
       }
-      await audit({ action: 'invoice.reminders_restarted', target: `invoice:${invoice.id}`, detail: { steps: plan.filter((p) => p.status === 'scheduled').map((p) => p.step) } });
+      await audit({
+        action: 'invoice.reminders_restarted',
+        target: `invoice:${invoice.id}`,
+        detail: { steps: plan.filter((p) => p.status === 'scheduled').map((p) => p.step) },
+      });
       const reminders = await remindersView(deps.temporal, invoice, await listReminders(db, invoice.id));
       return { status: 200, body: { ...presentInvoice(invoice), reminders } };
     },
@@ -223,11 +247,18 @@ export function invoicesRouter(deps: AppDeps): Router<AppState> {
         now: new Date(),
         alreadySent: sent.filter((r) => r.status === 'sent' || r.status === 'queued').map((r) => r.step),
       });
-      await audit({ action: 'invoice.rescheduled', target: `invoice:${invoice.id}`, detail: { dueDate, scheduleDays } });
+      await audit({
+        action: 'invoice.rescheduled',
+        target: `invoice:${invoice.id}`,
+        detail: { dueDate, scheduleDays },
+      });
       if (!(await signalIfRunning(deps.temporal, invoice.workflowId, rescheduleSignal, { dueDate, plan }))) {
         throw new ConflictError('The reminders for this invoice have already finished');
       }
-      return { status: 200, body: { ...presentInvoice(invoice), reminders: await remindersView(deps.temporal, invoice, sent) } };
+      return {
+        status: 200,
+        body: { ...presentInvoice(invoice), reminders: await remindersView(deps.temporal, invoice, sent) },
+      };
     },
   });
 

@@ -20,7 +20,12 @@ const channelsField = z
 export const createInvoiceBody = z
   .object({
     clientId: z.guid(),
-    amountCents: z.number().int().min(1).max(100_000_000).openapi({ example: 12500, description: 'In the minor unit of the currency' }),
+    amountCents: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .openapi({ example: 12500, description: 'In the minor unit of the currency' }),
     currency: z
       .string()
       .trim()
@@ -34,7 +39,15 @@ export const createInvoiceBody = z
   })
   .strict()
   .openapi('CreateInvoice', {
-    example: { clientId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', amountCents: 12500, currency: 'usd', dueDate: '2026-12-01', description: 'Colour and cut', channels: ['email'], scheduleDays: [-3, 0, 3, 7, 14] },
+    example: {
+      clientId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+      amountCents: 12500,
+      currency: 'usd',
+      dueDate: '2026-12-01',
+      description: 'Colour and cut',
+      channels: ['email'],
+      scheduleDays: [-3, 0, 3, 7, 14],
+    },
   });
 
 export const markPaidBody = z
@@ -58,10 +71,9 @@ const sentReminder = z.object({
   channel: z.enum(['email', 'sms']),
   at: instant,
   status: z.string(),
-  deliveryStatus: z
-    .enum(['sent', 'delivered', 'undelivered', 'failed'])
-    .nullable()
-    .openapi({ description: "For a text: what Twilio's delivery callbacks reported; null for email or before any callback" }),
+  deliveryStatus: z.enum(['sent', 'delivered', 'undelivered', 'failed']).nullable().openapi({
+    description: "For a text: what Twilio's delivery callbacks reported; null for email or before any callback",
+  }),
 });
 
 export const remindersSchema = z.object({
@@ -114,5 +126,11 @@ export function presentInvoice(i: Invoice): z.infer<typeof invoiceSchema> {
 }
 
 export function presentReminder(r: InvoiceReminder): z.infer<typeof sentReminder> {
-  return { step: r.step, channel: r.channel, at: r.at.toISOString(), status: r.status, deliveryStatus: r.deliveryStatus };
+  return {
+    step: r.step,
+    channel: r.channel,
+    at: r.at.toISOString(),
+    status: r.status,
+    deliveryStatus: r.deliveryStatus,
+  };
 }

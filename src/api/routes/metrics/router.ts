@@ -47,10 +47,15 @@ export function metricsRouter(deps: AppDeps): Router<AppState> {
       if (token) {
         const given = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1] ?? '';
         // Compared as digests: constant time, whatever the lengths.
-        if (!timingSafeEqual(digest(given), digest(token))) throw new UnauthorizedError('GET /metrics needs the METRICS_TOKEN bearer token');
+        if (!timingSafeEqual(digest(given), digest(token)))
+          throw new UnauthorizedError('GET /metrics needs the METRICS_TOKEN bearer token');
       }
       const registry = metrics().registry;
-      return { status: 200, body: await registry.metrics(), headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' } };
+      return {
+        status: 200,
+        body: await registry.metrics(),
+        headers: { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' },
+      };
     },
   });
 

@@ -7,7 +7,9 @@ export const businessFiguresSchema = z
   .object({
     invoices: z.object({
       open: count,
-      overdue: count.openapi({ description: 'Open invoices whose last reminder went out unpaid (also counted in open)' }),
+      overdue: count.openapi({
+        description: 'Open invoices whose last reminder went out unpaid (also counted in open)',
+      }),
       paid: count,
       void: count,
       uncollectible: count,
@@ -21,7 +23,12 @@ export const businessFiguresSchema = z
       failed: count,
       retried: count.openapi({ description: 'Needed more than one attempt' }),
     }),
-    sms: z.object({ sent: count, delivered: count, failed: count.openapi({ description: 'Failed or undelivered' }), received: count }),
+    sms: z.object({
+      sent: count,
+      delivered: count,
+      failed: count.openapi({ description: 'Failed or undelivered' }),
+      received: count,
+    }),
     unsafeThreads: z.object({ open: count, resolved: count }),
   })
   .openapi('BusinessFigures');

@@ -48,10 +48,23 @@ export function publicBookingsRouter(deps: AppDeps): Router<AppState> {
       const link = await findLiveBookingLink(db, claims.jti, claims.bookingId);
       const booking = link ? await findBooking(db, claims.bookingId) : null;
       const [service, settings, tenant] = booking
-        ? await Promise.all([findService(db, booking.serviceId), findBookingSettings(db, claims.tenantId), findTenant(db, claims.tenantId)])
+        ? await Promise.all([
+            findService(db, booking.serviceId),
+            findBookingSettings(db, claims.tenantId),
+            findTenant(db, claims.tenantId),
+          ])
         : [null, null, null];
       if (!booking || !service || !settings || !tenant) throw new NotFoundError('No such booking link');
-      return fn({ db, tenantId: claims.tenantId, jti: claims.jti, booking, service, windowHours: settings.cancellationWindowHours, timeZone: settings.timeZone, businessName: tenant.name });
+      return fn({
+        db,
+        tenantId: claims.tenantId,
+        jti: claims.jti,
+        booking,
+        service,
+        windowHours: settings.cancellationWindowHours,
+        timeZone: settings.timeZone,
+        businessName: tenant.name,
+      });
     });
   }
 
@@ -70,14 +83,25 @@ export function publicBookingsRouter(deps: AppDeps): Router<AppState> {
 
   /** A change through the link: only a confirmed booking, only before the window; audited as the client's. */
   function changeable(link: LinkContext, ctx: AppContext): BookingTx {
-    if (link.booking.status !== 'confirmed') throw new ConflictError(`The booking is ${link.booking.status.replace('_', '-')}`);
+    if (link.booking.status !== 'confirmed')
+      throw new ConflictError(`The booking is ${link.booking.status.replace('_', '-')}`);
     if (!canCancel(link.booking.startAt, new Date(), link.windowHours)) {
-      throw new ForbiddenError(`Too close to the appointment to change it here: up to ${link.windowHours} hours before, please contact ${link.businessName}`);
+      throw new ForbiddenError(
+        `Too close to the appointment to change it here: up to ${link.windowHours} hours before, please contact ${link.businessName}`,
+      );
     }
     return {
       db: link.db,
       tenantId: link.tenantId,
-      audit: (note) => insertAuditEntry(link.db, { tenantId: link.tenantId, actorId: null, action: note.action, target: note.target, requestId: ctx.state.requestId, detail: { ...note.detail, via: 'link' } }),
+      audit: (note) =>
+        insertAuditEntry(link.db, {
+          tenantId: link.tenantId,
+          actorId: null,
+          action: note.action,
+          target: note.target,
+          requestId: ctx.state.requestId,
+          detail: { ...note.detail, via: 'link' },
+        }),
     };
   }
 
@@ -121,10 +145,13 @@ export function publicBookingsRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/:token/reschedule',
     operationId: 'rescheduleBookingByLink',
-    errors: { 403: 'Too close to the appointment: inside the cancellation window', 409: 'The booking is no longer confirmed, or the new slot is taken' },
+    errors: {
+      403: 'Too close to the appointment: inside the cancellation window',
+      409: 'The booking is no longer confirmed, or the new slot is taken',
+    },
     summary: 'Move the booking',
     description:
-      "To a free time outside the cancellation window (422 naming startAt otherwise, or outside business hours); 409 when the time is taken; 403 once the booking is inside the window. The link is spent: the notice of the new time brings a new one.",
+      'To a free time outside the cancellation window (422 naming startAt otherwise, or outside business hours); 409 when the time is taken; 403 once the booking is inside the window. The link is spent: the notice of the new time brings a new one.',
     access: 'public',
     request: { params: tokenParams, body: publicRescheduleBody },
     responses: { 200: { description: 'The moved booking', schema: publicBookingSchema } },
@@ -147,7 +174,10 @@ export function publicBookingsRouter(deps: AppDeps): Router<AppState> {
     method: 'post',
     path: '/:token/cancel',
     operationId: 'cancelBookingByLink',
-    errors: { 403: 'Too close to the appointment: inside the cancellation window', 409: 'The booking is no longer confirmed' },
+    errors: {
+      403: 'Too close to the appointment: inside the cancellation window',
+      409: 'The booking is no longer confirmed',
+    },
     summary: 'Cancel the booking',
     description: "403 once the booking is inside the business's cancellation window. Every link to it stops working.",
     access: 'public',

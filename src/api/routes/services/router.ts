@@ -9,7 +9,15 @@ import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { listPage } from '../../pagination';
-import { createServiceBody, idParams, listServicesQuery, presentService, serviceSchema, servicePage, updateServiceBody } from './schema';
+import {
+  createServiceBody,
+  idParams,
+  listServicesQuery,
+  presentService,
+  serviceSchema,
+  servicePage,
+  updateServiceBody,
+} from './schema';
 
 const serviceCursor = z.object({ name: z.string(), id: z.guid() });
 
@@ -30,7 +38,8 @@ export function servicesRouter(deps: AppDeps): Router<AppState> {
       const page = await listPage(
         query,
         serviceCursor,
-        (limit, after) => listServices(db, { includeArchived: query.includeArchived ?? false, limit, ...(after ? { after } : {}) }),
+        (limit, after) =>
+          listServices(db, { includeArchived: query.includeArchived ?? false, limit, ...(after ? { after } : {}) }),
         presentService,
         (s) => ({ name: s.cursorKey, id: s.id }),
       );
@@ -58,7 +67,11 @@ export function servicesRouter(deps: AppDeps): Router<AppState> {
         priceCents: body.priceCents ?? null,
         currency: body.currency ?? 'usd',
       });
-      await audit({ action: 'service.created', target: `service:${service.id}`, detail: { name: service.name, durationMinutes: service.durationMinutes } });
+      await audit({
+        action: 'service.created',
+        target: `service:${service.id}`,
+        detail: { name: service.name, durationMinutes: service.durationMinutes },
+      });
       return { status: 201, body: presentService(service), headers: { Location: `/api/services/${service.id}` } };
     },
   });
@@ -84,7 +97,8 @@ export function servicesRouter(deps: AppDeps): Router<AppState> {
     operationId: 'updateService',
     errors: { 409: 'The service is archived, or an active service has this name' },
     summary: 'Change a service',
-    description: 'Admin or owner. Only the fields sent change; bookings already made keep their times. 409 for an archived service, or naming name when another active service has it.',
+    description:
+      'Admin or owner. Only the fields sent change; bookings already made keep their times. 409 for an archived service, or naming name when another active service has it.',
     access: 'admin',
     request: { params: idParams, body: updateServiceBody },
     responses: { 200: { description: 'The service', schema: serviceSchema } },
@@ -94,7 +108,11 @@ export function servicesRouter(deps: AppDeps): Router<AppState> {
       if (current.archivedAt) throw new ConflictError('The service is archived: archived services do not change');
       const service = await updateService(db, current.id, body);
       if (!service) throw new ConflictError('The service is archived: archived services do not change');
-      await audit({ action: 'service.updated', target: `service:${service.id}`, detail: { fields: Object.keys(body) } });
+      await audit({
+        action: 'service.updated',
+        target: `service:${service.id}`,
+        detail: { fields: Object.keys(body) },
+      });
       return { status: 200, body: presentService(service) };
     },
   });
@@ -104,7 +122,8 @@ export function servicesRouter(deps: AppDeps): Router<AppState> {
     path: '/:id',
     operationId: 'archiveService',
     summary: 'Archive a service',
-    description: 'Admin or owner. The service leaves the menu (no new bookings) and its name is free again; its bookings keep it. Archiving twice changes nothing.',
+    description:
+      'Admin or owner. The service leaves the menu (no new bookings) and its name is free again; its bookings keep it. Archiving twice changes nothing.',
     access: 'admin',
     request: { params: idParams },
     responses: { 200: { description: 'The archived service', schema: serviceSchema } },

@@ -11,7 +11,12 @@ const { durationMinutes, bufferMinutes } = SERVICE_LIMITS;
 
 const fields = {
   name: z.string().trim().min(1).max(SERVICE_LIMITS.name.max).openapi({ example: 'Colour and cut' }),
-  description: z.string().trim().max(SERVICE_LIMITS.description.max).nullable().openapi({ example: 'Full colour, wash, cut and blow-dry' }),
+  description: z
+    .string()
+    .trim()
+    .max(SERVICE_LIMITS.description.max)
+    .nullable()
+    .openapi({ example: 'Full colour, wash, cut and blow-dry' }),
   durationMinutes: z
     .number()
     .int()
@@ -24,13 +29,11 @@ const fields = {
     .min(bufferMinutes.min)
     .max(bufferMinutes.max)
     .openapi({ example: 15, description: 'Time after each booking in which the calendar stays blocked (default 0)' }),
-  priceCents: z
-    .number()
-    .int()
-    .min(0)
-    .max(100_000_000)
-    .nullable()
-    .openapi({ example: 12500, description: 'In the minor unit of the currency; null for no set price (completing a booking then needs the invoice amount)' }),
+  priceCents: z.number().int().min(0).max(100_000_000).nullable().openapi({
+    example: 12500,
+    description:
+      'In the minor unit of the currency; null for no set price (completing a booking then needs the invoice amount)',
+  }),
   currency: z
     .string()
     .trim()
@@ -50,7 +53,14 @@ export const createServiceBody = z
   })
   .strict()
   .openapi('CreateService', {
-    example: { name: 'Colour and cut', durationMinutes: 90, bufferMinutes: 15, priceCents: 12500, currency: 'usd', description: 'Full colour, wash, cut and blow-dry' },
+    example: {
+      name: 'Colour and cut',
+      durationMinutes: 90,
+      bufferMinutes: 15,
+      priceCents: 12500,
+      currency: 'usd',
+      description: 'Full colour, wash, cut and blow-dry',
+    },
   });
 
 export const updateServiceBody = z
@@ -66,7 +76,8 @@ export const updateServiceBody = z
   .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change')
   .openapi('UpdateService', {
     minProperties: 1,
-    description: 'Only the fields sent change; null clears the description or the price. Bookings already made keep their times.',
+    description:
+      'Only the fields sent change; null clears the description or the price. Bookings already made keep their times.',
     example: { priceCents: 13500, bufferMinutes: 10 },
   });
 

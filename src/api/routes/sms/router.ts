@@ -9,7 +9,13 @@ import { findClient, findClientsByPhone } from '../../../db/clients';
 import { findSms, insertOutboundSms, listSms } from '../../../db/sms-messages';
 import { SMS_HELP_REPLY } from '../../../domain/sms';
 import { smsWorkflowId } from '../../../domain/workflow-ids';
-import { ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../../errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../../errors';
 import { requireIntegration } from '../../../providers/integration';
 import { createTwilioSignatureValidator } from '../../../providers/twilio';
 import { startSmsDelivery } from '../../../workflow-starters/sms-delivery';
@@ -42,9 +48,12 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
   /** The form Twilio posted, once its signature over our public URL and the fields checks out. */
   async function signedForm(ctx: AppContext): Promise<Record<string, string>> {
     const validator = createTwilioSignatureValidator(deps.config);
-    if (!ctx.is('application/x-www-form-urlencoded')) throw new UnsupportedMediaTypeError('Twilio posts application/x-www-form-urlencoded');
+    if (!ctx.is('application/x-www-form-urlencoded'))
+      throw new UnsupportedMediaTypeError('Twilio posts application/x-www-form-urlencoded');
     const form = (await coBody.form(ctx.req, { limit: deps.config.http.bodyLimitBytes })) as Record<string, unknown>;
-    const params = Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const params = Object.fromEntries(
+      Object.entries(form).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
     // Twilio signs the URL it called: ours as the public sees it, query included.
     const url = `${deps.config.http.publicBaseUrl}${ctx.originalUrl}`;
     if (!validator.isValid(ctx.get('X-Twilio-Signature') || undefined, url, params)) {
@@ -72,9 +81,11 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
       if (body.clientId) {
         const client = await findClient(db, body.clientId);
         if (!client) throw new ValidationError([{ path: 'clientId', message: 'is not a client of this business' }]);
-        if (!client.phone) throw new ValidationError([{ path: 'clientId', message: 'this client has no phone number' }]);
+        if (!client.phone)
+          throw new ValidationError([{ path: 'clientId', message: 'this client has no phone number' }]);
         const notTextable = whyNotTextable(client.phone);
-        if (notTextable) throw new ValidationError([{ path: 'clientId', message: `this client's phone ${notTextable}` }]);
+        if (notTextable)
+          throw new ValidationError([{ path: 'clientId', message: `this client's phone ${notTextable}` }]);
         if (!client.smsConsent) throw new ConflictError('This client has not consented to SMS (or texted STOP)');
         to = client.phone;
         clientId = client.id;
@@ -82,7 +93,8 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         to = body.to as string;
         const clients = await findClientsByPhone(db, to);
         const consenting = clients.find((c) => c.smsConsent);
-        if (clients.length > 0 && !consenting) throw new ConflictError('This number belongs to a client who has not consented to SMS (or texted STOP)');
+        if (clients.length > 0 && !consenting)
+          throw new ConflictError('This number belongs to a client who has not consented to SMS (or texted STOP)');
         clientId = consenting?.id ?? null;
       }
       const id = randomUUID();
@@ -91,7 +103,11 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
       await audit({ action: 'sms.queued', target: `sms:${id}`, detail: { clientId } });
       // Started inside the transaction: if Temporal refuses, the text is not stored either.
       await startSmsDelivery(deps.temporal, deps.config, { tenantId: auth.tenantId, smsId: id, clientId });
-      return { status: 202, body: { id, status: 'queued' as const, workflowId }, headers: { Location: `/api/sms/${id}` } };
+      return {
+        status: 202,
+        body: { id, status: 'queued' as const, workflowId },
+        headers: { Location: `/api/sms/${id}` },
+      };
     },
   });
 
@@ -145,9 +161,19 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
     rawBody: {
       contentType: 'application/x-www-form-urlencoded',
       description: "Twilio's inbound message form",
-      example: { MessageSid: 'SM00000000000000000000000000000001', From: '+14155552671', To: '+14155550100', Body: 'STOP' },
+      example: {
+        MessageSid: 'SM00000000000000000000000000000001',
+        From: '+14155552671',
+        To: '+14155550100',
+        Body: 'STOP',
+      },
     },
-    errors: { 400: 'The form cannot be read', 403: 'The X-Twilio-Signature does not match the request', 415: 'Not application/x-www-form-urlencoded', 422: 'The form lacks a field Twilio always sends' },
+    errors: {
+      400: 'The form cannot be read',
+      403: 'The X-Twilio-Signature does not match the request',
+      415: 'Not application/x-www-form-urlencoded',
+      422: 'The form lacks a field Twilio always sends',
+    },
     summary: 'Twilio inbound SMS',
     description:
       "Form post from Twilio, X-Twilio-Signature checked against the public URL (403 when wrong). The text is kept for every business with a client at the sender's number; STOP (and Twilio's other opt-out words) withdraws those clients' SMS consent, START gives it back, HELP is answered. Answers TwiML.",
@@ -155,10 +181,21 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
     responses: { 200: { description: 'TwiML', contentType: 'text/xml' } },
     async handler({ ctx }) {
       const form = inboundSmsForm.parse(await signedForm(ctx));
-      const result = await receiveInboundText(deps.pool, { sid: form.MessageSid, from: form.From, to: form.To, body: form.Body }, ctx.state.requestId);
+      const result = await receiveInboundText(
+        deps.pool,
+        { sid: form.MessageSid, from: form.From, to: form.To, body: form.Body },
+        ctx.state.requestId,
+      );
       ctx.state.webhookOutcome = result.tenants > 0 ? 'applied' : 'ignored';
-      ctx.state.log.info({ twilioSid: form.MessageSid, keyword: result.keyword, tenants: result.tenants }, 'inbound sms');
-      return { status: 200, body: twiml(result.keyword === 'help' ? SMS_HELP_REPLY : null), headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
+      ctx.state.log.info(
+        { twilioSid: form.MessageSid, keyword: result.keyword, tenants: result.tenants },
+        'inbound sms',
+      );
+      return {
+        status: 200,
+        body: twiml(result.keyword === 'help' ? SMS_HELP_REPLY : null),
+        headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+      };
     },
   });
 
@@ -171,7 +208,12 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
       description: "Twilio's status callback form",
       example: { MessageSid: 'SM00000000000000000000000000000001', MessageStatus: 'delivered', To: '+14155552671' },
     },
-    errors: { 400: 'The form cannot be read', 403: 'The X-Twilio-Signature does not match the request', 415: 'Not application/x-www-form-urlencoded', 422: 'The form or the callback URL lacks a field' },
+    errors: {
+      400: 'The form cannot be read',
+      403: 'The X-Twilio-Signature does not match the request',
+      415: 'Not application/x-www-form-urlencoded',
+      422: 'The form or the callback URL lacks a field',
+    },
     summary: 'Twilio delivery status callback',
     description:
       'Form post from Twilio, X-Twilio-Signature checked (403 when wrong). Moves the text (or payment reminder or booking text) with MessageSid forward to sent, delivered, undelivered or failed; a late or repeated callback changes nothing. 204.',
@@ -194,7 +236,10 @@ export function smsRouter(deps: AppDeps): Router<AppState> {
         ctx.state.requestId,
       );
       ctx.state.webhookOutcome = outcome;
-      ctx.state.log.info({ twilioSid: form.MessageSid, status: form.MessageStatus, errorCode: form.ErrorCode, outcome }, 'sms status callback');
+      ctx.state.log.info(
+        { twilioSid: form.MessageSid, status: form.MessageStatus, errorCode: form.ErrorCode, outcome },
+        'sms status callback',
+      );
       return { status: 204 };
     },
   });

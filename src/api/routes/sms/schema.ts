@@ -10,9 +10,16 @@ export { idParams };
 export const sendSmsBody = z
   .object({
     clientId: z.guid().optional().openapi({ description: "A client who consented to SMS: sent to the client's phone" }),
-    to: textablePhoneField.optional().openapi({ description: 'A phone number instead of a client; refused (409) when it is a client who has not consented' }),
+    to: textablePhoneField.optional().openapi({
+      description: 'A phone number instead of a client; refused (409) when it is a client who has not consented',
+    }),
     // 1600 characters is Twilio's limit for one message (it splits it into segments).
-    body: z.string().trim().min(1).max(1600).openapi({ example: 'Your appointment is confirmed for Tuesday at 10:00.' }),
+    body: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1600)
+      .openapi({ example: 'Your appointment is confirmed for Tuesday at 10:00.' }),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -38,7 +45,10 @@ export const smsSchema = z
     to: z.string(),
     from: z.string().nullable(),
     body: z.string(),
-    keyword: z.enum(['stop', 'start', 'help']).nullable().openapi({ description: 'The consent keyword an inbound text carried' }),
+    keyword: z
+      .enum(['stop', 'start', 'help'])
+      .nullable()
+      .openapi({ description: 'The consent keyword an inbound text carried' }),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     twilioSid: z.string().nullable(),

@@ -16,7 +16,13 @@ import {
   tenantsWithClientPhone,
 } from '../../../db/sms-messages';
 import { withTenant } from '../../../db/tenant-transaction';
-import { deliveryStatusOf, keywordConsentSource, smsKeywordOf, twilioDeliveryErrorCode, type SmsKeyword } from '../../../domain/sms';
+import {
+  deliveryStatusOf,
+  keywordConsentSource,
+  smsKeywordOf,
+  twilioDeliveryErrorCode,
+  type SmsKeyword,
+} from '../../../domain/sms';
 
 export interface InboundText {
   sid: string;
@@ -56,7 +62,13 @@ export async function receiveInboundText(
         detail: { clientId: stored.clientId, keyword },
       });
       if (keyword === 'stop' || keyword === 'start') {
-        await setSmsConsentByPhone(db, { tenantId, phone: text.from, granted: keyword === 'start', source: keywordConsentSource(keyword), requestId });
+        await setSmsConsentByPhone(db, {
+          tenantId,
+          phone: text.from,
+          granted: keyword === 'start',
+          source: keywordConsentSource(keyword),
+          requestId,
+        });
       }
     });
   }
@@ -70,9 +82,7 @@ export type StatusOutcome = 'applied' | 'stale' | 'ignored' | 'unknown';
  * A booking text's URL names none: it is found by its SID.
  */
 export type StatusTarget =
-  | { tenantId: string; smsId: string }
-  | { tenantId: string; invoiceId: string; step: number }
-  | null;
+  { tenantId: string; smsId: string } | { tenantId: string; invoiceId: string; step: number } | null;
 
 /**
  * Moves the text (or reminder text) forward; an opt-out error (21610) withdraws consent. The
@@ -103,7 +113,9 @@ export async function applyDeliveryStatus(
       phone = text?.to ?? phone;
       changed =
         text !== null ||
-        (!target && ((await applyReminderSmsDeliveryStatus(db, { sid: callback.sid }, update)) || (await applyBookingSmsDeliveryStatus(db, update))));
+        (!target &&
+          ((await applyReminderSmsDeliveryStatus(db, { sid: callback.sid }, update)) ||
+            (await applyBookingSmsDeliveryStatus(db, update))));
     }
     if (callback.errorCode === '21610' && phone) {
       await setSmsConsentByPhone(db, { tenantId, phone, granted: false, source: 'twilio:21610', requestId });

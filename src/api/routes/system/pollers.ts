@@ -11,7 +11,11 @@ const TASK_QUEUE_KIND_NORMAL = 1;
  * The identities of the workers polling the task queue (for workflow or activity tasks) in
  * Temporal's recent view; null when Temporal does not answer in time.
  */
-export async function workerPollerIdentities(client: Client, namespace: string, taskQueue: string): Promise<Set<string> | null> {
+export async function workerPollerIdentities(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+): Promise<Set<string> | null> {
   try {
     const identities = new Set<string>();
     for (const taskQueueType of [TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY]) {
@@ -41,9 +45,15 @@ export interface QueuePollers {
  * many distinct workers poll any of them (a process serving all three counts once). The total is
  * null when Temporal answered for none of them.
  */
-export async function countWorkerPollers(client: Client, namespace: string, base: string): Promise<{ total: number | null; queues: QueuePollers[] }> {
+export async function countWorkerPollers(
+  client: Client,
+  namespace: string,
+  base: string,
+): Promise<{ total: number | null; queues: QueuePollers[] }> {
   const names = taskQueueNames(base);
-  const found = await Promise.all(TASK_QUEUE_KINDS.map((kind) => workerPollerIdentities(client, namespace, names[kind])));
+  const found = await Promise.all(
+    TASK_QUEUE_KINDS.map((kind) => workerPollerIdentities(client, namespace, names[kind])),
+  );
   const everyone = new Set(found.flatMap((ids) => (ids ? [...ids] : [])));
   return {
     total: found.every((ids) => ids === null) ? null : everyone.size,

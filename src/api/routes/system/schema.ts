@@ -13,20 +13,32 @@ export const systemStatusSchema = z
       address: z.string(),
       namespace: z.string(),
       taskQueue: z.string(),
-      workerPollers: z.number().int().nullable().openapi({ description: 'Workers polling any of the task queues (a process polling all three counts once); null when Temporal did not answer' }),
+      workerPollers: z.number().int().nullable().openapi({
+        description:
+          'Workers polling any of the task queues (a process polling all three counts once); null when Temporal did not answer',
+      }),
       taskQueues: z
         .array(
           z.object({
             kind: z.enum(['reminders', 'delivery', 'agents']),
             name: z.string(),
-            workerPollers: z.number().int().nullable().openapi({ description: 'Workers polling this queue; null when Temporal did not answer' }),
+            workerPollers: z
+              .number()
+              .int()
+              .nullable()
+              .openapi({ description: 'Workers polling this queue; null when Temporal did not answer' }),
           }),
         )
-        .openapi({ description: 'Each kind of work and its task queue (taskQueue is the reminders one, and the base of the others\' names)' }),
+        .openapi({
+          description:
+            "Each kind of work and its task queue (taskQueue is the reminders one, and the base of the others' names)",
+        }),
       ok: z.boolean(),
     }),
     db: z.object({ ok: z.boolean() }),
     integrations: z.object({ gmail: mode, calendar: mode, stripe: mode, twilio: mode, anthropic: mode }),
-    services: z.object({ nova: service, eli: service }).openapi({ description: 'NOVA_SERVICE_URL and ELI_SERVICE_URL' }),
+    services: z
+      .object({ nova: service, eli: service })
+      .openapi({ description: 'NOVA_SERVICE_URL and ELI_SERVICE_URL' }),
   })
   .openapi('SystemStatus');

@@ -12,7 +12,10 @@ export function healthUrlOf(baseUrl: string): string {
 export async function probeService(baseUrl: string | undefined): Promise<ServiceState> {
   if (!baseUrl) return 'unconfigured';
   try {
-    const res = await fetch(healthUrlOf(baseUrl), { signal: AbortSignal.timeout(SERVICE_HEALTH_TIMEOUT_MS), redirect: 'manual' });
+    const res = await fetch(healthUrlOf(baseUrl), {
+      signal: AbortSignal.timeout(SERVICE_HEALTH_TIMEOUT_MS),
+      redirect: 'manual',
+    });
     await res.body?.cancel();
     return res.status >= 200 && res.status < 300 ? 'reachable' : 'unreachable';
   } catch {

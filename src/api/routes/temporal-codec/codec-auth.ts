@@ -19,7 +19,11 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
  * The developer at the dev stack's own Temporal UI (TEMPORAL_CODEC_LOCAL_DEV): an owner of no
  * business, so nothing but the codec routes' local-developer branch can use it.
  */
-const LOCAL_DEVELOPER: Principal = { userId: 'local-developer', tenantId: '00000000-0000-0000-0000-000000000000', role: 'owner' };
+const LOCAL_DEVELOPER: Principal = {
+  userId: 'local-developer',
+  tenantId: '00000000-0000-0000-0000-000000000000',
+  role: 'owner',
+};
 
 const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 
@@ -45,7 +49,9 @@ async function principalOf(ctx: AppContext, deps: { config: Config; pool: Databa
       ctx.state.codecLocalDeveloper = true;
       return LOCAL_DEVELOPER;
     }
-    throw new UnauthorizedError('Send an access token (Authorization: Bearer <token>), or sign in for the Temporal UI through POST /api/temporal/codec/session');
+    throw new UnauthorizedError(
+      'Send an access token (Authorization: Bearer <token>), or sign in for the Temporal UI through POST /api/temporal/codec/session',
+    );
   }
   return currentUser(deps.pool, await verifyCodecToken(deps.config.auth, 'session', cookie));
 }

@@ -25,7 +25,11 @@ const claims = z.object({ sub: z.guid(), tid: z.guid(), role: z.enum(ROLES) });
 
 const keyOf = (auth: Config['auth']) => new TextEncoder().encode(auth.jwtSecret);
 
-export async function signCodecToken(auth: Config['auth'], kind: Kind, principal: Principal): Promise<{ token: string; expiresAt: Date }> {
+export async function signCodecToken(
+  auth: Config['auth'],
+  kind: Kind,
+  principal: Principal,
+): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + TTL[kind] * 1000);
   const token = await new SignJWT({ tid: principal.tenantId, role: principal.role })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
@@ -49,6 +53,11 @@ export async function verifyCodecToken(auth: Config['auth'], kind: Kind, token: 
     const parsed = claims.parse(payload);
     return { userId: parsed.sub, tenantId: parsed.tid, role: parsed.role };
   } catch (err) {
-    throw new UnauthorizedError(kind === 'ticket' ? 'The sign-in link is not valid or has expired: ask for a new one' : 'The codec session is not valid or has expired: sign in again', { cause: err });
+    throw new UnauthorizedError(
+      kind === 'ticket'
+        ? 'The sign-in link is not valid or has expired: ask for a new one'
+        : 'The codec session is not valid or has expired: sign in again',
+      { cause: err },
+    );
   }
 }

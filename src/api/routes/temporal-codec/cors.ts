@@ -14,7 +14,10 @@ export function codecOrigins(config: Pick<Config, 'http' | 'temporal'>): string[
   return [...new Set(origins)];
 }
 
-export function withCodecCors<S, C>(general: Middleware<S, C>, config: Pick<Config, 'http' | 'temporal'>): Middleware<S, C> {
+export function withCodecCors<S, C>(
+  general: Middleware<S, C>,
+  config: Pick<Config, 'http' | 'temporal'>,
+): Middleware<S, C> {
   const allowed = codecOrigins(config);
   const codecCors = koaCors({
     origin: (ctx: Context) => (allowed.includes(ctx.get('Origin')) ? ctx.get('Origin') : ''),
@@ -26,6 +29,8 @@ export function withCodecCors<S, C>(general: Middleware<S, C>, config: Pick<Conf
   }) as unknown as Middleware<S, C>;
   return function corsWithCodecOrigins(ctx, next) {
     const path = (ctx as unknown as Context).path;
-    return path === CODEC_PATH_PREFIX || path.startsWith(`${CODEC_PATH_PREFIX}/`) ? codecCors(ctx, next) : general(ctx, next);
+    return path === CODEC_PATH_PREFIX || path.startsWith(`${CODEC_PATH_PREFIX}/`)
+      ? codecCors(ctx, next)
+      : general(ctx, next);
   };
 }

@@ -10,7 +10,12 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { Payload } from '@temporalio/common';
 import { BadRequestError, ForbiddenError, ValidationError } from '../../../errors';
-import { EncryptionCodec, PayloadIntegrityError, payloadOwner, UnknownCodecKeyError } from '../../../temporal/payload-codec';
+import {
+  EncryptionCodec,
+  PayloadIntegrityError,
+  payloadOwner,
+  UnknownCodecKeyError,
+} from '../../../temporal/payload-codec';
 import type { AppDeps } from '../../deps';
 import type { AppContext, AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
@@ -22,9 +27,18 @@ import { rateLimitsFor } from '../../rate-limit/per-config';
 import { codecAuthenticate } from './codec-auth';
 import { CODEC_SESSION_COOKIE, CODEC_SESSION_TTL_SECONDS, signCodecToken, verifyCodecToken } from './codec-session';
 import { CODEC_PATH_PREFIX } from './cors';
-import { codecRequestBody, codecResponseBody, codecSignInLink, codecSignInQuery, payloadFromJson, payloadToJson, type PayloadJson } from './schema';
+import {
+  codecRequestBody,
+  codecResponseBody,
+  codecSignInLink,
+  codecSignInQuery,
+  payloadFromJson,
+  payloadToJson,
+  type PayloadJson,
+} from './schema';
 
-const NOT_YOURS = 'These payloads belong to another business, or to none: sign in as an admin of the business whose workflow this is';
+const NOT_YOURS =
+  'These payloads belong to another business, or to none: sign in as an admin of the business whose workflow this is';
 
 export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: CODEC_PATH_PREFIX });
@@ -35,25 +49,36 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
   // The UI and the CLI name the namespace whose payloads they send; this codec serves one.
   const sameNamespace: Middleware<AppState> = async function sameNamespace(ctx, next) {
     const asked = ctx.get('X-Namespace');
-    if (asked && asked !== namespace) throw new BadRequestError(`This codec serves the namespace ${namespace}, not ${asked}`);
+    if (asked && asked !== namespace)
+      throw new BadRequestError(`This codec serves the namespace ${namespace}, not ${asked}`);
     return next();
   };
 
-  const codecRoute = (path: string, operationId: string, summary: string, description: string, convert: (ctx: AppContext, payloads: Payload[]) => Promise<Payload[]>) => {
-    const layer = router.register(path, ['POST'], [
-      codecAuthenticate(deps),
-      requireRole('admin'),
-      rateLimitByTenant(limits.tenant, limits.windowSeconds.tenant),
-      sameNamespace,
-      validate({ body: codecRequestBody }, { storable: false }),
-      async function runCodec(ctx: AppContext) {
-        const { payloads } = (ctx.state.input?.body ?? { payloads: [] }) as { payloads: PayloadJson[] };
-        const converted = await convert(ctx, payloads.map(payloadFromJson));
-        ctx.set('Cache-Control', 'no-store');
-        ctx.status = 200;
-        ctx.body = { payloads: converted.map(payloadToJson) };
-      },
-    ]);
+  const codecRoute = (
+    path: string,
+    operationId: string,
+    summary: string,
+    description: string,
+    convert: (ctx: AppContext, payloads: Payload[]) => Promise<Payload[]>,
+  ) => {
+    const layer = router.register(
+      path,
+      ['POST'],
+      [
+        codecAuthenticate(deps),
+        requireRole('admin'),
+        rateLimitByTenant(limits.tenant, limits.windowSeconds.tenant),
+        sameNamespace,
+        validate({ body: codecRequestBody }, { storable: false }),
+        async function runCodec(ctx: AppContext) {
+          const { payloads } = (ctx.state.input?.body ?? { payloads: [] }) as { payloads: PayloadJson[] };
+          const converted = await convert(ctx, payloads.map(payloadFromJson));
+          ctx.set('Cache-Control', 'no-store');
+          ctx.status = 200;
+          ctx.body = { payloads: converted.map(payloadToJson) };
+        },
+      ],
+    );
     documentLayer(layer, {
       operationId,
       summary,
@@ -66,7 +91,7 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
       bodyOptional: true,
       errors: {
         400: 'X-Namespace names another namespace than the one this codec serves',
-        403: "The payloads belong to another business, or to none, or fail authentication",
+        403: 'The payloads belong to another business, or to none, or fail authentication',
         422: 'The payloads were encrypted with a key this server does not have',
       },
       responses: { 200: { description: 'The payloads, converted', schema: codecResponseBody } },
@@ -81,14 +106,27 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
     "For the Temporal UI and CLI. Only payloads of the caller's business decode (403 otherwise); payloads that are not encrypted come back as they are. Accepts the bearer token or the codec session cookie.",
     async (ctx, payloads) => {
       const tenantId = ctx.state.auth!.tenantId;
-      if (!ctx.state.codecLocalDeveloper && payloads.some((p) => { const owner = payloadOwner(p); return owner.encrypted && owner.tenantId !== tenantId; })) {
+      if (
+        !ctx.state.codecLocalDeveloper &&
+        payloads.some((p) => {
+          const owner = payloadOwner(p);
+          return owner.encrypted && owner.tenantId !== tenantId;
+        })
+      ) {
         throw new ForbiddenError(NOT_YOURS);
       }
       try {
         return await codec.decode(payloads);
       } catch (err) {
         if (err instanceof PayloadIntegrityError) throw new ForbiddenError(NOT_YOURS, { cause: err });
-        if (err instanceof UnknownCodecKeyError) throw new ValidationError([{ path: 'payloads', message: 'were encrypted with a key this server does not have (ENCRYPTION_KEY / ENCRYPTION_KEYS_PREVIOUS)' }]);
+        if (err instanceof UnknownCodecKeyError)
+          throw new ValidationError([
+            {
+              path: 'payloads',
+              message:
+                'were encrypted with a key this server does not have (ENCRYPTION_KEY / ENCRYPTION_KEYS_PREVIOUS)',
+            },
+          ]);
         throw err;
       }
     },
@@ -101,7 +139,8 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
     "For the Temporal UI and CLI (a signal or a start typed in the UI). Encrypts for the caller's business.",
     // The local developer belongs to no business: what the dev UI types goes to the workflow in
     // plain JSON, which the worker's codec passes through.
-    async (ctx, payloads) => (ctx.state.codecLocalDeveloper ? payloads : codec.encodeForTenant(ctx.state.auth!.tenantId, payloads)),
+    async (ctx, payloads) =>
+      ctx.state.codecLocalDeveloper ? payloads : codec.encodeForTenant(ctx.state.auth!.tenantId, payloads),
   );
 
   const endpoint = endpointsFor(router, deps, 'Temporal codec');
@@ -120,7 +159,14 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
       await audit({ action: 'codec.sign_in_link_created', target: `user:${auth.userId}` });
       const url = new URL(`${CODEC_PATH_PREFIX}/session`, deps.config.http.publicBaseUrl);
       url.searchParams.set('ticket', token);
-      return { status: 200, body: { signInUrl: url.toString(), expiresAt: expiresAt.toISOString(), sessionHours: CODEC_SESSION_TTL_SECONDS / 3600 } };
+      return {
+        status: 200,
+        body: {
+          signInUrl: url.toString(),
+          expiresAt: expiresAt.toISOString(),
+          sessionHours: CODEC_SESSION_TTL_SECONDS / 3600,
+        },
+      };
     },
   });
 
@@ -135,7 +181,10 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
     request: { query: codecSignInQuery },
     responses: {
       303: { description: 'Signed in; on to the Temporal UI' },
-      200: { description: 'Signed in (no Temporal UI URL configured)', schema: codecSignInLink.pick({ expiresAt: true, sessionHours: true }) },
+      200: {
+        description: 'Signed in (no Temporal UI URL configured)',
+        schema: codecSignInLink.pick({ expiresAt: true, sessionHours: true }),
+      },
     },
     async handler({ query, ctx }) {
       const principal = await verifyCodecToken(deps.config.auth, 'ticket', query.ticket);
@@ -153,7 +202,11 @@ export function temporalCodecRouter(deps: AppDeps): Router<AppState> {
       const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
       const ui = deps.config.temporal.uiUrl;
       if (ui) return { status: 303, headers: { ...headers, Location: ui } };
-      return { status: 200, headers, body: { expiresAt: expiresAt.toISOString(), sessionHours: CODEC_SESSION_TTL_SECONDS / 3600 } };
+      return {
+        status: 200,
+        headers,
+        body: { expiresAt: expiresAt.toISOString(), sessionHours: CODEC_SESSION_TTL_SECONDS / 3600 },
+      };
     },
   });
 

@@ -13,7 +13,12 @@ const payloadJson = z
   .openapi('CodecPayload', { description: 'A Temporal Payload in proto3 JSON: byte fields in base64' });
 
 const EXAMPLE = {
-  payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"world"}').toString('base64') }],
+  payloads: [
+    {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from('{"hello":"world"}').toString('base64'),
+    },
+  ],
 };
 
 // The CLI sends `{}` (proto3 JSON leaves an empty list out) for a command with no payloads, such
@@ -22,7 +27,10 @@ export const codecRequestBody = z
   .object({ payloads: z.array(payloadJson).max(1000).default([]) })
   .strict()
   .optional()
-  .openapi('CodecPayloads', { example: EXAMPLE, description: 'Temporal remote-codec request; `payloads` absent or empty (and no body at all) is an empty list' });
+  .openapi('CodecPayloads', {
+    example: EXAMPLE,
+    description: 'Temporal remote-codec request; `payloads` absent or empty (and no body at all) is an empty list',
+  });
 
 export const codecResponseBody = z.object({ payloads: z.array(payloadJson) }).openapi('CodecPayloadsResult');
 
@@ -34,20 +42,26 @@ export const codecSignInLink = z
   })
   .openapi('CodecSignInLink');
 
-export const codecSignInQuery = z.object({ ticket: z.string().min(20).max(2000).openapi({ description: 'From POST /api/temporal/codec/session' }) });
+export const codecSignInQuery = z.object({
+  ticket: z.string().min(20).max(2000).openapi({ description: 'From POST /api/temporal/codec/session' }),
+});
 
 export type PayloadJson = z.infer<typeof payloadJson>;
 
 export function payloadFromJson(p: PayloadJson): Payload {
   return {
-    metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+    ),
     data: new Uint8Array(Buffer.from(p.data, 'base64')),
   };
 }
 
 export function payloadToJson(p: Payload): PayloadJson {
   return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
   };
 }

@@ -33,14 +33,19 @@ export function tenantRouter(deps: AppDeps): Router<AppState> {
     path: '/',
     operationId: 'updateTenant',
     summary: 'Change your business: name, time zone, default reminder schedule, whether SSO is required',
-    description: 'Only the fields sent change. The reminder schedule applies to invoices created afterwards without their own scheduleDays.',
+    description:
+      'Only the fields sent change. The reminder schedule applies to invoices created afterwards without their own scheduleDays.',
     access: 'owner',
     request: { body: updateTenantBody },
     responses: { 200: { description: 'The business', schema: tenantSchema } },
     async handler({ db, auth, body, audit }) {
       const tenant = await updateTenant(db, auth.tenantId, body);
       if (!tenant) throw new NotFoundError('No such business');
-      await audit({ action: 'tenant.updated', target: `tenant:${auth.tenantId}`, detail: { fields: Object.keys(body) } });
+      await audit({
+        action: 'tenant.updated',
+        target: `tenant:${auth.tenantId}`,
+        detail: { fields: Object.keys(body) },
+      });
       return { status: 200, body: presentTenant(tenant) };
     },
   });

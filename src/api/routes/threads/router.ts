@@ -8,7 +8,14 @@ import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { listPage } from '../../pagination';
-import { idParams, listThreadsQuery, presentThread, presentThreadMessage, threadPage, threadWithMessages } from './schema';
+import {
+  idParams,
+  listThreadsQuery,
+  presentThread,
+  presentThreadMessage,
+  threadPage,
+  threadWithMessages,
+} from './schema';
 
 const threadCursor = z.object({ at: z.iso.datetime(), id: z.guid() });
 
@@ -21,7 +28,8 @@ export function threadsRouter(deps: AppDeps): Router<AppState> {
     path: '/',
     operationId: 'listThreads',
     summary: 'List mail threads',
-    description: 'Threads with inbound mail, most recent activity first. `unsafe=true` lists the ones the guardian flagged; `clientId` one client\'s.',
+    description:
+      "Threads with inbound mail, most recent activity first. `unsafe=true` lists the ones the guardian flagged; `clientId` one client's.",
     access: 'staff',
     request: { query: listThreadsQuery },
     responses: { 200: { description: 'A page of threads', schema: threadPage } },
@@ -48,7 +56,8 @@ export function threadsRouter(deps: AppDeps): Router<AppState> {
     path: '/:id',
     operationId: 'getThread',
     summary: 'One thread and its messages',
-    description: 'Messages oldest first, with their plain-text bodies and RFC Message-IDs (for replying in the thread).',
+    description:
+      'Messages oldest first, with their plain-text bodies and RFC Message-IDs (for replying in the thread).',
     access: 'staff',
     request: { params: idParams },
     responses: { 200: { description: 'The thread', schema: threadWithMessages } },

@@ -11,7 +11,11 @@ export const listThreadsQuery = pageQuery.extend({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional()
-    .openapi({ type: 'string', enum: ['true', 'false'], description: 'Only threads the guardian flagged unsafe (true) or not (false)' }),
+    .openapi({
+      type: 'string',
+      enum: ['true', 'false'],
+      description: 'Only threads the guardian flagged unsafe (true) or not (false)',
+    }),
   clientId: z.guid().optional().openapi({ description: "Only this client's threads" }),
 });
 
@@ -37,7 +41,10 @@ export const threadMessageSchema = z
   .object({
     id: z.guid(),
     gmailMessageId: z.string(),
-    messageId: z.string().nullable().openapi({ description: 'The RFC 5322 Message-ID: what a reply names in inReplyTo' }),
+    messageId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The RFC 5322 Message-ID: what a reply names in inReplyTo' }),
     inReplyTo: z.string().nullable(),
     references: z.string().nullable(),
     from: z.string(),
@@ -55,7 +62,9 @@ export const threadMessageSchema = z
   })
   .openapi('ThreadMessage');
 
-export const threadWithMessages = threadSchema.extend({ messages: z.array(threadMessageSchema) }).openapi('ThreadWithMessages');
+export const threadWithMessages = threadSchema
+  .extend({ messages: z.array(threadMessageSchema) })
+  .openapi('ThreadWithMessages');
 
 export function presentThread(t: Thread): z.infer<typeof threadSchema> {
   return {

@@ -2,13 +2,26 @@
 // automatic replies run on the thread again; handled or blocked keeps them paused.
 import Router from '@koa/router';
 import { z } from 'zod';
-import { findUnsafeThread, listUnsafeThreads, resolveUnsafeThread, threadAutoReplyPaused } from '../../../db/unsafe-threads';
+import {
+  findUnsafeThread,
+  listUnsafeThreads,
+  resolveUnsafeThread,
+  threadAutoReplyPaused,
+} from '../../../db/unsafe-threads';
 import { ConflictError, NotFoundError } from '../../../errors';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
 import { listPage } from '../../pagination';
-import { idParams, listUnsafeThreadsQuery, presentUnsafeThread, resolveBody, resolvedSchema, unsafeThreadPage, unsafeThreadSchema } from './schema';
+import {
+  idParams,
+  listUnsafeThreadsQuery,
+  presentUnsafeThread,
+  resolveBody,
+  resolvedSchema,
+  unsafeThreadPage,
+  unsafeThreadSchema,
+} from './schema';
 
 const unsafeCursor = z.object({ flaggedAt: z.iso.datetime(), id: z.guid() });
 
@@ -21,7 +34,8 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
     path: '/',
     operationId: 'listUnsafeThreads',
     summary: 'Unsafe threads',
-    description: 'Threads the guardian flagged (one per thread and category), most recently flagged first. `status=open` lists the ones still to deal with.',
+    description:
+      'Threads the guardian flagged (one per thread and category), most recently flagged first. `status=open` lists the ones still to deal with.',
     access: 'staff',
     request: { query: listUnsafeThreadsQuery },
     responses: { 200: { description: 'A page of unsafe threads', schema: unsafeThreadPage } },
@@ -29,7 +43,12 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
       const page = await listPage(
         query,
         unsafeCursor,
-        (limit, before) => listUnsafeThreads(db, { limit, ...(query.status ? { status: query.status } : {}), ...(before ? { before } : {}) }),
+        (limit, before) =>
+          listUnsafeThreads(db, {
+            limit,
+            ...(query.status ? { status: query.status } : {}),
+            ...(before ? { before } : {}),
+          }),
         presentUnsafeThread,
         (u) => ({ flaggedAt: u.flaggedAt, id: u.id }),
       );
@@ -58,12 +77,17 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
     operationId: 'resolveUnsafeThread',
     errors: { 409: 'The unsafe thread is already resolved' },
     summary: 'Resolve an unsafe thread',
-    description: 'safe: a false alarm, automatic replies resume (unless another finding on the thread is open or its sender was blocked); handled or blocked: they stay paused. 409 when already resolved.',
+    description:
+      'safe: a false alarm, automatic replies resume (unless another finding on the thread is open or its sender was blocked); handled or blocked: they stay paused. 409 when already resolved.',
     access: 'admin',
     request: { params: idParams, body: resolveBody },
     responses: { 200: { description: 'The resolved thread', schema: resolvedSchema } },
     async handler({ params, body, db, auth, audit }) {
-      const resolved = await resolveUnsafeThread(db, params.id, { resolution: body.resolution, note: body.note ?? null, userId: auth.userId });
+      const resolved = await resolveUnsafeThread(db, params.id, {
+        resolution: body.resolution,
+        note: body.note ?? null,
+        userId: auth.userId,
+      });
       if (!resolved) {
         if (!(await findUnsafeThread(db, params.id))) throw new NotFoundError('No such unsafe thread');
         throw new ConflictError('This unsafe thread is already resolved');
@@ -71,7 +95,11 @@ export function unsafeThreadsRouter(deps: AppDeps): Router<AppState> {
       await audit({
         action: 'unsafe_thread.resolved',
         target: `unsafe_thread:${params.id}`,
-        detail: { resolution: body.resolution, threadId: resolved.row.threadId, autoRepliesResumed: resolved.autoRepliesResumed },
+        detail: {
+          resolution: body.resolution,
+          threadId: resolved.row.threadId,
+          autoRepliesResumed: resolved.autoRepliesResumed,
+        },
       });
       const paused = (await threadAutoReplyPaused(db, resolved.row.threadId)) ?? false;
       return { status: 200, body: { ...presentUnsafeThread(resolved.row), autoReplyPaused: paused } };

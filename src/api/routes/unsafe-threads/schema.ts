@@ -1,5 +1,10 @@
 import type { UnsafeThread } from '../../../db/unsafe-threads';
-import { UNSAFE_CATEGORIES, UNSAFE_RESOLUTIONS, UNSAFE_SEVERITIES, UNSAFE_THREAD_STATUSES } from '../../../domain/guardian';
+import {
+  UNSAFE_CATEGORIES,
+  UNSAFE_RESOLUTIONS,
+  UNSAFE_SEVERITIES,
+  UNSAFE_THREAD_STATUSES,
+} from '../../../domain/guardian';
 import { idParams, instant } from '../../openapi/common';
 import { z } from '../../openapi/zod';
 import { pageOf, pageQuery } from '../../pagination';
@@ -21,7 +26,10 @@ export const unsafeThreadSchema = z
     alert: z
       .object({
         emailId: z.guid().nullable().openapi({ description: "The owner's alert email (GET /api/emails/{id})" }),
-        sms: z.enum(['sent', 'skipped', 'failed']).nullable().openapi({ description: 'High severity only; skipped says why in smsDetail' }),
+        sms: z
+          .enum(['sent', 'skipped', 'failed'])
+          .nullable()
+          .openapi({ description: 'High severity only; skipped says why in smsDetail' }),
         smsDetail: z.string().nullable(),
         alertedAt: instant.nullable(),
       })
@@ -38,15 +46,20 @@ export const listUnsafeThreadsQuery = pageQuery.extend({
 export const resolveBody = z
   .object({
     resolution: z.enum(UNSAFE_RESOLUTIONS).openapi({
-      description: 'safe: a false alarm (automatic replies on the thread resume); handled: dealt with, replies stay paused; blocked: the sender is blocked',
+      description:
+        'safe: a false alarm (automatic replies on the thread resume); handled: dealt with, replies stay paused; blocked: the sender is blocked',
     }),
     note: z.string().trim().min(1).max(2000).optional(),
   })
   .strict()
-  .openapi('ResolveUnsafeThread', { example: { resolution: 'handled', note: 'Called the client; reported to the police.' } });
+  .openapi('ResolveUnsafeThread', {
+    example: { resolution: 'handled', note: 'Called the client; reported to the police.' },
+  });
 
 export const resolvedSchema = unsafeThreadSchema
-  .extend({ autoReplyPaused: z.boolean().openapi({ description: 'Whether automatic replies on the thread are still paused' }) })
+  .extend({
+    autoReplyPaused: z.boolean().openapi({ description: 'Whether automatic replies on the thread are still paused' }),
+  })
   .openapi('ResolvedUnsafeThread');
 
 export function presentUnsafeThread(u: UnsafeThread): z.infer<typeof unsafeThreadSchema> {
@@ -61,6 +74,11 @@ export function presentUnsafeThread(u: UnsafeThread): z.infer<typeof unsafeThrea
     resolution: u.resolution,
     resolutionNote: u.resolutionNote,
     resolvedAt: u.resolvedAt?.toISOString() ?? null,
-    alert: { emailId: u.alertEmailId, sms: u.alertSmsStatus, smsDetail: u.alertSmsDetail, alertedAt: u.alertedAt?.toISOString() ?? null },
+    alert: {
+      emailId: u.alertEmailId,
+      sms: u.alertSmsStatus,
+      smsDetail: u.alertSmsDetail,
+      alertedAt: u.alertedAt?.toISOString() ?? null,
+    },
   };
 }

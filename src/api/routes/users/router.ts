@@ -48,7 +48,9 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
       const passwordHash = await hashPassword(body.password);
       // A savepoint: a duplicate email must not abort the request's transaction.
       const user = await db
-        .transaction((sp) => insertUser(sp, { tenantId: auth.tenantId, email: body.email, passwordHash, role: body.role }))
+        .transaction((sp) =>
+          insertUser(sp, { tenantId: auth.tenantId, email: body.email, passwordHash, role: body.role }),
+        )
         .catch((err: unknown) => {
           if (err instanceof UniqueIntegrityConstraintViolationError && err.constraint === 'users_email_key') {
             throw new FieldConflictError('email', 'is already registered');
@@ -101,8 +103,16 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
         role: body.role,
         invitedBy: auth.userId,
       });
-      await audit({ action: 'user.invited', target: `invitation:${invitation.id}`, detail: { role: body.role, emailId } });
-      return { status: 201, body: presentInvitation(invitation), headers: { Location: `/api/users/invites/${invitation.id}` } };
+      await audit({
+        action: 'user.invited',
+        target: `invitation:${invitation.id}`,
+        detail: { role: body.role, emailId },
+      });
+      return {
+        status: 201,
+        body: presentInvitation(invitation),
+        headers: { Location: `/api/users/invites/${invitation.id}` },
+      };
     },
   });
 
@@ -154,7 +164,8 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
     operationId: 'deleteUser',
     errors: { 409: 'You cannot remove yourself, nor the last owner' },
     summary: 'Remove a user from the business',
-    description: "Owner only. The user's refresh tokens stop working at once; an access token they hold lapses within 15 minutes.",
+    description:
+      "Owner only. The user's refresh tokens stop working at once; an access token they hold lapses within 15 minutes.",
     access: 'owner',
     request: { params: idParams },
     responses: { 204: { description: 'Removed' } },
@@ -162,7 +173,8 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
       if (params.id === auth.userId) throw new ConflictError('You cannot remove yourself');
       const user = await findUser(db, params.id);
       if (!user) throw new NotFoundError('No such user');
-      if (user.role === 'owner' && (await countOwners(db)) <= 1) throw new ConflictError('The last owner cannot be removed');
+      if (user.role === 'owner' && (await countOwners(db)) <= 1)
+        throw new ConflictError('The last owner cannot be removed');
       await deleteUser(db, user.id);
       await audit({ action: 'user.removed', target: `user:${user.id}`, detail: { role: user.role } });
       return { status: 204 };

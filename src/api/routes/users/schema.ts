@@ -24,11 +24,13 @@ export const tenantSchema = z
     id: z.guid(),
     name: z.string(),
     timezone: z.string(),
-    reminderScheduleDays: z
-      .array(z.number().int())
-      .nullable()
-      .openapi({ description: 'The business\'s reminder schedule for new invoices (days from the due date); null: the default [-3, 0, 3, 7, 14]' }),
-    ssoRequired: z.boolean().openapi({ description: 'Password login is refused for everyone but owners: they sign in by SSO' }),
+    reminderScheduleDays: z.array(z.number().int()).nullable().openapi({
+      description:
+        "The business's reminder schedule for new invoices (days from the due date); null: the default [-3, 0, 3, 7, 14]",
+    }),
+    ssoRequired: z
+      .boolean()
+      .openapi({ description: 'Password login is refused for everyone but owners: they sign in by SSO' }),
     createdAt: instant,
   })
   .openapi('Tenant');
@@ -36,7 +38,9 @@ export const tenantSchema = z
 export const createUserBody = z
   .object({ email: emailField, password: newPasswordField, role: z.enum(ROLES) })
   .strict()
-  .openapi('CreateUser', { example: { email: 'front-desk@salon.example', password: 'a long passphrase here', role: 'staff' } });
+  .openapi('CreateUser', {
+    example: { email: 'front-desk@salon.example', password: 'a long passphrase here', role: 'staff' },
+  });
 
 export const listUsersQuery = pageQuery;
 export const userPage = pageOf(userSchema).openapi('UserPage');
@@ -75,7 +79,13 @@ export const invitationSchema = z
 export const invitationPage = pageOf(invitationSchema).openapi('InvitationPage');
 
 export function presentInvitation(invite: Invitation, now = new Date()): z.infer<typeof invitationSchema> {
-  const status = invite.acceptedAt ? 'accepted' : invite.revokedAt ? 'revoked' : invite.expiresAt <= now ? 'expired' : 'pending';
+  const status = invite.acceptedAt
+    ? 'accepted'
+    : invite.revokedAt
+      ? 'revoked'
+      : invite.expiresAt <= now
+        ? 'expired'
+        : 'pending';
   return {
     id: invite.id,
     email: invite.email,

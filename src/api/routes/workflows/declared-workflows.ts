@@ -47,13 +47,20 @@ export interface DeclaredWorkflow {
 }
 
 /** A signal that takes no argument: `args` absent or `[]`. */
-const noArgs = z.tuple([], { error: (issue) => (issue.code === 'invalid_type' ? 'must be an array' : undefined) }).describe('no arguments');
+const noArgs = z
+  .tuple([], { error: (issue) => (issue.code === 'invalid_type' ? 'must be an array' : undefined) })
+  .describe('no arguments');
 
 export const WORKFLOW_OPERATIONS = {
   paymentReminder: {
     statusQuery: paymentReminder.paymentReminderStatusQuery,
     signals: [
-      { definition: paymentReminder.pauseSignal, update: paymentReminder.pauseUpdate, description: 'Stops sending reminders until resumed; no step is lost.', args: noArgs },
+      {
+        definition: paymentReminder.pauseSignal,
+        update: paymentReminder.pauseUpdate,
+        description: 'Stops sending reminders until resumed; no step is lost.',
+        args: noArgs,
+      },
       {
         definition: paymentReminder.resumeSignal,
         update: paymentReminder.resumeUpdate,
@@ -70,17 +77,26 @@ export const WORKFLOW_OPERATIONS = {
     signals: [
       {
         definition: mailboxSync.mailboxChangedSignal,
-        description: 'Syncs the mailbox now, as a Gmail push would (no args, or [{}]); the pass reads from the stored cursor.',
+        description:
+          'Syncs the mailbox now, as a Gmail push would (no args, or [{}]); the pass reads from the stored cursor.',
         args: z.union([
           noArgs.transform(() => [{}]),
-          z.tuple([z.object({ historyId: z.string().regex(/^\d+$/, 'must be a Gmail history id').optional() }).strict()]),
+          z.tuple([
+            z.object({ historyId: z.string().regex(/^\d+$/, 'must be a Gmail history id').optional() }).strict(),
+          ]),
         ]),
       },
     ],
   },
   mailboxWatch: {
     statusQuery: mailboxWatch.mailboxWatchStatusQuery,
-    signals: [{ definition: mailboxWatch.renewWatchSignal, description: 'Renews the Gmail watch (users.watch) now.', args: noArgs }],
+    signals: [
+      {
+        definition: mailboxWatch.renewWatchSignal,
+        description: 'Renews the Gmail watch (users.watch) now.',
+        args: noArgs,
+      },
+    ],
   },
   probe: { statusQuery: probeStatusQuery, signals: [] },
   calendarPing: { statusQuery: null, signals: [] },
@@ -89,7 +105,13 @@ export const WORKFLOW_OPERATIONS = {
   stripeEvent: { statusQuery: null, signals: [] },
   calendarSync: {
     statusQuery: calendarSync.calendarSyncStatusQuery,
-    signals: [{ definition: calendarSync.calendarChangedSignal, description: 'Syncs the calendar now, as a Calendar push would.', args: noArgs }],
+    signals: [
+      {
+        definition: calendarSync.calendarChangedSignal,
+        description: 'Syncs the calendar now, as a Calendar push would.',
+        args: noArgs,
+      },
+    ],
   },
   // Platform-wide (no TenantId): reachable from the Temporal UI only, never through /api/workflows.
   // A pass started by the housekeeping Schedule: trigger the Schedule for one now.
@@ -102,7 +124,8 @@ export const WORKFLOW_OPERATIONS = {
     signals: [
       {
         definition: replyAgent.agentMessageSignal,
-        description: "Drafts a reply to this thread's message now ([{ messageId }]); a draft still pending is superseded.",
+        description:
+          "Drafts a reply to this thread's message now ([{ messageId }]); a draft still pending is superseded.",
         args: z.tuple([z.object({ messageId: z.guid() }).strict()]),
       },
     ],
@@ -110,13 +133,27 @@ export const WORKFLOW_OPERATIONS = {
   // The long-running form before the Schedule (a run still going is cancelled at worker boot).
   housekeeping: {
     statusQuery: housekeeping.housekeepingStatusQuery,
-    signals: [{ definition: housekeeping.housekeepingRunNowSignal, description: 'Purges expired records now; the cadence does not move.', args: noArgs }],
+    signals: [
+      {
+        definition: housekeeping.housekeepingRunNowSignal,
+        description: 'Purges expired records now; the cadence does not move.',
+        args: noArgs,
+      },
+    ],
   },
   guardian: {
     statusQuery: guardian.guardianReportQuery,
     signals: [
-      { definition: guardian.pauseSignal, description: 'Stops the scheduled passes (the same as POST /api/guardian/pause, which also records it).', args: noArgs },
-      { definition: guardian.resumeSignal, description: 'Starts the scheduled passes again; a pass that fell due while paused runs at once.', args: noArgs },
+      {
+        definition: guardian.pauseSignal,
+        description: 'Stops the scheduled passes (the same as POST /api/guardian/pause, which also records it).',
+        args: noArgs,
+      },
+      {
+        definition: guardian.resumeSignal,
+        description: 'Starts the scheduled passes again; a pass that fell due while paused runs at once.',
+        args: noArgs,
+      },
       {
         definition: guardian.guardianRunNowSignal,
         update: guardian.guardianRunNowUpdate,
@@ -129,7 +166,10 @@ export const WORKFLOW_OPERATIONS = {
 
 export type DeclaredWorkflowType = keyof typeof WORKFLOW_OPERATIONS;
 
-export const DECLARED_WORKFLOW_TYPES = Object.keys(WORKFLOW_OPERATIONS) as [DeclaredWorkflowType, ...DeclaredWorkflowType[]];
+export const DECLARED_WORKFLOW_TYPES = Object.keys(WORKFLOW_OPERATIONS) as [
+  DeclaredWorkflowType,
+  ...DeclaredWorkflowType[],
+];
 
 export function declaredWorkflow(type: string): DeclaredWorkflow | null {
   return Object.hasOwn(WORKFLOW_OPERATIONS, type) ? WORKFLOW_OPERATIONS[type as DeclaredWorkflowType] : null;
@@ -145,13 +185,19 @@ export function checkSignal(type: string, name: string, args: unknown): SignalCh
   const declared = signals.find((s) => s.definition.name === name);
   if (!declared) {
     const allowed = signals.map((s) => s.definition.name);
-    const message = allowed.length > 0 ? `is not a signal ${type} accepts from ops (allowed: ${allowed.join(', ')})` : `${type} accepts no signal from ops`;
+    const message =
+      allowed.length > 0
+        ? `is not a signal ${type} accepts from ops (allowed: ${allowed.join(', ')})`
+        : `${type} accepts no signal from ops`;
     return { ok: false, problems: [{ path: 'name', message }] };
   }
   const parsed = declared.args.safeParse(args ?? []);
   if (parsed.success) return { ok: true, signal: declared.definition, args: parsed.data as unknown[] };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => ({ path: ['args', ...issue.path.map(String)].join('.'), message: issue.message })),
+    problems: parsed.error.issues.map((issue) => ({
+      path: ['args', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
   };
 }

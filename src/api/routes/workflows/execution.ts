@@ -16,7 +16,15 @@ export function statusOf(code: temporal.api.enums.v1.WorkflowExecutionStatus | n
   const name = temporal.api.enums.v1.WorkflowExecutionStatus[code ?? 0] ?? '';
   const word = name.replace(STATUS_PREFIX, '').toLowerCase();
   if (word === 'canceled') return 'cancelled';
-  const known: readonly string[] = ['running', 'completed', 'failed', 'terminated', 'continued_as_new', 'timed_out', 'paused'];
+  const known: readonly string[] = [
+    'running',
+    'completed',
+    'failed',
+    'terminated',
+    'continued_as_new',
+    'timed_out',
+    'paused',
+  ];
   return known.includes(word) ? (word as WorkflowStatus) : 'unknown';
 }
 
@@ -61,11 +69,15 @@ const ACTIVITY_STATE_PREFIX = 'PENDING_ACTIVITY_STATE_';
 
 export function pendingActivitiesOf(d: WorkflowExecutionDescription): z.infer<typeof pendingActivity>[] {
   return (d.raw.pendingActivities ?? []).map((a) => {
-    const state = (temporal.api.enums.v1.PendingActivityState[a.state ?? 0] ?? '').replace(ACTIVITY_STATE_PREFIX, '').toLowerCase();
+    const state = (temporal.api.enums.v1.PendingActivityState[a.state ?? 0] ?? '')
+      .replace(ACTIVITY_STATE_PREFIX, '')
+      .toLowerCase();
     return {
       activityId: a.activityId ?? '',
       activityType: a.activityType?.name ?? '',
-      state: (['scheduled', 'started', 'cancel_requested', 'paused', 'pause_requested'].includes(state) ? state : 'unknown') as z.infer<typeof pendingActivity>['state'],
+      state: (['scheduled', 'started', 'cancel_requested', 'paused', 'pause_requested'].includes(state)
+        ? state
+        : 'unknown') as z.infer<typeof pendingActivity>['state'],
       attempt: a.attempt ?? 0,
       lastStartedTime: iso(a.lastStartedTime),
       nextAttemptScheduleTime: iso(a.nextAttemptScheduleTime),

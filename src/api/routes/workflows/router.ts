@@ -30,7 +30,8 @@ import { describeTenantWorkflow } from './tenant-workflow';
 const STATUS_QUERY_TIMEOUT_MS = 3_000;
 
 function runningOrConflict(d: WorkflowExecutionDescription): void {
-  if (d.status.name !== 'RUNNING') throw new ConflictError(`The workflow is no longer running (${d.status.name.toLowerCase()})`);
+  if (d.status.name !== 'RUNNING')
+    throw new ConflictError(`The workflow is no longer running (${d.status.name.toLowerCase()})`);
 }
 
 /** A workflow that closed between the check and the call: the same 409 as when it was seen closed. */
@@ -48,7 +49,10 @@ async function whileRunning<T>(fn: () => Promise<T>): Promise<T> {
 
 function declaredSignalsText(): string {
   return Object.entries(WORKFLOW_OPERATIONS)
-    .map(([type, declared]) => `${type}: ${declared.signals.map((s: DeclaredSignal) => `${s.definition.name}${s.update ? ' (also a Workflow Update, for the CLI)' : ''}`).join(', ') || 'none'}`)
+    .map(
+      ([type, declared]) =>
+        `${type}: ${declared.signals.map((s: DeclaredSignal) => `${s.definition.name}${s.update ? ' (also a Workflow Update, for the CLI)' : ''}`).join(', ') || 'none'}`,
+    )
     .join('; ');
 }
 
@@ -57,7 +61,9 @@ async function stateOf(temporal: Client, d: WorkflowExecutionDescription, ctx: A
   if (!query || d.status.name !== 'RUNNING') return null;
   try {
     const handle = temporal.workflow.getHandle(d.workflowId, d.runId);
-    return (await temporal.connection.withDeadline(Date.now() + STATUS_QUERY_TIMEOUT_MS, () => handle.query(query))) ?? null;
+    return (
+      (await temporal.connection.withDeadline(Date.now() + STATUS_QUERY_TIMEOUT_MS, () => handle.query(query))) ?? null
+    );
   } catch (err) {
     ctx.state.log.warn({ err, workflowId: d.workflowId }, 'workflow status query did not answer');
     return null;
@@ -76,7 +82,8 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     path: '/',
     operationId: 'listWorkflows',
     summary: "List the business's workflow executions",
-    description: 'Newest first, from Temporal visibility (a workflow started a moment ago may take a second to appear). Filters: `type`, `status`.',
+    description:
+      'Newest first, from Temporal visibility (a workflow started a moment ago may take a second to appear). Filters: `type`, `status`.',
     access: 'admin',
     transaction: false,
     request: { query: listWorkflowsQuery },
@@ -89,8 +96,14 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       if (query.status) clauses.push(`ExecutionStatus = "${WORKFLOW_STATUSES[query.status]}"`);
       const visibilityQuery = clauses.join(' AND ');
       // A page token only makes sense for the query that produced it: the query is the scope.
-      const nextPageToken = query.cursor === undefined ? undefined : openCursor(cursorSecret, visibilityQuery, query.cursor);
-      const page = await temporal.workflowService.listWorkflowExecutions({ namespace, query: visibilityQuery, pageSize: query.limit, nextPageToken });
+      const nextPageToken =
+        query.cursor === undefined ? undefined : openCursor(cursorSecret, visibilityQuery, query.cursor);
+      const page = await temporal.workflowService.listWorkflowExecutions({
+        namespace,
+        query: visibilityQuery,
+        pageSize: query.limit,
+        nextPageToken,
+      });
       const token = page.nextPageToken;
       return {
         status: 200,
@@ -134,7 +147,9 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     description: `Only the signals declared for the workflow type, with their arguments checked: 422 otherwise; 409 once the workflow has closed. Declared: ${declaredSignalsText()}.`,
     access: 'admin',
     request: { params: workflowIdParams, body: signalBody },
-    responses: { 202: { description: 'The signal was delivered to the running workflow', schema: workflowActionAccepted } },
+    responses: {
+      202: { description: 'The signal was delivered to the running workflow', schema: workflowActionAccepted },
+    },
     async handler({ params, body, auth, audit }) {
       const d = await describeTenantWorkflow(temporal, auth.tenantId, params.workflowId);
       const check = checkSignal(d.type, body.name, body.args);
@@ -143,7 +158,11 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       // A signal, not the Update of the same name: the arguments are checked here already, and a
       // signal is delivered even while no worker runs (an Update would wait for one).
       await whileRunning(() => temporal.workflow.getHandle(d.workflowId, d.runId).signal(check.signal, ...check.args));
-      await audit({ action: 'workflow.signalled', target: `workflow:${d.workflowId}`, detail: { type: d.type, runId: d.runId, signal: body.name } });
+      await audit({
+        action: 'workflow.signalled',
+        target: `workflow:${d.workflowId}`,
+        detail: { type: d.type, runId: d.runId, signal: body.name },
+      });
       return { status: 202, body: { workflowId: d.workflowId, runId: d.runId, action: 'signal', signal: body.name } };
     },
   });
@@ -154,7 +173,8 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     operationId: 'cancelWorkflow',
     errors: { 409: 'The workflow is no longer running' },
     summary: 'Ask the workflow to cancel',
-    description: 'The workflow winds down its own way (a payment reminder sends nothing more and notes it on the invoice). The reason is kept in the audit log.',
+    description:
+      'The workflow winds down its own way (a payment reminder sends nothing more and notes it on the invoice). The reason is kept in the audit log.',
     access: 'admin',
     request: { params: workflowIdParams, body: cancelBody },
     responses: { 202: { description: 'Cancellation was requested', schema: workflowActionAccepted } },
@@ -170,7 +190,11 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
           reason: `Requested through the Frontdesk API by user ${auth.userId} (request ${ctx.state.requestId}); the reason is in the audit log`,
         }),
       );
-      await audit({ action: 'workflow.cancel_requested', target: `workflow:${d.workflowId}`, detail: { type: d.type, runId: d.runId, reason: body.reason } });
+      await audit({
+        action: 'workflow.cancel_requested',
+        target: `workflow:${d.workflowId}`,
+        detail: { type: d.type, runId: d.runId, reason: body.reason },
+      });
       return { status: 202, body: { workflowId: d.workflowId, runId: d.runId, action: 'cancel' } };
     },
   });
@@ -191,9 +215,15 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
       await whileRunning(() =>
         temporal.workflow
           .getHandle(d.workflowId, d.runId)
-          .terminate(`Terminated through the Frontdesk API by user ${auth.userId} (request ${ctx.state.requestId}); the reason is in the audit log`),
+          .terminate(
+            `Terminated through the Frontdesk API by user ${auth.userId} (request ${ctx.state.requestId}); the reason is in the audit log`,
+          ),
       );
-      await audit({ action: 'workflow.terminated', target: `workflow:${d.workflowId}`, detail: { type: d.type, runId: d.runId, reason: body.reason } });
+      await audit({
+        action: 'workflow.terminated',
+        target: `workflow:${d.workflowId}`,
+        detail: { type: d.type, runId: d.runId, reason: body.reason },
+      });
       return { status: 202, body: { workflowId: d.workflowId, runId: d.runId, action: 'terminate' } };
     },
   });

@@ -6,7 +6,11 @@ import { TenantIdKey } from '../../../domain/search-attributes';
 import { tenantOfWorkflowId } from '../../../domain/workflow-ids';
 import { NotFoundError } from '../../../errors';
 
-export async function describeTenantWorkflow(temporal: Client, tenantId: string, workflowId: string): Promise<WorkflowExecutionDescription> {
+export async function describeTenantWorkflow(
+  temporal: Client,
+  tenantId: string,
+  workflowId: string,
+): Promise<WorkflowExecutionDescription> {
   // The id names its tenant; an id of another tenant is refused before Temporal is asked.
   if (tenantOfWorkflowId(workflowId) !== tenantId) throw new NotFoundError('No such workflow');
   let description: WorkflowExecutionDescription;
