@@ -2,7 +2,7 @@
 // run, on the same Postgres and Temporal server (the stack started by scripts/stack/main.ts).
 //
 //   invoice creation   POST /api/invoices (validate, auth, rate limit, tenant transaction, insert,
-//                      audit, idempotency, workflow start)  vs  raw insert + workflow.start
+//                      audit, idempotency, workflow start)  vs  the same insert + the same start
 //   Stripe webhook     POST /api/stripe/webhook (signature, the event handed to its stripeEvent
 //                      workflow: one start keyed by the event id)  vs  raw signal to an invoice's
 //                      workflow. The effect (claim, mark paid, audit, the paid signal) runs in
@@ -19,20 +19,17 @@ import { randomUUID, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { createApp } from '../src/api/app';
 import { loadConfig } from '../src/config';
 import { insertInvoice } from '../src/db/invoices';
 import { createPool } from '../src/db/pool';
 import { withTenant } from '../src/db/tenant-transaction';
-import { DEFAULT_EMAIL_RETRY } from '../src/domain/email';
-import { planReminders } from '../src/domain/reminder-schedule';
-import { InvoiceIdKey, TenantIdKey } from '../src/domain/search-attributes';
-import { invoiceWorkflowId, stripeEventWorkflowId } from '../src/domain/workflow-ids';
+import { DEFAULT_SCHEDULE_DAYS, planReminders } from '../src/domain/reminder-schedule';
+import { invoiceWorkflowId } from '../src/domain/workflow-ids';
 import { createLogger } from '../src/observability/logger';
 import { createTemporalClient } from '../src/temporal/client';
-import type { paymentReminder } from '../src/workflows/payment-reminder';
-import type { stripeEvent } from '../src/workflows/stripe-event';
+import { startPaymentReminder } from '../src/workflow-starters/payment-reminder';
+import { startStripeEvent } from '../src/workflow-starters/stripe-event';
 import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
 import { connectGmail } from '../test/helpers/mailbox';
@@ -45,6 +42,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 20);
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 5);
 const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 3);
+/** Write comparisons: turns per side. */
+const WRITE_ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 4);
 const POOL_SIZE = 20;
 const SCALE = process.argv.includes('--scale') || process.argv.includes('--scale-only');
 const SCALE_ONLY = process.argv.includes('--scale-only');
@@ -58,8 +57,13 @@ interface Run {
   p99Ms: number;
 }
 
-/** Runs `op` n times with `concurrency` in flight, timing each. */
-async function measure(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Run> {
+/** Runs `op` n times with `concurrency` in flight, timing each; `from` offsets the index it gets. */
+async function timeOps(
+  n: number,
+  concurrency: number,
+  op: (i: number) => Promise<void>,
+  from = 0,
+): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -67,22 +71,54 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < n; i = next++) {
         const t = performance.now();
-        await op(i);
+        await op(from + i);
         latencies.push(performance.now() - t);
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+function summarize(latencies: number[], seconds: number): Run {
+  const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p: number) =>
-    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 10) / 10;
   return {
-    ops: n,
+    ops: sorted.length,
     seconds: Math.round(seconds * 100) / 100,
-    rate: Math.round((n / seconds) * 10) / 10,
+    rate: Math.round((sorted.length / seconds) * 10) / 10,
     p50Ms: pct(0.5),
     p99Ms: pct(0.99),
   };
+}
+
+/**
+ * Each side runs n operations in WRITE_ROUNDS turns (A, B, A, B…), so a machine that gets busier
+ * or quieter during the run moves both sides alike; each side's latencies and time are pooled.
+ */
+async function interleaved<K extends string>(
+  n: number,
+  concurrency: number,
+  sides: Record<K, (i: number) => Promise<void>>,
+): Promise<Record<K, Run>> {
+  const names = Object.keys(sides) as K[];
+  const pooled = new Map<K, { latencies: number[]; seconds: number }>(
+    names.map((k) => [k, { latencies: [], seconds: 0 }]),
+  );
+  const perRound = Math.ceil(n / WRITE_ROUNDS);
+  for (let round = 0; round < WRITE_ROUNDS; round++) {
+    const count = Math.min(perRound, n - round * perRound);
+    if (count <= 0) break;
+    for (const name of names) {
+      const { latencies, seconds } = await timeOps(count, concurrency, sides[name], round * perRound);
+      const side = pooled.get(name)!;
+      side.latencies.push(...latencies);
+      side.seconds += seconds;
+    }
+  }
+  return Object.fromEntries(
+    names.map((k) => [k, summarize(pooled.get(k)!.latencies, pooled.get(k)!.seconds)]),
+  ) as Record<K, Run>;
 }
 
 async function main(): Promise<void> {
@@ -160,106 +196,90 @@ async function main(): Promise<void> {
   // Warm both paths (connections, JIT, prepared plans) before timing either.
   for (let i = 0; i < 20; i++) await request(server, 'POST', '/api/invoices', { token, json: invoiceBody });
 
-  const baselineCreate = await measure(N, CONCURRENCY, async () => {
-    const id = randomUUID();
-    const workflowId = invoiceWorkflowId(tenantId, id);
-    await withTenant(pool, tenantId, (db) =>
-      insertInvoice(db, {
-        id,
-        tenantId,
-        clientId,
-        amountCents: 5000,
-        currency: 'usd',
-        dueDate,
-        description: 'Benchmark invoice',
-        channels: ['email'],
-        scheduleDays: [0],
-        workflowId,
-      }),
-    );
-    await temporal.workflow.start<typeof paymentReminder>('paymentReminder', {
-      workflowId,
-      taskQueue: config.temporal.taskQueue,
-      args: [
-        {
-          tenantId,
-          invoiceId: id,
-          clientId,
-          channels: ['email'],
-          plan: planReminders({ dueDate, scheduleDays: [0], timeZone: 'UTC', now: new Date() }),
-          emailRetry: DEFAULT_EMAIL_RETRY,
-        },
-      ],
-    });
-  });
+  // Like with like: the baseline inserts the same row and makes the same start as the route (the
+  // same starter: the plan of the business's default schedule, its search attributes and reuse
+  // policy); what it leaves out is HTTP, auth, validation, the client and schedule lookups, the
+  // audit entry and the response.
   const created: string[] = [];
-  const apiCreate = await measure(N, CONCURRENCY, async () => {
-    const res = await request(server, 'POST', '/api/invoices', { token, json: invoiceBody });
-    if (res.status !== 201) throw new Error(`create answered ${res.status}: ${res.text}`);
-    created.push(res.body.id as string);
+  const creation = await interleaved(N, CONCURRENCY, {
+    baseline: async () => {
+      const id = randomUUID();
+      await withTenant(pool, tenantId, (db) =>
+        insertInvoice(db, {
+          id,
+          tenantId,
+          clientId,
+          amountCents: 5000,
+          currency: 'usd',
+          dueDate,
+          description: 'Benchmark invoice',
+          channels: ['email'],
+          scheduleDays: [...DEFAULT_SCHEDULE_DAYS],
+          workflowId: invoiceWorkflowId(tenantId, id),
+        }),
+      );
+      const plan = planReminders({ dueDate, scheduleDays: DEFAULT_SCHEDULE_DAYS, timeZone: 'UTC', now: new Date() });
+      await startPaymentReminder(temporal, config, { tenantId, invoiceId: id, clientId, channels: ['email'], plan });
+    },
+    api: async () => {
+      const res = await request(server, 'POST', '/api/invoices', { token, json: invoiceBody });
+      if (res.status !== 201) throw new Error(`create answered ${res.status}: ${res.text}`);
+      created.push(res.body.id as string);
+    },
   });
+  const baselineCreate = creation.baseline;
+  const apiCreate = creation.api;
 
   // Webhooks: each paid event is verified and started as its own stripeEvent workflow (the effect
-  // would follow in that workflow, on a worker); the baseline only signals.
+  // would follow in that workflow, on a worker); the baseline signals an invoice's workflow.
   const secret = config.stripe.webhookSecret as string;
-  const baselineSignal = await measure(N, CONCURRENCY, async (i) => {
-    await temporal.workflow
-      .getHandle(invoiceWorkflowId(tenantId, created[i] as string))
-      .signal(paidSignal, { method: 'stripe' });
-  });
-  // The hand-off on its own: the same start the route makes, without HTTP, signature or tenant
-  // lookup. A start is more work for the Temporal server than a signal (a new run, its first
-  // workflow task, its visibility record), so this says how much of the gap to a signal is the
-  // API's and how much is the start's.
-  const bareStart = await measure(N, CONCURRENCY, async (i) => {
-    const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-    await temporal.workflow.start<typeof stripeEvent>('stripeEvent', {
-      workflowId: stripeEventWorkflowId(tenantId, eventId),
-      taskQueue: config.temporal.taskQueue,
-      args: [
-        {
-          tenantId,
-          event: {
-            eventId,
-            type: 'checkout.session.completed',
-            tenantId,
-            invoiceId: created[i] as string,
-            paymentIntentId: null,
-            effect: { kind: 'paid', paymentIntentId: null },
+  // The hand-off on its own is the third side: the same start the route makes (its starter),
+  // without HTTP, signature or tenant lookup. A start is more work for the Temporal server than a
+  // signal (a new run, its first workflow task, its visibility record), so it says how much of the
+  // gap to a signal is the API's and how much is the start's. Neither side changes the database
+  // here: no worker runs the signalled or started workflows.
+  const webhooks = await interleaved(N, CONCURRENCY, {
+    signal: async (i) => {
+      await temporal.workflow
+        .getHandle(invoiceWorkflowId(tenantId, created[i] as string))
+        .signal(paidSignal, { method: 'stripe' });
+    },
+    start: async (i) => {
+      const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
+      const invoiceId = created[i] as string;
+      await startStripeEvent(temporal, config, tenantId, {
+        eventId,
+        type: 'checkout.session.completed',
+        tenantId,
+        invoiceId,
+        paymentIntentId: null,
+        effect: { kind: 'paid', paymentIntentId: null },
+      });
+    },
+    api: async (i) => {
+      const payload = JSON.stringify({
+        id: `evt_${randomUUID().replace(/-/g, '')}`,
+        object: 'event',
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: `cs_${i}`,
+            object: 'checkout.session',
+            payment_status: 'paid',
+            metadata: { tenantId, invoiceId: created[i] },
           },
-          emailRetry: config.emailRetry,
         },
-      ],
-      typedSearchAttributes: [
-        { key: TenantIdKey, value: tenantId },
-        { key: InvoiceIdKey, value: created[i] as string },
-      ],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    });
+      });
+      const t = Math.floor(Date.now() / 1000);
+      const signature = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
+      const res = await request(server, 'POST', '/api/stripe/webhook', {
+        raw: payload,
+        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${signature}` },
+      });
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
+    },
   });
-  // Neither side changes the database here: no worker runs the signalled or started workflows.
-  const apiWebhook = await measure(N, CONCURRENCY, async (i) => {
-    const payload = JSON.stringify({
-      id: `evt_${randomUUID().replace(/-/g, '')}`,
-      object: 'event',
-      type: 'checkout.session.completed',
-      data: {
-        object: {
-          id: `cs_${i}`,
-          object: 'checkout.session',
-          payment_status: 'paid',
-          metadata: { tenantId, invoiceId: created[i] },
-        },
-      },
-    });
-    const t = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
-    const res = await request(server, 'POST', '/api/stripe/webhook', {
-      raw: payload,
-      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${signature}` },
-    });
-    if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
-  });
+  const { signal: baselineSignal, start: bareStart, api: apiWebhook } = webhooks;
 
   const result = {
     at: new Date().toISOString(),
