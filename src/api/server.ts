@@ -2,10 +2,9 @@
 // requests finish (bounded), close the pool and the Temporal connection, exit 0.
 import { bootCommon } from '../boot';
 import { createTemporalClient } from '../temporal/client';
-import { createApp } from './app';
+import { createApp, settleApp } from './app';
 import { API_DRAIN_TIMEOUT_MS } from './drain';
 import { createHttpServer } from './http-server';
-import { rateLimitsFor } from './rate-limit/per-config';
 
 async function main(): Promise<void> {
   const { config, logger, pool } = await bootCommon('api');
@@ -25,8 +24,8 @@ async function main(): Promise<void> {
     server.close(() => {
       clearTimeout(force);
       // Requests counted on this instance's view reach the shared count before it goes.
-      const limits = rateLimitsFor(config, logger);
-      void Promise.allSettled([limits.ip.flush(), limits.tenant.flush()])
+      void settleApp(app)
+        .catch(() => undefined)
         .then(() => Promise.allSettled([pool.end(), temporal.connection.close()]))
         .then(() => {
           logger.info('API stopped');

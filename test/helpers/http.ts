@@ -1,6 +1,7 @@
 // Drives the app through a real server on port 0, the way clients reach it.
 import type Koa from 'koa';
 import type { AddressInfo } from 'node:net';
+import { settleApp } from '../../src/api/app';
 import { createHttpServer } from '../../src/api/http-server';
 
 export interface TestServer {
@@ -14,11 +15,14 @@ export async function listen(app: Koa<any, any>, atPort = 0): Promise<TestServer
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // The app's rate limiters report what they owe now, not on a timer after the test ended.
+      await settleApp(app);
+    },
   };
 }
 
