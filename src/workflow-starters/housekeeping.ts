@@ -4,14 +4,7 @@
 // a pass at once), updated when the interval, task queue or workflow differ, untouched otherwise,
 // and a pause set by ops is kept. The long-running workflow it replaces is cancelled if one still
 // runs, once the Schedule is in place, so purging never stops in between.
-import {
-  ScheduleAlreadyRunning,
-  ScheduleOverlapPolicy,
-  WorkflowNotFoundError,
-  type Client,
-  type ScheduleDescription,
-  type ScheduleOptions,
-} from '@temporalio/client';
+import { ScheduleOverlapPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import {
   HOUSEKEEPING_PASS_WORKFLOW_ID,
@@ -19,9 +12,10 @@ import {
   LEGACY_HOUSEKEEPING_WORKFLOW_ID,
 } from '../domain/workflow-ids';
 import { taskQueueFor } from '../temporal/task-queues';
+import { ensureIntervalSchedule, type EnsuredSchedule, type IntervalScheduleOptions } from './interval-schedule';
 
 export interface HousekeepingScheduleResult {
-  schedule: 'created' | 'updated' | 'unchanged';
+  schedule: EnsuredSchedule;
   /** Whether a long-running housekeeping workflow from before the Schedule was found running and cancelled. */
   legacyWorkflowCancelled: boolean;
 }
@@ -51,54 +45,12 @@ export function housekeepingScheduleOptions(config: Config) {
       // After an outage, at most the one pass that fell due last is made up; older ones are moot.
       catchupWindow: every,
     },
-  } satisfies ScheduleOptions;
-}
-
-/** Whether the Schedule already does what this config asks (its paused state is ops' business). */
-function scheduleMatches(
-  current: ScheduleDescription,
-  wanted: ReturnType<typeof housekeepingScheduleOptions>,
-): boolean {
-  const { spec, action, policies } = current;
-  return (
-    spec.intervals?.length === 1 &&
-    spec.intervals[0]?.every === wanted.spec.intervals[0]?.every &&
-    (spec.intervals[0]?.offset ?? 0) === 0 &&
-    (spec.calendars?.length ?? 0) === 0 &&
-    (spec.skip?.length ?? 0) === 0 &&
-    action.type === 'startWorkflow' &&
-    action.workflowType === wanted.action.workflowType &&
-    action.workflowId === wanted.action.workflowId &&
-    action.taskQueue === wanted.action.taskQueue &&
-    (action.args?.length ?? 0) === 0 &&
-    action.workflowExecutionTimeout === wanted.action.workflowExecutionTimeout &&
-    policies.overlap === wanted.policies.overlap &&
-    policies.catchupWindow === wanted.policies.catchupWindow
-  );
+  } satisfies IntervalScheduleOptions;
 }
 
 export async function ensureHousekeepingSchedule(client: Client, config: Config): Promise<HousekeepingScheduleResult> {
-  const wanted = housekeepingScheduleOptions(config);
-  let schedule: HousekeepingScheduleResult['schedule'];
-  try {
-    // The first pass at once, as before: a new deploy does not wait an interval to purge.
-    await client.schedule.create({ ...wanted, state: { triggerImmediately: true } });
-    schedule = 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    const handle = client.schedule.getHandle(HOUSEKEEPING_SCHEDULE_ID);
-    if (scheduleMatches(await handle.describe(), wanted)) {
-      schedule = 'unchanged';
-    } else {
-      await handle.update((previous) => ({
-        ...previous,
-        spec: wanted.spec,
-        action: wanted.action,
-        policies: wanted.policies,
-      }));
-      schedule = 'updated';
-    }
-  }
+  // The first pass at once, as before: a new deploy does not wait an interval to purge.
+  const schedule = await ensureIntervalSchedule(client, housekeepingScheduleOptions(config), { runAtOnce: true });
   return { schedule, legacyWorkflowCancelled: await cancelLegacyHousekeeping(client) };
 }
 

@@ -4,16 +4,11 @@
 // while the last one still runs. Every worker makes sure of it at boot, idempotently: created when
 // missing, updated when the task queue or the email backoff differ, untouched otherwise (a pause
 // set by ops is kept). No pass at creation: the next hour is soon enough for a daily email.
-import {
-  ScheduleAlreadyRunning,
-  ScheduleOverlapPolicy,
-  type Client,
-  type ScheduleDescription,
-  type ScheduleOptions,
-} from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { OVERDUE_DIGEST_PASS_WORKFLOW_ID, OVERDUE_DIGEST_SCHEDULE_ID } from '../domain/workflow-ids';
 import { taskQueueFor } from '../temporal/task-queues';
+import { ensureIntervalSchedule, type EnsuredSchedule, type IntervalScheduleOptions } from './interval-schedule';
 import type { OverdueDigestPassInput } from '../workflows/overdue-digest-pass.contract';
 
 const PASS_WORKFLOW_TYPE = 'overdueDigestPass';
@@ -43,49 +38,9 @@ export function overdueDigestScheduleOptions(config: Config) {
       // 08:00 get their digest from it, later that morning.
       catchupWindow: HOUR_MS,
     },
-  } satisfies ScheduleOptions;
+  } satisfies IntervalScheduleOptions;
 }
 
-function scheduleMatches(
-  current: ScheduleDescription,
-  wanted: ReturnType<typeof overdueDigestScheduleOptions>,
-): boolean {
-  const { spec, action, policies } = current;
-  return (
-    spec.intervals?.length === 1 &&
-    spec.intervals[0]?.every === wanted.spec.intervals[0]?.every &&
-    (spec.intervals[0]?.offset ?? 0) === 0 &&
-    (spec.calendars?.length ?? 0) === 0 &&
-    (spec.skip?.length ?? 0) === 0 &&
-    action.type === 'startWorkflow' &&
-    action.workflowType === wanted.action.workflowType &&
-    action.workflowId === wanted.action.workflowId &&
-    action.taskQueue === wanted.action.taskQueue &&
-    JSON.stringify(action.args ?? []) === JSON.stringify(wanted.action.args) &&
-    action.workflowExecutionTimeout === wanted.action.workflowExecutionTimeout &&
-    policies.overlap === wanted.policies.overlap &&
-    policies.catchupWindow === wanted.policies.catchupWindow
-  );
-}
-
-export async function ensureOverdueDigestSchedule(
-  client: Client,
-  config: Config,
-): Promise<'created' | 'updated' | 'unchanged'> {
-  const wanted = overdueDigestScheduleOptions(config);
-  try {
-    await client.schedule.create(wanted);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  const handle = client.schedule.getHandle(OVERDUE_DIGEST_SCHEDULE_ID);
-  if (scheduleMatches(await handle.describe(), wanted)) return 'unchanged';
-  await handle.update((previous) => ({
-    ...previous,
-    spec: wanted.spec,
-    action: wanted.action,
-    policies: wanted.policies,
-  }));
-  return 'updated';
+export function ensureOverdueDigestSchedule(client: Client, config: Config): Promise<EnsuredSchedule> {
+  return ensureIntervalSchedule(client, overdueDigestScheduleOptions(config));
 }
