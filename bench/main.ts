@@ -162,8 +162,8 @@ async function main(): Promise<void> {
       json: { name: `Bench Client ${String(i).padStart(2, '0')}`, email: `c${i}@bench.example`, timezone: 'UTC' },
     });
   }
-  if (SCALE_ONLY) {
-    await runScale({
+  const scale = () =>
+    runScale({
       config,
       pool,
       temporal,
@@ -174,9 +174,14 @@ async function main(): Promise<void> {
       ownerEmail: reg.body.user.email as string,
       loadAtStart,
     });
+  const close = async () => {
     await server.close();
     await temporal.connection.close();
     await pool.end();
+  };
+  if (SCALE_ONLY) {
+    await scale();
+    await close();
     return;
   }
   const reads = await benchReads({
@@ -341,21 +346,8 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  if (SCALE)
-    await runScale({
-      config,
-      pool,
-      temporal,
-      logger,
-      server,
-      token,
-      tenantId,
-      ownerEmail: reg.body.user.email as string,
-      loadAtStart,
-    });
-  await server.close();
-  await temporal.connection.close();
-  await pool.end();
+  if (SCALE) await scale();
+  await close();
 }
 
 function machine(loadAtStart: number[]) {
