@@ -167,7 +167,9 @@ describe('GET /api/workflows/:workflowId', () => {
     const body = await eventually(async () => {
       const res = await detail(adminA, invoiceA.workflowId);
       expect(res.status).toBe(200);
-      return res.body.state?.paymentUrl ? res.body : undefined;
+      // The route describes first and queries after, so one read can catch the link activity
+      // finishing in between: wait for the settled view, link made and nothing pending.
+      return res.body.state?.paymentUrl && res.body.pendingActivities.length === 0 ? res.body : undefined;
     }, 20_000);
     expect(body).toMatchObject({
       workflowId: invoiceA.workflowId,
