@@ -3,10 +3,10 @@
 //
 //   invoice creation   POST /api/invoices (validate, auth, rate limit, tenant transaction, insert,
 //                      audit, idempotency, workflow start)  vs  the same insert + the same start
-//   Stripe webhook     POST /api/stripe/webhook (signature, the event handed to its stripeEvent
-//                      workflow: one start keyed by the event id)  vs  raw signal to an invoice's
-//                      workflow. The effect (claim, mark paid, audit, the paid signal) runs in
-//                      that workflow after the answer; no worker polls the bench's queue, so
+//   Stripe webhook     POST /api/stripe/webhook (signature, the event signalled to the business's
+//                      stripeInbox: signal-with-start)  vs  raw signal to an invoice's workflow.
+//                      The effect (the event's own run: claim, mark paid, audit, the paid signal)
+//                      follows on a worker after the answer; no worker polls the bench's queue, so
 //                      what is timed is the durable hand-off against a bare signal.
 //
 //   scale              (`--scale`, or `--scale-only` for it alone; sizes in BENCH_SCALE) N reminders
@@ -29,7 +29,7 @@ import { invoiceWorkflowId } from '../src/domain/workflow-ids';
 import { createLogger } from '../src/observability/logger';
 import { createTemporalClient } from '../src/temporal/client';
 import { startPaymentReminder } from '../src/workflow-starters/payment-reminder';
-import { startStripeEvent } from '../src/workflow-starters/stripe-event';
+import { handStripeEventToInbox } from '../src/workflow-starters/stripe-inbox';
 import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
 import { connectGmail } from '../test/helpers/mailbox';
@@ -235,31 +235,31 @@ async function main(): Promise<void> {
   const baselineCreate = creation.baseline;
   const apiCreate = creation.api;
 
-  // Webhooks: each paid event is verified and started as its own stripeEvent workflow (the effect
-  // would follow in that workflow, on a worker); the baseline signals an invoice's workflow.
+  // Webhooks: each paid event is verified and signalled to the business's Stripe inbox (which,
+  // on a worker, would start the event's own run and apply it); the baseline signals an
+  // invoice's workflow.
   const secret = config.stripe.webhookSecret as string;
-  // The hand-off on its own is the third side: the same start the route makes (its starter),
-  // without HTTP, signature or tenant lookup. A start is more work for the Temporal server than a
-  // signal (a new run, its first workflow task, its visibility record), so it says how much of the
-  // gap to a signal is the API's and how much is the start's. Neither side changes the database
-  // here: no worker runs the signalled or started workflows.
+  // The hand-off on its own is the third side: the same signal-with-start the route makes (its
+  // starter), without HTTP, signature or tenant lookup, so the gap to a bare signal splits into
+  // the API's part and the hand-off's. Neither side changes the database here: no worker runs
+  // the signalled workflows. The first hand-off starts the inbox; the rest find it running.
+  const paidFacts = (i: number) => ({
+    eventId: `evt_${randomUUID().replace(/-/g, '')}`,
+    type: 'checkout.session.completed',
+    tenantId,
+    invoiceId: created[i] as string,
+    paymentIntentId: null,
+    effect: { kind: 'paid' as const, paymentIntentId: null },
+  });
+  await handStripeEventToInbox(temporal, config, tenantId, paidFacts(0));
   const webhooks = await interleaved(N, CONCURRENCY, {
     signal: async (i) => {
       await temporal.workflow
         .getHandle(invoiceWorkflowId(tenantId, created[i] as string))
         .signal(paidSignal, { method: 'stripe' });
     },
-    start: async (i) => {
-      const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-      const invoiceId = created[i] as string;
-      await startStripeEvent(temporal, config, tenantId, {
-        eventId,
-        type: 'checkout.session.completed',
-        tenantId,
-        invoiceId,
-        paymentIntentId: null,
-        effect: { kind: 'paid', paymentIntentId: null },
-      });
+    handOff: async (i) => {
+      await handStripeEventToInbox(temporal, config, tenantId, paidFacts(i));
     },
     api: async (i) => {
       const payload = JSON.stringify({
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
     },
   });
-  const { signal: baselineSignal, start: bareStart, api: apiWebhook } = webhooks;
+  const { signal: baselineSignal, handOff, api: apiWebhook } = webhooks;
 
   const result = {
     at: new Date().toISOString(),
@@ -308,10 +308,10 @@ async function main(): Promise<void> {
       baseline: baselineSignal,
       rateRatio: Math.round((apiWebhook.rate / baselineSignal.rate) * 100) / 100,
       p99Ratio: Math.round((apiWebhook.p99Ms / baselineSignal.p99Ms) * 100) / 100,
-      /** The route against the bare `workflow.start` it makes. */
-      startBaseline: bareStart,
-      rateRatioToStart: Math.round((apiWebhook.rate / bareStart.rate) * 100) / 100,
-      p99RatioToStart: Math.round((apiWebhook.p99Ms / bareStart.p99Ms) * 100) / 100,
+      /** The route against the bare signal-with-start to the inbox it makes. */
+      handOffBaseline: handOff,
+      rateRatioToHandOff: Math.round((apiWebhook.rate / handOff.rate) * 100) / 100,
+      p99RatioToHandOff: Math.round((apiWebhook.p99Ms / handOff.p99Ms) * 100) / 100,
     },
   };
   writeDocsTable(result);
@@ -339,8 +339,8 @@ async function main(): Promise<void> {
       `  → rate ratio ${result.invoiceCreation.rateRatio}, p99 ratio ${result.invoiceCreation.p99Ratio}`,
       row('POST /api/stripe/webhook', apiWebhook),
       row('baseline: signal', baselineSignal),
-      row('bare workflow.start (stripeEvent)', bareStart),
-      `  → rate ratio ${result.stripeWebhook.rateRatio}, p99 ratio ${result.stripeWebhook.p99Ratio} against the signal; ${result.stripeWebhook.rateRatioToStart} / ${result.stripeWebhook.p99RatioToStart} against the bare start`,
+      row('bare signal-with-start to the inbox', handOff),
+      `  → rate ratio ${result.stripeWebhook.rateRatio}, p99 ratio ${result.stripeWebhook.p99Ratio} against the signal; ${result.stripeWebhook.rateRatioToHandOff} / ${result.stripeWebhook.p99RatioToHandOff} against the bare hand-off`,
       `written to ${path.relative(process.cwd(), out)} and the table in docs/performance.md`,
       '',
     ].join('\n'),
@@ -465,9 +465,9 @@ function writeDocsTable(r: {
     baseline: Run;
     rateRatio: number;
     p99Ratio: number;
-    startBaseline: Run;
-    rateRatioToStart: number;
-    p99RatioToStart: number;
+    handOffBaseline: Run;
+    rateRatioToHandOff: number;
+    p99RatioToHandOff: number;
   };
 }): void {
   const docs = path.resolve(__dirname, '../docs/performance.md');
@@ -492,7 +492,7 @@ function writeDocsTable(r: {
     `| \`GET /api/auth/me\`, one connection | median ${oneConnectionMe.api.p50Ms} ms, mean ${Math.round(oneConnectionMe.api.meanMs * 100) / 100} ms | bare: median ${oneConnectionMe.bare.p50Ms} ms, mean ${Math.round(oneConnectionMe.bare.meanMs * 100) / 100} ms | | | median < 1.5 ms |`,
     `| invoice creation | \`POST /api/invoices\` ${fig(r.invoiceCreation.api)} | insert + \`workflow.start\`: ${fig(r.invoiceCreation.baseline)} | ${r.invoiceCreation.rateRatio} | ${r.invoiceCreation.p99Ratio} | ≥ 0.85 |`,
     `| Stripe webhook ingest | \`POST /api/stripe/webhook\` ${fig(r.stripeWebhook.api)} | \`signal\`: ${fig(r.stripeWebhook.baseline)} | ${r.stripeWebhook.rateRatio} | ${r.stripeWebhook.p99Ratio} | ≥ 0.8 / ≤ 1.5 |`,
-    `| Stripe webhook against its hand-off | the same | bare \`workflow.start\` of \`stripeEvent\`: ${fig(r.stripeWebhook.startBaseline)} | ${r.stripeWebhook.rateRatioToStart} | ${r.stripeWebhook.p99RatioToStart} | |`,
+    `| Stripe webhook against its hand-off | the same | bare signal-with-start to the inbox: ${fig(r.stripeWebhook.handOffBaseline)} | ${r.stripeWebhook.rateRatioToHandOff} | ${r.stripeWebhook.p99RatioToHandOff} | |`,
   ].join('\n');
   fs.writeFileSync(docs, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
 }

@@ -124,7 +124,7 @@ async function bringTo(
       });
       if (delivered.body.status !== 200)
         throw new SeedError(`the API's Stripe webhook answered ${delivered.body.status} to the sandbox's event`);
-      // The webhook hands the event to its stripeEvent workflow; the worker applies it a moment later.
+      // The webhook hands the event to the business's Stripe inbox; the worker applies it a moment later.
       return waitUntil(`the invoice "${invoice.description}" paid through Stripe`, async () => {
         const view = (await api.call<InvoiceView>('GET', `/api/invoices/${invoice.id}`, { token })).body;
         return view.status === 'paid' ? view : undefined;

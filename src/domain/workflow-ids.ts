@@ -28,8 +28,10 @@ export const bookingWorkflowId = (tenantId: string, bookingId: string) => `booki
 export const calendarSyncWorkflowId = (tenantId: string, calendarSyncId: string) =>
   `calendar-sync:${tenantId}:${calendarSyncId}`;
 
+/** A tenant's Stripe inbox: the webhook signals every verified event to it (signal-with-start). */
+export const stripeInboxWorkflowId = (tenantId: string) => `stripe-inbox:${tenantId}`;
 /**
- * One verified Stripe event, applied once: the webhook starts it and a redelivery of the same
+ * One verified Stripe event, applied once: the inbox starts it and a redelivery of the same
  * event id is refused by Temporal (the stripe_events row dedupes beyond Temporal's retention).
  * Stripe's event ids are `evt_` and letters and digits, no colon.
  */

@@ -2,7 +2,7 @@
 // work, so one can be scaled, tuned or restarted without the others (the original backend's
 // payment reminder worker, email retry worker and guardian daemon, in their Temporal form):
 //
-//   reminders  TEMPORAL_TASK_QUEUE itself ('frontdesk'): payment reminders, Stripe events, the
+//   reminders  TEMPORAL_TASK_QUEUE itself ('frontdesk'): payment reminders, Stripe's inboxes and events, the
 //              overdue digest, bookings, the calendar workflows, housekeeping and the probe. It keeps the name every earlier deploy used,
 //              so the workflows already running on it keep a poller.
 //   delivery   <TEMPORAL_TASK_QUEUE>-delivery: emailDelivery and smsDelivery, whoever starts them
@@ -31,6 +31,7 @@ export const WORKFLOW_QUEUE_KIND = {
   housekeeping: 'reminders',
   housekeepingPass: 'reminders',
   probe: 'reminders',
+  stripeInbox: 'reminders',
   stripeEvent: 'reminders',
   overdueDigestPass: 'reminders',
   emailDelivery: 'delivery',

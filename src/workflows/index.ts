@@ -16,4 +16,5 @@ export { housekeeping } from './housekeeping';
 export { housekeepingPass } from './housekeeping-pass';
 export { replyAgent } from './reply-agent';
 export { stripeEvent } from './stripe-event';
+export { stripeInbox } from './stripe-inbox';
 export { overdueDigestPass } from './overdue-digest-pass';

@@ -1,6 +1,6 @@
-// One verified Stripe event (workflowId stripe-event:<tenant>:<Stripe event id>), started by the
-// webhook, which answers Stripe as soon as the start is stored: the event is then Temporal's to
-// keep, whether or not a worker is up. The activity claims the event id and applies the effect in
+// One verified Stripe event (workflowId stripe-event:<tenant>:<Stripe event id>), started by its
+// tenant's stripeInbox (stripe-inbox.ts), which the webhook signals: the event is Temporal's to
+// keep from that signal on, whether or not a worker is up. The activity claims the event id and applies the effect in
 // one transaction; then this workflow tells the invoice's paymentReminder (paid, or pause on a
 // dispute; a run that has already ended needs nothing) and sends the owner's dispute alert
 // through its own emailDelivery workflow.

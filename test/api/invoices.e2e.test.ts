@@ -2,8 +2,8 @@
 // sandbox speaks them, Stripe's webhook signed by the sandbox with the configured secret.
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
-import { stripeEventWorkflowId } from '../../src/domain/workflow-ids';
 import type { StripeEventResult } from '../../src/workflows/stripe-event.contract';
+import { stripeEventResult } from '../helpers/stripe-events';
 import { registerTenant, type SignedInUser } from '../helpers/auth';
 import { startE2E, type E2E } from '../helpers/e2e';
 import { eventually } from '../helpers/sandbox';
@@ -49,9 +49,9 @@ async function createInvoice(clientId: string, body: Record<string, unknown>) {
 const getInvoice = async (id: string) =>
   (await e2e.call('GET', `/api/invoices/${id}`, { token: owner.accessToken })).body;
 
-/** The webhook answers once the event is handed to its stripeEvent workflow; this waits for what that run did. */
+/** The webhook answers once the event is in the inbox; this waits for what the event's own run did. */
 const applied = (eventId: string, tenantId = owner.tenantId): Promise<StripeEventResult> =>
-  e2e.temporal.workflow.getHandle(stripeEventWorkflowId(tenantId, eventId)).result();
+  stripeEventResult(e2e.temporal, tenantId, eventId);
 
 /** A Stripe event signed and delivered by the sandbox; answers the webhook's status and the event id. */
 async function deliver(

@@ -1,14 +1,14 @@
-// Stripe's webhook: the signature over the raw bytes is checked first; then the event is handed
-// to its own stripeEvent workflow, keyed by the event id, and Stripe gets its 200 as soon as
-// Temporal has stored the start (as Stripe asks, before any work on the event). The workflow
-// claims the event id and applies the effect. Every verified event answers 200, also ignored
-// ones and repeats, so Stripe stops redelivering.
+// Stripe's webhook: the signature over the raw bytes is checked first; then the event's facts are
+// signalled to the tenant's stripeInbox workflow, and Stripe gets its 200 as soon as Temporal has
+// stored the signal (as Stripe asks, before any work on the event). The inbox gives the event its
+// own stripeEvent run, keyed by the event id, which claims the id and applies the effect. Every
+// verified event answers 200, also ignored ones and repeats, so Stripe stops redelivering.
 import Router from '@koa/router';
 import coBody from 'co-body';
 import { tenantForPaymentIntent } from '../../../db/invoices';
 import { stripeEventFacts } from '../../../domain/stripe-event';
 import { createStripeWebhookVerifier } from '../../../providers/stripe';
-import { startStripeEvent } from '../../../workflow-starters/stripe-event';
+import { handStripeEventToInbox } from '../../../workflow-starters/stripe-inbox';
 import type { AppDeps } from '../../deps';
 import type { AppState } from '../../context';
 import { endpointsFor } from '../../endpoint';
@@ -39,11 +39,11 @@ export function stripeRouter(deps: AppDeps): Router<AppState> {
     },
     summary: 'Stripe webhook',
     description:
-      'Raw JSON body signed in the Stripe-Signature header (400 when missing, wrong or stale). A verified event is handed to its own `stripeEvent` workflow (id `stripe-event:<tenant>:<event id>`, so a repeat of the event id is refused) and answered 200 at once; the workflow applies it shortly after, once per event id however often Stripe delivers it. checkout.session.completed and payment_intent.succeeded mark the invoice in metadata.invoiceId paid and stop its reminders; charge.refunded records the refund and reopens a fully refunded invoice; charge.dispute.created pauses its reminders and emails the owner. 503 when the database (needed to trace a refund or dispute to its business) or Temporal cannot be reached: Stripe delivers the event again later.',
+      'Raw JSON body signed in the Stripe-Signature header (400 when missing, wrong or stale). A verified event is signalled to the `stripeInbox` workflow of its business (id `stripe-inbox:<tenant>`) and answered 200 at once; the inbox hands it to its own `stripeEvent` workflow (id `stripe-event:<tenant>:<event id>`, so a repeat of the event id is dropped), which applies it shortly after, once per event id however often Stripe delivers it. checkout.session.completed and payment_intent.succeeded mark the invoice in metadata.invoiceId paid and stop its reminders; charge.refunded records the refund and reopens a fully refunded invoice; charge.dispute.created pauses its reminders and emails the owner. 503 when the database (needed to trace a refund or dispute to its business) or Temporal cannot be reached: Stripe delivers the event again later.',
     access: 'public',
     responses: {
       200: {
-        description: 'Received: handed to its workflow (also for events it ignores and for repeats)',
+        description: 'Received: handed to the inbox (also for events it ignores and for repeats)',
         schema: received,
       },
     },
@@ -58,10 +58,9 @@ export function stripeRouter(deps: AppDeps): Router<AppState> {
           ? await tenantForPaymentIntent(deps.pool, event.paymentIntentId)
           : null;
       const tenantId = event.tenantId ?? byPaymentIntent ?? deps.config.defaultTenantId;
-      const { workflowId, outcome } = await startStripeEvent(deps.temporal, deps.config, tenantId, event);
-      ctx.state.webhookOutcome = outcome;
+      const { workflowId } = await handStripeEventToInbox(deps.temporal, deps.config, tenantId, event);
       ctx.state.log.info(
-        { stripeEventId: event.eventId, type: event.type, tenantId, invoiceId: event.invoiceId, workflowId, outcome },
+        { stripeEventId: event.eventId, type: event.type, tenantId, invoiceId: event.invoiceId, workflowId },
         'stripe webhook',
       );
       return { status: 200, body: { received: true as const } };

@@ -23,6 +23,7 @@ import * as paymentReminder from '../../../workflows/payment-reminder.contract';
 import { probeStatusQuery } from '../../../workflows/probe.contract';
 import * as replyAgent from '../../../workflows/reply-agent.contract';
 import { smsDeliveryStatusQuery } from '../../../workflows/sms-delivery.contract';
+import { stripeInboxStatusQuery } from '../../../workflows/stripe-inbox.contract';
 
 export interface DeclaredSignal {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the args are checked by `args` at run time
@@ -103,6 +104,8 @@ export const WORKFLOW_OPERATIONS = {
   calendarFreeBusy: { statusQuery: null, signals: [] },
   // One Stripe event, applied within moments of its webhook; nothing to tell it from outside.
   stripeEvent: { statusQuery: null, signals: [] },
+  // Events reach it from the verified webhook only: a hand-made event would skip the signature.
+  stripeInbox: { statusQuery: stripeInboxStatusQuery, signals: [] },
   calendarSync: {
     statusQuery: calendarSync.calendarSyncStatusQuery,
     signals: [
