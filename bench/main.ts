@@ -33,6 +33,7 @@ import { handStripeEventToInbox } from '../src/workflow-starters/stripe-inbox';
 import { paidSignal } from '../src/workflows/payment-reminder.contract';
 import { listen, request } from '../test/helpers/http';
 import { connectGmail } from '../test/helpers/mailbox';
+import { postFromOwnProcess, type PostJob, type PostResult } from './poster';
 import { benchReads } from './reads';
 import { benchScale, scaleSizes, type ScaleRow } from './scale';
 
@@ -92,6 +93,12 @@ function summarize(latencies: number[], seconds: number): Run {
   };
 }
 
+/** A side of a write comparison: one operation at a time in this process, or whole batches sent
+ * from another process (bench/poster.ts), for HTTP sides whose client must not share the API's CPU. */
+type Side =
+  | ((i: number) => Promise<void>)
+  | { batch: (from: number, count: number) => Promise<{ latencies: number[]; seconds: number }> };
+
 /**
  * Each side runs n operations in WRITE_ROUNDS turns (A, B, A, B…), so a machine that gets busier
  * or quieter during the run moves both sides alike; each side's latencies and time are pooled.
@@ -99,7 +106,7 @@ function summarize(latencies: number[], seconds: number): Run {
 async function interleaved<K extends string>(
   n: number,
   concurrency: number,
-  sides: Record<K, (i: number) => Promise<void>>,
+  sides: Record<K, Side>,
 ): Promise<Record<K, Run>> {
   const names = Object.keys(sides) as K[];
   const pooled = new Map<K, { latencies: number[]; seconds: number }>(
@@ -110,15 +117,31 @@ async function interleaved<K extends string>(
     const count = Math.min(perRound, n - round * perRound);
     if (count <= 0) break;
     for (const name of names) {
-      const { latencies, seconds } = await timeOps(count, concurrency, sides[name], round * perRound);
-      const side = pooled.get(name)!;
-      side.latencies.push(...latencies);
-      side.seconds += seconds;
+      const side = sides[name];
+      const { latencies, seconds } =
+        typeof side === 'function'
+          ? await timeOps(count, concurrency, side, round * perRound)
+          : await side.batch(round * perRound, count);
+      const total = pooled.get(name)!;
+      total.latencies.push(...latencies);
+      total.seconds += seconds;
     }
   }
   return Object.fromEntries(
     names.map((k) => [k, summarize(pooled.get(k)!.latencies, pooled.get(k)!.seconds)]),
   ) as Record<K, Run>;
+}
+
+/** POSTs from bench/poster.ts's own process; every answer must have the expected status. */
+async function postBatch(
+  server: { url: string },
+  requests: PostJob['requests'],
+  expected: number,
+): Promise<PostResult> {
+  const result = await postFromOwnProcess({ url: server.url, concurrency: CONCURRENCY, requests });
+  const wrong = result.answers.find((a) => a.status !== expected);
+  if (wrong) throw new Error(`answered ${wrong.status} (expected ${expected}): ${JSON.stringify(wrong.body)}`);
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -226,10 +249,18 @@ async function main(): Promise<void> {
       const plan = planReminders({ dueDate, scheduleDays: DEFAULT_SCHEDULE_DAYS, timeZone: 'UTC', now: new Date() });
       await startPaymentReminder(temporal, config, { tenantId, invoiceId: id, clientId, channels: ['email'], plan });
     },
-    api: async () => {
-      const res = await request(server, 'POST', '/api/invoices', { token, json: invoiceBody });
-      if (res.status !== 201) throw new Error(`create answered ${res.status}: ${res.text}`);
-      created.push(res.body.id as string);
+    api: {
+      batch: async (_from, count) => {
+        const body = JSON.stringify(invoiceBody);
+        const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+        const result = await postBatch(
+          server,
+          Array.from({ length: count }, () => ({ method: 'POST', path: '/api/invoices', headers, body })),
+          201,
+        );
+        for (const answer of result.answers) created.push((answer.body as { id: string }).id);
+        return result;
+      },
     },
   });
   const baselineCreate = creation.baseline;
@@ -261,27 +292,29 @@ async function main(): Promise<void> {
     handOff: async (i) => {
       await handStripeEventToInbox(temporal, config, tenantId, paidFacts(i));
     },
-    api: async (i) => {
-      const payload = JSON.stringify({
-        id: `evt_${randomUUID().replace(/-/g, '')}`,
-        object: 'event',
-        type: 'checkout.session.completed',
-        data: {
-          object: {
-            id: `cs_${i}`,
-            object: 'checkout.session',
-            payment_status: 'paid',
-            metadata: { tenantId, invoiceId: created[i] },
-          },
-        },
-      });
-      const t = Math.floor(Date.now() / 1000);
-      const signature = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
-      const res = await request(server, 'POST', '/api/stripe/webhook', {
-        raw: payload,
-        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${signature}` },
-      });
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
+    api: {
+      batch: (from, count) => {
+        const t = Math.floor(Date.now() / 1000);
+        const requests = Array.from({ length: count }, (_, k) => {
+          const body = JSON.stringify({
+            id: `evt_${randomUUID().replace(/-/g, '')}`,
+            object: 'event',
+            type: 'checkout.session.completed',
+            data: {
+              object: {
+                id: `cs_${from + k}`,
+                object: 'checkout.session',
+                payment_status: 'paid',
+                metadata: { tenantId, invoiceId: created[from + k] },
+              },
+            },
+          });
+          const signature = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+          const headers = { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${signature}` };
+          return { method: 'POST', path: '/api/stripe/webhook', headers, body };
+        });
+        return postBatch(server, requests, 200);
+      },
     },
   });
   const { signal: baselineSignal, handOff, api: apiWebhook } = webhooks;
